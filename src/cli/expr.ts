@@ -1,0 +1,5 @@
+/** `banyan expr` — not built yet. */
+export async function run(_argv: string[]): Promise<number> {
+  process.stderr.write('banyan expr: not available yet\n');
+  return 2;
+}

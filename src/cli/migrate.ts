@@ -1,0 +1,5 @@
+/** `banyan migrate` — not built yet. */
+export async function run(_argv: string[]): Promise<number> {
+  process.stderr.write('banyan migrate: not available yet\n');
+  return 2;
+}

@@ -1,0 +1,5 @@
+/** `banyan sandbox` — not built yet. */
+export async function run(_argv: string[]): Promise<number> {
+  process.stderr.write('banyan sandbox: not available yet\n');
+  return 2;
+}

@@ -1,0 +1,5 @@
+/** `banyan tree` — not built yet. */
+export async function run(_argv: string[]): Promise<number> {
+  process.stderr.write('banyan tree: not available yet\n');
+  return 2;
+}
