@@ -1,5 +1,16 @@
-/** `banyan seed` — not built yet. */
+import { createBanyan } from '../app.js';
+import { seedDemoData } from '../demo/seed.js';
+import { loadConfig } from '../platform/config.js';
+
+/** `banyan seed`: load the demo trees and rules (idempotent: what exists is kept). */
 export async function run(_argv: string[]): Promise<number> {
-  process.stderr.write('banyan seed: not available yet\n');
-  return 2;
+  const config = loadConfig({ ...process.env, DEMO_DATA: 'false', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
+  const banyan = await createBanyan(config);
+  try {
+    const report = await seedDemoData({ trees: banyan.trees, rules: banyan.rules });
+    process.stdout.write(`seeded ${report.trees.length} tree(s) and ${report.rules.length} rule(s)${report.trees.length + report.rules.length === 0 ? ' (already present)' : ''}\n`);
+    return 0;
+  } finally {
+    await banyan.close();
+  }
 }

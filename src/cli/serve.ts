@@ -1,5 +1,51 @@
-/** `banyan serve` — not built yet. */
-export async function run(_argv: string[]): Promise<number> {
-  process.stderr.write('banyan serve: not available yet\n');
-  return 2;
+import { parseArgs } from 'node:util';
+import { createBanyan } from '../app.js';
+import { ConfigError, loadConfig } from '../platform/config.js';
+
+/** `banyan serve [--port N] [--host H] [--role all|api]`: start the service; drain and close on SIGTERM/SIGINT. */
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { port: { type: 'string' }, host: { type: 'string' }, role: { type: 'string', default: 'all' } },
+    strict: true,
+  });
+  if (!['all', 'api', 'worker', 'scheduler'].includes(values.role ?? 'all')) {
+    process.stderr.write(`banyan serve: unknown role '${values.role}' (all, api, worker, scheduler)\n`);
+    return 2;
+  }
+  let config;
+  try {
+    config = loadConfig({ ...process.env, ...(values.port ? { PORT: values.port } : {}), ...(values.host ? { HOST: values.host } : {}) });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`banyan: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  const startedAt = performance.now();
+  const banyan = await createBanyan(config);
+  const address = await banyan.app.listen({ port: config.port, host: config.host });
+  banyan.logger.info({ address, database: banyan.database.dialect, role: values.role, startupMs: Math.round(performance.now() - startedAt) }, 'Banyan is ready');
+
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      banyan.logger.info({ signal }, 'shutting down: draining in-flight requests');
+      const timer = setTimeout(() => {
+        banyan.logger.error('shutdown timed out; exiting');
+        process.exit(1);
+      }, config.shutdownTimeoutMs);
+      timer.unref();
+      banyan.close().then(resolve, (error: unknown) => {
+        banyan.logger.error({ err: error }, 'error during shutdown');
+        resolve();
+      });
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  return 0;
 }

@@ -1,0 +1,36 @@
+import type { RulesService } from '../rules/rules.service.js';
+import type { TreesService } from '../trees/trees.service.js';
+import type { UsersService } from '../users/users.service.js';
+import { DEMO_USERS } from '../users/users.service.js';
+import { demoRules } from './rules.js';
+import { demoTrees } from './trees.js';
+
+export interface SeedReport {
+  readonly trees: string[];
+  readonly rules: string[];
+}
+
+const SEEDER = { actor: { username: 'system', roles: ['ADMIN' as const] }, requestId: undefined };
+
+/** Load the document's demo trees and rules; anything already there is left alone (idempotent). */
+export async function seedDemoData(deps: { trees: TreesService; rules: RulesService }): Promise<SeedReport> {
+  const report: SeedReport = { trees: [], rules: [] };
+  for (const { tree, priority } of demoTrees) {
+    const id = tree.treeId ?? tree.name;
+    if (await deps.trees.current(id)) continue;
+    await deps.trees.create({ treeId: id, name: tree.name, ...(tree.description ? { description: tree.description } : {}), status: tree.status ?? 'ACTIVE', priority, rootNode: tree.rootNode as never }, SEEDER);
+    report.trees.push(id);
+  }
+  const existing = new Set((await deps.rules.list({ page: 0, size: 500 })).content.map((r) => r.name));
+  for (const rule of demoRules) {
+    if (existing.has(rule.name)) continue;
+    await deps.rules.create(rule, SEEDER);
+    report.rules.push(rule.name);
+  }
+  return report;
+}
+
+/** The document's demo users (admin/admin123 …). Never called in production. */
+export async function seedDemoUsers(users: UsersService): Promise<void> {
+  for (const user of DEMO_USERS) await users.createIfMissing(user.username, user.password, user.roles, true);
+}

@@ -1,0 +1,13 @@
+import { compileSpel } from './spel/index.js';
+import { EngineError, type CompiledExpression } from './types.js';
+
+/** The compiled expression of a condition node, or undefined if it has none or it does not compile. */
+export function compileExpressionForNode(commandType: string, expression: unknown): CompiledExpression | undefined {
+  try {
+    if (commandType === 'SPEL_CONDITION' && typeof expression === 'string') return compileSpel(expression);
+    return undefined;
+  } catch (error) {
+    if (error instanceof EngineError) return undefined;
+    throw error;
+  }
+}

@@ -1,0 +1,109 @@
+import { Type, type Static } from 'typebox';
+import { IsoDate } from '../platform/http/schemas.js';
+
+const money = (description: string) => Type.Number({ minimum: -1e15, maximum: 1e15, description });
+
+export const EvaluateBody = Type.Object(
+  {
+    customerId: Type.String({ minLength: 1, maxLength: 50, description: '客戶ID' }),
+    accountType: Type.Optional(Type.String({ maxLength: 50, description: '帳戶類型 (VIP / 白金 / 一般)' })),
+    annualIncome: Type.Optional(money('年收入')),
+    creditScore: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000, description: '信用評分' })),
+    region: Type.Optional(Type.String({ maxLength: 50, description: '地區' })),
+    transactionCount: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000_000, description: '交易次數' })),
+    accountBalance: Type.Optional(money('帳戶餘額')),
+    transactionHistory: Type.Optional(Type.Array(Type.Record(Type.String(), Type.Any()), { maxItems: 10_000, description: '交易紀錄' })),
+    treeId: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: '指定決策樹 (省略時評估所有啟用中的決策樹)' })),
+  },
+  {
+    additionalProperties: true,
+    examples: [
+      {
+        customerId: 'CUST001',
+        accountType: 'VIP',
+        annualIncome: 2000000,
+        creditScore: 750,
+        region: '台北市',
+        transactionCount: 50,
+        accountBalance: 500000,
+        transactionHistory: [
+          { amount: 10000, type: 'DEPOSIT', date: '2024-01-15' },
+          { amount: 5000, type: 'TRANSFER', date: '2024-01-20' },
+        ],
+      },
+    ],
+  },
+);
+export type EvaluateBody = Static<typeof EvaluateBody>;
+
+export const PromotionResultSchema = Type.Object(
+  {
+    promotionId: Type.Union([Type.String(), Type.Null()]),
+    promotionName: Type.Union([Type.String(), Type.Null()]),
+    promotionType: Type.Union([Type.String(), Type.Null()]),
+    discountAmount: Type.Union([Type.Number(), Type.Null()]),
+    discountPercentage: Type.Union([Type.Number(), Type.Null()]),
+    description: Type.Union([Type.String(), Type.Null()]),
+    validUntil: Type.Union([Type.String(), Type.Null()]),
+    additionalDetails: Type.Record(Type.String(), Type.Any()),
+    eligible: Type.Boolean(),
+  },
+  {
+    examples: [
+      {
+        promotionId: 'promo-vip-001',
+        promotionName: 'VIP專屬優惠',
+        promotionType: 'VIP',
+        discountAmount: 5000,
+        discountPercentage: 10.0,
+        description: 'VIP客戶專屬高額優惠',
+        validUntil: '2026-02-06T19:50:55',
+        additionalDetails: { tier: 'VIP', category: 'premium' },
+        eligible: true,
+      },
+    ],
+  },
+);
+
+export const HistoryQuery = Type.Object({
+  customerId: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+  startDate: Type.Optional(IsoDate('開始日期')),
+  endDate: Type.Optional(IsoDate('結束日期')),
+  page: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 }),
+  size: Type.Integer({ minimum: 1, maximum: 500, default: 20 }),
+});
+
+export const HistoryItem = Type.Object({
+  id: Type.String(),
+  customerId: Type.String(),
+  promotionId: Type.String(),
+  promotionResult: PromotionResultSchema,
+  executedAt: Type.String(),
+  requestId: Type.Union([Type.String(), Type.Null()]),
+  treeId: Type.Union([Type.String(), Type.Null()]),
+  treeVersion: Type.Union([Type.Integer(), Type.Null()]),
+});
+export type HistoryItem = Static<typeof HistoryItem>;
+
+export const AvailableQuery = Type.Object({
+  accountType: Type.Optional(Type.String({ maxLength: 50 })),
+  region: Type.Optional(Type.String({ maxLength: 50 })),
+  active: Type.Boolean({ default: true, description: '只顯示啟用中決策樹的優惠' }),
+});
+
+export const AvailableOffer = Type.Object({
+  promotionId: Type.Union([Type.String(), Type.Null()]),
+  promotionName: Type.Union([Type.String(), Type.Null()]),
+  promotionType: Type.Union([Type.String(), Type.Null()]),
+  strategyType: Type.String(),
+  discountAmount: Type.Union([Type.Number(), Type.Null()]),
+  discountPercentage: Type.Union([Type.Number(), Type.Null()]),
+  description: Type.Union([Type.String(), Type.Null()]),
+  treeId: Type.String(),
+  treeName: Type.String(),
+  treeVersion: Type.Integer(),
+  treeStatus: Type.String(),
+  nodeId: Type.String(),
+  conditions: Type.Array(Type.String()),
+});
+export type AvailableOffer = Static<typeof AvailableOffer>;

@@ -1,0 +1,37 @@
+import type { Kysely } from 'kysely';
+import type { PromotionResult } from '../engine/types.js';
+import type { Tables } from '../platform/db/tables.js';
+import { fromDbTimestamp, fromJson } from '../platform/db/sql.js';
+import type { HistoryItem } from './evaluation.schema.js';
+
+export interface HistoryFilter {
+  readonly customerId?: string;
+  readonly from?: string;
+  readonly to?: string;
+  readonly page: number;
+  readonly size: number;
+}
+
+export async function listHistory(db: Kysely<Tables>, filter: HistoryFilter): Promise<{ rows: HistoryItem[]; total: number }> {
+  let query = db.selectFrom('promotion_history');
+  if (filter.customerId) query = query.where('customer_id', '=', filter.customerId);
+  if (filter.from) query = query.where('executed_at', '>=', filter.from);
+  if (filter.to) query = query.where('executed_at', '<=', filter.to);
+  const [rows, count] = await Promise.all([
+    query.selectAll().orderBy('executed_at', 'desc').orderBy('id').limit(filter.size).offset(filter.page * filter.size).execute(),
+    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return {
+    rows: rows.map((r) => ({
+      id: r.id,
+      customerId: r.customer_id,
+      promotionId: r.promotion_id,
+      promotionResult: fromJson<PromotionResult>(r.promotion_result) as HistoryItem['promotionResult'],
+      executedAt: fromDbTimestamp(r.executed_at) ?? '',
+      requestId: r.request_id,
+      treeId: r.tree_id,
+      treeVersion: r.tree_version,
+    })),
+    total: Number(count.n),
+  };
+}

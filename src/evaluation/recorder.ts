@@ -1,0 +1,63 @@
+import type { Insertable, Kysely, Transaction } from 'kysely';
+import type { Tables } from '../platform/db/tables.js';
+import { newId, toDbTimestamp, toJson } from '../platform/db/sql.js';
+import type { PromotionHistoryTable } from './evaluation.tables.js';
+import type { EvaluationOutcome } from './evaluation.service.js';
+
+/** Everything one evaluate request did, handed to the recorder before the response is sent. */
+export interface EvaluationRecord {
+  readonly requestId: string;
+  readonly customerId: string;
+  readonly startedAt: Date;
+  readonly finishedAt: Date;
+  readonly request: {
+    readonly endpoint: string;
+    readonly method: string;
+    readonly payload: unknown;
+    readonly clientIp: string | null;
+    readonly userAgent: string | null;
+  };
+  readonly response: { readonly status: number; readonly body: unknown };
+  /** Null when the request failed before evaluating (e.g. unknown treeId). */
+  readonly outcome: EvaluationOutcome | null;
+  readonly error: { readonly code: string; readonly message: string } | null;
+}
+
+/**
+ * Persists evaluations. The response is sent only after `record` resolves, so what the client saw
+ * is on disk. The audit module supplies the full recorder (request log, audit trail, decision
+ * steps, group commit); this default stores promotion_history only.
+ */
+export interface EvaluationRecorder {
+  record(record: EvaluationRecord): Promise<void>;
+}
+
+export function historyRow(record: EvaluationRecord): Insertable<PromotionHistoryTable> | null {
+  const outcome = record.outcome;
+  if (!outcome) return null;
+  const run = outcome.chosen === null ? undefined : outcome.runs[outcome.chosen];
+  return {
+    id: newId(),
+    customer_id: record.customerId,
+    promotion_id: outcome.result.promotionId ?? (outcome.result.eligible ? 'UNNAMED' : 'NOT_ELIGIBLE'),
+    promotion_result: toJson(outcome.result),
+    executed_at: toDbTimestamp(record.finishedAt),
+    request_id: record.requestId,
+    tree_id: run?.treeId ?? null,
+    tree_version: run?.version ?? null,
+    eligible: outcome.result.eligible ? 1 : 0,
+  };
+}
+
+export async function insertHistoryRows(db: Kysely<Tables> | Transaction<Tables>, rows: readonly Insertable<PromotionHistoryTable>[]): Promise<void> {
+  if (rows.length > 0) await db.insertInto('promotion_history').values([...rows]).execute();
+}
+
+export function createHistoryRecorder(db: Kysely<Tables>): EvaluationRecorder {
+  return {
+    async record(record) {
+      const row = historyRow(record);
+      if (row) await insertHistoryRows(db, [row]);
+    },
+  };
+}

@@ -1,0 +1,74 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type Dialect as KyselyDialect, type LogEvent } from 'kysely';
+import pg from 'pg';
+import type { Config } from '../config.js';
+import type { Tables } from './tables.js';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+/** The subset of pino's logger the database needs. */
+export interface DbLogger {
+  debug(obj: object, msg?: string): void;
+}
+
+export interface Database {
+  readonly db: Kysely<Tables>;
+  readonly dialect: DialectName;
+  /** Cheap liveness probe for /actuator/health: true when a trivial query succeeds. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+// Timestamps are UTC text 'YYYY-MM-DD HH:MM:SS.mmm' on both dialects (TIMESTAMP(3) on PostgreSQL),
+// so the same string compares and sorts the same everywhere; int8 counts come back as numbers and
+// NUMERIC as strings (money stays decimal).
+pg.types.setTypeParser(1114, (text) => text);
+pg.types.setTypeParser(20, (text) => Number(text));
+pg.types.setTypeParser(1700, (text) => text);
+
+export function openDatabase(config: Config['database'], logger?: DbLogger): Database {
+  const log = logger
+    ? (event: LogEvent) => {
+        if (event.level === 'error') logger.debug({ sql: event.query.sql, err: event.error }, 'query failed');
+      }
+    : undefined;
+  if (config.kind === 'sqlite') {
+    if (config.file !== ':memory:') mkdirSync(dirname(config.file), { recursive: true });
+    const handle = new SQLite(config.file);
+    handle.pragma('journal_mode = WAL');
+    // FULL: a committed audit row survives a crash of the process *and* of the OS.
+    handle.pragma('synchronous = FULL');
+    handle.pragma('foreign_keys = ON');
+    handle.pragma('busy_timeout = 5000');
+    return wrap(new SqliteDialect({ database: handle }), 'sqlite', log);
+  }
+  const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize, connectionTimeoutMillis: 5000 });
+  // An idle client losing its server must not crash the process; the next query reports it.
+  pool.on('error', () => undefined);
+  return wrap(new PostgresDialect({ pool }), 'postgres', log);
+}
+
+function wrap(dialect: KyselyDialect, name: DialectName, log?: (event: LogEvent) => void): Database {
+  const db = new Kysely<Tables>({ dialect, ...(log ? { log } : {}) });
+  let closed = false;
+  return {
+    db,
+    dialect: name,
+    async ping() {
+      if (closed) return false;
+      try {
+        await sql`select 1`.execute(db);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await db.destroy();
+    },
+  };
+}

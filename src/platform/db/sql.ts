@@ -1,0 +1,48 @@
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { DialectName } from './database.js';
+
+/** Column type for JSON documents: JSONB on PostgreSQL (GIN-indexable), TEXT on SQLite. */
+export function jsonType(dialect: DialectName): RawBuilder<unknown> {
+  return dialect === 'postgres' ? sql`jsonb` : sql`text`;
+}
+
+/** Column type for timestamps: TIMESTAMP(3) on PostgreSQL, ISO-ordered TEXT on SQLite. */
+export function timestampType(dialect: DialectName): RawBuilder<unknown> {
+  return dialect === 'postgres' ? sql`timestamp(3)` : sql`text`;
+}
+
+/** The dialect a Kysely instance talks to (migrations receive only the instance). */
+export function dialectOf(db: Kysely<unknown>): DialectName {
+  return db.getExecutor().adapter.constructor.name.toLowerCase().includes('postgres') ? 'postgres' : 'sqlite';
+}
+
+export const newId = (): string => randomUUID();
+
+/** A Date as the database's timestamp text: UTC 'YYYY-MM-DD HH:MM:SS.mmm'. */
+export function toDbTimestamp(date: Date = new Date()): string {
+  return date.toISOString().replace('T', ' ').replace('Z', '');
+}
+
+/** A database timestamp (text or Date) as ISO-8601 local date-time without zone, as the API shows it. */
+export function fromDbTimestamp(value: string | Date | null | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value.toISOString().replace('Z', '');
+  return value.replace(' ', 'T');
+}
+
+/** Parse an API date/date-time (ISO 8601; a bare date means its start) into database timestamp text. */
+export function apiDateToDb(value: string, endOfDay = false): string | null {
+  const bare = /^\d{4}-\d{2}-\d{2}$/.test(value);
+  const text = bare ? `${value}T${endOfDay ? '23:59:59.999' : '00:00:00.000'}` : value;
+  const hasZone = /(Z|[+-]\d{2}:?\d{2})$/.test(text);
+  const date = new Date(hasZone ? text : `${text}Z`);
+  return Number.isNaN(date.getTime()) ? null : toDbTimestamp(date);
+}
+
+/** JSON columns come back parsed from PostgreSQL and as text from SQLite. */
+export function fromJson<T = unknown>(value: unknown): T {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}
+
+export const toJson = (value: unknown): string => JSON.stringify(value ?? null);

@@ -1,0 +1,112 @@
+import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { LRUCache } from 'lru-cache';
+import { AppError } from './errors.js';
+
+export const ROLES = ['ADMIN', 'MANAGER', 'AUDITOR'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Principal {
+  readonly username: string;
+  readonly roles: readonly Role[];
+}
+
+/** Who may call a route: anyone, any signed-in user, or holders of one of the listed roles. */
+export type RouteAuth = 'public' | 'authenticated' | readonly Role[];
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    auth?: RouteAuth;
+  }
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+export interface Authenticator {
+  authenticate(username: string, password: string): Promise<Principal | null>;
+}
+
+/** Where login outcomes are recorded (audit trail / system events); logging only by default. */
+export interface LoginRecorder {
+  loginSucceeded(principal: Principal, request: FastifyRequest): void;
+  loginFailed(username: string, request: FastifyRequest, failures: number): void;
+}
+
+export interface AuthOptions {
+  readonly authenticator: Authenticator;
+  readonly recorder?: LoginRecorder;
+  readonly throttle: { readonly freeAttempts: number; readonly maxDelayMs: number };
+}
+
+const CHALLENGE = { 'WWW-Authenticate': 'Basic realm="Banyan", charset="UTF-8"' };
+
+function parseBasic(header: string | undefined): { username: string; password: string } | null {
+  if (!header) return null;
+  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
+  if (!match?.[1]) return null;
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon <= 0) return null;
+  return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
+/**
+ * HTTP Basic authentication and per-route role checks. Every route must declare `config.auth`;
+ * a route without it fails at registration, so no endpoint can ship unchecked.
+ *
+ * Verified credentials are cached for a minute (keyed by a hash of username:password) because
+ * argon2id costs ~20 ms by design and Basic sends the password on every request. Failed attempts
+ * per username+IP are slowed down exponentially after `freeAttempts` (in-process; a Redis-backed
+ * counter is the multi-node version).
+ */
+export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
+  const cache = new LRUCache<string, Principal>({ max: 10_000, ttl: 60_000 });
+  const failures = new LRUCache<string, number>({ max: 100_000, ttl: 15 * 60_000 });
+  const { freeAttempts, maxDelayMs } = options.throttle;
+
+  app.decorateRequest('principal', null);
+
+  app.addHook('onRoute', (route) => {
+    if (route.config?.auth === undefined && !route.url.startsWith('/swagger-ui')) {
+      throw new Error(`route ${String(route.method)} ${route.url} declares no config.auth`);
+    }
+  });
+
+  app.addHook('onRequest', async (request) => {
+    const rule = request.routeOptions.config.auth ?? 'public';
+    const credentials = parseBasic(request.headers.authorization);
+    if (credentials) request.principal = await login(credentials.username, credentials.password, request);
+    if (rule === 'public') return;
+    if (!request.principal) {
+      throw new AppError('UNAUTHORIZED', credentials ? { zh: '帳號或密碼錯誤', en: 'Invalid username or password' } : undefined, { headers: CHALLENGE });
+    }
+    if (rule !== 'authenticated' && !rule.some((role) => request.principal?.roles.includes(role))) {
+      throw new AppError('FORBIDDEN', { zh: `權限不足，需要角色: ${rule.join(', ')}`, en: `Requires one of the roles: ${rule.join(', ')}` });
+    }
+  });
+
+  async function login(username: string, password: string, request: FastifyRequest): Promise<Principal | null> {
+    const key = createHash('sha256').update(`${username}\u0000${password}`).digest('base64');
+    const cached = cache.get(key);
+    if (cached) return cached;
+    const throttleKey = `${username}|${request.ip}`;
+    const failed = failures.get(throttleKey) ?? 0;
+    if (failed >= freeAttempts) await sleep(Math.min(maxDelayMs, 250 * 2 ** (failed - freeAttempts)));
+    const principal = await options.authenticator.authenticate(username, password);
+    if (!principal) {
+      failures.set(throttleKey, failed + 1);
+      request.log.warn({ username, ip: request.ip, failures: failed + 1 }, 'login failed');
+      options.recorder?.loginFailed(username, request, failed + 1);
+      return null;
+    }
+    failures.delete(throttleKey);
+    cache.set(key, principal);
+    options.recorder?.loginSucceeded(principal, request);
+    return principal;
+  }
+}
+
+/** Drop cached credentials, e.g. after a password change (single-process; TTL covers others). */
+export type CredentialCacheReset = () => void;

@@ -1,0 +1,65 @@
+import { Type, type TSchema } from 'typebox';
+
+const FieldErrorSchema = Type.Object({
+  field: Type.String(),
+  message: Type.String(),
+  code: Type.Optional(Type.String()),
+  nodeId: Type.Optional(Type.String()),
+  position: Type.Optional(Type.Object({ line: Type.Integer(), column: Type.Integer(), offset: Type.Integer() })),
+});
+
+/** Seed 002's envelope around `data`. */
+export function EnvelopeOf<T extends TSchema>(data: T, example?: unknown) {
+  return Type.Object(
+    {
+      success: Type.Boolean(),
+      data: Type.Union([data, Type.Null()]),
+      message: Type.String(),
+      errorCode: Type.Union([Type.String(), Type.Null()]),
+      timestamp: Type.String({ description: 'ISO-8601 local date-time' }),
+      requestId: Type.String({ description: 'Also in the X-Request-Id header' }),
+      dryRun: Type.Optional(Type.Boolean()),
+    },
+    example === undefined ? {} : { examples: [example] },
+  );
+}
+
+export const ErrorEnvelope = Type.Object(
+  {
+    success: Type.Literal(false),
+    data: Type.Null(),
+    message: Type.String(),
+    errorCode: Type.String(),
+    timestamp: Type.String(),
+    requestId: Type.String(),
+    errors: Type.Optional(Type.Array(FieldErrorSchema)),
+  },
+  {
+    examples: [
+      { success: false, data: null, message: '請求資料驗證失敗: 客戶ID不能為空', errorCode: 'INVALID_REQUEST', timestamp: '2024-01-15T10:30:00', requestId: 'c0a8012e-0000-4000-8000-000000000000' },
+    ],
+  },
+);
+
+const DESCRIPTIONS: Record<number, string> = {
+  400: 'INVALID_REQUEST / VALIDATION_FAILED',
+  401: 'UNAUTHORIZED (WWW-Authenticate: Basic)',
+  403: 'FORBIDDEN',
+  404: 'RESOURCE_NOT_FOUND',
+  409: 'DUPLICATE_RESOURCE',
+  413: 'PAYLOAD_TOO_LARGE',
+  422: 'BUSINESS_RULE_VIOLATION',
+  500: 'SYSTEM_ERROR / DATABASE_ERROR / EXTERNAL_SYSTEM_ERROR',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+/** Error responses for a route's OpenAPI entry. */
+export function errorResponses(...statuses: number[]): Record<number, TSchema> {
+  return Object.fromEntries(statuses.map((s) => [s, { ...ErrorEnvelope, description: DESCRIPTIONS[s] ?? 'Error' }]));
+}
+
+export const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
+
+/** An ISO-8601 date or date-time query parameter (a bare date means that day's start, or end for endDate). */
+export const IsoDate = (description: string) =>
+  Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}([T ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:?\\d{2})?)?$', description: `${description} (ISO 8601)` });

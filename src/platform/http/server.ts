@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { AppError, ERROR_CATALOGUE, type ErrorCode, type FieldError, type LocalText } from './errors.js';
+import { failure, success } from './envelope.js';
+import { describeSchemaIssue, negotiateLocale, pick, type Locale } from './i18n.js';
+import { registerAuth, type AuthOptions } from './auth.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    locale: Locale;
+  }
+}
+
+export type App = FastifyInstance<
+  import('node:http').Server,
+  import('node:http').IncomingMessage,
+  import('node:http').ServerResponse,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+export interface HttpOptions {
+  readonly logger: FastifyBaseLogger;
+  readonly bodyLimitBytes: number;
+  readonly swaggerEnabled: boolean;
+  readonly auth: AuthOptions;
+  readonly version: string;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,36}$/;
+
+/** Build the HTTP app without listening (only `serve` listens; tests use `inject`). */
+export async function buildHttpServer(options: HttpOptions): Promise<App> {
+  const app = Fastify({
+    loggerInstance: options.logger,
+    bodyLimit: options.bodyLimitBytes,
+    // A client-supplied X-Request-Id is kept when it is sane (so callers can correlate), else ours.
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    // Per-request access logs come from the audit trail (request_logs), not from stdout.
+    logController: new LogController({ disableRequestLogging: true }),
+    ajv: { customOptions: { allErrors: true, coerceTypes: 'array', useDefaults: true, removeAdditional: false } },
+    routerOptions: { maxParamLength: 200 },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorateRequest('locale', 'zh-TW');
+  app.addHook('onRequest', async (request, reply) => {
+    if (!REQUEST_ID.test(request.id)) (request as { id: string }).id = randomUUID();
+    request.locale = negotiateLocale(request.headers['accept-language']);
+    reply.header('X-Request-Id', request.id);
+  });
+
+  app.setErrorHandler((error: FastifyError | AppError, request, reply) => sendError(error, request, reply));
+  app.setNotFoundHandler((request, reply) =>
+    sendError(new AppError('RESOURCE_NOT_FOUND', { zh: `找不到路徑 ${request.method} ${request.url}`, en: `No route ${request.method} ${request.url}` }), request, reply),
+  );
+
+  if (options.swaggerEnabled) await registerDocs(app, options.version);
+  registerAuth(app, options.auth);
+  return app;
+}
+
+/** The single place where an error becomes a response. */
+function sendError(error: FastifyError | AppError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const locale = request.locale;
+  let appError: AppError;
+  if (error instanceof AppError) {
+    appError = error;
+  } else if ((error as FastifyError).validation) {
+    appError = validationError(error as FastifyError, locale);
+  } else {
+    appError = transportError(error as FastifyError) ?? unexpected(error, request);
+  }
+  const message = pick(appError.text ?? catalogueText(appError.code), locale);
+  for (const [name, value] of Object.entries(appError.headers)) reply.header(name, value);
+  return reply.status(appError.status).send(failure(appError.code, message, request.id, appError.errors));
+}
+
+function catalogueText(code: ErrorCode): LocalText {
+  return { zh: ERROR_CATALOGUE[code].zh, en: ERROR_CATALOGUE[code].en };
+}
+
+function validationError(error: FastifyError, locale: Locale): AppError {
+  const context = error.validationContext ?? 'body';
+  const errors: FieldError[] = (error.validation ?? []).map((issue) => {
+    const path = issue.instancePath.replace(/^\//, '').replace(/\/(\d+)(?=\/|$)/g, '[$1]').replace(/\//g, '.');
+    const missing = (issue.params as { missingProperty?: string }).missingProperty;
+    const field = [path, missing].filter(Boolean).join('.') || context;
+    return { field, message: describeSchemaIssue(field, issue as { keyword: string; params: Record<string, unknown> }, locale) };
+  });
+  // anyOf/union failures repeat per branch; one sentence per field is enough.
+  const unique = errors.filter((e, i) => errors.findIndex((o) => o.field === e.field && o.message === e.message) === i);
+  const detail = unique.map((e) => e.message).join('; ');
+  return new AppError('INVALID_REQUEST', { zh: `請求資料驗證失敗: ${detail}`, en: `Request validation failed: ${detail}` }, { errors: unique });
+}
+
+function transportError(error: FastifyError): AppError | undefined {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new AppError('PAYLOAD_TOO_LARGE');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new AppError('UNSUPPORTED_MEDIA_TYPE', { zh: '不支援的內容類型，請使用 application/json', en: 'Unsupported content type; use application/json' });
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new AppError('INVALID_REQUEST', { zh: '請求內容不能為空', en: 'Request body must not be empty' });
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new AppError('INVALID_REQUEST', { zh: 'JSON 格式錯誤', en: 'Malformed JSON' });
+    default:
+      break;
+  }
+  if (error instanceof SyntaxError || (error.statusCode === 400 && /JSON/i.test(error.message))) {
+    return new AppError('INVALID_REQUEST', { zh: `JSON 格式錯誤: ${error.message}`, en: `Malformed JSON: ${error.message}` });
+  }
+  if (error.statusCode === 405) return new AppError('METHOD_NOT_ALLOWED');
+  if (error.statusCode === 429) return new AppError('TOO_MANY_REQUESTS');
+  if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+    return new AppError('INVALID_REQUEST', error.message);
+  }
+  return undefined;
+}
+
+function unexpected(error: unknown, request: FastifyRequest): AppError {
+  request.log.error({ err: error }, 'unhandled error');
+  const code = (error as { code?: unknown }).code;
+  const isDb = typeof code === 'string' && (/^SQLITE_/.test(code) || /^[0-9A-Z]{5}$/.test(code) || code === 'ECONNREFUSED');
+  return new AppError(isDb ? 'DATABASE_ERROR' : 'SYSTEM_ERROR');
+}
+
+/** Reply helper: the document's success envelope with a localised message. */
+export function ok<T>(request: FastifyRequest, data: T, message: LocalText) {
+  return success(data, pick(message, request.locale), request.id);
+}
+
+async function registerDocs(app: App, version: string): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Banyan — 銀行客戶優惠推薦系統 API',
+        description:
+          'Decision-tree promotion evaluation (SpEL, JSONLogic, Drools), management and audit APIs. ' +
+          'Every response uses the envelope `{success, data, message, errorCode, timestamp, requestId}`; ' +
+          'the request id is also returned in the `X-Request-Id` header. Use **Authorize** with HTTP Basic ' +
+          '(demo users admin/admin123, manager/manager123, auditor/auditor123 outside production).',
+        version,
+      },
+      components: { securitySchemes: { basicAuth: { type: 'http', scheme: 'basic' } } },
+      tags: [
+        { name: '優惠評估', description: 'Promotion evaluation' },
+        { name: '決策樹管理', description: 'Decision-tree management' },
+        { name: '優惠規則管理', description: 'Promotion-rule management' },
+        { name: '稽核追蹤', description: 'Audit trail' },
+        { name: '系統監控', description: 'Health' },
+      ],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/swagger-ui', uiConfig: { persistAuthorization: true, docExpansion: 'list' } });
+  app.get('/api-docs', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
+  app.get('/swagger-ui.html', { config: { auth: 'public' }, schema: { hide: true } }, async (_request, reply) =>
+    reply.redirect('/swagger-ui/index.html'),
+  );
+}

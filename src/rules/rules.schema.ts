@@ -1,0 +1,40 @@
+import { Type, type Static } from 'typebox';
+
+export const RuleType = Type.Union([Type.Literal('SPEL'), Type.Literal('DROOLS'), Type.Literal('HARDCODED')]);
+export const RuleStatus = Type.Union([Type.Literal('ACTIVE'), Type.Literal('INACTIVE')]);
+
+export const RuleInput = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    ruleType: RuleType,
+    ruleContent: Type.String({ minLength: 1, maxLength: 100_000 }),
+    parameters: Type.Optional(Type.Record(Type.String(), Type.Any())),
+    description: Type.Optional(Type.String({ maxLength: 2000 })),
+    status: Type.Optional(RuleStatus),
+  },
+  {
+    additionalProperties: false,
+    examples: [
+      { name: '新戶開戶優惠', ruleType: 'SPEL', ruleContent: '#{creditScore > 600 and accountType == "一般"}', parameters: { discountAmount: 1000, validDays: 30 }, status: 'ACTIVE' },
+    ],
+  },
+);
+export type RuleInput = Static<typeof RuleInput>;
+
+export const RuleStatusInput = Type.Object({ status: RuleStatus }, { additionalProperties: false });
+
+export const RuleView = Type.Object({
+  id: Type.String(),
+  ruleId: Type.String(),
+  name: Type.String(),
+  ruleType: Type.String(),
+  ruleContent: Type.String(),
+  parameters: Type.Union([Type.Record(Type.String(), Type.Any()), Type.Null()]),
+  description: Type.Union([Type.String(), Type.Null()]),
+  status: Type.String(),
+  createdBy: Type.Union([Type.String(), Type.Null()]),
+  updatedBy: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+});
+export type RuleView = Static<typeof RuleView>;

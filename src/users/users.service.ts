@@ -1,0 +1,78 @@
+import { hash, verify } from '@node-rs/argon2';
+import type { Kysely } from 'kysely';
+import type { Tables } from '../platform/db/tables.js';
+import { ROLES, type Principal, type Role } from '../platform/http/auth.js';
+import { newId, toDbTimestamp } from '../platform/db/sql.js';
+
+
+/** The document's 認證說明 table. These passwords are public, so they never exist in production. */
+export const DEMO_USERS: readonly { username: string; password: string; roles: Role[] }[] = [
+  { username: 'admin', password: 'admin123', roles: ['ADMIN', 'MANAGER', 'AUDITOR'] },
+  { username: 'manager', password: 'manager123', roles: ['MANAGER'] },
+  { username: 'auditor', password: 'auditor123', roles: ['AUDITOR'] },
+];
+
+// OWASP's argon2id baseline (19 MiB, 2 passes): slow for an attacker, ~20 ms for us.
+const HASH_OPTIONS = { algorithm: 2 /* Algorithm.Argon2id (a const enum, not importable under isolatedModules) */, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+
+export const hashPassword = (password: string): Promise<string> => hash(password, HASH_OPTIONS);
+
+export async function verifyPassword(hashText: string, password: string): Promise<boolean> {
+  try {
+    return await verify(hashText, password);
+  } catch {
+    return false;
+  }
+}
+
+function parseRoles(text: string): Role[] {
+  return text.split(',').filter((r): r is Role => (ROLES as readonly string[]).includes(r));
+}
+
+export interface UsersService {
+  /** The user if the username exists, is enabled and the password matches. */
+  authenticate(username: string, password: string): Promise<Principal | null>;
+  /** Create the user or replace its password and roles. */
+  upsert(username: string, password: string, roles: readonly Role[], demo?: boolean): Promise<void>;
+  /** Create the user only if no user has this name (never overwrites a changed password). */
+  createIfMissing(username: string, password: string, roles: readonly Role[], demo?: boolean): Promise<boolean>;
+  /** Usernames still using a published demo password. */
+  demoPasswordUsers(): Promise<string[]>;
+}
+
+export function createUsersService(db: Kysely<Tables>): UsersService {
+  // A fixed hash to verify against when the user does not exist, so timing does not reveal usernames.
+  const dummy = hashPassword('banyan-no-such-user');
+  return {
+    async authenticate(username, password) {
+      const row = await db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+      if (!row || row.enabled !== 1) {
+        await verifyPassword(await dummy, password);
+        return null;
+      }
+      return (await verifyPassword(row.password_hash, password)) ? { username: row.username, roles: parseRoles(row.roles) } : null;
+    },
+    async upsert(username, password, roles, demo = false) {
+      const now = toDbTimestamp();
+      const values = { password_hash: await hashPassword(password), roles: roles.join(','), demo_password: demo ? 1 : 0, updated_at: now };
+      await db
+        .insertInto('users')
+        .values({ id: newId(), username, enabled: 1, created_at: now, ...values })
+        .onConflict((oc) => oc.column('username').doUpdateSet(values))
+        .execute();
+    },
+    async createIfMissing(username, password, roles, demo = false) {
+      const now = toDbTimestamp();
+      const result = await db
+        .insertInto('users')
+        .values({ id: newId(), username, enabled: 1, created_at: now, password_hash: await hashPassword(password), roles: roles.join(','), demo_password: demo ? 1 : 0, updated_at: now })
+        .onConflict((oc) => oc.column('username').doNothing())
+        .executeTakeFirst();
+      return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+    },
+    async demoPasswordUsers() {
+      const rows = await db.selectFrom('users').select('username').where('demo_password', '=', 1).where('enabled', '=', 1).execute();
+      return rows.map((r) => r.username);
+    },
+  };
+}
