@@ -4,4 +4,3 @@
  */
 export * from './types.js';
 export { compileSpel } from './spel/index.js';
-export { compileTree, validateTree } from './tree/index.js';

@@ -1,6 +1,9 @@
-import { EngineError, type CompiledTree, type Diagnostic, type TreeCompileOptions, type TreeDefinition } from '../types.js';
+/**
+ * TEMPORARY: stand-ins for the tree compiler while it is built on the `engine-core` branch.
+ * When that branch merges, delete this file and import from './index.js'.
+ */
+import { EngineError, type CompiledTree, type Diagnostic, type TreeCompileOptions, type TreeDefinition } from './types.js';
 
-/** Placeholder until the tree compiler lands on this branch. */
 export function validateTree(_tree: TreeDefinition, _options?: TreeCompileOptions): Diagnostic[] {
   return [];
 }
