@@ -4,6 +4,58 @@ import { newId, toDbTimestamp, toJson } from '../platform/db/sql.js';
 import type { PromotionHistoryTable } from './evaluation.tables.js';
 import type { EvaluationOutcome } from './evaluation.service.js';
 
+/**
+ * One call to an external system made while evaluating (credit bureau, AML …). EXTERNAL_SYSTEM
+ * command handlers put these in their decision step's output as `output.calls`, so they are part of
+ * the step and the audit module can index them (`/api/v1/audit/external-calls`).
+ */
+export interface ExternalCallRecord {
+  readonly system: string;
+  readonly endpoint: string;
+  readonly method: string;
+  readonly requestPayload: unknown;
+  readonly responsePayload: unknown;
+  readonly responseStatus: number | null;
+  readonly latencyMs: number;
+  /** SUCCESS, FAILED, TIMEOUT, CIRCUIT_OPEN, or CACHED (identical call earlier in the same evaluation). */
+  readonly status: 'SUCCESS' | 'FAILED' | 'TIMEOUT' | 'CIRCUIT_OPEN' | 'CACHED';
+  readonly attempts: number;
+  readonly errorMessage: string | null;
+  readonly startedAt: string;
+}
+
+/** One named reference-data query made while evaluating; DATABASE_QUERY steps carry them as `output.queries`. */
+export interface DatabaseQueryRecord {
+  readonly queryName: string;
+  /** e.g. BLACKLIST, PRODUCT_HOLDINGS, REFERENCE. */
+  readonly queryType: string;
+  readonly parameters: unknown;
+  readonly rowCount: number;
+  readonly result: unknown;
+  readonly latencyMs: number;
+  readonly status: 'SUCCESS' | 'FAILED';
+  readonly errorMessage: string | null;
+  readonly startedAt: string;
+}
+
+/** The external calls and database queries of an outcome, with the tree and node that made them. */
+export function sideEffectsOf(outcome: EvaluationOutcome | null): {
+  calls: (ExternalCallRecord & { treeId: string; nodeId: string })[];
+  queries: (DatabaseQueryRecord & { treeId: string; nodeId: string })[];
+} {
+  const calls: (ExternalCallRecord & { treeId: string; nodeId: string })[] = [];
+  const queries: (DatabaseQueryRecord & { treeId: string; nodeId: string })[] = [];
+  for (const run of outcome?.runs ?? []) {
+    for (const step of run.evaluation?.steps ?? []) {
+      const output = step.output as { calls?: ExternalCallRecord[]; queries?: DatabaseQueryRecord[] } | null;
+      if (output === null || typeof output !== 'object') continue;
+      for (const call of output.calls ?? []) calls.push({ ...call, treeId: run.treeId, nodeId: step.nodeId });
+      for (const query of output.queries ?? []) queries.push({ ...query, treeId: run.treeId, nodeId: step.nodeId });
+    }
+  }
+  return { calls, queries };
+}
+
 /** Everything one evaluate request did, handed to the recorder before the response is sent. */
 export interface EvaluationRecord {
   readonly requestId: string;
