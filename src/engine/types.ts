@@ -39,6 +39,8 @@ export interface Diagnostic {
   readonly nodeId?: string;
   /** For parameter diagnostics: the field, e.g. `parameters.discountPercentage`. */
   readonly field?: string;
+  /** For JSON sources (JSONLogic rules): a JSON path to the offending value, e.g. `$.and[1].>=[0]`. */
+  readonly path?: string;
 }
 
 /** Thrown by the engine for anything the user wrote or supplied; never for internal bugs. */
