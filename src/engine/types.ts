@@ -231,6 +231,13 @@ export interface TreeEvaluateOptions {
   readonly now?: Date;
   readonly requestId?: string;
   readonly variables?: Readonly<Record<string, unknown>>;
+  /**
+   * Per-node timing (`DecisionStep.durationMs`). Default true; false skips the clock reads
+   * (durationMs is then 0) for bulk simulation and benchmarks.
+   */
+  readonly trace?: boolean;
+  /** Record DecisionSteps (default true). False returns `steps: []`: the fastest mode, for simulation. */
+  readonly recordSteps?: boolean;
 }
 
 export interface CompiledTree {
