@@ -105,7 +105,22 @@ export const tieredDiscount: CalculationStrategy = {
       }))
       .reverse();
     const fixed = tiers.map((t) => (t.amount ? { amount: t.amount, percentage: t.percentage } : null));
+    const thresholds = tiers.map((t) => t.threshold.toNumber());
+    const exact = tiers.every((t, i) => new Decimal(thresholds[i] as number).eq(t.threshold));
     return (customer) => {
+      // Fast path: a JS-number base against thresholds that are exact doubles; comparing doubles is
+      // exact, so the tier chosen is the decimal one. Only fixed-amount tiers skip decimal work.
+      const raw = field.includes('.') ? undefined : customer[field];
+      if (exact && typeof raw === 'number' && Number.isFinite(raw)) {
+        for (let i = 0; i < tiers.length; i++) {
+          if (raw >= (thresholds[i] as number)) {
+            const f = fixed[i];
+            if (f) return f;
+            break;
+          }
+          if (i === tiers.length - 1) return null;
+        }
+      }
       const base = baseOf(customer, field);
       for (let i = 0; i < tiers.length; i++) {
         const tier = tiers[i] as Tier;
