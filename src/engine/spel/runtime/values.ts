@@ -36,7 +36,8 @@ export function typeName(v: unknown): string {
 export function javaString(v: unknown, real = false): string {
   if (v === null || v === undefined) return 'null';
   if (typeof v === 'string') return v;
-  if (typeof v === 'number') return real || !Number.isInteger(v) ? javaDouble(v) : String(v);
+  // Integral values beyond long range can only be doubles in Java (e.g. 6.0221415E23).
+  if (typeof v === 'number') return real || !Number.isInteger(v) || Math.abs(v) >= 2 ** 63 ? javaDouble(v) : String(v);
   if (typeof v === 'boolean') return String(v);
   if (isDecimal(v)) return v.toFixed();
   if (Array.isArray(v) || v instanceof Set) return `[${[...v].map((x) => javaString(x)).join(', ')}]`;
