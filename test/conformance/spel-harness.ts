@@ -113,7 +113,7 @@ export function runCase(c: SpelCase, roots: CasesFile['roots']): string | undefi
     phase = 'evaluate';
     const result = expr.evaluate(root, variables);
     if (c.expectError) return `expected ${c.expectError.spelMessage}, got value ${javaString(result)}`;
-    return checkValue(result, c.expect ?? {});
+    return checkValue(result, c.expect ?? { value: null });
   } catch (err) {
     if (!(err instanceof EngineError)) return `non-EngineError thrown: ${String(err)}`;
     const want = c.expectError;
