@@ -16,7 +16,7 @@ export const CASES_FILE = path.resolve(repoRoot, '../shared/conformance/spel/spe
 interface Expect {
   readonly compare?: string;
   readonly value?: unknown;
-  readonly toString?: string;
+  readonly toString?: unknown;
   readonly requestedType?: string;
   readonly assertion?: string;
   readonly keys?: readonly string[];
