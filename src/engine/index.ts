@@ -14,7 +14,7 @@ export * from './types.js';
  * Compile a SpEL expression (with or without the `#{…}` template form).
  * @example compileSpel("#{accountType == 'VIP'}").evaluate({ accountType: 'VIP' }) // true
  */
-export { compileSpel } from './spel/index.js';
+export { compileSpel, analyzeSpel } from './spel/index.js';
 
 /**
  * Compile a JSONLogic rule given as a JSON value (sandboxed json-logic-engine, compiled mode).
