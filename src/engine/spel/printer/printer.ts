@@ -31,7 +31,11 @@ function needsParens(node: ExpressionNode): boolean {
 const printer: ExpressionVisitor<string> = {
   literal,
   binary: (n) => `(${print(n.left)} ${n.operator} ${print(n.right)})`,
-  unary: (n) => `(${n.operator}${print(n.operand)})`,
+  unary: (n) => {
+    // `! [0]`, not `![0]`, which would lex as a projection.
+    const operand = print(n.operand);
+    return `(${n.operator}${operand.startsWith('[') ? ' ' : ''}${operand})`;
+  },
   ternary: (n) => `(${print(n.condition)} ? ${print(n.whenTrue)} : ${print(n.whenFalse)})`,
   elvis: (n) => `(${print(n.value)} ?: ${print(n.fallback)})`,
   variable: (n) => `#${n.name}`,
