@@ -109,6 +109,7 @@ export function compileExpr(e: Expr, scope: Scope): Evaluator {
 
 function recordCustomerField(object: Expr, name: string, scope: Scope): void {
   if (object.kind === 'var' && scope.vars.get(object.name)?.customer) scope.rule.fields.add(name);
+  if (object.kind === 'field' && object.name === 'this' && scope.fact === 'customer') scope.rule.fields.add(name);
 }
 
 function compileBinary(e: Extract<Expr, { kind: 'binary' }>, scope: Scope): Evaluator {

@@ -1,6 +1,7 @@
 import { EngineError } from '../types.js';
 import type { BinaryOp, CollectionOp, Expr } from './ast.js';
 import { FORBIDDEN_NAMES, TokenStream, describe } from './tokens.js';
+import { METHODS } from './values.js';
 
 const RELATIONAL: ReadonlySet<string> = new Set(['==', '!=', '<', '<=', '>', '>=']);
 const STR_OPS: ReadonlySet<string> = new Set(['startsWith', 'endsWith', 'length']);
@@ -184,7 +185,18 @@ function parsePrimary(ts: TokenStream): Expr {
       }
       if (t.text === 'new') ts.fail("'new' is not supported", t.pos, 'NOT_SUPPORTED');
       ts.next();
-      if (ts.isOp('(')) ts.fail(`function '${t.text}' is not supported`, t.pos, 'NOT_SUPPORTED');
+      if (ts.isOp('(')) {
+        // `getAnnualIncome()` inside a pattern is a method of the current fact.
+        if (!METHODS.has(t.text) && !/^(get|is)[A-Z]/.test(t.text)) ts.fail(`function '${t.text}' is not supported`, t.pos, 'NOT_SUPPORTED');
+        ts.next();
+        const args: Expr[] = [];
+        if (!ts.isOp(')')) {
+          do args.push(parseOr(ts));
+          while (ts.acceptOp(','));
+        }
+        ts.expectOp(')');
+        return { kind: 'call', pos: t.pos, object: { kind: 'field', pos: t.pos, name: 'this' }, name: t.text, args };
+      }
       checkName(t.text, t.pos);
       return { kind: 'field', pos: t.pos, name: t.text };
     case 'op':
