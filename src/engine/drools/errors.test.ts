@@ -82,6 +82,16 @@ describe('DRL diagnostics', () => {
     expect(validateDrl('rule "a" when Customer() then end', { limits: { maxSourceLength: 10 } })[0]?.code).toBe('LIMIT_EXCEEDED');
     const deep = `rule "a" when Customer( ${'('.repeat(100)}creditScore > 1${')'.repeat(100)} ) then end`;
     expect(validateDrl(deep)[0]?.code).toBe('LIMIT_EXCEEDED');
+    // Long flat chains nest closures as deeply as parentheses do: they count too (no stack overflow).
+    for (const chain of [
+      `Customer( creditScore > 1${' + 1'.repeat(5000)} )`,
+      `Customer( ${Array.from({ length: 5000 }, () => 'creditScore > 1').join(' && ')} )`,
+      `$c : Customer( ${'$c'}${'.a'.repeat(5000)} == null )`,
+      'Customer() '.repeat(3000),
+      `Customer() ${'or Customer() '.repeat(3000)}`,
+    ]) {
+      expect(validateDrl(`rule "a" when ${chain} then end`)[0]?.code).toBe('LIMIT_EXCEEDED');
+    }
   });
 
   it('caps the work done over transactionHistory', () => {

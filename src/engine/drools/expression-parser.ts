@@ -14,20 +14,27 @@ export function parseExpression(ts: TokenStream): Expr {
 function parseOr(ts: TokenStream): Expr {
   ts.enter();
   let left = parseAnd(ts);
+  let chain = 0;
   while (ts.isOp('||')) {
+    ts.enter();
+    chain++;
     const pos = ts.next().pos;
     left = { kind: 'binary', pos, op: '||', left, right: abbreviated(ts, left) ?? parseAnd(ts) };
   }
-  ts.leave();
+  ts.leave(chain + 1);
   return left;
 }
 
 function parseAnd(ts: TokenStream): Expr {
   let left = parseRelational(ts);
+  let chain = 0;
   while (ts.isOp('&&')) {
+    ts.enter();
+    chain++;
     const pos = ts.next().pos;
     left = { kind: 'binary', pos, op: '&&', left, right: abbreviated(ts, left) ?? parseRelational(ts) };
   }
+  ts.leave(chain);
   return left;
 }
 
@@ -49,9 +56,15 @@ function relationalSubject(e: Expr): Expr | undefined {
 
 function parseRelational(ts: TokenStream): Expr {
   let left = parseAdditive(ts);
+  let chain = 0;
   for (;;) {
     const tail = relationalTail(ts, left);
-    if (tail === undefined) return left;
+    if (tail === undefined) {
+      ts.leave(chain);
+      return left;
+    }
+    ts.enter();
+    chain++;
     left = tail;
   }
 }
@@ -106,19 +119,27 @@ function relationalTail(ts: TokenStream, left: Expr): Expr | undefined {
 
 function parseAdditive(ts: TokenStream): Expr {
   let left = parseMultiplicative(ts);
+  let chain = 0;
   while (ts.isOp('+') || ts.isOp('-')) {
+    ts.enter();
+    chain++;
     const t = ts.next();
     left = { kind: 'binary', pos: t.pos, op: t.text as BinaryOp, left, right: parseMultiplicative(ts) };
   }
+  ts.leave(chain);
   return left;
 }
 
 function parseMultiplicative(ts: TokenStream): Expr {
   let left = parseUnary(ts);
+  let chain = 0;
   while (ts.isOp('*') || ts.isOp('/') || ts.isOp('%')) {
+    ts.enter();
+    chain++;
     const t = ts.next();
     left = { kind: 'binary', pos: t.pos, op: t.text as BinaryOp, left, right: parseUnary(ts) };
   }
+  ts.leave(chain);
   return left;
 }
 
@@ -141,7 +162,10 @@ function parseUnary(ts: TokenStream): Expr {
 /** A `from` source: a name with member and method access (`$c.transactionHistory`). */
 export function parsePostfix(ts: TokenStream): Expr {
   let e = parsePrimary(ts);
+  let chain = 0;
   while (ts.isOp('.') || ts.isOp('!.')) {
+    ts.enter();
+    chain++;
     const nullSafe = ts.next().text === '!.';
     const name = ts.expectIdent('a property name');
     checkName(name.text, name.pos);
@@ -159,6 +183,7 @@ export function parsePostfix(ts: TokenStream): Expr {
     }
   }
   if (ts.isOp('[')) ts.fail('indexing with [] is not supported', undefined, 'NOT_SUPPORTED');
+  ts.leave(chain);
   return e;
 }
 

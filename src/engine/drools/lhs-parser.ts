@@ -11,8 +11,11 @@ export function parseLhs(ts: TokenStream): ConditionalElement {
   const elements: ConditionalElement[] = [];
   while (!ts.isWord('then')) {
     if (ts.peek().kind === 'eof') ts.fail("expected 'then' but found end of input");
+    // Matchers chain one level per element, so a long list counts as nesting.
+    ts.enter();
     elements.push(parseCeOr(ts));
   }
+  ts.leave(elements.length);
   return elements.length === 1 && elements[0] ? elements[0] : { kind: 'and', pos, elements };
 }
 
@@ -22,9 +25,10 @@ function parseCeOr(ts: TokenStream): ConditionalElement {
   const elements = [first];
   while (ts.isWord('or') || ts.isOp('||')) {
     ts.next();
+    ts.enter();
     elements.push(parseCeAnd(ts));
   }
-  ts.leave();
+  ts.leave(elements.length);
   return elements.length === 1 ? first : { kind: 'or', pos: first.pos, elements };
 }
 
@@ -33,8 +37,10 @@ function parseCeAnd(ts: TokenStream): ConditionalElement {
   const elements = [first];
   while (ts.isWord('and') || ts.isOp('&&')) {
     ts.next();
+    ts.enter();
     elements.push(parseCeUnary(ts));
   }
+  ts.leave(elements.length - 1);
   return elements.length === 1 ? first : { kind: 'and', pos: first.pos, elements };
 }
 
@@ -66,8 +72,10 @@ function parseCeUnary(ts: TokenStream): ConditionalElement {
       const elements: ConditionalElement[] = [];
       while (!ts.isOp(')')) {
         if (ts.peek().kind === 'eof') ts.fail("expected ')' but found end of input");
+        ts.enter();
         elements.push(parseCeUnary(ts));
       }
+      ts.leave(elements.length);
       ts.next();
       return { kind: prefix.text, pos: t.pos, elements };
     }

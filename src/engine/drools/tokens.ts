@@ -91,8 +91,8 @@ export class TokenStream {
     }
   }
 
-  leave(): void {
-    this.depth--;
+  leave(levels = 1): void {
+    this.depth -= levels;
   }
 
   resetDepth(): void {
