@@ -60,6 +60,11 @@ describe('constraint operators', () => {
     ['Customer( transactionHistory.size() == 2, tags.isEmpty() == false )', true],
     ['Customer( getAnnualIncome() == 2000000 )', true],
     ['Customer( 0.1 + 0.2 == 0.3 )', true],
+    ['Customer( customerId.toLowerCase() == "cust001", customerId.trim().toUpperCase() == "CUST001" )', true],
+    ['Customer( customerId.startsWith("CU") && customerId.endsWith("01") && customerId.length() == 7 )', true],
+    ['Customer( customerId.equals("CUST001"), tags.contains("payroll"), !tags.contains("x") )', true],
+    ['Customer( annualIncome % 7 == 2000000 % 7, annualIncome - 1 == 1999999 )', true],
+    ['Customer( annualIncome.intValue() == 2000000, tags.size == 2, tags.empty == false )', true],
   ])('%s → %s', (lhs, expected) => {
     expect(matches(lhs)).toBe(expected);
   });
@@ -73,6 +78,20 @@ describe('constraint operators', () => {
   it('coerces a numeric string as MVEL does, and refuses comparing unrelated types', () => {
     expect(matches('Customer( annualIncome == "2000000" )')).toBe(true);
     expect(() => matches('Customer( region > 5 )')).toThrow(expect.objectContaining({ code: 'TYPE_ERROR' }));
+    for (const [lhs, code] of [
+      ['Customer( annualIncome / 0 > 1 )', 'EVALUATION_ERROR'],
+      ['Customer( -region == 1 )', 'TYPE_ERROR'],
+      ['Customer( region * 2 == 1 )', 'TYPE_ERROR'],
+      ['Customer( creditScore.city == 1 )', 'TYPE_ERROR'],
+      ['Customer( region )', 'TYPE_ERROR'],
+      ['Customer( creditScore contains 1 )', 'TYPE_ERROR'],
+      ['Customer( creditScore matches "1" )', 'TYPE_ERROR'],
+      ['Customer( region matches "(" )', 'EVALUATION_ERROR'],
+      ['Customer( creditScore.toUpperCase() == 1 )', 'TYPE_ERROR'],
+    ] as const) {
+      expect(() => matches(lhs), lhs).toThrow(expect.objectContaining({ code }));
+    }
+    expect(() => matches('Customer( region.hashCode() == 1 )')).toThrow(expect.objectContaining({ code: 'NOT_SUPPORTED' }));
   });
 });
 
