@@ -15,7 +15,7 @@ import type { LoginRecorder } from './platform/http/auth.js';
 import { buildHttpServer, type App } from './platform/http/server.js';
 import { createLogger, type Logger } from './platform/logger.js';
 import { registerRuleRoutes } from './rules/rules.routes.js';
-import { createRulesService, validateHardcodedRule, validateSpelRule, type RulesService } from './rules/rules.service.js';
+import { createRulesService, validateDroolsRule, validateHardcodedRule, validateSpelRule, type RulesService } from './rules/rules.service.js';
 import { registerTreeRoutes } from './trees/trees.routes.js';
 import { createTreesService, type TreesService } from './trees/trees.service.js';
 import { createUsersService, type UsersService } from './users/users.service.js';
@@ -67,7 +67,7 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
 
     const compileOptions = (): TreeCompileOptions => ({});
     const trees = createTreesService({ db, changes, compileOptions });
-    const rules = createRulesService({ db, changes, validators: { SPEL: validateSpelRule, HARDCODED: validateHardcodedRule } });
+    const rules = createRulesService({ db, changes, validators: { SPEL: validateSpelRule, DROOLS: validateDroolsRule, HARDCODED: validateHardcodedRule } });
     const catalog = new TreeCatalog(trees, compileOptions, config.treeCacheTtlMs);
     const evaluation = createEvaluationService(catalog);
     const recorder = overrides.recorder?.({ database, logger }) ?? createHistoryRecorder(db);

@@ -55,7 +55,7 @@ export function buildSandbox(options: SandboxOptions = {}): FastifyInstance {
 
   const serverOptions: FastifyServerOptions =
     typeof options.logger === 'object' ? { loggerInstance: options.logger } : { logger: options.logger ?? false };
-  const app = Fastify({ ...serverOptions, bodyLimit: 64 * 1024, maxParamLength: 256 }).withTypeProvider<TypeBoxTypeProvider>();
+  const app = Fastify({ ...serverOptions, bodyLimit: 64 * 1024, routerOptions: { maxParamLength: 256 } }).withTypeProvider<TypeBoxTypeProvider>();
   installErrorHandlers(app);
 
   // Held requests (latency, `timeout` mode) are released at shutdown so close() never waits on them.

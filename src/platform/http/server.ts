@@ -46,6 +46,8 @@ export async function buildHttpServer(options: HttpOptions): Promise<App> {
     routerOptions: { maxParamLength: 200 },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // A JSON API: anything but JSON (and the formats a module registers itself, e.g. CSV imports) is 415.
+  app.removeContentTypeParser('text/plain');
   app.decorateRequest('locale', 'zh-TW');
   app.addHook('onRequest', async (request, reply) => {
     if (!REQUEST_ID.test(request.id)) (request as { id: string }).id = randomUUID();
