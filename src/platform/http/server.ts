@@ -164,4 +164,8 @@ async function registerDocs(app: App, version: string): Promise<void> {
   app.get('/swagger-ui.html', { config: { auth: 'public' }, schema: { hide: true } }, async (_request, reply) =>
     reply.redirect('/swagger-ui/index.html'),
   );
+  // Springdoc's URL; the plugin serves the page at its prefix.
+  app.get('/swagger-ui/index.html', { config: { auth: 'public' }, schema: { hide: true } }, async (_request, reply) =>
+    reply.redirect('/swagger-ui/'),
+  );
 }
