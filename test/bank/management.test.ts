@@ -88,8 +88,10 @@ describe(`management API on ${DB_KIND}`, () => {
 
     it('Given a percentage outside 0–100, When the tree is created, Then the field is named in the error', async () => {
       const tree = simpleTree('bad pct');
-      tree.rootNode.children = [{ nodeId: 'pct', nodeType: 'CALCULATION', configuration: { commandType: 'CALCULATION', strategyType: 'PERCENTAGE_DISCOUNT', parameters: { promotionName: 'x', discountPercentage: 150 } } }];
-      const res = await call('POST', TREES, AS_MANAGER, tree);
+      const res = await call('POST', TREES, AS_MANAGER, {
+        ...tree,
+        rootNode: { ...tree.rootNode, children: [{ nodeId: 'pct', nodeType: 'CALCULATION', configuration: { commandType: 'CALCULATION', strategyType: 'PERCENTAGE_DISCOUNT', parameters: { promotionName: 'x', discountPercentage: 150 } } }] },
+      });
       expect(res.statusCode).toBe(400);
       expect(res.json().errors[0]).toMatchObject({ nodeId: 'pct', field: expect.stringContaining('discountPercentage') });
     });
