@@ -27,6 +27,10 @@ const EnvSchema = Type.Object({
   SWAGGER_ENABLED: Type.Optional(Type.Boolean()),
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
   NATS_URL: Type.Optional(Type.String({ pattern: '^(nats|tls)://' })),
+  SANDBOX_ENABLED: Type.Optional(Type.Boolean()),
+  SANDBOX_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 0 }),
+  EXTERNAL_CACHE_TTL_MS: Type.Integer({ minimum: 0, default: 5000 }),
+  REFERENCE_CSV_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 10_485_760 }),
 });
 
 export type Env = Static<typeof EnvSchema>;
@@ -47,6 +51,11 @@ export interface Config {
   readonly swaggerEnabled: boolean;
   readonly redisUrl: string | undefined;
   readonly natsUrl: string | undefined;
+  /** Start the credit-bureau/AML/wallet simulators with the demo (default: outside production). */
+  readonly sandbox: { readonly enabled: boolean; readonly port: number };
+  /** How long external-system and Drools registries trust their cache (other processes' writes). */
+  readonly externalCacheTtlMs: number;
+  readonly referenceCsvLimitBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -107,6 +116,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     swaggerEnabled: env.SWAGGER_ENABLED ?? env.NODE_ENV !== 'production',
     redisUrl: env.REDIS_URL,
     natsUrl: env.NATS_URL,
+    sandbox: Object.freeze({ enabled: env.SANDBOX_ENABLED ?? env.NODE_ENV !== 'production', port: env.SANDBOX_PORT }),
+    externalCacheTtlMs: env.EXTERNAL_CACHE_TTL_MS,
+    referenceCsvLimitBytes: env.REFERENCE_CSV_LIMIT_BYTES,
   });
 }
 
