@@ -151,4 +151,17 @@ describe('seed 002 factor catalogue', () => {
     expect(result.body.data?.eligible).toBe(true);
     expect(String(result.body.data?.promotionId)).not.toMatch(/^factor-/);
   });
+
+  it('Given a DRL with a syntax error, When writing it as a DROOLS rule, Then 400 VALIDATION_FAILED points at line and column', async () => {
+    const response = await app.app.inject({
+      method: 'POST',
+      url: '/api/v1/management/promotion-rules',
+      headers: AS_ADMIN,
+      payload: { name: 'broken-drl', ruleType: 'DROOLS', ruleContent: 'rule "x"\nwhen\n  Customer( accountType == )\nthen\nend' },
+    });
+    expect(response.statusCode).toBe(400);
+    const body = response.json();
+    expect(body.errorCode).toBe('VALIDATION_FAILED');
+    expect(body.errors[0]).toMatchObject({ field: 'ruleContent', position: { line: 3 } });
+  });
 });
