@@ -1,4 +1,6 @@
 import type { MigrationSet } from './platform/db/migrate.js';
+import { externalMigrations } from './external/external.migrations.js';
+import { referenceMigrations } from './reference/reference.migrations.js';
 import { evaluationMigrations } from './evaluation/evaluation.migrations.js';
 import { rulesMigrations } from './rules/rules.migrations.js';
 import { treesMigrations } from './trees/trees.migrations.js';
@@ -10,4 +12,6 @@ export const allMigrations: MigrationSet = {
   ...treesMigrations,
   ...rulesMigrations,
   ...evaluationMigrations,
+  ...externalMigrations,
+  ...referenceMigrations,
 };

@@ -2,6 +2,7 @@ import type { RulesService } from '../rules/rules.service.js';
 import type { TreesService } from '../trees/trees.service.js';
 import type { UsersService } from '../users/users.service.js';
 import { DEMO_USERS } from '../users/users.service.js';
+import { demoFactorRules, demoFactorTrees } from './factors.js';
 import { demoRules } from './rules.js';
 import { demoTrees } from './trees.js';
 
@@ -12,17 +13,23 @@ export interface SeedReport {
 
 const SEEDER = { actor: { username: 'system', roles: ['ADMIN' as const] }, requestId: undefined };
 
-/** Load the document's demo trees and rules; anything already there is left alone (idempotent). */
-export async function seedDemoData(deps: { trees: TreesService; rules: RulesService }): Promise<SeedReport> {
+/**
+ * Load the document's demo trees and rules, and the factor catalogue; anything already there is
+ * left alone (idempotent). The catalogue's trees are INACTIVE unless `factorTreesActive`: they are
+ * examples to copy, and live they would join every evaluate-all (some call external systems).
+ */
+export async function seedDemoData(deps: { trees: TreesService; rules: RulesService }, options: { factorTreesActive?: boolean } = {}): Promise<SeedReport> {
   const report: SeedReport = { trees: [], rules: [] };
-  for (const { tree, priority } of demoTrees) {
+  const factorStatus = options.factorTreesActive ? 'ACTIVE' : 'INACTIVE';
+  const catalogue = demoFactorTrees.map((entry) => ({ ...entry, tree: { ...entry.tree, status: factorStatus } as const }));
+  for (const { tree, priority } of [...demoTrees, ...catalogue]) {
     const id = tree.treeId ?? tree.name;
     if (await deps.trees.current(id)) continue;
     await deps.trees.create({ treeId: id, name: tree.name, ...(tree.description ? { description: tree.description } : {}), status: tree.status ?? 'ACTIVE', priority, rootNode: tree.rootNode as never }, SEEDER);
     report.trees.push(id);
   }
   const existing = new Set((await deps.rules.list({ page: 0, size: 500 })).content.map((r) => r.name));
-  for (const rule of demoRules) {
+  for (const rule of [...demoRules, ...demoFactorRules]) {
     if (existing.has(rule.name)) continue;
     await deps.rules.create(rule, SEEDER);
     report.rules.push(rule.name);

@@ -47,6 +47,8 @@ export { strategies, validateStrategy, prepareOffer, formatLocalDateTime, COMMON
  */
 export { Decimal, toDecimal, roundMoney, currencyScale, isDecimal } from './decimal.js';
 
-/** Drools DRL subset compiled onto the engine (see docs/drools.md). */
+/**
+ * Drools DRL subset: `compileDrl`, `validateDrl`, and the DROOLS_RULE command factory.
+ */
 export { compileDrl, validateDrl, createDroolsCommand, DRL_EXAMPLES } from './drools/index.js';
 export type { CompiledRuleSet, DrlCompileOptions, FireOptions, FireResult, RuleInfo, DroolsResult, DroolsCommandOptions } from './drools/index.js';

@@ -7,7 +7,7 @@ import { pageOf, PageOf } from '../platform/paging.js';
 import type { TreesService } from '../trees/trees.service.js';
 import { offersOf } from './available.js';
 import { AvailableOffer, AvailableQuery, EvaluateBody, HistoryItem, HistoryQuery, PromotionResultSchema } from './evaluation.schema.js';
-import type { EvaluationOutcome, EvaluationService } from './evaluation.service.js';
+import { EvaluationFailedError, type EvaluationOutcome, type EvaluationService } from './evaluation.service.js';
 import { listHistory } from './history.repository.js';
 import type { EvaluationRecorder } from './recorder.js';
 import type { Kysely } from 'kysely';
@@ -56,7 +56,7 @@ export function registerEvaluationRoutes(app: App, deps: EvaluationRouteDeps): v
             finishedAt: new Date(),
             request: requestInfo(request),
             response: { status: error.status, body: { errorCode: error.code, message: error.message } },
-            outcome: null,
+            outcome: error instanceof EvaluationFailedError ? error.outcome : null,
             error: { code: error.code, message: error.message },
           });
         }

@@ -1,5 +1,6 @@
 import type { PromotionResult, TreeEvaluation } from '../engine/types.js';
 import { AppError } from '../platform/http/errors.js';
+import { newSession, sessionVariables } from './session.js';
 import type { LoadedTree, TreeCatalog } from './tree-catalog.js';
 
 /** One tree's part in an evaluation. */
@@ -19,6 +20,19 @@ export interface EvaluationOutcome {
   readonly runs: readonly TreeRun[];
   /** Index into `runs` of the tree whose offer was chosen, or null. */
   readonly chosen: number | null;
+}
+
+/**
+ * A command failed the whole evaluation (an external system with `onUnavailable: FAIL`). Carries
+ * what had run so far, so the audit trail still shows the calls that led to the failure.
+ */
+export class EvaluationFailedError extends AppError {
+  constructor(
+    cause: AppError,
+    readonly outcome: EvaluationOutcome,
+  ) {
+    super(cause.code, cause.text, { errors: cause.errors, cause });
+  }
 }
 
 export const NOT_ELIGIBLE: PromotionResult = Object.freeze({
@@ -72,8 +86,9 @@ export interface EvaluationService {
 export function createEvaluationService(catalog: TreeCatalog): EvaluationService {
   async function evaluateTrees(trees: readonly LoadedTree[], input: EvaluateInput): Promise<EvaluationOutcome> {
     const runs: TreeRun[] = [];
+    const session = newSession();
     for (const { ref, compiled } of trees) {
-      const options = { now: input.now, requestId: input.requestId };
+      const options = { now: input.now, requestId: input.requestId, variables: sessionVariables(session) };
       try {
         const evaluation = compiled.isAsync ? await compiled.evaluateAsync(input.customer, options) : compiled.evaluate(input.customer, options);
         runs.push({ treeId: ref.id, treeName: ref.name, version: ref.version, priority: ref.priority, evaluation, error: null });
@@ -81,6 +96,7 @@ export function createEvaluationService(catalog: TreeCatalog): EvaluationService
         if (error instanceof AppError) throw error;
         runs.push({ treeId: ref.id, treeName: ref.name, version: ref.version, priority: ref.priority, evaluation: null, error: error instanceof Error ? error.message : String(error) });
       }
+      if (session.failure) throw new EvaluationFailedError(session.failure, { result: NOT_ELIGIBLE, runs, chosen: null });
     }
     const chosen = chooseBest(runs);
     const winner = chosen === null ? undefined : runs[chosen]?.evaluation?.result;

@@ -18,6 +18,7 @@ const EnvSchema = Type.Object({
   ),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 1_048_576 }),
   DEMO_DATA: Type.Boolean({ default: true }),
+  DEMO_FACTOR_TREES_ACTIVE: Type.Boolean({ default: false }),
   BANYAN_ADMIN_USER: Type.String({ minLength: 1, default: 'admin' }),
   BANYAN_ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 1 })),
   TREE_CACHE_TTL_MS: Type.Integer({ minimum: 0, default: 2000 }),
@@ -27,6 +28,10 @@ const EnvSchema = Type.Object({
   SWAGGER_ENABLED: Type.Optional(Type.Boolean()),
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
   NATS_URL: Type.Optional(Type.String({ pattern: '^(nats|tls)://' })),
+  SANDBOX_ENABLED: Type.Optional(Type.Boolean()),
+  SANDBOX_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 0 }),
+  EXTERNAL_CACHE_TTL_MS: Type.Integer({ minimum: 0, default: 5000 }),
+  REFERENCE_CSV_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 10_485_760 }),
 });
 
 export type Env = Static<typeof EnvSchema>;
@@ -40,6 +45,8 @@ export interface Config {
   readonly logLevel: string;
   readonly bodyLimitBytes: number;
   readonly demoData: boolean;
+  /** Seed the factor-catalogue trees ACTIVE (they then take part in evaluate-all); INACTIVE by default. */
+  readonly demoFactorTreesActive: boolean;
   readonly admin: { readonly user: string; readonly password: string | undefined };
   readonly treeCacheTtlMs: number;
   readonly shutdownTimeoutMs: number;
@@ -47,6 +54,11 @@ export interface Config {
   readonly swaggerEnabled: boolean;
   readonly redisUrl: string | undefined;
   readonly natsUrl: string | undefined;
+  /** Start the credit-bureau/AML/wallet simulators with the demo (default: outside production). */
+  readonly sandbox: { readonly enabled: boolean; readonly port: number };
+  /** How long external-system and Drools registries trust their cache (other processes' writes). */
+  readonly externalCacheTtlMs: number;
+  readonly referenceCsvLimitBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -100,6 +112,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     demoData: env.DEMO_DATA,
+    demoFactorTreesActive: env.DEMO_FACTOR_TREES_ACTIVE,
     admin: Object.freeze({ user: env.BANYAN_ADMIN_USER, password: env.BANYAN_ADMIN_PASSWORD }),
     treeCacheTtlMs: env.TREE_CACHE_TTL_MS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
@@ -107,6 +120,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     swaggerEnabled: env.SWAGGER_ENABLED ?? env.NODE_ENV !== 'production',
     redisUrl: env.REDIS_URL,
     natsUrl: env.NATS_URL,
+    sandbox: Object.freeze({ enabled: env.SANDBOX_ENABLED ?? env.NODE_ENV !== 'production', port: env.SANDBOX_PORT }),
+    externalCacheTtlMs: env.EXTERNAL_CACHE_TTL_MS,
+    referenceCsvLimitBytes: env.REFERENCE_CSV_LIMIT_BYTES,
   });
 }
 

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { compileSpel, validateDrl } from '../engine/index.js';
+import { compileSpel } from '../engine/index.js';
 import { EngineError, type Diagnostic } from '../engine/types.js';
 import type { ChangeRecorder, RequestContext } from '../platform/changes.js';
 import { newId } from '../platform/db/sql.js';
@@ -23,8 +23,6 @@ export const validateSpelRule: RuleValidator = (content) => {
     throw error;
   }
 };
-
-export const validateDroolsRule: RuleValidator = (content) => validateDrl(content).map((d) => ({ ...d, field: 'ruleContent' }));
 
 export const validateHardcodedRule: RuleValidator = (content) =>
   Object.hasOwn(HARDCODED_RULES, content.trim())

@@ -41,7 +41,7 @@ describe(`banyan CLI on ${DB_KIND}`, () => {
   it('Given a migrated database, When banyan seed runs twice, Then the demo data is loaded once (idempotent)', () => {
     const first = banyan(['seed'], db.env);
     expect(first.status, first.stderr).toBe(0);
-    expect(first.stdout).toMatch(/seeded 3 tree\(s\) and \d+ rule\(s\)/);
+    expect(first.stdout).toMatch(/seeded \d+ tree\(s\) and \d+ rule\(s\)/);
     const second = banyan(['seed'], db.env);
     expect(second.status).toBe(0);
     expect(second.stdout).toContain('already present');

@@ -154,6 +154,8 @@ async function registerDocs(app: App, version: string): Promise<void> {
         { name: '優惠評估', description: 'Promotion evaluation' },
         { name: '決策樹管理', description: 'Decision-tree management' },
         { name: '優惠規則管理', description: 'Promotion-rule management' },
+        { name: '外部系統管理', description: 'External systems (credit bureau, AML …) for EXTERNAL_SYSTEM nodes' },
+        { name: '參考資料管理', description: 'Reference data (blacklist, product holdings, CSV datasets) and named queries for DATABASE_QUERY nodes' },
         { name: '稽核追蹤', description: 'Audit trail' },
         { name: '系統監控', description: 'Health' },
       ],

@@ -1,0 +1,87 @@
+import { Type } from 'typebox';
+import { EnvelopeOf, errorResponses } from '../platform/http/schemas.js';
+import { ok, type App } from '../platform/http/server.js';
+import { PageOf, PageQuery } from '../platform/paging.js';
+import { ExternalSystemInput, ExternalSystemView, SystemStatus } from './external.schema.js';
+import type { ExternalSystemsService } from './external.service.js';
+
+const BASE = '/api/v1/management/external-systems';
+const TAG = ['外部系統管理'];
+const WRITERS = ['ADMIN', 'MANAGER'] as const;
+const security = [{ basicAuth: [] }];
+const Params = Type.Object({ systemId: Type.String({ minLength: 1, maxLength: 100, description: 'id or name' }) });
+
+export function registerExternalSystemRoutes(app: App, systems: ExternalSystemsService): void {
+  app.get(
+    BASE,
+    {
+      config: { auth: WRITERS },
+      schema: {
+        tags: TAG,
+        summary: '取得外部系統列表',
+        security,
+        querystring: Type.Object({ status: Type.Optional(SystemStatus), ...PageQuery }),
+        response: { 200: EnvelopeOf(PageOf(ExternalSystemView)), ...errorResponses(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      const { status, page, size } = request.query;
+      return ok(request, await systems.list({ ...(status ? { status } : {}), page, size }), { zh: '查詢成功', en: 'OK' });
+    },
+  );
+
+  app.post(
+    BASE,
+    {
+      config: { auth: WRITERS },
+      schema: {
+        tags: TAG,
+        summary: '註冊外部系統',
+        description: '機密只能以環境變數參照寫在 headers (`${env:NAME}`)，於呼叫時解析，不儲存、不記錄、不回傳其值。名稱重複回傳 409。',
+        security,
+        body: ExternalSystemInput,
+        response: { 201: EnvelopeOf(ExternalSystemView), ...errorResponses(400, 401, 403, 409) },
+      },
+    },
+    async (request, reply) => {
+      const view = await systems.create(request.body, { actor: request.principal, requestId: request.id });
+      return reply.status(201).send(ok(request, view, { zh: '外部系統已建立', en: 'External system created' }));
+    },
+  );
+
+  app.get(
+    `${BASE}/:systemId`,
+    {
+      config: { auth: WRITERS },
+      schema: { tags: TAG, summary: '取得外部系統 (含斷路器狀態)', security, params: Params, response: { 200: EnvelopeOf(ExternalSystemView), ...errorResponses(401, 403, 404) } },
+    },
+    async (request) => ok(request, await systems.get(request.params.systemId), { zh: '查詢成功', en: 'OK' }),
+  );
+
+  app.put(
+    `${BASE}/:systemId`,
+    {
+      config: { auth: WRITERS },
+      schema: { tags: TAG, summary: '更新外部系統', security, params: Params, body: ExternalSystemInput, response: { 200: EnvelopeOf(ExternalSystemView), ...errorResponses(400, 401, 403, 404, 409) } },
+    },
+    async (request) => ok(request, await systems.update(request.params.systemId, request.body, { actor: request.principal, requestId: request.id }), { zh: '外部系統已更新', en: 'External system updated' }),
+  );
+
+  app.delete(
+    `${BASE}/:systemId`,
+    {
+      config: { auth: ['ADMIN'] },
+      schema: {
+        tags: TAG,
+        summary: '刪除外部系統 (軟刪除，僅 ADMIN)',
+        security,
+        params: Params,
+        response: { 200: EnvelopeOf(Type.Object({ systemId: Type.String(), deleted: Type.Boolean() })), ...errorResponses(401, 403, 404) },
+      },
+    },
+    async (request) => {
+      await systems.remove(request.params.systemId, { actor: request.principal, requestId: request.id });
+      return ok(request, { systemId: request.params.systemId, deleted: true }, { zh: '外部系統已刪除', en: 'External system deleted' });
+    },
+  );
+}
