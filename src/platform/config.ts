@@ -27,6 +27,9 @@ const EnvSchema = Type.Object({
   SWAGGER_ENABLED: Type.Optional(Type.Boolean()),
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
   NATS_URL: Type.Optional(Type.String({ pattern: '^(nats|tls)://' })),
+  /** HS256 key for tenant access tokens; without it a random per-process key is used (single node only). */
+  JWT_SECRET: Type.Optional(Type.String({ minLength: 32 })),
+  JWT_TTL_SECONDS: Type.Integer({ minimum: 30, maximum: 86_400, default: 900 }),
 });
 
 export type Env = Static<typeof EnvSchema>;
@@ -47,6 +50,7 @@ export interface Config {
   readonly swaggerEnabled: boolean;
   readonly redisUrl: string | undefined;
   readonly natsUrl: string | undefined;
+  readonly jwt: { readonly secret: string | undefined; readonly ttlSeconds: number };
 }
 
 export class ConfigError extends Error {
@@ -107,6 +111,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     swaggerEnabled: env.SWAGGER_ENABLED ?? env.NODE_ENV !== 'production',
     redisUrl: env.REDIS_URL,
     natsUrl: env.NATS_URL,
+    jwt: Object.freeze({ secret: env.JWT_SECRET, ttlSeconds: env.JWT_TTL_SECONDS }),
   });
 }
 
