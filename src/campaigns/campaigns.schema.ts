@@ -22,9 +22,10 @@ export type RuleSpec = Static<typeof RuleSpec>;
 
 export const CampaignLimits = Type.Object(
   {
-    maxRewardsPerPlayer: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 1_000_000 }), Type.Null()])),
-    maxAmountPerPlayer: Type.Optional(Type.Union([Decimal, Type.Null()])),
-    cooldownSeconds: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 31_536_000 }), Type.Null()])),
+    // No `null` branches: the HTTP layer coerces types, and 0 → null would silently mean "unlimited".
+    maxRewardsPerPlayer: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+    maxAmountPerPlayer: Type.Optional(Decimal),
+    cooldownSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 31_536_000 })),
   },
   { additionalProperties: false },
 );

@@ -7,7 +7,7 @@
 import type { Kysely } from 'kysely';
 import { Value } from 'typebox/value';
 import { currencyScale, roundMoney, toDecimal } from '../engine/index.js';
-import { EngineError } from '../engine/types.js';
+import { EngineError, type CompiledExpression } from '../engine/types.js';
 import { truthy, holds } from '../campaigns/campaign-rules.js';
 import type { CampaignsService, LiveCampaign } from '../campaigns/campaigns.service.js';
 import { addParticipant } from '../campaigns/campaigns.repository.js';
@@ -76,9 +76,13 @@ async function processEvent(deps: IngestDeps, tenantId: string, event: Behaviour
   ]);
   const attributes = { ...player.attributes, ...(event.playerAttributes ?? {}) };
   const data = event.data ?? {};
-  const root = (c: LiveCampaign['campaign']) => ({
+  // Money arrives as a JSON number or a decimal string. SpEL gets it as a Decimal (BigDecimal);
+  // JSONLogic gets it as sent, because its decimal mode converts inputs itself (and, in the engine
+  // version merged here, its comparisons reject Decimal inputs).
+  const spelData = data.amount === undefined ? data : { ...data, amount: toDecimal(data.amount) };
+  const rootFor = (c: LiveCampaign['campaign'], rule: CompiledExpression) => ({
     player: { ...attributes, id: event.playerId },
-    event: { ...data, id: event.eventId, type: event.type, occurredAt: event.occurredAt },
+    event: { ...(rule.language === 'spel' ? spelData : data), id: event.eventId, type: event.type, occurredAt: event.occurredAt },
     campaign: { id: c.id, currency: c.currency, rewardType: c.rewardType },
   });
 
@@ -105,12 +109,11 @@ async function processEvent(deps: IngestDeps, tenantId: string, event: Behaviour
       const scale = scaleFor(c);
       let amount;
       try {
-        const r = root(c);
-        if (!holds(rules.eligibility, r, now)) {
+        if (rules.eligibility !== null && !holds(rules.eligibility, rootFor(c, rules.eligibility), now)) {
           result('NOT_ELIGIBLE');
           continue;
         }
-        const value = rules.formula.evaluate(r, undefined, { now });
+        const value = rules.formula.evaluate(rootFor(c, rules.formula), undefined, { now });
         amount = roundMoney(typeof value === 'boolean' ? toDecimal(truthy(value) ? 1 : 0) : toDecimal(value, 'rewardFormula result'), scale);
       } catch (error) {
         if (!(error instanceof EngineError)) throw error;

@@ -74,7 +74,7 @@ export const pendingOutboxMigrations: Record<string, Migration> = {
         .addColumn('campaign_id', 'varchar(36)', (c) => c.notNull())
         .addColumn('player_id', 'varchar(100)', (c) => c.notNull())
         .addColumn('event_id', 'varchar(100)', (c) => c.notNull())
-        .addColumn('amount', 'numeric(20, 4)', (c) => c.notNull())
+        .addColumn('amount', 'varchar(40)', (c) => c.notNull())
         .addColumn('currency', 'varchar(10)', (c) => c.notNull())
         .addColumn('reward_type', 'varchar(20)', (c) => c.notNull())
         .addColumn('quantity', 'integer')

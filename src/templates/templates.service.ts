@@ -82,7 +82,10 @@ export function createTemplatesService(deps: { db: Kysely<Tables>; campaigns: Ca
       const validate = validatorFor(key, template.parametersSchema);
       if (!validate(params)) throw invalid('parameters', parameterErrors(validate.errors));
       const draft = { ...(substitute(template.campaign, params) as Record<string, unknown>), ...overrides };
-      for (const [k, v] of Object.entries(draft)) if (v === null && (k === 'description' || k === 'startsAt' || k === 'endsAt')) delete draft[k];
+      // A missing optional parameter means "not set": drop it (but never inside rules, where null is a value).
+      for (const [k, v] of Object.entries(draft)) if (v === null) delete draft[k];
+      const limits = draft.limits;
+      if (typeof limits === 'object' && limits !== null) draft.limits = Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== null));
       if (!Value.Check(CampaignInput, draft)) {
         const errors = [...Value.Errors(CampaignInput, draft)].slice(0, 20).map((e) => {
           const field = `campaign${e.instancePath.replace(/\//g, '.')}`;

@@ -1,5 +1,7 @@
 import { Type } from 'typebox';
+import { Value } from 'typebox/value';
 import { tenantOf } from '../platform/http/auth.js';
+import { AppError } from '../platform/http/errors.js';
 import { EnvelopeOf, errorResponses } from '../platform/http/schemas.js';
 import { ok, type App } from '../platform/http/server.js';
 import { PageOf, PageQuery } from '../platform/paging.js';
@@ -73,10 +75,18 @@ export function registerTenantRoutes(app: App, tenants: TenantsService): void {
         tags: ['租戶認證'],
         summary: 'Exchange an API key (X-API-Key) for a short-lived JWT bearer token',
         security: [{ apiKey: [] }],
-        body: Type.Optional(TokenRequest),
+        // Optional body { scopes }: validated in the handler because Fastify has no optional bodies.
+        description: 'Optional JSON body `{ "scopes": [...] }` narrows the token. Revoking the key or suspending the tenant ends its tokens too.',
         response: { 200: EnvelopeOf(TokenView), ...errorResponses(400, 401, 403) },
       },
     },
-    async (request) => ok(request, await tenants.issueToken(tenantOf(request), request.body?.scopes), { zh: '權杖已簽發', en: 'Token issued' }),
+    async (request) => {
+      const body = request.body ?? {};
+      if (!Value.Check(TokenRequest, body)) {
+        const errors = [...Value.Errors(TokenRequest, body)].map((e) => ({ field: `body${e.instancePath.replace(/\//g, '.')}`, message: e.message }));
+        throw new AppError('INVALID_REQUEST', { zh: `請求資料驗證失敗: ${errors.map((e) => e.message).join('; ')}`, en: `Request validation failed: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}` }, { errors });
+      }
+      return ok(request, await tenants.issueToken(tenantOf(request), body.scopes), { zh: '權杖已簽發', en: 'Token issued' });
+    },
   );
 }
