@@ -4,3 +4,5 @@
  */
 export * from './types.js';
 export { compileSpel } from './spel/index.js';
+export { compileDrl, validateDrl, createDroolsCommand, DRL_EXAMPLES } from './drools/index.js';
+export type { CompiledRuleSet, DrlCompileOptions, FireOptions, FireResult, RuleInfo, DroolsResult, DroolsCommandOptions } from './drools/index.js';
