@@ -1,4 +1,6 @@
 import type { MigrationSet } from './platform/db/migrate.js';
+import { outboxMigrations } from './platform/outbox/outbox.migrations.js';
+import { rewardsMigrations } from './rewards/rewards.migrations.js';
 import { evaluationMigrations } from './evaluation/evaluation.migrations.js';
 import { rulesMigrations } from './rules/rules.migrations.js';
 import { treesMigrations } from './trees/trees.migrations.js';
@@ -10,4 +12,6 @@ export const allMigrations: MigrationSet = {
   ...treesMigrations,
   ...rulesMigrations,
   ...evaluationMigrations,
+  ...outboxMigrations,
+  ...rewardsMigrations,
 };
