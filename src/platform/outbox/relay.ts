@@ -135,7 +135,7 @@ export class OutboxRelay {
     let errors = 0;
     while (!this.stopped) {
       this.woken = false;
-      let full = false;
+      let full: boolean;
       try {
         const { published, failed } = await this.runOnce();
         full = published + failed >= this.options.batchSize && failed === 0;
