@@ -127,9 +127,14 @@ export class RewardWorker {
   async sweep(): Promise<number> {
     const { db, config } = this.options;
     const ids = await findDueRewards(db, new Date(Date.now() - config.sweepMs), 500);
-    for (let i = 0; i < ids.length && !this.stopped; i += config.concurrency) {
-      await Promise.allSettled(ids.slice(i, i + config.concurrency).map((id) => this.process(id)));
-    }
+    let next = 0;
+    const lane = async () => {
+      while (!this.stopped && next < ids.length) {
+        const id = ids[next++];
+        if (id !== undefined) await this.process(id).catch((err: unknown) => this.options.logger.warn({ err, rewardId: id }, 'reward sweep: processing failed'));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(config.concurrency, ids.length) }, lane));
     return ids.length;
   }
 
