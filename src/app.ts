@@ -5,6 +5,7 @@ import { registerCampaignRoutes } from './campaigns/campaigns.routes.js';
 import { DEMO_API_KEY, seedDemoCampaigns, type CampaignSeedReport } from './demo/campaigns.js';
 import { registerEventRoutes } from './events/events.routes.js';
 import type { IngestDeps } from './events/events.service.js';
+import { ingestTriggerEvents } from './events/trigger-adapter.js';
 import { registerPlayerRoutes } from './players/players.routes.js';
 import { createPlayersService, type PlayersService } from './players/players.service.js';
 import { registerTemplateRoutes } from './templates/templates.routes.js';
@@ -26,6 +27,15 @@ import { migrateToLatest } from './platform/db/migrate.js';
 import type { LoginRecorder } from './platform/http/auth.js';
 import { buildHttpServer, type App } from './platform/http/server.js';
 import { createLogger, type Logger } from './platform/logger.js';
+import { createEventBus } from './platform/events/connect.js';
+import type { EventBus, Subscription } from './platform/events/bus.js';
+import { OutboxRelay } from './platform/outbox/relay.js';
+import { createCallbackSender, metadataCallbackResolver, type CallbackResolver } from './rewards/callbacks.js';
+import { getRewardMetadata } from './rewards/payouts.repository.js';
+import { createWalletClient, type WalletClient } from './rewards/wallet.client.js';
+import { RewardWorker } from './rewards/worker.js';
+import { TOPICS } from './platform/outbox/outbox.js';
+import { startTriggerConsumer, type IngestBehaviour } from './triggers/trigger.consumer.js';
 import { registerRuleRoutes } from './rules/rules.routes.js';
 import { createRulesService, validateHardcodedRule, validateSpelRule, type RulesService } from './rules/rules.service.js';
 import { registerTreeRoutes } from './trees/trees.routes.js';
@@ -52,8 +62,18 @@ export interface Banyan {
   /** What `ingestEvents(deps, tenantId, events)` needs (the NATS trigger consumer calls it). */
   readonly ingest: IngestDeps;
   readonly demoCampaigns: CampaignSeedReport | null;
+  readonly role: Role;
+  readonly bus: EventBus;
+  readonly relay: OutboxRelay;
+  /** Present in roles `all` and `worker`. */
+  readonly rewardWorker: RewardWorker | undefined;
+  /** The wallet the worker pays into (WALLET_URL, or the embedded sandbox outside production). */
+  readonly walletUrl: string | undefined;
   close(): Promise<void>;
 }
+
+/** What a process runs: `api` serves HTTP, `worker` pays rewards and consumes events, `all` both. Every role relays the outbox. */
+export type Role = 'all' | 'api' | 'worker' | 'scheduler';
 
 /** Seams a deployment (or a test) may replace; everything else is built from config. */
 export interface BanyanOverrides {
@@ -61,6 +81,13 @@ export interface BanyanOverrides {
   readonly recorder?: (deps: { database: Database; logger: Logger }) => EvaluationRecorder;
   readonly changes?: ChangeRecorder;
   readonly logins?: LoginRecorder;
+  /** Default `all`. */
+  readonly role?: Role;
+  readonly bus?: EventBus;
+  /** Where paid-reward callbacks go (the tenants module's resolver); default: reward metadata `callbackUrl`. */
+  readonly callbacks?: CallbackResolver;
+  /** Behaviour-event ingestion for `trigger.user.*` (the campaigns module's `ingestEvents`). */
+  readonly ingestBehaviour?: IngestBehaviour;
 }
 
 export class StartupError extends Error {
@@ -75,6 +102,10 @@ export class StartupError extends Error {
 export async function createBanyan(config: Config, overrides: BanyanOverrides = {}): Promise<Banyan> {
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const database = openDatabase(config.database, logger);
+  const cleanup: (() => Promise<void>)[] = [];
+  const runCleanup = async () => {
+    for (const step of cleanup.reverse()) await step().catch((err: unknown) => logger.warn({ err }, 'error while closing'));
+  };
   try {
     const { applied } = await migrateToLatest(database, allMigrations);
     if (applied.length > 0) logger.info({ applied }, 'database migrated');
@@ -130,6 +161,57 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
     registerEventRoutes(app, ingest);
     await app.ready();
 
+    const role = overrides.role ?? 'all';
+    const bus = overrides.bus ?? (await createEventBus(config, logger, `banyan-${role}`));
+    if (!overrides.bus) cleanup.push(() => bus.close());
+    const relay = new OutboxRelay({
+      db,
+      dialect: database.dialect,
+      bus,
+      logger,
+      ...config.outbox,
+      ...(config.database.kind === 'postgres' ? { listenUrl: config.database.url } : {}),
+    });
+    relay.start();
+    cleanup.push(() => relay.stop());
+
+    let rewardWorker: RewardWorker | undefined;
+    let walletUrl = config.walletUrl;
+    if (role === 'all' || role === 'worker') {
+      if (!walletUrl) {
+        if (config.env === 'production') throw new StartupError('WALLET_URL is required for the reward worker in production');
+        const { startSandbox } = await import('./sandbox/start.js');
+        const sandbox = await startSandbox();
+        cleanup.push(() => sandbox.close());
+        walletUrl = sandbox.url;
+        logger.info({ walletUrl }, 'no WALLET_URL: paying rewards into the embedded sandbox wallet');
+      }
+      const wallet: WalletClient = createWalletClient({ baseUrl: walletUrl, timeoutMs: config.rewards.walletTimeoutMs, connections: config.rewards.concurrency });
+      cleanup.push(() => wallet.close());
+      rewardWorker = new RewardWorker({ db, bus, wallet, logger, config: config.rewards });
+      await rewardWorker.start();
+      const worker = rewardWorker;
+      cleanup.push(() => worker.stop());
+
+      const callbacks = createCallbackSender({
+        resolve: overrides.callbacks ?? metadataCallbackResolver(config.rewards.callbackSecret, (id) => getRewardMetadata(db, id)),
+        timeoutMs: config.rewards.callbackTimeoutMs,
+        maxAttempts: 10,
+      });
+      cleanup.push(() => callbacks.close());
+      const callbackSub: Subscription = await bus.subscribe(TOPICS.promotionReward, (event) => callbacks.handle(event), {
+        durable: 'reward-callbacks',
+        ackWaitMs: config.rewards.ackWaitMs,
+        maxDeliver: 20,
+        concurrency: 8,
+      });
+      cleanup.push(() => callbackSub.stop());
+
+      const ingestBehaviour = overrides.ingestBehaviour ?? ((tenantId, events) => ingestTriggerEvents(ingest, tenantId, events));
+      const triggerSub = await startTriggerConsumer(bus, ingestBehaviour, { logger });
+      cleanup.push(() => triggerSub.stop());
+    }
+
     return {
       config,
       logger,
@@ -147,12 +229,20 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
       templates,
       ingest,
       demoCampaigns,
+      role,
+      bus,
+      relay,
+      rewardWorker,
+      walletUrl,
       async close() {
+        // Stop taking work first, then the HTTP server, then the connections.
+        await runCleanup();
         await app.close();
         await database.close();
       },
     };
   } catch (error) {
+    await runCleanup();
     await database.close();
     throw error;
   }

@@ -46,3 +46,7 @@ export { strategies, validateStrategy, prepareOffer, formatLocalDateTime, COMMON
  * @example roundMoney(toDecimal('2.675')).toString() // '2.68'
  */
 export { Decimal, toDecimal, roundMoney, currencyScale, isDecimal } from './decimal.js';
+
+/** Drools DRL subset: compile, validate, and a decision-tree command. */
+export { compileDrl, validateDrl, createDroolsCommand, DRL_EXAMPLES } from './drools/index.js';
+export type { CompiledRuleSet, DrlCompileOptions, FireOptions, FireResult, RuleInfo, DroolsResult, DroolsCommandOptions } from './drools/index.js';
