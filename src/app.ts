@@ -1,4 +1,16 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createCampaignsService, type CampaignsService } from './campaigns/campaigns.service.js';
+import { registerCampaignRoutes } from './campaigns/campaigns.routes.js';
+import { DEMO_API_KEY, seedDemoCampaigns, type CampaignSeedReport } from './demo/campaigns.js';
+import { registerEventRoutes } from './events/events.routes.js';
+import { ingestEvents, type IngestDeps } from './events/events.service.js';
+import { registerPlayerRoutes } from './players/players.routes.js';
+import { createPlayersService, type PlayersService } from './players/players.service.js';
+import { registerTemplateRoutes } from './templates/templates.routes.js';
+import { createTemplatesService, type TemplatesService } from './templates/templates.service.js';
+import { registerTenantRoutes } from './tenants/tenants.routes.js';
+import { createTenantsService, type TenantsService } from './tenants/tenants.service.js';
 import type { TreeCompileOptions } from './engine/types.js';
 import { seedDemoData, seedDemoUsers, type SeedReport } from './demo/seed.js';
 import { createEvaluationService, type EvaluationService } from './evaluation/evaluation.service.js';
@@ -49,6 +61,13 @@ export interface Banyan {
   readonly rewardWorker: RewardWorker | undefined;
   /** The wallet the worker pays into (WALLET_URL, or the embedded sandbox outside production). */
   readonly walletUrl: string | undefined;
+  readonly tenants: TenantsService;
+  readonly players: PlayersService;
+  readonly campaigns: CampaignsService;
+  readonly templates: TemplatesService;
+  /** What `ingestEvents(deps, tenantId, events)` needs (the NATS trigger consumer calls it). */
+  readonly ingest: IngestDeps;
+  readonly demoCampaigns: CampaignSeedReport | null;
   close(): Promise<void>;
 }
 
@@ -108,17 +127,37 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
       logger.info(seeded, 'demo data loaded');
     }
 
+    if (!config.jwt.secret && config.env === 'production') {
+      logger.warn('JWT_SECRET is not set: tenant tokens use a random per-process key and die on restart (set it for multi-node)');
+    }
+    const tenants = createTenantsService({ db, jwtSecret: config.jwt.secret ? new TextEncoder().encode(config.jwt.secret) : randomBytes(32), tokenTtlSeconds: config.jwt.ttlSeconds });
+    const players = createPlayersService(db);
+    const campaigns = createCampaignsService({ db, players });
+    const templates = createTemplatesService({ db, campaigns });
+    const ingest: IngestDeps = { db, campaigns, players };
+    let demoCampaigns: CampaignSeedReport | null = null;
+    if (config.demoData && config.env !== 'production') {
+      demoCampaigns = await seedDemoCampaigns({ tenants, templates, campaigns });
+      if (demoCampaigns) logger.info(demoCampaigns, 'campaign demo loaded');
+      logger.info({ tenant: 'demo', apiKey: DEMO_API_KEY }, 'demo tenant API key (development only)');
+    }
+
     const app = await buildHttpServer({
       logger,
       bodyLimitBytes: config.bodyLimitBytes,
       swaggerEnabled: config.swaggerEnabled,
       version: VERSION,
-      auth: { authenticator: users, throttle: config.loginThrottle, ...(overrides.logins ? { recorder: overrides.logins } : {}) },
+      auth: { authenticator: users, tenants, throttle: config.loginThrottle, ...(overrides.logins ? { recorder: overrides.logins } : {}) },
     });
     registerHealthRoutes(app, { database, dataDir: config.dataDir });
     registerEvaluationRoutes(app, { evaluation, recorder, trees, db });
     registerTreeRoutes(app, trees);
     registerRuleRoutes(app, rules);
+    registerTenantRoutes(app, tenants);
+    registerCampaignRoutes(app, campaigns);
+    registerTemplateRoutes(app, templates);
+    registerPlayerRoutes(app, { database, players, campaigns });
+    registerEventRoutes(app, ingest);
     await app.ready();
 
     const role = overrides.role ?? 'all';
@@ -167,10 +206,9 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
       });
       cleanup.push(() => callbackSub.stop());
 
-      if (overrides.ingestBehaviour) {
-        const triggerSub = await startTriggerConsumer(bus, overrides.ingestBehaviour, { logger });
-        cleanup.push(() => triggerSub.stop());
-      }
+      const ingestBehaviour = overrides.ingestBehaviour ?? ((tenantId, events) => ingestEvents(ingest, tenantId, events));
+      const triggerSub = await startTriggerConsumer(bus, ingestBehaviour, { logger });
+      cleanup.push(() => triggerSub.stop());
     }
 
     return {
@@ -189,6 +227,12 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
       relay,
       rewardWorker,
       walletUrl,
+      tenants,
+      players,
+      campaigns,
+      templates,
+      ingest,
+      demoCampaigns,
       async close() {
         // Stop taking work first, then the HTTP server, then the connections.
         await runCleanup();

@@ -46,6 +46,9 @@ const EnvSchema = Type.Object({
   REWARD_SWEEP_MS: Type.Integer({ minimum: 50, maximum: 3_600_000, default: 5000 }),
   REWARD_CALLBACK_SECRET: Type.Optional(Type.String({ minLength: 16 })),
   CALLBACK_TIMEOUT_MS: Type.Integer({ minimum: 50, maximum: 120_000, default: 5000 }),
+  /** HS256 key for tenant access tokens; without it a random per-process key is used (single node only). */
+  JWT_SECRET: Type.Optional(Type.String({ minLength: 32 })),
+  JWT_TTL_SECONDS: Type.Integer({ minimum: 30, maximum: 86_400, default: 900 }),
 });
 
 export type Env = Static<typeof EnvSchema>;
@@ -66,6 +69,7 @@ export interface Config {
   readonly swaggerEnabled: boolean;
   readonly redisUrl: string | undefined;
   readonly natsUrl: string | undefined;
+  readonly jwt: { readonly secret: string | undefined; readonly ttlSeconds: number };
   readonly nats: { readonly stream: string; readonly subjectPrefix: string };
   readonly outbox: { readonly pollMs: number; readonly batchSize: number; readonly retryMaxMs: number; readonly retentionHours: number };
   /** Undefined: outside production the worker pays into an embedded sandbox wallet. */
@@ -166,6 +170,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       callbackSecret: env.REWARD_CALLBACK_SECRET,
       callbackTimeoutMs: env.CALLBACK_TIMEOUT_MS,
     }),
+    jwt: Object.freeze({ secret: env.JWT_SECRET, ttlSeconds: env.JWT_TTL_SECONDS }),
   });
 }
 
