@@ -4,8 +4,7 @@ import { createCampaignsService, type CampaignsService } from './campaigns/campa
 import { registerCampaignRoutes } from './campaigns/campaigns.routes.js';
 import { DEMO_API_KEY, seedDemoCampaigns, type CampaignSeedReport } from './demo/campaigns.js';
 import { registerEventRoutes } from './events/events.routes.js';
-import type { IngestDeps } from './events/events.service.js';
-import { ingestTriggerEvents } from './events/trigger-adapter.js';
+import { ingestEvents, type IngestDeps } from './events/events.service.js';
 import { registerPlayerRoutes } from './players/players.routes.js';
 import { createPlayersService, type PlayersService } from './players/players.service.js';
 import { registerTemplateRoutes } from './templates/templates.routes.js';
@@ -55,13 +54,6 @@ export interface Banyan {
   readonly catalog: TreeCatalog;
   readonly evaluation: EvaluationService;
   readonly seeded: SeedReport | null;
-  readonly tenants: TenantsService;
-  readonly players: PlayersService;
-  readonly campaigns: CampaignsService;
-  readonly templates: TemplatesService;
-  /** What `ingestEvents(deps, tenantId, events)` needs (the NATS trigger consumer calls it). */
-  readonly ingest: IngestDeps;
-  readonly demoCampaigns: CampaignSeedReport | null;
   readonly role: Role;
   readonly bus: EventBus;
   readonly relay: OutboxRelay;
@@ -69,6 +61,13 @@ export interface Banyan {
   readonly rewardWorker: RewardWorker | undefined;
   /** The wallet the worker pays into (WALLET_URL, or the embedded sandbox outside production). */
   readonly walletUrl: string | undefined;
+  readonly tenants: TenantsService;
+  readonly players: PlayersService;
+  readonly campaigns: CampaignsService;
+  readonly templates: TemplatesService;
+  /** What `ingestEvents(deps, tenantId, events)` needs (the NATS trigger consumer calls it). */
+  readonly ingest: IngestDeps;
+  readonly demoCampaigns: CampaignSeedReport | null;
   close(): Promise<void>;
 }
 
@@ -207,7 +206,7 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
       });
       cleanup.push(() => callbackSub.stop());
 
-      const ingestBehaviour = overrides.ingestBehaviour ?? ((tenantId, events) => ingestTriggerEvents(ingest, tenantId, events));
+      const ingestBehaviour = overrides.ingestBehaviour ?? ((tenantId, events) => ingestEvents(ingest, tenantId, events));
       const triggerSub = await startTriggerConsumer(bus, ingestBehaviour, { logger });
       cleanup.push(() => triggerSub.stop());
     }
@@ -223,17 +222,17 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
       catalog,
       evaluation,
       seeded,
+      role,
+      bus,
+      relay,
+      rewardWorker,
+      walletUrl,
       tenants,
       players,
       campaigns,
       templates,
       ingest,
       demoCampaigns,
-      role,
-      bus,
-      relay,
-      rewardWorker,
-      walletUrl,
       async close() {
         // Stop taking work first, then the HTTP server, then the connections.
         await runCleanup();

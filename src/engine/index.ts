@@ -47,6 +47,6 @@ export { strategies, validateStrategy, prepareOffer, formatLocalDateTime, COMMON
  */
 export { Decimal, toDecimal, roundMoney, currencyScale, isDecimal } from './decimal.js';
 
-/** Drools DRL subset: compile, validate, and a decision-tree command. */
+/** Drools DRL subset: compile, validate, and the command used by tree condition nodes. */
 export { compileDrl, validateDrl, createDroolsCommand, DRL_EXAMPLES } from './drools/index.js';
 export type { CompiledRuleSet, DrlCompileOptions, FireOptions, FireResult, RuleInfo, DroolsResult, DroolsCommandOptions } from './drools/index.js';

@@ -27,9 +27,6 @@ const EnvSchema = Type.Object({
   SWAGGER_ENABLED: Type.Optional(Type.Boolean()),
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
   NATS_URL: Type.Optional(Type.String({ pattern: '^(nats|tls)://' })),
-  /** HS256 key for tenant access tokens; without it a random per-process key is used (single node only). */
-  JWT_SECRET: Type.Optional(Type.String({ minLength: 32 })),
-  JWT_TTL_SECONDS: Type.Integer({ minimum: 30, maximum: 86_400, default: 900 }),
   NATS_STREAM: Type.String({ pattern: '^[A-Za-z0-9_-]+$', default: 'BANYAN' }),
   // A namespace in front of every subject, so several deployments (or test files) share one NATS.
   NATS_SUBJECT_PREFIX: Type.String({ pattern: '^([A-Za-z0-9_-]+\\.)*$', default: '' }),
@@ -49,6 +46,9 @@ const EnvSchema = Type.Object({
   REWARD_SWEEP_MS: Type.Integer({ minimum: 50, maximum: 3_600_000, default: 5000 }),
   REWARD_CALLBACK_SECRET: Type.Optional(Type.String({ minLength: 16 })),
   CALLBACK_TIMEOUT_MS: Type.Integer({ minimum: 50, maximum: 120_000, default: 5000 }),
+  /** HS256 key for tenant access tokens; without it a random per-process key is used (single node only). */
+  JWT_SECRET: Type.Optional(Type.String({ minLength: 32 })),
+  JWT_TTL_SECONDS: Type.Integer({ minimum: 30, maximum: 86_400, default: 900 }),
 });
 
 export type Env = Static<typeof EnvSchema>;
@@ -149,7 +149,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     swaggerEnabled: env.SWAGGER_ENABLED ?? env.NODE_ENV !== 'production',
     redisUrl: env.REDIS_URL,
     natsUrl: env.NATS_URL,
-    jwt: Object.freeze({ secret: env.JWT_SECRET, ttlSeconds: env.JWT_TTL_SECONDS }),
     nats: Object.freeze({ stream: env.NATS_STREAM, subjectPrefix: env.NATS_SUBJECT_PREFIX }),
     outbox: Object.freeze({
       pollMs: env.OUTBOX_POLL_MS,
@@ -171,6 +170,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       callbackSecret: env.REWARD_CALLBACK_SECRET,
       callbackTimeoutMs: env.CALLBACK_TIMEOUT_MS,
     }),
+    jwt: Object.freeze({ secret: env.JWT_SECRET, ttlSeconds: env.JWT_TTL_SECONDS }),
   });
 }
 

@@ -28,7 +28,7 @@ export interface CreateRewardInput {
   readonly currency: string;
   readonly rewardType: RewardType;
   readonly quantity?: number | null;
-  readonly metadata?: Readonly<Record<string, unknown>>;
+  readonly metadata?: object;
 }
 
 export interface Reward {
@@ -90,8 +90,11 @@ export class RewardNotRetryableError extends AppError {
 
 const AMOUNT = /^\d{1,15}(\.\d{1,8})?$/;
 
-/** Canonical decimal text: "10.50" and NUMERIC's "10.50000000" both become "10.5". */
-export const canonicalAmount = (value: string): string => new Decimal(value).toFixed();
+/** Canonical decimal text with at least two decimals: "10.5", "10.50" and NUMERIC's "10.50000000" are all "10.50". */
+export function canonicalAmount(value: string): string {
+  const d = new Decimal(value);
+  return d.toFixed(Math.max(2, d.decimalPlaces()));
+}
 
 function validate(input: CreateRewardInput): void {
   if (!AMOUNT.test(input.amount) || new Decimal(input.amount).lte(0)) throw new InvalidRewardError(`amount must be a positive decimal string (got '${input.amount}')`);
@@ -196,11 +199,13 @@ export async function createReward(trx: Db, input: CreateRewardInput): Promise<{
 export async function listRewards(
   db: Db,
   tenantId: string,
-  filter: { playerId?: string; status?: RewardStatus; page: number; size: number },
+  // `status` is matched as given: a value that is no status matches nothing.
+  filter: { playerId?: string; campaignId?: string; status?: RewardStatus | (string & {}); page: number; size: number },
 ): Promise<Page<Reward>> {
   let query = db.selectFrom('rewards').where('tenant_id', '=', tenantId);
   if (filter.playerId !== undefined) query = query.where('player_id', '=', filter.playerId);
-  if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+  if (filter.campaignId !== undefined) query = query.where('campaign_id', '=', filter.campaignId);
+  if (filter.status !== undefined) query = query.where('status', '=', filter.status as RewardStatus);
   const [rows, count] = await Promise.all([
     query.selectAll().orderBy('created_at', 'desc').orderBy('id').limit(filter.size).offset(filter.page * filter.size).execute(),
     query.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirst(),

@@ -1,22 +1,33 @@
 /**
  * Behaviour events from NATS (`trigger.user.*`, e.g. `trigger.user.deposit`) into the campaigns
- * module's ingestion. The tenant comes from the `Banyan-Tenant-Id` header or the payload's
- * `tenantId`; the event id from the payload's `eventId`/`id` or, failing that, the message id, so
- * a redelivered message is recognised by ingestion as the same event. Acknowledged only after
- * ingestion succeeded.
+ * module's ingestion. Message body: `{ eventId, playerId, occurredAt?, data?, playerAttributes?,
+ * tenantId? }`. The tenant comes from the `Banyan-Tenant-Id` header or the body's `tenantId`; the
+ * event id from the body's `eventId`/`id` or, failing that, the message id, so a redelivered
+ * message is recognised by ingestion as the same event (DUPLICATE). Acknowledged only after
+ * ingestion returned; an ingestion error (database down …) redelivers.
  */
 import type { Delivery, EventBus, Subscription } from '../platform/events/bus.js';
 
+/**
+ * The event as the campaigns module ingests it (`POST /api/v1/events` shape): the type is the
+ * subject after `trigger.` (`trigger.user.deposit` → `user.deposit`).
+ */
 export interface BehaviourEvent {
   readonly eventId: string;
-  /** The action after `trigger.user.`, e.g. `deposit`. */
   readonly type: string;
-  readonly topic: string;
-  readonly payload: Record<string, unknown>;
+  readonly playerId: unknown;
+  readonly occurredAt: string;
+  readonly data?: unknown;
+  readonly playerAttributes?: unknown;
+}
+
+/** What ingestion reports per event; only the outcome matters here. */
+export interface IngestReport {
+  readonly results?: readonly { readonly eventId: string; readonly outcome: string; readonly detail?: string }[];
 }
 
 /** Hands events of one tenant to ingestion (the campaigns module's `ingestEvents`). */
-export type IngestBehaviour = (tenantId: string, events: readonly BehaviourEvent[]) => Promise<unknown>;
+export type IngestBehaviour = (tenantId: string, events: readonly BehaviourEvent[]) => Promise<IngestReport | void>;
 
 export interface TriggerLogger {
   warn(obj: object, msg?: string): void;
@@ -32,8 +43,16 @@ export function toBehaviourEvent(delivery: Delivery): { tenantId: string; event:
   if (!tenantId) return { error: 'no tenant: set the Banyan-Tenant-Id header or payload.tenantId' };
   const given = body['eventId'] ?? body['id'];
   const eventId = typeof given === 'string' && given !== '' ? given : delivery.id;
-  const type = delivery.topic.split('.').slice(2).join('.');
-  return { tenantId, event: { eventId, type, topic: delivery.topic, payload: body } };
+  const occurredAt = typeof body['occurredAt'] === 'string' ? body['occurredAt'] : new Date(delivery.createdAt.includes('T') ? delivery.createdAt : `${delivery.createdAt.replace(' ', 'T')}Z`).toISOString();
+  const event: BehaviourEvent = {
+    eventId,
+    type: delivery.topic.split('.').slice(1).join('.'),
+    playerId: body['playerId'],
+    occurredAt,
+    ...(body['data'] !== undefined ? { data: body['data'] } : {}),
+    ...(body['playerAttributes'] !== undefined ? { playerAttributes: body['playerAttributes'] } : {}),
+  };
+  return { tenantId, event };
 }
 
 export async function startTriggerConsumer(
@@ -50,7 +69,10 @@ export async function startTriggerConsumer(
         options.logger.warn({ eventId: delivery.id, topic: delivery.topic, error: parsed.error }, 'behaviour event dropped');
         return;
       }
-      await ingest(parsed.tenantId, [parsed.event]);
+      const report = await ingest(parsed.tenantId, [parsed.event]);
+      for (const r of report?.results ?? []) {
+        if (r.outcome === 'INVALID_EVENT') options.logger.warn({ eventId: r.eventId, topic: delivery.topic, error: r.detail }, 'behaviour event rejected by ingestion');
+      }
     },
     { durable: options.durable ?? 'trigger-ingest', concurrency: options.concurrency ?? 16, ackWaitMs: 30_000, maxDeliver: 20 },
   );

@@ -68,7 +68,7 @@ describe(`rewards worker (${USE_NATS ? 'NATS JetStream' : 'in-process bus'})`, (
     await eventually(async () => (await reward(id)).status === 'PAID', 10_000, 'reward paid');
     const paid = await reward(id);
     expect(paid.walletTransactionId).toMatch(/^wtx_/);
-    expect(paid.amount).toBe('10.5');
+    expect(paid.amount).toBe('10.50');
     expect(paid.paidAt).not.toBeNull();
     const res = await request(`${walletUrl}/wallet/credits?playerId=${paid.playerId}`);
     const { credits } = (await res.body.json()) as { credits: { transactionId: string; idempotencyKey: string; amount: string }[] };
@@ -171,7 +171,7 @@ describe(`rewards worker (${USE_NATS ? 'NATS JetStream' : 'in-process bus'})`, (
     expect(call.headers['x-banyan-signature']).toBe(expected);
     expect(call.headers['x-banyan-event-id']).toBeTruthy();
     const body = JSON.parse(call.body) as { type: string; reward: { rewardId: string; status: string; amount: string; walletTransactionId: string } };
-    expect(body).toMatchObject({ type: 'reward.paid', reward: { rewardId: id, status: 'PAID', amount: '10.5' } });
+    expect(body).toMatchObject({ type: 'reward.paid', reward: { rewardId: id, status: 'PAID', amount: '10.50' } });
     expect(body.reward.walletTransactionId).toBe((await reward(id)).walletTransactionId);
   });
 

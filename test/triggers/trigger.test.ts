@@ -49,18 +49,19 @@ const publish = (payload: unknown, tenantId: string | null = 'tenant-t', topic: 
 
 describe(`trigger.user.* consumer (${USE_NATS ? 'NATS JetStream' : 'in-process'})`, () => {
   it('hands trigger.user.deposit to ingestion with the tenant and the event id', async () => {
-    await publish({ eventId: 'dep-1', playerId: 'p1', amount: '100.00' });
+    await publish({ eventId: 'dep-1', playerId: 'p1', occurredAt: '2026-01-15T10:30:00Z', data: { amount: '100.00', currency: 'USD' } });
     await eventually(() => ingested.some((i) => i.event.eventId === 'dep-1'), 10_000, 'ingested');
     expect(ingested.find((i) => i.event.eventId === 'dep-1')).toEqual({
       tenantId: 'tenant-t',
-      event: { eventId: 'dep-1', type: 'deposit', topic: 'trigger.user.deposit', payload: { eventId: 'dep-1', playerId: 'p1', amount: '100.00' } },
+      event: { eventId: 'dep-1', type: 'user.deposit', playerId: 'p1', occurredAt: '2026-01-15T10:30:00Z', data: { amount: '100.00', currency: 'USD' } },
     });
   });
 
   it('takes the tenant from the payload and the id from the message when they are not elsewhere', async () => {
     const id = await publish({ tenantId: 'tenant-p', playerId: 'p2' }, null, 'trigger.user.login');
     await eventually(() => ingested.some((i) => i.event.eventId === id), 10_000, 'ingested');
-    expect(ingested.find((i) => i.event.eventId === id)).toMatchObject({ tenantId: 'tenant-p', event: { type: 'login' } });
+    expect(ingested.find((i) => i.event.eventId === id)).toMatchObject({ tenantId: 'tenant-p', event: { type: 'user.login', playerId: 'p2' } });
+    expect(Number.isNaN(Date.parse(ingested.find((i) => i.event.eventId === id)!.event.occurredAt))).toBe(false);
   });
 
   it('redelivers when ingestion fails and acknowledges only after it succeeded', async () => {
@@ -83,6 +84,6 @@ describe(`trigger.user.* consumer (${USE_NATS ? 'NATS JetStream' : 'in-process'}
     h.set('Banyan-Tenant-Id', 'tenant-ext');
     await nats.connection.jetstream().publish(nats.subject('trigger.user.deposit'), new TextEncoder().encode(JSON.stringify({ id: 'ext-1', amount: '5' })), { headers: h });
     await eventually(() => ingested.some((i) => i.event.eventId === 'ext-1'), 10_000, 'external event');
-    expect(ingested.find((i) => i.event.eventId === 'ext-1')).toMatchObject({ tenantId: 'tenant-ext', event: { type: 'deposit' } });
+    expect(ingested.find((i) => i.event.eventId === 'ext-1')).toMatchObject({ tenantId: 'tenant-ext', event: { type: 'user.deposit' } });
   });
 });
