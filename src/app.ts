@@ -1,4 +1,16 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createCampaignsService, type CampaignsService } from './campaigns/campaigns.service.js';
+import { registerCampaignRoutes } from './campaigns/campaigns.routes.js';
+import { DEMO_API_KEY, seedDemoCampaigns, type CampaignSeedReport } from './demo/campaigns.js';
+import { registerEventRoutes } from './events/events.routes.js';
+import { ingestEvents, type IngestDeps } from './events/events.service.js';
+import { registerPlayerRoutes } from './players/players.routes.js';
+import { createPlayersService, type PlayersService } from './players/players.service.js';
+import { registerTemplateRoutes } from './templates/templates.routes.js';
+import { createTemplatesService, type TemplatesService } from './templates/templates.service.js';
+import { registerTenantRoutes } from './tenants/tenants.routes.js';
+import { createTenantsService, type TenantsService } from './tenants/tenants.service.js';
 import type { TreeCompileOptions } from './engine/types.js';
 import { ensureDemoExternalSystems } from './demo/external-systems.js';
 import { seedDemoData, seedDemoUsers, type SeedReport } from './demo/seed.js';
@@ -22,6 +34,15 @@ import { createDatabaseQueryCommand } from './reference/command.js';
 import { registerReferenceRoutes } from './reference/reference.routes.js';
 import { createReferenceService, type ReferenceService } from './reference/reference.service.js';
 import { createDroolsRuleCommand, validateDroolsRule } from './rules/drools-command.js';
+import { createEventBus } from './platform/events/connect.js';
+import type { EventBus, Subscription } from './platform/events/bus.js';
+import { OutboxRelay } from './platform/outbox/relay.js';
+import { createCallbackSender, metadataCallbackResolver, type CallbackResolver } from './rewards/callbacks.js';
+import { getRewardMetadata } from './rewards/payouts.repository.js';
+import { createWalletClient, type WalletClient } from './rewards/wallet.client.js';
+import { RewardWorker } from './rewards/worker.js';
+import { TOPICS } from './platform/outbox/outbox.js';
+import { startTriggerConsumer, type IngestBehaviour } from './triggers/trigger.consumer.js';
 import { registerRuleRoutes } from './rules/rules.routes.js';
 import { createRulesService, validateHardcodedRule, validateSpelRule, type RulesService } from './rules/rules.service.js';
 import { registerTreeRoutes } from './trees/trees.routes.js';
@@ -46,8 +67,25 @@ export interface Banyan {
   /** The demo's simulators (credit bureau, AML, wallet), when SANDBOX_ENABLED and DEMO_DATA. */
   readonly sandbox: RunningSandbox | null;
   readonly seeded: SeedReport | null;
+  readonly role: Role;
+  readonly bus: EventBus;
+  readonly relay: OutboxRelay;
+  /** Present in roles `all` and `worker`. */
+  readonly rewardWorker: RewardWorker | undefined;
+  /** The wallet the worker pays into (WALLET_URL, or the embedded sandbox outside production). */
+  readonly walletUrl: string | undefined;
+  readonly tenants: TenantsService;
+  readonly players: PlayersService;
+  readonly campaigns: CampaignsService;
+  readonly templates: TemplatesService;
+  /** What `ingestEvents(deps, tenantId, events)` needs (the NATS trigger consumer calls it). */
+  readonly ingest: IngestDeps;
+  readonly demoCampaigns: CampaignSeedReport | null;
   close(): Promise<void>;
 }
+
+/** What a process runs: `api` serves HTTP, `worker` pays rewards and consumes events, `all` both. Every role relays the outbox. */
+export type Role = 'all' | 'api' | 'worker' | 'scheduler';
 
 /** Seams a deployment (or a test) may replace; everything else is built from config. */
 export interface BanyanOverrides {
@@ -57,6 +95,13 @@ export interface BanyanOverrides {
   readonly logins?: LoginRecorder;
   /** Where `${env:NAME}` secrets of external systems are read (default process.env). */
   readonly secrets?: Readonly<Record<string, string | undefined>>;
+  /** Default `all`. */
+  readonly role?: Role;
+  readonly bus?: EventBus;
+  /** Where paid-reward callbacks go (the tenants module's resolver); default: reward metadata `callbackUrl`. */
+  readonly callbacks?: CallbackResolver;
+  /** Behaviour-event ingestion for `trigger.user.*` (the campaigns module's `ingestEvents`). */
+  readonly ingestBehaviour?: IngestBehaviour;
 }
 
 export class StartupError extends Error {
@@ -73,6 +118,10 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
   const database = openDatabase(config.database, logger);
   let sandbox: RunningSandbox | null = null;
   let externalSystems: ExternalSystemsService | undefined;
+  const cleanup: (() => Promise<void>)[] = [];
+  const runCleanup = async () => {
+    for (const step of cleanup.reverse()) await step().catch((err: unknown) => logger.warn({ err }, 'error while closing'));
+  };
   try {
     const { applied } = await migrateToLatest(database, allMigrations);
     if (applied.length > 0) logger.info({ applied }, 'database migrated');
@@ -109,12 +158,27 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
       logger.info(seeded, 'demo data loaded');
     }
 
+    if (!config.jwt.secret && config.env === 'production') {
+      logger.warn('JWT_SECRET is not set: tenant tokens use a random per-process key and die on restart (set it for multi-node)');
+    }
+    const tenants = createTenantsService({ db, jwtSecret: config.jwt.secret ? new TextEncoder().encode(config.jwt.secret) : randomBytes(32), tokenTtlSeconds: config.jwt.ttlSeconds });
+    const players = createPlayersService(db);
+    const campaigns = createCampaignsService({ db, players });
+    const templates = createTemplatesService({ db, campaigns });
+    const ingest: IngestDeps = { db, campaigns, players };
+    let demoCampaigns: CampaignSeedReport | null = null;
+    if (config.demoData && config.env !== 'production') {
+      demoCampaigns = await seedDemoCampaigns({ tenants, templates, campaigns });
+      if (demoCampaigns) logger.info(demoCampaigns, 'campaign demo loaded');
+      logger.info({ tenant: 'demo', apiKey: DEMO_API_KEY }, 'demo tenant API key (development only)');
+    }
+
     const app = await buildHttpServer({
       logger,
       bodyLimitBytes: config.bodyLimitBytes,
       swaggerEnabled: config.swaggerEnabled,
       version: VERSION,
-      auth: { authenticator: users, throttle: config.loginThrottle, ...(overrides.logins ? { recorder: overrides.logins } : {}) },
+      auth: { authenticator: users, tenants, throttle: config.loginThrottle, ...(overrides.logins ? { recorder: overrides.logins } : {}) },
     });
     registerHealthRoutes(app, { database, dataDir: config.dataDir });
     registerEvaluationRoutes(app, { evaluation, recorder, trees, db });
@@ -122,8 +186,68 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
     registerRuleRoutes(app, rules);
     registerExternalSystemRoutes(app, externalSystems);
     registerReferenceRoutes(app, reference, { csvLimitBytes: config.referenceCsvLimitBytes });
+    registerTenantRoutes(app, tenants);
+    registerCampaignRoutes(app, campaigns);
+    registerTemplateRoutes(app, templates);
+    registerPlayerRoutes(app, { database, players, campaigns });
+    registerEventRoutes(app, ingest);
     await app.ready();
     const systems = externalSystems;
+
+    const role = overrides.role ?? 'all';
+    const bus = overrides.bus ?? (await createEventBus(config, logger, `banyan-${role}`));
+    if (!overrides.bus) cleanup.push(() => bus.close());
+    const relay = new OutboxRelay({
+      db,
+      dialect: database.dialect,
+      bus,
+      logger,
+      ...config.outbox,
+      ...(config.database.kind === 'postgres' ? { listenUrl: config.database.url } : {}),
+    });
+    relay.start();
+    cleanup.push(() => relay.stop());
+
+    let rewardWorker: RewardWorker | undefined;
+    let walletUrl = config.walletUrl;
+    if (role === 'all' || role === 'worker') {
+      if (!walletUrl) {
+        if (config.env === 'production') throw new StartupError('WALLET_URL is required for the reward worker in production');
+        // The demo's simulators include the wallet; start them only if the demo did not.
+        if (!sandbox) {
+          const own = await startSandbox();
+          cleanup.push(() => own.close());
+          walletUrl = own.url;
+        } else {
+          walletUrl = sandbox.url;
+        }
+        logger.info({ walletUrl }, 'no WALLET_URL: paying rewards into the embedded sandbox wallet');
+      }
+      const wallet: WalletClient = createWalletClient({ baseUrl: walletUrl, timeoutMs: config.rewards.walletTimeoutMs, connections: config.rewards.concurrency });
+      cleanup.push(() => wallet.close());
+      rewardWorker = new RewardWorker({ db, bus, wallet, logger, config: config.rewards });
+      await rewardWorker.start();
+      const worker = rewardWorker;
+      cleanup.push(() => worker.stop());
+
+      const callbacks = createCallbackSender({
+        resolve: overrides.callbacks ?? metadataCallbackResolver(config.rewards.callbackSecret, (id) => getRewardMetadata(db, id)),
+        timeoutMs: config.rewards.callbackTimeoutMs,
+        maxAttempts: 10,
+      });
+      cleanup.push(() => callbacks.close());
+      const callbackSub: Subscription = await bus.subscribe(TOPICS.promotionReward, (event) => callbacks.handle(event), {
+        durable: 'reward-callbacks',
+        ackWaitMs: config.rewards.ackWaitMs,
+        maxDeliver: 20,
+        concurrency: 8,
+      });
+      cleanup.push(() => callbackSub.stop());
+
+      const ingestBehaviour = overrides.ingestBehaviour ?? ((tenantId, events) => ingestEvents(ingest, tenantId, events));
+      const triggerSub = await startTriggerConsumer(bus, ingestBehaviour, { logger });
+      cleanup.push(() => triggerSub.stop());
+    }
 
     return {
       config,
@@ -139,7 +263,20 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
       reference,
       sandbox,
       seeded,
+      role,
+      bus,
+      relay,
+      rewardWorker,
+      walletUrl,
+      tenants,
+      players,
+      campaigns,
+      templates,
+      ingest,
+      demoCampaigns,
       async close() {
+        // Stop taking work first, then the HTTP server, then the connections.
+        await runCleanup();
         await app.close();
         await systems.close();
         await sandbox?.close();
@@ -149,6 +286,7 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
   } catch (error) {
     await externalSystems?.close();
     await sandbox?.close();
+    await runCleanup();
     await database.close();
     throw error;
   }

@@ -1,6 +1,13 @@
 import type { MigrationSet } from './platform/db/migrate.js';
 import { externalMigrations } from './external/external.migrations.js';
 import { referenceMigrations } from './reference/reference.migrations.js';
+import { outboxMigrations } from './platform/outbox/outbox.migrations.js';
+import { rewardsMigrations } from './rewards/rewards.migrations.js';
+import { campaignsMigrations } from './campaigns/campaigns.migrations.js';
+import { eventsMigrations } from './events/events.migrations.js';
+import { playersMigrations } from './players/players.migrations.js';
+import { templatesMigrations } from './templates/templates.migrations.js';
+import { tenantsMigrations } from './tenants/tenants.migrations.js';
 import { evaluationMigrations } from './evaluation/evaluation.migrations.js';
 import { rulesMigrations } from './rules/rules.migrations.js';
 import { treesMigrations } from './trees/trees.migrations.js';
@@ -14,4 +21,11 @@ export const allMigrations: MigrationSet = {
   ...evaluationMigrations,
   ...externalMigrations,
   ...referenceMigrations,
+  ...outboxMigrations,
+  ...rewardsMigrations,
+  ...tenantsMigrations,
+  ...campaignsMigrations,
+  ...playersMigrations,
+  ...templatesMigrations,
+  ...eventsMigrations,
 };

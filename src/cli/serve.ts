@@ -1,8 +1,12 @@
 import { parseArgs } from 'node:util';
-import { createBanyan } from '../app.js';
+import { createBanyan, type Role } from '../app.js';
 import { ConfigError, loadConfig } from '../platform/config.js';
 
-/** `banyan serve [--port N] [--host H] [--role all|api]`: start the service; drain and close on SIGTERM/SIGINT. */
+/**
+ * `banyan serve [--port N] [--host H] [--role all|api|worker|scheduler]`: start the service; drain
+ * and close on SIGTERM/SIGINT. Roles `all` and `api` serve HTTP; `worker` and `scheduler` serve
+ * HTTP only when --port is given (e.g. for health checks). Every role relays the outbox.
+ */
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -23,10 +27,15 @@ export async function run(argv: string[]): Promise<number> {
     }
     throw error;
   }
+  const role = (values.role ?? 'all') as Role;
   const startedAt = performance.now();
-  const banyan = await createBanyan(config);
-  const address = await banyan.app.listen({ port: config.port, host: config.host });
-  banyan.logger.info({ address, database: banyan.database.dialect, role: values.role, startupMs: Math.round(performance.now() - startedAt) }, 'Banyan is ready');
+  const banyan = await createBanyan(config, { role });
+  const serveHttp = role === 'all' || role === 'api' || values.port !== undefined;
+  const address = serveHttp ? await banyan.app.listen({ port: config.port, host: config.host }) : null;
+  banyan.logger.info(
+    { address, database: banyan.database.dialect, role, bus: banyan.bus.kind, walletUrl: banyan.walletUrl, startupMs: Math.round(performance.now() - startedAt) },
+    'Banyan is ready',
+  );
 
   await new Promise<void>((resolve) => {
     let stopping = false;

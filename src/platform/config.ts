@@ -32,6 +32,28 @@ const EnvSchema = Type.Object({
   SANDBOX_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 0 }),
   EXTERNAL_CACHE_TTL_MS: Type.Integer({ minimum: 0, default: 5000 }),
   REFERENCE_CSV_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 10_485_760 }),
+  NATS_STREAM: Type.String({ pattern: '^[A-Za-z0-9_-]+$', default: 'BANYAN' }),
+  // A namespace in front of every subject, so several deployments (or test files) share one NATS.
+  NATS_SUBJECT_PREFIX: Type.String({ pattern: '^([A-Za-z0-9_-]+\\.)*$', default: '' }),
+  OUTBOX_POLL_MS: Type.Integer({ minimum: 10, maximum: 60_000, default: 250 }),
+  OUTBOX_BATCH_SIZE: Type.Integer({ minimum: 1, maximum: 5000, default: 200 }),
+  OUTBOX_RETRY_MAX_MS: Type.Integer({ minimum: 10, maximum: 3_600_000, default: 10_000 }),
+  OUTBOX_RETENTION_HOURS: Type.Integer({ minimum: 1, maximum: 24 * 365, default: 72 }),
+  WALLET_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  WALLET_TIMEOUT_MS: Type.Integer({ minimum: 50, maximum: 120_000, default: 5000 }),
+  REWARD_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 1000, default: 8 }),
+  REWARD_RETRY_BASE_MS: Type.Integer({ minimum: 1, maximum: 3_600_000, default: 1000 }),
+  REWARD_RETRY_MAX_MS: Type.Integer({ minimum: 1, maximum: 86_400_000, default: 300_000 }),
+  REWARD_LEASE_MS: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 30_000 }),
+  REWARD_ACK_WAIT_MS: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 30_000 }),
+  REWARD_MAX_DELIVER: Type.Integer({ minimum: 1, maximum: 100_000, default: 100 }),
+  REWARD_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 1000, default: 32 }),
+  REWARD_SWEEP_MS: Type.Integer({ minimum: 50, maximum: 3_600_000, default: 5000 }),
+  REWARD_CALLBACK_SECRET: Type.Optional(Type.String({ minLength: 16 })),
+  CALLBACK_TIMEOUT_MS: Type.Integer({ minimum: 50, maximum: 120_000, default: 5000 }),
+  /** HS256 key for tenant access tokens; without it a random per-process key is used (single node only). */
+  JWT_SECRET: Type.Optional(Type.String({ minLength: 32 })),
+  JWT_TTL_SECONDS: Type.Integer({ minimum: 30, maximum: 86_400, default: 900 }),
 });
 
 export type Env = Static<typeof EnvSchema>;
@@ -59,6 +81,26 @@ export interface Config {
   /** How long external-system and Drools registries trust their cache (other processes' writes). */
   readonly externalCacheTtlMs: number;
   readonly referenceCsvLimitBytes: number;
+  readonly jwt: { readonly secret: string | undefined; readonly ttlSeconds: number };
+  readonly nats: { readonly stream: string; readonly subjectPrefix: string };
+  readonly outbox: { readonly pollMs: number; readonly batchSize: number; readonly retryMaxMs: number; readonly retentionHours: number };
+  /** Undefined: outside production the worker pays into an embedded sandbox wallet. */
+  readonly walletUrl: string | undefined;
+  readonly rewards: RewardsConfig;
+}
+
+export interface RewardsConfig {
+  readonly walletTimeoutMs: number;
+  readonly maxAttempts: number;
+  readonly retryBaseMs: number;
+  readonly retryMaxMs: number;
+  readonly leaseMs: number;
+  readonly ackWaitMs: number;
+  readonly maxDeliver: number;
+  readonly concurrency: number;
+  readonly sweepMs: number;
+  readonly callbackSecret: string | undefined;
+  readonly callbackTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -123,6 +165,28 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     sandbox: Object.freeze({ enabled: env.SANDBOX_ENABLED ?? env.NODE_ENV !== 'production', port: env.SANDBOX_PORT }),
     externalCacheTtlMs: env.EXTERNAL_CACHE_TTL_MS,
     referenceCsvLimitBytes: env.REFERENCE_CSV_LIMIT_BYTES,
+    nats: Object.freeze({ stream: env.NATS_STREAM, subjectPrefix: env.NATS_SUBJECT_PREFIX }),
+    outbox: Object.freeze({
+      pollMs: env.OUTBOX_POLL_MS,
+      batchSize: env.OUTBOX_BATCH_SIZE,
+      retryMaxMs: env.OUTBOX_RETRY_MAX_MS,
+      retentionHours: env.OUTBOX_RETENTION_HOURS,
+    }),
+    walletUrl: env.WALLET_URL,
+    rewards: Object.freeze({
+      walletTimeoutMs: env.WALLET_TIMEOUT_MS,
+      maxAttempts: env.REWARD_MAX_ATTEMPTS,
+      retryBaseMs: env.REWARD_RETRY_BASE_MS,
+      retryMaxMs: env.REWARD_RETRY_MAX_MS,
+      leaseMs: env.REWARD_LEASE_MS,
+      ackWaitMs: env.REWARD_ACK_WAIT_MS,
+      maxDeliver: env.REWARD_MAX_DELIVER,
+      concurrency: env.REWARD_CONCURRENCY,
+      sweepMs: env.REWARD_SWEEP_MS,
+      callbackSecret: env.REWARD_CALLBACK_SECRET,
+      callbackTimeoutMs: env.CALLBACK_TIMEOUT_MS,
+    }),
+    jwt: Object.freeze({ secret: env.JWT_SECRET, ttlSeconds: env.JWT_TTL_SECONDS }),
   });
 }
 

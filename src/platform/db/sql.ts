@@ -13,7 +13,7 @@ export function timestampType(dialect: DialectName): RawBuilder<unknown> {
 }
 
 /** The dialect a Kysely instance talks to (migrations receive only the instance). */
-export function dialectOf(db: Kysely<unknown>): DialectName {
+export function dialectOf<DB>(db: Kysely<DB>): DialectName {
   return db.getExecutor().adapter.constructor.name.toLowerCase().includes('postgres') ? 'postgres' : 'sqlite';
 }
 

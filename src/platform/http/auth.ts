@@ -12,8 +12,25 @@ export interface Principal {
   readonly roles: readonly Role[];
 }
 
-/** Who may call a route: anyone, any signed-in user, or holders of one of the listed roles. */
-export type RouteAuth = 'public' | 'authenticated' | readonly Role[];
+/**
+ * A tenant's API client (campaign platform): authenticated by `X-API-Key` or `Authorization:
+ * Bearer <jwt>`, limited to its tenant and scopes.
+ */
+export interface TenantPrincipal {
+  readonly tenantId: string;
+  readonly scopes: readonly string[];
+  readonly keyId: string;
+  readonly via: 'api-key' | 'token';
+}
+
+/** A tenant route: the caller needs every listed scope; `apiKeyOnly` refuses bearer tokens. */
+export interface TenantRouteAuth {
+  readonly tenant: readonly string[];
+  readonly apiKeyOnly?: boolean;
+}
+
+/** Who may call a route: anyone, any signed-in staff user, holders of one of the listed roles, or a tenant client. */
+export type RouteAuth = 'public' | 'authenticated' | readonly Role[] | TenantRouteAuth;
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -21,8 +38,27 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     principal: Principal | null;
+    tenant: TenantPrincipal | null;
   }
 }
+
+export type TenantAuthResult = { readonly ok: true; readonly principal: TenantPrincipal } | { readonly ok: false; readonly reason: 'invalid' | 'expired' | 'suspended' };
+
+/** Checks tenant credentials; provided by the tenants module. */
+export interface TenantAuthenticator {
+  fromApiKey(key: string): Promise<TenantAuthResult>;
+  fromToken(token: string): Promise<TenantAuthResult>;
+}
+
+const BEARER_CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="Banyan"' };
+
+/** The tenant principal of a route declared with `auth: { tenant: [...] }` (set by the auth hook). */
+export function tenantOf(request: FastifyRequest): TenantPrincipal {
+  if (!request.tenant) throw new AppError('UNAUTHORIZED', undefined, { headers: BEARER_CHALLENGE });
+  return request.tenant;
+}
+
+const isTenantRule = (rule: RouteAuth): rule is TenantRouteAuth => typeof rule === 'object' && 'tenant' in rule;
 
 export interface Authenticator {
   authenticate(username: string, password: string): Promise<Principal | null>;
@@ -36,6 +72,7 @@ export interface LoginRecorder {
 
 export interface AuthOptions {
   readonly authenticator: Authenticator;
+  readonly tenants?: TenantAuthenticator;
   readonly recorder?: LoginRecorder;
   readonly throttle: { readonly freeAttempts: number; readonly maxDelayMs: number };
 }
@@ -67,6 +104,7 @@ export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
   const { freeAttempts, maxDelayMs } = options.throttle;
 
   app.decorateRequest('principal', null);
+  app.decorateRequest('tenant', null);
 
   app.addHook('onRoute', (route) => {
     if (route.config?.auth === undefined && !route.url.startsWith('/swagger-ui')) {
@@ -76,6 +114,14 @@ export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
 
   app.addHook('onRequest', async (request) => {
     const rule = request.routeOptions.config.auth ?? 'public';
+    if (isTenantRule(rule)) {
+      request.tenant = await tenantLogin(request, rule);
+      const missing = rule.tenant.filter((scope) => !request.tenant?.scopes.includes(scope));
+      if (missing.length > 0) {
+        throw new AppError('FORBIDDEN', { zh: `權限不足，需要範圍: ${missing.join(', ')}`, en: `Missing scope: ${missing.join(', ')}` });
+      }
+      return;
+    }
     const credentials = parseBasic(request.headers.authorization);
     if (credentials) request.principal = await login(credentials.username, credentials.password, request);
     if (rule === 'public') return;
@@ -86,6 +132,25 @@ export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
       throw new AppError('FORBIDDEN', { zh: `權限不足，需要角色: ${rule.join(', ')}`, en: `Requires one of the roles: ${rule.join(', ')}` });
     }
   });
+
+  async function tenantLogin(request: FastifyRequest, rule: TenantRouteAuth): Promise<TenantPrincipal> {
+    const apiKey = request.headers['x-api-key'];
+    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1];
+    const unauthorized = (text?: { zh: string; en: string }) => new AppError('UNAUTHORIZED', text, { headers: BEARER_CHALLENGE });
+    if (!options.tenants) throw unauthorized();
+    let result: TenantAuthResult;
+    if (typeof apiKey === 'string' && apiKey !== '') {
+      result = await options.tenants.fromApiKey(apiKey);
+    } else if (bearer && !rule.apiKeyOnly) {
+      result = await options.tenants.fromToken(bearer);
+    } else {
+      throw unauthorized({ zh: rule.apiKeyOnly ? '需要 X-API-Key' : '需要 X-API-Key 或 Bearer 權杖', en: rule.apiKeyOnly ? 'X-API-Key required' : 'X-API-Key or Bearer token required' });
+    }
+    if (result.ok) return result.principal;
+    if (result.reason === 'suspended') throw new AppError('FORBIDDEN', { zh: '租戶已停用', en: 'Tenant suspended' });
+    if (result.reason === 'expired') throw unauthorized({ zh: '權杖已過期', en: 'Token expired' });
+    throw unauthorized({ zh: '憑證無效', en: 'Invalid credentials' });
+  }
 
   async function login(username: string, password: string, request: FastifyRequest): Promise<Principal | null> {
     const key = createHash('sha256').update(`${username}\u0000${password}`).digest('base64');

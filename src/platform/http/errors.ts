@@ -28,6 +28,8 @@ export interface FieldError {
   readonly message: string;
   readonly code?: string;
   readonly nodeId?: string;
+  /** For JSON sources (JSONLogic rules): a JSON path to the offending value, e.g. `$.and[1]`. */
+  readonly path?: string;
   readonly position?: { readonly line: number; readonly column: number; readonly offset: number };
 }
 

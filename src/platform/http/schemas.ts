@@ -5,6 +5,7 @@ const FieldErrorSchema = Type.Object({
   message: Type.String(),
   code: Type.Optional(Type.String()),
   nodeId: Type.Optional(Type.String()),
+  path: Type.Optional(Type.String()),
   position: Type.Optional(Type.Object({ line: Type.Integer(), column: Type.Integer(), offset: Type.Integer() })),
 });
 

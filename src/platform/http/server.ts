@@ -149,7 +149,13 @@ async function registerDocs(app: App, version: string): Promise<void> {
           '(demo users admin/admin123, manager/manager123, auditor/auditor123 outside production).',
         version,
       },
-      components: { securitySchemes: { basicAuth: { type: 'http', scheme: 'basic' } } },
+      components: {
+        securitySchemes: {
+          basicAuth: { type: 'http', scheme: 'basic' },
+          apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'Tenant API key bnk_live_<id>_<secret>' },
+          bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'From POST /api/v1/auth/token' },
+        },
+      },
       tags: [
         { name: '優惠評估', description: 'Promotion evaluation' },
         { name: '決策樹管理', description: 'Decision-tree management' },

@@ -1,0 +1,94 @@
+import { Type } from 'typebox';
+import { tenantOf } from '../platform/http/auth.js';
+import { EnvelopeOf, errorResponses } from '../platform/http/schemas.js';
+import { ok, type App } from '../platform/http/server.js';
+import { PageOf, PageQuery } from '../platform/paging.js';
+import { CampaignInput, CampaignListQuery, CampaignView, JoinInput, JoinView, TransitionInput } from './campaigns.schema.js';
+import type { CampaignsService } from './campaigns.service.js';
+
+const BASE = '/api/v1/campaigns';
+const TAG = ['活動管理'];
+export const tenantSecurity: { [label: string]: string[] }[] = [{ apiKey: [] }, { bearerAuth: [] }];
+const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
+const READ = { auth: { tenant: ['campaigns:read'] } };
+const WRITE = { auth: { tenant: ['campaigns:write'] } };
+const OK = { zh: '查詢成功', en: 'OK' };
+
+export function registerCampaignRoutes(app: App, campaigns: CampaignsService): void {
+  app.get(
+    BASE,
+    { config: READ, schema: { tags: TAG, summary: 'List campaigns', security: tenantSecurity, querystring: Type.Object({ ...CampaignListQuery.properties, ...PageQuery }), response: { 200: EnvelopeOf(PageOf(CampaignView)), ...errorResponses(400, 401, 403) } } },
+    async (request) => {
+      const { status, exclusivityGroup, q, page, size } = request.query;
+      return ok(request, await campaigns.list(tenantOf(request).tenantId, { ...(status ? { status } : {}), ...(exclusivityGroup ? { exclusivityGroup } : {}), ...(q ? { q } : {}), page, size }), OK);
+    },
+  );
+
+  app.post(
+    BASE,
+    {
+      config: WRITE,
+      schema: {
+        tags: TAG,
+        summary: 'Create a campaign (DRAFT)',
+        description: 'Every rule must compile; otherwise 400 VALIDATION_FAILED whose errors name the rule (`eligibilityRule`) and the JSON path or line:column.',
+        security: tenantSecurity,
+        body: CampaignInput,
+        response: { 201: EnvelopeOf(CampaignView), ...errorResponses(400, 401, 403) },
+      },
+    },
+    async (request, reply) => reply.status(201).send(ok(request, await campaigns.create(tenantOf(request).tenantId, request.body), { zh: '活動建立成功', en: 'Campaign created' })),
+  );
+
+  app.get(`${BASE}/:id`, { config: READ, schema: { tags: TAG, summary: 'Get a campaign', security: tenantSecurity, params: IdParam, response: { 200: EnvelopeOf(CampaignView), ...errorResponses(401, 403, 404) } } }, async (request) =>
+    ok(request, await campaigns.get(tenantOf(request).tenantId, request.params.id), OK),
+  );
+
+  app.put(
+    `${BASE}/:id`,
+    { config: WRITE, schema: { tags: TAG, summary: 'Replace a campaign’s definition (DRAFT, SCHEDULED or PAUSED)', security: tenantSecurity, params: IdParam, body: CampaignInput, response: { 200: EnvelopeOf(CampaignView), ...errorResponses(400, 401, 403, 404, 422) } } },
+    async (request) => ok(request, await campaigns.update(tenantOf(request).tenantId, request.params.id, request.body), { zh: '活動已更新', en: 'Campaign updated' }),
+  );
+
+  app.delete(
+    `${BASE}/:id`,
+    { config: WRITE, schema: { tags: TAG, summary: 'Delete a DRAFT campaign', security: tenantSecurity, params: IdParam, response: { 200: EnvelopeOf(Type.Object({ id: Type.String(), deleted: Type.Boolean() })), ...errorResponses(401, 403, 404, 422) } } },
+    async (request) => {
+      await campaigns.remove(tenantOf(request).tenantId, request.params.id);
+      return ok(request, { id: request.params.id, deleted: true }, { zh: '活動已刪除', en: 'Campaign deleted' });
+    },
+  );
+
+  app.post(
+    `${BASE}/:id/transitions`,
+    {
+      config: WRITE,
+      schema: {
+        tags: TAG,
+        summary: 'Change lifecycle status: DRAFT → SCHEDULED → ACTIVE ⇄ PAUSED → ENDED',
+        description: 'Invalid transitions and activating a campaign whose rules do not compile give 422 BUSINESS_RULE_VIOLATION.',
+        security: tenantSecurity,
+        params: IdParam,
+        body: TransitionInput,
+        response: { 200: EnvelopeOf(CampaignView), ...errorResponses(400, 401, 403, 404, 422) },
+      },
+    },
+    async (request) => ok(request, await campaigns.transition(tenantOf(request).tenantId, request.params.id, request.body.to), { zh: '活動狀態已更新', en: 'Campaign status changed' }),
+  );
+
+  app.post(
+    `${BASE}/:id/join`,
+    {
+      config: { auth: { tenant: ['players:write'] } },
+      schema: {
+        tags: TAG,
+        summary: 'A player joins a campaign (idempotent; participation rule checked; emits promotion.event.join)',
+        security: tenantSecurity,
+        params: IdParam,
+        body: JoinInput,
+        response: { 200: EnvelopeOf(JoinView), ...errorResponses(400, 401, 403, 404, 422) },
+      },
+    },
+    async (request) => ok(request, await campaigns.join(tenantOf(request).tenantId, request.params.id, request.body.playerId), { zh: '已參加活動', en: 'Joined' }),
+  );
+}

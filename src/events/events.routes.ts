@@ -1,0 +1,53 @@
+import { Type } from 'typebox';
+import { tenantSecurity } from '../campaigns/campaigns.routes.js';
+import { tenantOf } from '../platform/http/auth.js';
+import { AppError } from '../platform/http/errors.js';
+import { EnvelopeOf, errorResponses } from '../platform/http/schemas.js';
+import { ok, type App } from '../platform/http/server.js';
+import { findEvent } from './events.repository.js';
+import { EventBatch, EventResult, IngestResult, MAX_BATCH } from './events.schema.js';
+import { ingestEvents, type IngestDeps } from './events.service.js';
+
+const TAG = ['行為事件'];
+
+export function registerEventRoutes(app: App, deps: IngestDeps): void {
+  app.post(
+    '/api/v1/events',
+    {
+      config: { auth: { tenant: ['events:write'] } },
+      schema: {
+        tags: TAG,
+        summary: `Ingest behaviour events (batches of up to ${MAX_BATCH}; idempotent per eventId)`,
+        description: 'Each event gets an outcome: REWARDED, DUPLICATE, NO_ACTIVE_CAMPAIGN, NOT_ELIGIBLE, NOT_JOINED, LIMIT_REACHED, AMOUNT_LIMIT_REACHED, COOLDOWN, EXCLUDED, CURRENCY_MISMATCH, ZERO_REWARD, RULE_ERROR.',
+        security: tenantSecurity,
+        body: EventBatch,
+        response: { 200: EnvelopeOf(IngestResult), ...errorResponses(400, 401, 403, 413) },
+      },
+    },
+    async (request) => ok(request, await ingestEvents(deps, tenantOf(request).tenantId, request.body.events), { zh: '事件已處理', en: 'Events processed' }),
+  );
+
+  app.get(
+    '/api/v1/events/:eventId',
+    {
+      config: { auth: { tenant: ['events:read'] } },
+      schema: {
+        tags: TAG,
+        summary: 'A received event and its outcome',
+        security: tenantSecurity,
+        params: Type.Object({ eventId: Type.String({ minLength: 1, maxLength: 100 }) }),
+        response: {
+          200: EnvelopeOf(
+            Type.Object({ eventId: Type.String(), type: Type.String(), playerId: Type.String(), occurredAt: Type.String(), data: Type.Record(Type.String(), Type.Unknown()), outcome: Type.String(), result: Type.Union([EventResult, Type.Null()]), receivedAt: Type.String() }),
+          ),
+          ...errorResponses(401, 403, 404),
+        },
+      },
+    },
+    async (request) => {
+      const event = await findEvent(deps.db, tenantOf(request).tenantId, request.params.eventId);
+      if (!event) throw new AppError('RESOURCE_NOT_FOUND', { zh: `事件不存在: ${request.params.eventId}`, en: `Event not found: ${request.params.eventId}` });
+      return ok(request, event, { zh: '查詢成功', en: 'OK' });
+    },
+  );
+}

@@ -1,0 +1,26 @@
+import type { Kysely } from 'kysely';
+import { fromDbTimestamp, fromJson, toDbTimestamp, toJson } from '../platform/db/sql.js';
+import type { Tables } from '../platform/db/tables.js';
+
+export interface PlayerRecord {
+  readonly id: string;
+  readonly attributes: Record<string, unknown>;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export async function findPlayer(db: Kysely<Tables>, tenantId: string, id: string): Promise<PlayerRecord | undefined> {
+  const row = await db.selectFrom('players').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+  if (!row) return undefined;
+  return { id: row.id, attributes: fromJson<Record<string, unknown>>(row.attributes) ?? {}, createdAt: fromDbTimestamp(row.created_at) ?? '', updatedAt: fromDbTimestamp(row.updated_at) ?? '' };
+}
+
+/** Creates the player with `attributes`, or replaces its attributes when `replace` (last writer wins: attributes are facts, not counters). */
+export async function upsertPlayer(db: Kysely<Tables>, tenantId: string, id: string, attributes: Record<string, unknown>, replace: boolean): Promise<void> {
+  const now = toDbTimestamp();
+  await db
+    .insertInto('players')
+    .values({ tenant_id: tenantId, id, attributes: toJson(attributes), created_at: now, updated_at: now })
+    .onConflict((oc) => (replace ? oc.columns(['tenant_id', 'id']).doUpdateSet({ attributes: toJson(attributes), updated_at: now }) : oc.columns(['tenant_id', 'id']).doNothing()))
+    .execute();
+}

@@ -1,0 +1,70 @@
+/**
+ * Paid-reward callbacks to the tenant. A separate durable consumer of `promotion.event.reward`
+ * handles `reward.paid` events, so a callback is delivered at least once even if the worker that
+ * paid crashed right after committing. The body is signed: `X-Banyan-Signature: sha256=<hex>` is
+ * HMAC-SHA256 of the exact body bytes with the tenant's secret; receivers dedupe on
+ * `X-Banyan-Event-Id`.
+ */
+import { createHmac } from 'node:crypto';
+import { Agent, request } from 'undici';
+import type { Delivery, HandlerResult } from '../platform/events/bus.js';
+import type { RewardEventPayload } from './rewards.repository.js';
+
+export interface CallbackTarget {
+  readonly url: string;
+  readonly secret: string;
+}
+
+/**
+ * Where a tenant wants paid-reward callbacks. The tenants module provides the real resolver;
+ * the default reads `callbackUrl` from the reward's metadata, signed with REWARD_CALLBACK_SECRET,
+ * and sends nothing when either is missing.
+ */
+export type CallbackResolver = (tenantId: string, reward: RewardEventPayload & { readonly metadata?: Record<string, unknown> }) => Promise<CallbackTarget | null>;
+
+export function metadataCallbackResolver(secret: string | undefined, metadataOf: (rewardId: string) => Promise<Record<string, unknown> | undefined>): CallbackResolver {
+  return async (_tenantId, reward) => {
+    if (!secret) return null;
+    const metadata = await metadataOf(reward.rewardId);
+    const url = metadata?.['callbackUrl'];
+    return typeof url === 'string' && /^https?:\/\//.test(url) ? { url, secret } : null;
+  };
+}
+
+export const sign = (secret: string, body: string): string => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+
+export interface CallbackSender {
+  handle(event: Delivery): Promise<HandlerResult>;
+  close(): Promise<void>;
+}
+
+export function createCallbackSender(options: { readonly resolve: CallbackResolver; readonly timeoutMs: number; readonly maxAttempts: number }): CallbackSender {
+  const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 16 });
+  return {
+    async handle(event) {
+      const payload = event.payload as RewardEventPayload;
+      if (payload.event !== 'reward.paid') return;
+      const target = await options.resolve(payload.tenantId, payload);
+      if (!target) return;
+      const body = JSON.stringify({ type: 'reward.paid', id: event.id, reward: payload });
+      try {
+        const res = await request(target.url, {
+          method: 'POST',
+          dispatcher,
+          headers: { 'content-type': 'application/json', 'x-banyan-event-id': event.id, 'x-banyan-signature': sign(target.secret, body) },
+          body,
+          headersTimeout: options.timeoutMs,
+          bodyTimeout: options.timeoutMs,
+        });
+        await res.body.dump();
+        if (res.statusCode < 300) return;
+        throw new Error(`callback ${target.url} answered ${res.statusCode}`);
+      } catch (err) {
+        // The tenant's endpoint is down: try again later, a bounded number of times.
+        if (event.deliveryCount >= options.maxAttempts) return;
+        throw err;
+      }
+    },
+    close: () => dispatcher.close(),
+  };
+}

@@ -1,0 +1,133 @@
+/**
+ * The worker's side of the rewards table. A claim is a conditional UPDATE (PENDING and due, or
+ * PROCESSING with an expired lease → PROCESSING, attempts + 1); the claim's attempt number is its
+ * token: an outcome is written only while the row still carries that token, so a worker whose
+ * lease was taken over cannot overwrite its successor.
+ */
+import type { Kysely } from 'kysely';
+import { fromJson, toDbTimestamp } from '../platform/db/sql.js';
+import type { Tables } from '../platform/db/tables.js';
+import { enqueueEvent, TOPICS } from '../platform/outbox/outbox.js';
+import { rewardEvent, toReward, type Reward } from './rewards.repository.js';
+import type { RewardStatus } from './rewards.tables.js';
+
+type Db = Kysely<Tables>;
+
+export interface Claim {
+  readonly reward: Reward;
+  /** The attempt this claim is (1 on first); also the claim's token. */
+  readonly attempt: number;
+}
+
+export type ClaimMiss =
+  | { readonly kind: 'missing' }
+  | { readonly kind: 'done'; readonly status: RewardStatus }
+  /** Not claimable before `at` (retry backoff, or another worker's live lease). */
+  | { readonly kind: 'later'; readonly at: Date };
+
+export async function claimReward(db: Db, id: string, leaseMs: number, now: Date = new Date()): Promise<Claim | ClaimMiss> {
+  const nowText = toDbTimestamp(now);
+  const row = await db
+    .updateTable('rewards')
+    .set((eb) => ({
+      status: 'PROCESSING',
+      attempts: eb('attempts', '+', 1),
+      lease_until: toDbTimestamp(new Date(now.getTime() + leaseMs)),
+      updated_at: nowText,
+    }))
+    .where('id', '=', id)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('status', '=', 'PENDING'), eb('next_attempt_at', '<=', nowText)]),
+        eb.and([eb('status', '=', 'PROCESSING'), eb('lease_until', '<', nowText)]),
+      ]),
+    )
+    .returningAll()
+    .executeTakeFirst();
+  if (row) return { reward: toReward(row), attempt: row.attempts };
+  const current = await db.selectFrom('rewards').select(['status', 'next_attempt_at', 'lease_until']).where('id', '=', id).executeTakeFirst();
+  if (!current) return { kind: 'missing' };
+  if (current.status === 'PAID' || current.status === 'FAILED') return { kind: 'done', status: current.status };
+  const at = current.status === 'PENDING' ? current.next_attempt_at : (current.lease_until ?? nowText);
+  return { kind: 'later', at: new Date(`${at.replace(' ', 'T')}Z`) };
+}
+
+/** PROCESSING → PAID (with the wallet's transaction id) and a `reward.paid` event. False if the claim was lost. */
+export async function markPaid(db: Db, claim: Claim, walletTransactionId: string): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const now = toDbTimestamp();
+    const row = await trx
+      .updateTable('rewards')
+      .set({ status: 'PAID', wallet_transaction_id: walletTransactionId, paid_at: now, lease_until: null, last_error: null, updated_at: now })
+      .where('id', '=', claim.reward.id)
+      .where('status', '=', 'PROCESSING')
+      .where('attempts', '=', claim.attempt)
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) return false;
+    const reward = toReward(row);
+    await enqueueEvent(trx, { topic: TOPICS.promotionReward, tenantId: reward.tenantId, key: reward.playerId, payload: rewardEvent(reward, 'reward.paid', { walletTransactionId }) });
+    return true;
+  });
+}
+
+/** PROCESSING → PENDING, due again at `nextAttemptAt`. */
+export async function scheduleRetry(db: Db, claim: Claim, error: string, nextAttemptAt: Date): Promise<boolean> {
+  const result = await db
+    .updateTable('rewards')
+    .set({ status: 'PENDING', last_error: error.slice(0, 2000), next_attempt_at: toDbTimestamp(nextAttemptAt), lease_until: null, updated_at: toDbTimestamp() })
+    .where('id', '=', claim.reward.id)
+    .where('status', '=', 'PROCESSING')
+    .where('attempts', '=', claim.attempt)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** PROCESSING → FAILED with the reason, and a `reward.failed` event. */
+export async function markFailed(db: Db, claim: Claim, reason: string): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const now = toDbTimestamp();
+    const row = await trx
+      .updateTable('rewards')
+      .set({ status: 'FAILED', last_error: reason.slice(0, 2000), lease_until: null, updated_at: now })
+      .where('id', '=', claim.reward.id)
+      .where('status', '=', 'PROCESSING')
+      .where('attempts', '=', claim.attempt)
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) return false;
+    const reward = toReward(row);
+    await enqueueEvent(trx, { topic: TOPICS.promotionReward, tenantId: reward.tenantId, key: reward.playerId, payload: rewardEvent(reward, 'reward.failed', { reason }) });
+    return true;
+  });
+}
+
+/** Rewards the worker should look at even without a message: due PENDING ones and expired claims. */
+export async function findDueRewards(db: Db, dueBefore: Date, limit: number): Promise<string[]> {
+  const at = toDbTimestamp(dueBefore);
+  const rows = await db
+    .selectFrom('rewards')
+    .select('id')
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('status', '=', 'PENDING'), eb('next_attempt_at', '<=', at)]),
+        eb.and([eb('status', '=', 'PROCESSING'), eb('lease_until', '<', at)]),
+      ]),
+    )
+    .orderBy('next_attempt_at')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+export async function countByStatus(db: Db): Promise<Record<RewardStatus, number>> {
+  const rows = await db.selectFrom('rewards').select((eb) => ['status', eb.fn.countAll<number | string>().as('n')]).groupBy('status').execute();
+  const counts: Record<RewardStatus, number> = { PENDING: 0, PROCESSING: 0, PAID: 0, FAILED: 0 };
+  for (const r of rows) counts[r.status] = Number(r.n);
+  return counts;
+}
+
+export async function getRewardMetadata(db: Db, id: string): Promise<Record<string, unknown> | undefined> {
+  const row = await db.selectFrom('rewards').select('metadata').where('id', '=', id).executeTakeFirst();
+  return row ? fromJson<Record<string, unknown>>(row.metadata) : undefined;
+}

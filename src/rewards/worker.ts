@@ -1,0 +1,153 @@
+/**
+ * The reward worker: pays PENDING rewards through the wallet, exactly once.
+ *
+ * - Work arrives as `promotion.event.reward` (`reward.created` / `reward.retried`) on a durable
+ *   consumer shared by every worker process; a sweep of the rewards table catches anything whose
+ *   message was lost (in-process bus after a crash, max-deliver reached).
+ * - A reward is claimed with one conditional UPDATE and a lease; a crashed worker's claim expires
+ *   and is taken over.
+ * - The wallet call carries Idempotency-Key = reward id and the same body every time, so a retry
+ *   after any failure (even one where the credit went through but the answer was lost) credits
+ *   nothing new and returns the original transaction id.
+ */
+import type { Kysely } from 'kysely';
+import type { RewardsConfig } from '../platform/config.js';
+import type { Tables } from '../platform/db/tables.js';
+import type { Delivery, EventBus, HandlerResult, Subscription } from '../platform/events/bus.js';
+import { TOPICS } from '../platform/outbox/outbox.js';
+import { claimReward, findDueRewards, markFailed, markPaid, scheduleRetry } from './payouts.repository.js';
+import type { RewardEventPayload } from './rewards.repository.js';
+import type { WalletClient } from './wallet.client.js';
+
+export interface WorkerLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  debug(obj: object, msg?: string): void;
+}
+
+export interface RewardWorkerOptions {
+  readonly db: Kysely<Tables>;
+  readonly bus: EventBus;
+  readonly wallet: WalletClient;
+  readonly logger: WorkerLogger;
+  readonly config: RewardsConfig;
+  /** Durable consumer name shared by all workers (default `reward-worker`). */
+  readonly durable?: string;
+}
+
+export type ProcessOutcome =
+  | { readonly kind: 'paid'; readonly transactionId: string }
+  | { readonly kind: 'retry'; readonly inMs: number }
+  | { readonly kind: 'failed'; readonly reason: string }
+  /** Nothing to do now: already final, claimed elsewhere, or not due yet (`inMs` until it may be). */
+  | { readonly kind: 'skipped'; readonly inMs?: number };
+
+/** Delay before retry n (1-based): exponential from base, capped, with jitter (half to full). */
+export function rewardBackoffMs(attempt: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
+  const cap = Math.min(maxMs, baseMs * 2 ** Math.min(attempt - 1, 30));
+  return Math.round(cap / 2 + (random() * cap) / 2);
+}
+
+export class RewardWorker {
+  private subscription: Subscription | undefined;
+  private sweeping: Promise<void> | undefined;
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private readonly counters = { paid: 0, retried: 0, failed: 0, replayed: 0 };
+
+  constructor(private readonly options: RewardWorkerOptions) {}
+
+  async start(): Promise<void> {
+    const { config } = this.options;
+    this.subscription = await this.options.bus.subscribe(TOPICS.promotionReward, (event) => this.onEvent(event), {
+      durable: this.options.durable ?? 'reward-worker',
+      ackWaitMs: config.ackWaitMs,
+      maxDeliver: config.maxDeliver,
+      concurrency: config.concurrency,
+    });
+    this.scheduleSweep();
+  }
+
+  stats(): Readonly<typeof this.counters> {
+    return { ...this.counters };
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.sweepTimer);
+    await this.subscription?.stop();
+    await this.sweeping;
+  }
+
+  private async onEvent(event: Delivery): Promise<HandlerResult> {
+    const payload = event.payload as Partial<RewardEventPayload> | null;
+    if (payload?.event !== 'reward.created' && payload?.event !== 'reward.retried') return;
+    if (typeof payload.rewardId !== 'string') return;
+    const outcome = await this.process(payload.rewardId);
+    if (outcome.kind === 'retry') return { retryInMs: outcome.inMs };
+    if (outcome.kind === 'skipped' && outcome.inMs !== undefined) return { retryInMs: outcome.inMs };
+    return;
+  }
+
+  /** Claim, pay, record. Safe to call for any reward at any time, from any number of workers. */
+  async process(rewardId: string): Promise<ProcessOutcome> {
+    const { db, wallet, config, logger } = this.options;
+    const claim = await claimReward(db, rewardId, config.leaseMs);
+    if ('kind' in claim) {
+      if (claim.kind === 'later') return { kind: 'skipped', inMs: Math.max(50, claim.at.getTime() - Date.now() + 20) };
+      return { kind: 'skipped' };
+    }
+    const { reward, attempt } = claim;
+    const result = await wallet.credit({ idempotencyKey: reward.id, playerId: reward.playerId, amount: reward.amount, currency: reward.currency, reference: reward.id });
+    switch (result.kind) {
+      case 'credited':
+        if (result.replayed) this.counters.replayed++;
+        if (await markPaid(db, claim, result.transactionId)) this.counters.paid++;
+        return { kind: 'paid', transactionId: result.transactionId };
+      case 'rejected':
+        logger.warn({ rewardId, error: result.error }, 'reward rejected by the wallet');
+        if (await markFailed(db, claim, result.error)) this.counters.failed++;
+        return { kind: 'failed', reason: result.error };
+      case 'retryable': {
+        if (attempt >= config.maxAttempts) {
+          const reason = `gave up after ${attempt} attempts: ${result.error}`;
+          logger.warn({ rewardId, attempt, error: result.error }, 'reward failed');
+          if (await markFailed(db, claim, reason)) this.counters.failed++;
+          return { kind: 'failed', reason };
+        }
+        const inMs = rewardBackoffMs(attempt, config.retryBaseMs, config.retryMaxMs);
+        logger.debug({ rewardId, attempt, inMs, error: result.error }, 'reward payment will be retried');
+        if (await scheduleRetry(db, claim, result.error, new Date(Date.now() + inMs))) this.counters.retried++;
+        return { kind: 'retry', inMs };
+      }
+    }
+  }
+
+  /** Pay what is due but was not delivered as a message within one sweep interval. */
+  async sweep(): Promise<number> {
+    const { db, config } = this.options;
+    const ids = await findDueRewards(db, new Date(Date.now() - config.sweepMs), 500);
+    let next = 0;
+    const lane = async () => {
+      while (!this.stopped && next < ids.length) {
+        const id = ids[next++];
+        if (id !== undefined) await this.process(id).catch((err: unknown) => this.options.logger.warn({ err, rewardId: id }, 'reward sweep: processing failed'));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(config.concurrency, ids.length) }, lane));
+    return ids.length;
+  }
+
+  private scheduleSweep(): void {
+    if (this.stopped) return;
+    this.sweepTimer = setTimeout(() => {
+      this.sweeping = this.sweep()
+        .then((n) => {
+          if (n > 0) this.options.logger.info({ rewards: n }, 'reward sweep picked up rewards without a message');
+        })
+        .catch((err: unknown) => this.options.logger.warn({ err }, 'reward sweep failed'))
+        .finally(() => this.scheduleSweep());
+    }, this.options.config.sweepMs);
+    this.sweepTimer.unref();
+  }
+}

@@ -1,0 +1,30 @@
+import type { Migration } from 'kysely';
+import { dialectOf, timestampType } from '../platform/db/sql.js';
+
+export const tenantsMigrations: Record<string, Migration> = {
+  '2026_12_01_0100_tenants': {
+    async up(db) {
+      const ts = timestampType(dialectOf(db));
+      await db.schema
+        .createTable('tenants')
+        .addColumn('id', 'varchar(40)', (c) => c.primaryKey())
+        .addColumn('name', 'varchar(200)', (c) => c.notNull())
+        .addColumn('status', 'varchar(20)', (c) => c.notNull())
+        .addColumn('created_at', ts, (c) => c.notNull())
+        .addColumn('updated_at', ts, (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('tenant_api_keys')
+        .addColumn('id', 'varchar(40)', (c) => c.primaryKey())
+        .addColumn('tenant_id', 'varchar(40)', (c) => c.notNull().references('tenants.id'))
+        .addColumn('name', 'varchar(200)', (c) => c.notNull())
+        .addColumn('secret_hash', 'varchar(64)', (c) => c.notNull())
+        .addColumn('scopes', 'text', (c) => c.notNull())
+        .addColumn('revoked_at', ts)
+        .addColumn('last_used_at', ts)
+        .addColumn('created_at', ts, (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('idx_api_key_tenant').on('tenant_api_keys').columns(['tenant_id', 'created_at']).execute();
+    },
+  },
+};

@@ -1,0 +1,101 @@
+import type { Kysely, Selectable } from 'kysely';
+import { fromDbTimestamp, toDbTimestamp } from '../platform/db/sql.js';
+import type { Tables } from '../platform/db/tables.js';
+import type { ApiKeyView, TenantView } from './tenants.schema.js';
+import type { TenantApiKeyTable, TenantTable } from './tenants.tables.js';
+
+const tenantView = (row: Selectable<TenantTable>): TenantView => ({
+  id: row.id,
+  name: row.name,
+  status: row.status,
+  createdAt: fromDbTimestamp(row.created_at) ?? '',
+  updatedAt: fromDbTimestamp(row.updated_at) ?? '',
+});
+
+export const apiKeyView = (row: Selectable<TenantApiKeyTable>): ApiKeyView => ({
+  id: row.id,
+  tenantId: row.tenant_id,
+  name: row.name,
+  scopes: row.scopes.split(' ').filter(Boolean),
+  revoked: row.revoked_at !== null,
+  revokedAt: fromDbTimestamp(row.revoked_at),
+  lastUsedAt: fromDbTimestamp(row.last_used_at),
+  createdAt: fromDbTimestamp(row.created_at) ?? '',
+});
+
+export async function insertTenant(db: Kysely<Tables>, id: string, name: string): Promise<boolean> {
+  const now = toDbTimestamp();
+  const result = await db
+    .insertInto('tenants')
+    .values({ id, name, status: 'ACTIVE', created_at: now, updated_at: now })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+export async function findTenant(db: Kysely<Tables>, id: string): Promise<TenantView | undefined> {
+  const row = await db.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? tenantView(row) : undefined;
+}
+
+export async function listTenants(db: Kysely<Tables>, page: number, size: number) {
+  const [rows, count] = await Promise.all([
+    db.selectFrom('tenants').selectAll().orderBy('created_at').orderBy('id').limit(size).offset(page * size).execute(),
+    db.selectFrom('tenants').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows: rows.map(tenantView), total: Number(count.n) };
+}
+
+export async function setTenantStatus(db: Kysely<Tables>, id: string, status: string): Promise<boolean> {
+  const result = await db.updateTable('tenants').set({ status, updated_at: toDbTimestamp() }).where('id', '=', id).executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+export async function insertApiKey(db: Kysely<Tables>, row: { id: string; tenantId: string; name: string; secretHash: string; scopes: readonly string[] }): Promise<ApiKeyView> {
+  const values = { id: row.id, tenant_id: row.tenantId, name: row.name, secret_hash: row.secretHash, scopes: row.scopes.join(' '), revoked_at: null, last_used_at: null, created_at: toDbTimestamp() };
+  await db.insertInto('tenant_api_keys').values(values).execute();
+  return apiKeyView(values);
+}
+
+export async function listApiKeys(db: Kysely<Tables>, tenantId: string): Promise<ApiKeyView[]> {
+  const rows = await db.selectFrom('tenant_api_keys').selectAll().where('tenant_id', '=', tenantId).orderBy('created_at').orderBy('id').execute();
+  return rows.map(apiKeyView);
+}
+
+export async function revokeApiKey(db: Kysely<Tables>, tenantId: string, id: string): Promise<boolean> {
+  const now = toDbTimestamp();
+  const result = await db.updateTable('tenant_api_keys').set({ revoked_at: now }).where('tenant_id', '=', tenantId).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+export interface KeyWithTenant {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly secretHash: string;
+  readonly scopes: readonly string[];
+  readonly revoked: boolean;
+  readonly tenantStatus: string;
+}
+
+/** The key and its tenant's status in one read (checked on every authenticated request). */
+export async function findKeyWithTenant(db: Kysely<Tables>, id: string): Promise<KeyWithTenant | undefined> {
+  const row = await db
+    .selectFrom('tenant_api_keys as k')
+    .innerJoin('tenants as t', 't.id', 'k.tenant_id')
+    .select(['k.id', 'k.tenant_id', 'k.secret_hash', 'k.scopes', 'k.revoked_at', 't.status'])
+    .where('k.id', '=', id)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return { id: row.id, tenantId: row.tenant_id, secretHash: row.secret_hash, scopes: row.scopes.split(' ').filter(Boolean), revoked: row.revoked_at !== null, tenantStatus: row.status };
+}
+
+/** At most one write a minute per key: last-used is for humans, not an audit log. */
+export async function touchApiKey(db: Kysely<Tables>, id: string, now: Date): Promise<void> {
+  const cutoff = toDbTimestamp(new Date(now.getTime() - 60_000));
+  await db
+    .updateTable('tenant_api_keys')
+    .set({ last_used_at: toDbTimestamp(now) })
+    .where('id', '=', id)
+    .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', cutoff)]))
+    .execute();
+}

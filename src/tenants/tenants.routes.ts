@@ -1,0 +1,92 @@
+import { Type } from 'typebox';
+import { Value } from 'typebox/value';
+import { tenantOf } from '../platform/http/auth.js';
+import { AppError } from '../platform/http/errors.js';
+import { EnvelopeOf, errorResponses } from '../platform/http/schemas.js';
+import { ok, type App } from '../platform/http/server.js';
+import { PageOf, PageQuery } from '../platform/paging.js';
+import { ApiKeyInput, ApiKeyView, CreatedApiKey, TenantInput, TenantStatus, TenantView, TokenRequest, TokenView } from './tenants.schema.js';
+import type { TenantsService } from './tenants.service.js';
+
+const BASE = '/api/v1/admin/tenants';
+const TAG = ['租戶管理'];
+const ADMIN = ['ADMIN'] as const;
+const security = [{ basicAuth: [] }];
+const TenantIdParam = Type.Object({ tenantId: Type.String({ minLength: 1, maxLength: 40 }) });
+const KeyParams = Type.Object({ tenantId: Type.String({ minLength: 1, maxLength: 40 }), keyId: Type.String({ minLength: 1, maxLength: 40 }) });
+
+export function registerTenantRoutes(app: App, tenants: TenantsService): void {
+  app.post(BASE, { config: { auth: ADMIN }, schema: { tags: TAG, summary: 'Create a tenant', security, body: TenantInput, response: { 201: EnvelopeOf(TenantView), ...errorResponses(400, 401, 403, 409) } } }, async (request, reply) =>
+    reply.status(201).send(ok(request, await tenants.create(request.body), { zh: '租戶建立成功', en: 'Tenant created' })),
+  );
+
+  app.get(BASE, { config: { auth: ADMIN }, schema: { tags: TAG, summary: 'List tenants', security, querystring: Type.Object(PageQuery), response: { 200: EnvelopeOf(PageOf(TenantView)), ...errorResponses(400, 401, 403) } } }, async (request) =>
+    ok(request, await tenants.list(request.query.page, request.query.size), { zh: '查詢成功', en: 'OK' }),
+  );
+
+  app.get(`${BASE}/:tenantId`, { config: { auth: ADMIN }, schema: { tags: TAG, summary: 'Get a tenant', security, params: TenantIdParam, response: { 200: EnvelopeOf(TenantView), ...errorResponses(401, 403, 404) } } }, async (request) =>
+    ok(request, await tenants.get(request.params.tenantId), { zh: '查詢成功', en: 'OK' }),
+  );
+
+  app.patch(
+    `${BASE}/:tenantId/status`,
+    {
+      config: { auth: ADMIN },
+      schema: { tags: TAG, summary: 'Suspend or reactivate a tenant (a suspended tenant’s keys and tokens stop working)', security, params: TenantIdParam, body: Type.Object({ status: TenantStatus }, { additionalProperties: false }), response: { 200: EnvelopeOf(TenantView), ...errorResponses(400, 401, 403, 404) } },
+    },
+    async (request) => ok(request, await tenants.setStatus(request.params.tenantId, request.body.status), { zh: '租戶狀態已更新', en: 'Tenant status updated' }),
+  );
+
+  app.post(
+    `${BASE}/:tenantId/suspend`,
+    { config: { auth: ADMIN }, schema: { tags: TAG, summary: 'Suspend a tenant', security, params: TenantIdParam, response: { 200: EnvelopeOf(TenantView), ...errorResponses(401, 403, 404) } } },
+    async (request) => ok(request, await tenants.setStatus(request.params.tenantId, 'SUSPENDED'), { zh: '租戶已停用', en: 'Tenant suspended' }),
+  );
+
+  app.post(
+    `${BASE}/:tenantId/api-keys`,
+    {
+      config: { auth: ADMIN },
+      schema: { tags: TAG, summary: 'Create an API key (the key is returned once; only its hash is stored)', security, params: TenantIdParam, body: ApiKeyInput, response: { 201: EnvelopeOf(CreatedApiKey), ...errorResponses(400, 401, 403, 404) } },
+    },
+    async (request, reply) => reply.status(201).send(ok(request, await tenants.createApiKey(request.params.tenantId, request.body), { zh: 'API 金鑰已建立，請妥善保存（僅顯示一次）', en: 'API key created; store it now, it is shown only once' })),
+  );
+
+  app.get(
+    `${BASE}/:tenantId/api-keys`,
+    { config: { auth: ADMIN }, schema: { tags: TAG, summary: 'List a tenant’s API keys (never the secrets)', security, params: TenantIdParam, response: { 200: EnvelopeOf(Type.Array(ApiKeyView)), ...errorResponses(401, 403, 404) } } },
+    async (request) => ok(request, await tenants.listApiKeys(request.params.tenantId), { zh: '查詢成功', en: 'OK' }),
+  );
+
+  app.delete(
+    `${BASE}/:tenantId/api-keys/:keyId`,
+    { config: { auth: ADMIN }, schema: { tags: TAG, summary: 'Revoke an API key (its tokens stop working too)', security, params: KeyParams, response: { 200: EnvelopeOf(Type.Object({ keyId: Type.String(), revoked: Type.Boolean() })), ...errorResponses(401, 403, 404) } } },
+    async (request) => {
+      await tenants.revokeApiKey(request.params.tenantId, request.params.keyId);
+      return ok(request, { keyId: request.params.keyId, revoked: true }, { zh: 'API 金鑰已撤銷', en: 'API key revoked' });
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/token',
+    {
+      config: { auth: { tenant: [], apiKeyOnly: true } },
+      schema: {
+        tags: ['租戶認證'],
+        summary: 'Exchange an API key (X-API-Key) for a short-lived JWT bearer token',
+        security: [{ apiKey: [] }],
+        // Optional body { scopes }: validated in the handler because Fastify has no optional bodies.
+        description: 'Optional JSON body `{ "scopes": [...] }` narrows the token. Revoking the key or suspending the tenant ends its tokens too.',
+        response: { 200: EnvelopeOf(TokenView), ...errorResponses(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      const body = request.body ?? {};
+      if (!Value.Check(TokenRequest, body)) {
+        const errors = [...Value.Errors(TokenRequest, body)].map((e) => ({ field: `body${e.instancePath.replace(/\//g, '.')}`, message: e.message }));
+        throw new AppError('INVALID_REQUEST', { zh: `請求資料驗證失敗: ${errors.map((e) => e.message).join('; ')}`, en: `Request validation failed: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}` }, { errors });
+      }
+      return ok(request, await tenants.issueToken(tenantOf(request), body.scopes), { zh: '權杖已簽發', en: 'Token issued' });
+    },
+  );
+}

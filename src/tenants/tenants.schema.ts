@@ -1,0 +1,74 @@
+import { Type, type Static } from 'typebox';
+
+/** What a tenant credential may do. A route names the scopes it needs (`auth: { tenant: [...] }`). */
+export const SCOPES = [
+  'campaigns:read',
+  'campaigns:write',
+  'templates:read',
+  'templates:write',
+  'events:read',
+  'events:write',
+  'players:read',
+  'players:write',
+  'rewards:read',
+  'rewards:write',
+] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export const ScopeSchema = Type.Union(SCOPES.map((s) => Type.Literal(s)));
+export const TenantStatus = Type.Union([Type.Literal('ACTIVE'), Type.Literal('SUSPENDED')]);
+
+export const TenantInput = Type.Object(
+  {
+    id: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,39}$', description: 'Slug; generated when absent' })),
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+  },
+  { additionalProperties: false, examples: [{ id: 'acme-casino', name: 'ACME Casino' }] },
+);
+export type TenantInput = Static<typeof TenantInput>;
+
+export const TenantView = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  status: Type.String(),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+});
+export type TenantView = Static<typeof TenantView>;
+
+export const ApiKeyInput = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    scopes: Type.Optional(Type.Array(ScopeSchema, { minItems: 1, uniqueItems: true, description: 'Default: every scope' })),
+  },
+  { additionalProperties: false },
+);
+export type ApiKeyInput = Static<typeof ApiKeyInput>;
+
+export const ApiKeyView = Type.Object({
+  id: Type.String(),
+  tenantId: Type.String(),
+  name: Type.String(),
+  scopes: Type.Array(Type.String()),
+  revoked: Type.Boolean(),
+  revokedAt: Type.Union([Type.String(), Type.Null()]),
+  lastUsedAt: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String(),
+});
+export type ApiKeyView = Static<typeof ApiKeyView>;
+
+export const CreatedApiKey = Type.Intersect([ApiKeyView, Type.Object({ apiKey: Type.String({ description: 'Shown once; only its hash is stored' }) })]);
+
+export const TokenRequest = Type.Object(
+  {
+    scopes: Type.Optional(Type.Array(ScopeSchema, { minItems: 1, uniqueItems: true, description: 'Narrow the token; default: the key’s scopes' })),
+  },
+  { additionalProperties: false },
+);
+
+export const TokenView = Type.Object({
+  accessToken: Type.String(),
+  tokenType: Type.Literal('Bearer'),
+  expiresIn: Type.Integer(),
+  scope: Type.String(),
+});

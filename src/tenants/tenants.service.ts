@@ -1,0 +1,150 @@
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import type { Kysely } from 'kysely';
+import type { TenantAuthenticator, TenantAuthResult, TenantPrincipal } from '../platform/http/auth.js';
+import type { Tables } from '../platform/db/tables.js';
+import { AppError } from '../platform/http/errors.js';
+import { pageOf, type Page } from '../platform/paging.js';
+import * as repo from './tenants.repository.js';
+import { SCOPES, type ApiKeyInput, type ApiKeyView, type Scope, type TenantInput, type TenantView } from './tenants.schema.js';
+
+/**
+ * API keys look like `bnk_live_<keyId>_<secret>`: the key id finds the row, the secret is checked
+ * against its SHA-256. A slow password hash (argon2, bcrypt) exists to make guessing *low-entropy
+ * human passwords* expensive; our secret is 256 bits from the CSPRNG, so brute force is already
+ * impossible and a fast hash loses nothing, while it keeps every API call cheap.
+ */
+const KEY_FORMAT = /^bnk_live_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
+const ISSUER = 'banyan';
+const AUDIENCE = 'banyan-tenant-api';
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+export function formatApiKey(keyId: string, secret: string): string {
+  return `bnk_live_${keyId}_${secret}`;
+}
+
+export interface TenantsService extends TenantAuthenticator {
+  create(input: TenantInput): Promise<TenantView>;
+  list(page: number, size: number): Promise<Page<TenantView>>;
+  get(id: string): Promise<TenantView>;
+  setStatus(id: string, status: 'ACTIVE' | 'SUSPENDED'): Promise<TenantView>;
+  createApiKey(tenantId: string, input: ApiKeyInput, fixed?: { keyId: string; secret: string }): Promise<ApiKeyView & { apiKey: string }>;
+  listApiKeys(tenantId: string): Promise<ApiKeyView[]>;
+  revokeApiKey(tenantId: string, keyId: string): Promise<void>;
+  issueToken(principal: TenantPrincipal, scopes?: readonly string[]): Promise<{ accessToken: string; tokenType: 'Bearer'; expiresIn: number; scope: string }>;
+}
+
+export interface TenantsDeps {
+  readonly db: Kysely<Tables>;
+  /** HS256 key (≥ 32 bytes). */
+  readonly jwtSecret: Uint8Array;
+  readonly tokenTtlSeconds: number;
+  readonly now?: () => Date;
+}
+
+const tenantNotFound = (id: string) => new AppError('RESOURCE_NOT_FOUND', { zh: `租戶不存在: ${id}`, en: `Tenant not found: ${id}` });
+
+export function createTenantsService(deps: TenantsDeps): TenantsService {
+  const { db } = deps;
+  const now = deps.now ?? (() => new Date());
+
+  async function get(id: string): Promise<TenantView> {
+    const tenant = await repo.findTenant(db, id);
+    if (!tenant) throw tenantNotFound(id);
+    return tenant;
+  }
+
+  async function checkKey(keyId: string, touch: boolean): Promise<TenantAuthResult | repo.KeyWithTenant> {
+    const key = await repo.findKeyWithTenant(db, keyId);
+    if (!key || key.revoked) return { ok: false, reason: 'invalid' };
+    if (key.tenantStatus !== 'ACTIVE') return { ok: false, reason: 'suspended' };
+    if (touch) await repo.touchApiKey(db, keyId, now());
+    return key;
+  }
+
+  return {
+    async create(input) {
+      const id = input.id ?? `t-${randomBytes(6).toString('hex')}`;
+      if (!(await repo.insertTenant(db, id, input.name))) {
+        throw new AppError('DUPLICATE_RESOURCE', { zh: `租戶已存在: ${id}`, en: `Tenant already exists: ${id}` });
+      }
+      return get(id);
+    },
+    async list(page, size) {
+      const { rows, total } = await repo.listTenants(db, page, size);
+      return pageOf(rows, page, size, total);
+    },
+    get,
+    async setStatus(id, status) {
+      if (!(await repo.setTenantStatus(db, id, status))) throw tenantNotFound(id);
+      return get(id);
+    },
+    async createApiKey(tenantId, input, fixed) {
+      await get(tenantId);
+      const keyId = fixed?.keyId ?? randomBytes(6).toString('hex');
+      const secret = fixed?.secret ?? randomBytes(32).toString('base64url');
+      const view = await repo.insertApiKey(db, { id: keyId, tenantId, name: input.name, secretHash: sha256(secret), scopes: input.scopes ?? SCOPES });
+      return { ...view, apiKey: formatApiKey(keyId, secret) };
+    },
+    async listApiKeys(tenantId) {
+      await get(tenantId);
+      return repo.listApiKeys(db, tenantId);
+    },
+    async revokeApiKey(tenantId, keyId) {
+      await get(tenantId);
+      if (!(await repo.revokeApiKey(db, tenantId, keyId))) {
+        const exists = (await repo.listApiKeys(db, tenantId)).some((k) => k.id === keyId);
+        if (!exists) throw new AppError('RESOURCE_NOT_FOUND', { zh: `API 金鑰不存在: ${keyId}`, en: `API key not found: ${keyId}` });
+      }
+    },
+
+    async fromApiKey(raw) {
+      const match = KEY_FORMAT.exec(raw.trim());
+      if (!match?.[1] || !match[2]) return { ok: false, reason: 'invalid' };
+      const checked = await checkKey(match[1], true);
+      if ('ok' in checked) return checked;
+      const given = Buffer.from(sha256(match[2]), 'hex');
+      const stored = Buffer.from(checked.secretHash, 'hex');
+      if (given.length !== stored.length || !timingSafeEqual(given, stored)) return { ok: false, reason: 'invalid' };
+      return { ok: true, principal: { tenantId: checked.tenantId, scopes: checked.scopes, keyId: checked.id, via: 'api-key' } };
+    },
+
+    async fromToken(token) {
+      let payload: Record<string, unknown>;
+      try {
+        ({ payload } = await jwtVerify(token, deps.jwtSecret, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'], currentDate: now() }));
+      } catch (error) {
+        return { ok: false, reason: error instanceof joseErrors.JWTExpired ? 'expired' : 'invalid' };
+      }
+      const { tid, kid, scope } = payload;
+      if (typeof tid !== 'string' || typeof kid !== 'string' || typeof scope !== 'string') return { ok: false, reason: 'invalid' };
+      // Revoking the key or suspending the tenant also ends its tokens: one indexed read per call.
+      const checked = await checkKey(kid, false);
+      if ('ok' in checked) return checked;
+      if (checked.tenantId !== tid) return { ok: false, reason: 'invalid' };
+      const scopes = scope.split(' ').filter((s) => checked.scopes.includes(s));
+      return { ok: true, principal: { tenantId: tid, scopes, keyId: kid, via: 'token' } };
+    },
+
+    async issueToken(principal, requested) {
+      const scopes = requested ?? principal.scopes;
+      const extra = scopes.filter((s) => !principal.scopes.includes(s));
+      if (extra.length > 0) throw new AppError('FORBIDDEN', { zh: `金鑰沒有這些範圍: ${extra.join(', ')}`, en: `The key lacks the scopes: ${extra.join(', ')}` });
+      const issuedAt = Math.floor(now().getTime() / 1000);
+      const scope = scopes.join(' ');
+      const accessToken = await new SignJWT({ tid: principal.tenantId, kid: principal.keyId, scope })
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+        .setIssuer(ISSUER)
+        .setAudience(AUDIENCE)
+        .setSubject(`${principal.tenantId}/${principal.keyId}`)
+        .setJti(randomUUID())
+        .setIssuedAt(issuedAt)
+        .setExpirationTime(issuedAt + deps.tokenTtlSeconds)
+        .sign(deps.jwtSecret);
+      return { accessToken, tokenType: 'Bearer', expiresIn: deps.tokenTtlSeconds, scope };
+    },
+  };
+}
+
+export type { Scope };
