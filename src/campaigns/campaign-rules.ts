@@ -1,6 +1,8 @@
 /**
- * A campaign's four rules, compiled by the engine. Pure: no I/O. Every rule runs in decimal money
- * mode, so `event.amount * 0.015` and `event.amount >= 100` are exact whatever the JSON number was.
+ * A campaign's four rules, compiled by the engine. Pure: no I/O. The reward formula runs in decimal
+ * money mode (`event.amount * 0.015` is exact). Conditions run in the default mode: the merged
+ * engine's JSONLogic decimal mode has no decimal comparison operators yet (`>=` on a Decimal gives
+ * NaN), and a condition only compares; switch them to decimal mode once the engine has them.
  *
  * Evaluation root: `{ player: { id, ...attributes }, event: { id, type, occurredAt, ...data },
  * campaign: { id, currency, rewardType } }`.
@@ -42,7 +44,7 @@ export function validateCampaignRules(rules: CampaignRules): FieldError[] {
       errors.push({ field: name, code: 'SYNTAX_ERROR', message: `${name}: rule is required` });
       continue;
     }
-    errors.push(...toFieldErrors(name, validateExpression(spec.rule, { language: spec.language ?? 'jsonlogic', decimal: true })));
+    errors.push(...toFieldErrors(name, validateExpression(spec.rule, { language: spec.language ?? 'jsonlogic', decimal: name === 'rewardFormula' })));
   }
   return errors;
 }
@@ -54,7 +56,7 @@ export interface CompiledCampaignRules {
   readonly formula: CompiledExpression;
 }
 
-const compile = (spec: RuleSpec): CompiledExpression => compileExpression(spec.rule, { language: spec.language ?? 'jsonlogic', decimal: true });
+const compile = (spec: RuleSpec, decimal = false): CompiledExpression => compileExpression(spec.rule, { language: spec.language ?? 'jsonlogic', decimal });
 
 /** The stored form: language always explicit. */
 export const normalizeRule = (spec: RuleSpec | null | undefined): RuleSpec | null => (spec ? { language: spec.language ?? 'jsonlogic', rule: spec.rule } : null);
@@ -65,7 +67,7 @@ export function compileCampaignRules(rules: CampaignRules & { rewardFormula: Rul
     visibility: rules.visibilityRule ? compile(rules.visibilityRule) : null,
     participation: rules.participationRule ? compile(rules.participationRule) : null,
     eligibility: rules.eligibilityRule ? compile(rules.eligibilityRule) : null,
-    formula: compile(rules.rewardFormula),
+    formula: compile(rules.rewardFormula, true),
   };
 }
 

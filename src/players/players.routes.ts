@@ -3,6 +3,7 @@ import { tenantSecurity } from '../campaigns/campaigns.routes.js';
 import { CampaignView } from '../campaigns/campaigns.schema.js';
 import type { CampaignsService } from '../campaigns/campaigns.service.js';
 import { getReward, listRewards, retryReward } from '../events/reward-port.js';
+import { REWARD_STATUSES } from '../rewards/rewards.repository.js';
 import type { Database } from '../platform/db/database.js';
 import { tenantOf } from '../platform/http/auth.js';
 import { AppError } from '../platform/http/errors.js';
@@ -17,8 +18,7 @@ const PlayerView = Type.Object({ id: Type.String(), attributes: Type.Record(Type
 const OK = { zh: '查詢成功', en: 'OK' };
 const RewardFilter = Type.Object({
   playerId: Type.Optional(Type.String({ maxLength: 100 })),
-  campaignId: Type.Optional(Type.String({ maxLength: 100 })),
-  status: Type.Optional(Type.String({ maxLength: 20 })),
+  status: Type.Optional(Type.Union(REWARD_STATUSES.map((st) => Type.Literal(st)))),
   ...PageQuery,
 });
 // The reward view belongs to the rewards module; its shape is passed through.
@@ -76,8 +76,8 @@ export function registerPlayerRoutes(app: App, deps: PlayerRouteDeps): void {
     '/api/v1/rewards',
     { config: { auth: { tenant: ['rewards:read'] } }, schema: { tags: ['獎勵'], summary: 'List rewards', security: tenantSecurity, querystring: RewardFilter, response: { 200: RewardPage, ...errorResponses(400, 401, 403) } } },
     async (request) => {
-      const { playerId, campaignId, status, page, size } = request.query;
-      return ok(request, await listRewards(db, tenantOf(request).tenantId, { ...(playerId ? { playerId } : {}), ...(campaignId ? { campaignId } : {}), ...(status ? { status } : {}), page, size }), OK);
+      const { playerId, status, page, size } = request.query;
+      return ok(request, await listRewards(db, tenantOf(request).tenantId, { ...(playerId ? { playerId } : {}), ...(status ? { status } : {}), page, size }), OK);
     },
   );
 

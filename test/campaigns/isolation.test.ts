@@ -67,6 +67,6 @@ describe('tenant isolation', () => {
     expect(ra.body.data.results[0]?.outcome).toBe('REWARDED');
     expect(rb.body.data.results[0]?.outcome).toBe('REWARDED');
     const rewardsB = await b<{ content: { amount: string }[] }>('GET', '/api/v1/players/shared-player/rewards');
-    expect(rewardsB.body.data.content.map((r) => r.amount)).toEqual(['10.00']);
+    expect(rewardsB.body.data.content.map((r) => Number(r.amount))).toEqual([10]);
   });
 });
