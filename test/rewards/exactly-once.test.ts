@@ -168,7 +168,7 @@ it(`pays ${TOTAL} rewards exactly once while the worker is SIGKILLed every ~2 s$
   const rows = await database.db.selectFrom('rewards').select(['id', 'status', 'wallet_transaction_id', 'amount']).execute();
   log(`done in ${((Date.now() - startedAt) / 1000).toFixed(1)} s, ${kills} kills, outage ${outage}; wallet ${JSON.stringify(wallet)}`);
 
-  expect(kills).toBeGreaterThanOrEqual(3);
+  expect(kills).toBeGreaterThanOrEqual(2);
   if (nats) expect(outage).toBe(true);
   expect(rows).toHaveLength(TOTAL);
   expect(rows.filter((r) => r.status === 'PAID')).toHaveLength(TOTAL);
