@@ -1,5 +1,62 @@
-/** `banyan expr` — not built yet. */
-export async function run(_argv: string[]): Promise<number> {
-  process.stderr.write('banyan expr: not available yet\n');
-  return 2;
+/**
+ * `banyan expr [--lang spel|jsonlogic]`: evaluates JSON lines `{"expr", "root", "variables"?}` from
+ * stdin and writes `{"ok":true,"value":…}` or `{"ok":false,"error":CODE,"message":…}` per line.
+ * Compiled expressions are cached by source in a bounded LRU.
+ */
+import { LRUCache } from 'lru-cache';
+import { compileExpression } from '../engine/expression.js';
+import type { CompiledExpression, Language } from '../engine/types.js';
+import { errorLine, parseLine, streamLines, toJsonLine } from './jsonl.js';
+
+const USAGE = 'usage: banyan expr [--lang spel|jsonlogic] [--now ISO-8601] < lines.jsonl\n';
+
+export async function run(argv: string[]): Promise<number> {
+  let language: Language = 'spel';
+  let now: Date | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--lang' || arg === '--language') {
+      const v = argv[++i];
+      if (v !== 'spel' && v !== 'jsonlogic') {
+        process.stderr.write(`banyan expr: --lang must be spel or jsonlogic\n${USAGE}`);
+        return 2;
+      }
+      language = v;
+    } else if (arg === '--now') {
+      now = new Date(argv[++i] ?? '');
+      if (Number.isNaN(now.getTime())) {
+        process.stderr.write('banyan expr: --now must be an ISO-8601 date-time\n');
+        return 2;
+      }
+    } else if (arg === '--help' || arg === '-h') {
+      process.stdout.write(USAGE);
+      return 0;
+    } else {
+      process.stderr.write(`banyan expr: unknown option ${arg}\n${USAGE}`);
+      return 2;
+    }
+  }
+  const cache = new LRUCache<string, CompiledExpression>({ max: 1024 });
+  const options = now ? { now } : {};
+  await streamLines(process.stdin, process.stdout, (line) => {
+    const parsed = parseLine(line);
+    if (!parsed.ok) return parsed.line;
+    const input = parsed.value as { expr?: unknown; root?: unknown; variables?: Record<string, unknown> } | null;
+    if (input === null || typeof input !== 'object' || !('expr' in input)) {
+      return toJsonLine({ ok: false, error: 'INVALID_INPUT', message: 'each line must be an object {"expr", "root", "variables"?}' });
+    }
+    try {
+      const key = typeof input.expr === 'string' ? input.expr : `\u0001${JSON.stringify(input.expr)}`;
+      let compiled = cache.get(key);
+      if (!compiled) {
+        compiled = compileExpression(input.expr, { language });
+        cache.set(key, compiled);
+      }
+      const variables = input.variables !== null && typeof input.variables === 'object' ? input.variables : undefined;
+      return toJsonLine({ ok: true, value: compiled.evaluate(input.root ?? null, variables, options) ?? null });
+    } catch (err) {
+      return errorLine(err);
+    }
+  });
+  return 0;
 }

@@ -1,6 +1,48 @@
 /**
- * Banyan's embeddable engine: expression languages, decision trees, calculation strategies.
- * Pure: no I/O, no clock, no environment.
+ * Banyan's embeddable engine (`banyan/engine`): expression languages (SpEL, JSONLogic), decision
+ * trees, calculation strategies and decimal money helpers.
+ * Pure: no I/O, no clock (inject `now`), no environment.
+ *
+ * @example
+ * import { compileTree } from 'banyan/engine';
+ * const tree = compileTree(definition);
+ * const { result, path } = tree.evaluate(customer, { now: new Date() });
  */
 export * from './types.js';
-export { compileSpel } from './spel/index.js';
+
+/**
+ * Compile a SpEL expression (with or without the `#{…}` template form).
+ * @example compileSpel("#{accountType == 'VIP'}").evaluate({ accountType: 'VIP' }) // true
+ */
+export { compileSpel, analyzeSpel } from './spel/index.js';
+
+/**
+ * Compile a JSONLogic rule given as a JSON value (sandboxed json-logic-engine, compiled mode).
+ * @example compileJsonLogic({ '>=': [{ var: 'creditScore' }, 700] }).evaluate({ creditScore: 720 }) // true
+ */
+export { compileJsonLogic, analyzeJsonLogic, jsonLogicOperators, parseRuleSource } from './jsonlogic/index.js';
+
+/**
+ * Language-dispatching compile and never-throwing validation.
+ * @example compileExpression('#{creditScore >= 700}', { language: 'spel' })
+ * @example validateExpression({ foo: [] }, { language: 'jsonlogic' }) // [{ code: 'UNKNOWN_FUNCTION', … }]
+ */
+export { compileExpression, validateExpression } from './expression.js';
+
+/**
+ * Decision trees: `compileTree(def, { commands })` → `CompiledTree`; `validateTree(def)` → Diagnostic[].
+ * @example compileTree(def).evaluate(customer, { now, trace: false }).result
+ */
+export { compileTree, validateTree, DEFAULT_RESULT } from './tree/index.js';
+
+/**
+ * Calculation strategies (registry, arg schemas, write-time validation, offer builder).
+ * @example validateStrategy('FIXED_AMOUNT', {}) // [{ field: 'parameters.discountAmount', … }]
+ */
+export { strategies, validateStrategy, prepareOffer, formatLocalDateTime, COMMON_ARGS, type ArgSpec, type CalculationStrategy, type CalculationOutcome } from './strategies/index.js';
+
+/**
+ * Decimal money helpers (decimal.js clone: precision 34, HALF_UP).
+ * @example roundMoney(toDecimal('2.675')).toString() // '2.68'
+ */
+export { Decimal, toDecimal, roundMoney, currencyScale, isDecimal } from './decimal.js';

@@ -39,6 +39,8 @@ export interface Diagnostic {
   readonly nodeId?: string;
   /** For parameter diagnostics: the field, e.g. `parameters.discountPercentage`. */
   readonly field?: string;
+  /** For JSON sources (JSONLogic rules): a JSON path to the offending value, e.g. `$.and[1].>=[0]`. */
+  readonly path?: string;
 }
 
 /** Thrown by the engine for anything the user wrote or supplied; never for internal bugs. */
@@ -229,6 +231,13 @@ export interface TreeEvaluateOptions {
   readonly now?: Date;
   readonly requestId?: string;
   readonly variables?: Readonly<Record<string, unknown>>;
+  /**
+   * Per-node timing (`DecisionStep.durationMs`). Default true; false skips the clock reads
+   * (durationMs is then 0) for bulk simulation and benchmarks.
+   */
+  readonly trace?: boolean;
+  /** Record DecisionSteps (default true). False returns `steps: []`: the fastest mode, for simulation. */
+  readonly recordSteps?: boolean;
 }
 
 export interface CompiledTree {

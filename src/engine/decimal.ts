@@ -1,0 +1,60 @@
+/**
+ * Money arithmetic. Amounts are never binary floating point: they are decimal.js values from a
+ * private Decimal clone (34 significant digits, like Java's MathContext.DECIMAL128, HALF_UP),
+ * rounded HALF_UP at the currency's scale, as the Java original does with BigDecimal.
+ */
+import { Decimal as DecimalJs } from 'decimal.js';
+import { EngineError } from './types.js';
+
+/** Banyan's Decimal constructor: precision 34, ROUND_HALF_UP. Independent of the global one. */
+export const Decimal = DecimalJs.clone({ precision: 34, rounding: DecimalJs.ROUND_HALF_UP, toExpNeg: -21, toExpPos: 21 });
+export type Decimal = InstanceType<typeof Decimal>;
+
+/** True for any decimal.js instance (any clone), which all share one prototype chain shape. */
+export function isDecimal(value: unknown): value is Decimal {
+  return value instanceof Decimal || DecimalJs.isDecimal(value);
+}
+
+/**
+ * Converts a number, numeric string, bigint or Decimal to a Decimal.
+ * Numbers go through their shortest round-trip string (`0.1` → exactly `0.1`), not their binary value.
+ * @throws EngineError TYPE_ERROR for anything else (null, NaN, Infinity, `'abc'`, objects).
+ */
+export function toDecimal(value: unknown, what = 'value'): Decimal {
+  if (value instanceof Decimal) return value;
+  if (DecimalJs.isDecimal(value)) return new Decimal((value as InstanceType<typeof DecimalJs>).toString());
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new EngineError('TYPE_ERROR', `${what} must be a finite number, got ${String(value)}`);
+    return new Decimal(value);
+  }
+  if (typeof value === 'bigint') return new Decimal(value.toString());
+  if (typeof value === 'string') {
+    const s = value.trim();
+    if (s !== '' && /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(s)) return new Decimal(s);
+    throw new EngineError('TYPE_ERROR', `${what} must be a decimal number, got the string ${JSON.stringify(value.slice(0, 40))}`);
+  }
+  const shown = value === null ? 'null' : value === undefined ? 'undefined' : typeof value;
+  throw new EngineError('TYPE_ERROR', `${what} must be a decimal number, got ${shown}`);
+}
+
+/** Rounds HALF_UP (away from zero on .5) to `scale` decimal places (default 2). */
+export function roundMoney(value: Decimal, scale = 2): Decimal {
+  return value.toDecimalPlaces(scale, Decimal.ROUND_HALF_UP);
+}
+
+const ZERO_DECIMAL_CURRENCIES = new Set(['JPY', 'KRW', 'VND', 'CLP', 'ISK', 'UGX', 'XAF', 'XOF', 'PYG']);
+const THREE_DECIMAL_CURRENCIES = new Set(['BHD', 'KWD', 'OMR', 'JOD', 'TND', 'IQD', 'LYD']);
+
+/** Minor-unit scale of an ISO-4217 currency: JPY/KRW 0, BHD/KWD… 3, everything else (TWD, USD…) 2. */
+export function currencyScale(currency: string | undefined): number {
+  if (!currency) return 2;
+  const code = currency.toUpperCase();
+  if (ZERO_DECIMAL_CURRENCIES.has(code)) return 0;
+  if (THREE_DECIMAL_CURRENCIES.has(code)) return 3;
+  return 2;
+}
+
+/** Converts a (rounded) Decimal to a JS number for the JSON edge; only at the very end. */
+export function decimalToNumber(value: Decimal): number {
+  return value.toNumber();
+}

@@ -1,0 +1,42 @@
+import { banyanFault } from '../errors.js';
+
+/** Mutable per-evaluation state; one object per call (reused when not re-entered). */
+export interface State {
+  root: unknown;
+  /** The active context object: the root, or the current element inside a selection/projection. */
+  active: unknown;
+  vars: Readonly<Record<string, unknown>> | undefined;
+  now: Date | undefined;
+  steps: number;
+}
+
+export type Evaluator = (s: State) => unknown;
+
+/** What the compiler knows statically about a value; `real` marks literal-derived doubles. */
+export type StaticType = 'int' | 'real' | 'decimal' | 'string' | 'boolean' | 'null' | 'list' | 'map' | 'any';
+
+export interface Compiled {
+  readonly fn: Evaluator;
+  readonly type: StaticType;
+  /** Work units charged up front: the node count outside selection/projection bodies. */
+  readonly cost: number;
+  /** Present when the value is known at compile time (hoisted, never rebuilt per evaluation). */
+  readonly constant?: { readonly value: unknown };
+}
+
+export interface CompileContext {
+  readonly source: string;
+  readonly decimal: boolean;
+  readonly maxSteps: number;
+  readonly maxCollectionSize: number;
+}
+
+/** Charges loop work (selection/projection iterations) against the step budget. */
+export function charge(s: State, units: number, max: number, at: number): void {
+  s.steps += units;
+  if (s.steps > max) throw banyanFault(at, 'LIMIT_EXCEEDED', `Evaluation exceeded the limit of ${max} steps`);
+}
+
+export function isRealType(t: StaticType): boolean {
+  return t === 'real';
+}

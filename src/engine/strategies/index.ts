@@ -1,0 +1,115 @@
+/**
+ * Strategy registry, write-time validation, and the offer builder that turns a calculation into
+ * seed 002's PromotionResult (cap, HALF_UP rounding, validUntil, details).
+ */
+import { currencyScale, Decimal, roundMoney, toDecimal } from '../decimal.js';
+import type { Diagnostic, PromotionResult, StrategyType } from '../types.js';
+import { BUILTIN_STRATEGIES } from './builtin.js';
+import { checkArgs, COMMON_ARGS, type CalculationStrategy, type PrepareOptions } from './strategy.js';
+
+export * from './strategy.js';
+export { BUILTIN_STRATEGIES } from './builtin.js';
+
+/** Built-in strategies by code. */
+export const strategies: ReadonlyMap<string, CalculationStrategy> = new Map(BUILTIN_STRATEGIES.map((s) => [s.code, s]));
+
+/**
+ * Validates a calculation node's strategy and parameters (write time). Never throws.
+ *
+ * @example
+ * validateStrategy('PERCENTAGE_DISCOUNT', { discountPercentage: 150 });
+ * // [{ code: 'INVALID_PARAMETER', field: 'parameters.discountPercentage',
+ * //    message: 'discountPercentage must be between 0 and 100, got 150' }]
+ */
+export function validateStrategy(strategyType: unknown, parameters: unknown): Diagnostic[] {
+  const strategy = typeof strategyType === 'string' ? strategies.get(strategyType) : undefined;
+  if (!strategy) {
+    return [{
+      code: 'INVALID_PARAMETER',
+      field: 'strategyType',
+      message: `unknown strategyType ${JSON.stringify(strategyType) ?? String(strategyType)}; expected one of ${[...strategies.keys()].join(', ')}`,
+    }];
+  }
+  if (parameters !== undefined && (parameters === null || typeof parameters !== 'object' || Array.isArray(parameters))) {
+    return [{ code: 'INVALID_PARAMETER', field: 'parameters', message: 'parameters must be an object' }];
+  }
+  const params = (parameters ?? {}) as Readonly<Record<string, unknown>>;
+  const own = new Set(strategy.args.map((a) => a.name));
+  const specs = [...COMMON_ARGS.filter((a) => !own.has(a.name)), ...strategy.args];
+  const out = checkArgs(specs, params);
+  if (out.length > 0) return out;
+  return strategy.validate ? strategy.validate(params) : [];
+}
+
+/** A prepared calculation node: call it per evaluation; `null` = not eligible. */
+export type OfferBuilder = (customer: Readonly<Record<string, unknown>>, variables: Readonly<Record<string, unknown>>, now: Date) => { result: PromotionResult; amount: string } | null;
+
+const DAY_MS = 86_400_000;
+const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
+
+/** ISO-8601 local date-time without zone (`2026-02-06T19:50:55`), from the UTC fields of `ms`. */
+export function formatLocalDateTime(ms: number): string {
+  const d = new Date(ms);
+  return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+}
+
+/**
+ * Prepares a calculation node once (parameters already validated). The returned builder caps,
+ * rounds, and caches validUntil per `now`, so the hot path allocates only the result object.
+ */
+export function prepareOffer(strategyType: StrategyType, parameters: Readonly<Record<string, unknown>>, options: PrepareOptions = {}): OfferBuilder {
+  const strategy = strategies.get(strategyType);
+  if (!strategy) throw new Error(`unknown strategy ${strategyType}`);
+  const calculate = strategy.prepare(parameters, options);
+  const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+  const promotionId = str(parameters.promotionId);
+  const promotionName = str(parameters.promotionName);
+  const promotionType = str(parameters.promotionType);
+  const description = str(parameters.description);
+  const nodePercentage = typeof parameters.discountPercentage === 'number' ? parameters.discountPercentage : null;
+  const cap = parameters.maxDiscount === undefined || parameters.maxDiscount === null ? undefined : toDecimal(parameters.maxDiscount, 'maxDiscount');
+  const scale = currencyScale(str(parameters.currency) ?? undefined);
+  const validDays = typeof parameters.validDays === 'number' ? parameters.validDays : undefined;
+  const details: Readonly<Record<string, unknown>> = Object.freeze({ ...((parameters.additionalDetails as Record<string, unknown> | undefined) ?? {}) });
+  let cachedNow = Number.NaN;
+  let cachedValidUntil: string | null = null;
+  // Rounded amounts repeat (fixed offers, capped offers): cache the last one by its decimal string.
+  let lastAmount: Decimal | undefined;
+  let lastRounded = 0;
+  let lastText = '0';
+
+  return (customer, variables, now) => {
+    const outcome = calculate(customer, variables, now);
+    if (outcome === null) return null;
+    let amount = outcome.amount;
+    if (cap !== undefined && amount.gt(cap)) amount = cap;
+    if (amount.isNegative()) amount = new Decimal(0);
+    if (amount !== lastAmount) {
+      const rounded = roundMoney(amount, scale);
+      lastAmount = amount;
+      lastRounded = rounded.toNumber();
+      lastText = rounded.toFixed(scale);
+    }
+    let validUntil: string | null = null;
+    if (validDays !== undefined) {
+      const ms = now.getTime();
+      if (ms !== cachedNow) {
+        cachedNow = ms;
+        cachedValidUntil = formatLocalDateTime(ms + validDays * DAY_MS);
+      }
+      validUntil = cachedValidUntil;
+    }
+    const result: PromotionResult = {
+      promotionId,
+      promotionName,
+      promotionType,
+      discountAmount: lastRounded,
+      discountPercentage: outcome.percentage === undefined ? nodePercentage : outcome.percentage,
+      description,
+      validUntil,
+      additionalDetails: details,
+      eligible: true,
+    };
+    return { result, amount: lastText };
+  };
+}
