@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { compileTree } from '../engine/pending.js';
+import { compileTree } from '../engine/index.js';
 import type { CompiledTree, TreeCompileOptions } from '../engine/types.js';
 import type { ActiveTreeRef } from '../trees/trees.repository.js';
 import type { TreesService } from '../trees/trees.service.js';

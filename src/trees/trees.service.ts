@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { validateTree } from '../engine/pending.js';
+import { validateTree } from '../engine/index.js';
 import type { NodeDefinition, TreeCompileOptions, TreeDefinition } from '../engine/types.js';
 import type { ChangeRecorder, RequestContext } from '../platform/changes.js';
 import { newId } from '../platform/db/sql.js';
