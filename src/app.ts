@@ -1,13 +1,16 @@
 import { readFileSync } from 'node:fs';
 import type { TreeCompileOptions } from './engine/types.js';
+import { createAuditModule, type AuditModule } from './audit/audit.service.js';
+import { registerAuditRoutes } from './audit/audit.routes.js';
+import { ensureUpcomingPartitions } from './audit/partitions.js';
 import { seedDemoData, seedDemoUsers, type SeedReport } from './demo/seed.js';
 import { createEvaluationService, type EvaluationService } from './evaluation/evaluation.service.js';
 import { registerEvaluationRoutes } from './evaluation/evaluation.routes.js';
-import { createHistoryRecorder, type EvaluationRecorder } from './evaluation/recorder.js';
+import type { EvaluationRecorder } from './evaluation/recorder.js';
 import { TreeCatalog } from './evaluation/tree-catalog.js';
 import { registerHealthRoutes } from './health/health.routes.js';
 import { allMigrations } from './migrations.js';
-import { noChangeRecorder, type ChangeRecorder } from './platform/changes.js';
+import type { ChangeRecorder } from './platform/changes.js';
 import type { Config } from './platform/config.js';
 import { openDatabase, type Database } from './platform/db/database.js';
 import { migrateToLatest } from './platform/db/migrate.js';
@@ -33,6 +36,7 @@ export interface Banyan {
   readonly catalog: TreeCatalog;
   readonly evaluation: EvaluationService;
   readonly seeded: SeedReport | null;
+  readonly audit: AuditModule;
   close(): Promise<void>;
 }
 
@@ -56,12 +60,17 @@ export class StartupError extends Error {
 export async function createBanyan(config: Config, overrides: BanyanOverrides = {}): Promise<Banyan> {
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const database = openDatabase(config.database, logger);
+  let audit: AuditModule | undefined;
   try {
     const { applied } = await migrateToLatest(database, allMigrations);
     if (applied.length > 0) logger.info({ applied }, 'database migrated');
 
     const { db } = database;
-    const changes = overrides.changes ?? noChangeRecorder;
+    if (database.dialect === 'postgres') await ensureUpcomingPartitions(db, config.audit.partitionMonthsAhead);
+    audit = createAuditModule({ database, config: config.audit, logger });
+    if (applied.length > 0) void audit.emit({ type: 'MIGRATION', category: 'SYSTEM', severity: 'INFO', source: 'platform.db', details: { applied } });
+    void audit.emit({ type: 'CONFIGURATION', category: 'SYSTEM', severity: 'INFO', source: 'platform.config', details: configSummary(config) });
+    const changes = overrides.changes ?? audit.changes;
     const users = createUsersService(db);
     await ensureUsers(config, users, logger);
 
@@ -70,7 +79,7 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
     const rules = createRulesService({ db, changes, validators: { SPEL: validateSpelRule, HARDCODED: validateHardcodedRule } });
     const catalog = new TreeCatalog(trees, compileOptions, config.treeCacheTtlMs);
     const evaluation = createEvaluationService(catalog);
-    const recorder = overrides.recorder?.({ database, logger }) ?? createHistoryRecorder(db);
+    const recorder = overrides.recorder?.({ database, logger }) ?? audit.recorder;
 
     let seeded: SeedReport | null = null;
     if (config.demoData && (await trees.list({ page: 0, size: 1 })).totalElements === 0) {
@@ -83,13 +92,19 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
       bodyLimitBytes: config.bodyLimitBytes,
       swaggerEnabled: config.swaggerEnabled,
       version: VERSION,
-      auth: { authenticator: users, throttle: config.loginThrottle, ...(overrides.logins ? { recorder: overrides.logins } : {}) },
+      auth: { authenticator: users, throttle: config.loginThrottle, recorder: overrides.logins ?? audit.logins },
+      onUnexpectedError: (error, request) => {
+        const err = error instanceof Error ? { name: error.name, message: error.message } : { message: String(error) };
+        void audit?.emit({ type: 'ERROR', category: 'SYSTEM', severity: 'ERROR', source: 'http', details: { ...err, method: request.method, url: request.url }, correlationId: request.id });
+      },
     });
     registerHealthRoutes(app, { database, dataDir: config.dataDir });
     registerEvaluationRoutes(app, { evaluation, recorder, trees, db });
     registerTreeRoutes(app, trees);
     registerRuleRoutes(app, rules);
+    registerAuditRoutes(app, { db, dialect: database.dialect, trees, evaluation, catalog });
     await app.ready();
+    const auditModule = audit;
 
     return {
       config,
@@ -102,15 +117,36 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
       catalog,
       evaluation,
       seeded,
+      audit: auditModule,
       async close() {
         await app.close();
+        await auditModule.emit({ type: 'SYSTEM_STOP', category: 'SYSTEM', severity: 'INFO', source: 'app', details: { version: VERSION, uptimeSeconds: Math.round(process.uptime()) } });
+        await auditModule.close();
         await database.close();
       },
     };
   } catch (error) {
+    await audit?.close().catch(() => undefined);
     await database.close();
     throw error;
   }
+}
+
+/** The configuration as a system event: what matters to an auditor, never a secret or a URL with credentials. */
+function configSummary(config: Config): Record<string, unknown> {
+  return {
+    env: config.env,
+    version: VERSION,
+    database: config.database.kind,
+    demoData: config.demoData,
+    swaggerEnabled: config.swaggerEnabled,
+    treeCacheTtlMs: config.treeCacheTtlMs,
+    bodyLimitBytes: config.bodyLimitBytes,
+    loginThrottle: config.loginThrottle,
+    audit: { mode: config.audit.mode, batchSize: config.audit.batchSize, flushMs: config.audit.flushMs, retentionMonths: config.audit.retention },
+    redis: config.redisUrl !== undefined,
+    nats: config.natsUrl !== undefined,
+  };
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { MigrationSet } from './platform/db/migrate.js';
+import { auditMigrations } from './audit/audit.migrations.js';
 import { evaluationMigrations } from './evaluation/evaluation.migrations.js';
 import { rulesMigrations } from './rules/rules.migrations.js';
 import { treesMigrations } from './trees/trees.migrations.js';
@@ -10,4 +11,5 @@ export const allMigrations: MigrationSet = {
   ...treesMigrations,
   ...rulesMigrations,
   ...evaluationMigrations,
+  ...auditMigrations,
 };

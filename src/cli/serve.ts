@@ -26,7 +26,11 @@ export async function run(argv: string[]): Promise<number> {
   const startedAt = performance.now();
   const banyan = await createBanyan(config);
   const address = await banyan.app.listen({ port: config.port, host: config.host });
-  banyan.logger.info({ address, database: banyan.database.dialect, role: values.role, startupMs: Math.round(performance.now() - startedAt) }, 'Banyan is ready');
+  const startupMs = Math.round(performance.now() - startedAt);
+  banyan.logger.info({ address, database: banyan.database.dialect, role: values.role, startupMs }, 'Banyan is ready');
+  void banyan.audit.emit({ type: 'SYSTEM_START', category: 'SYSTEM', severity: 'INFO', source: 'cli.serve', details: { address, role: values.role, pid: process.pid, startupMs } });
+  // The retention / partition job runs on scheduler nodes (and in the all-in-one process).
+  if (values.role === 'all' || values.role === 'scheduler') banyan.audit.startScheduler();
 
   await new Promise<void>((resolve) => {
     let stopping = false;
