@@ -33,6 +33,8 @@ export interface EvaluationDetails {
   readonly result: unknown;
   readonly responseStatus: number;
   readonly externalCallFailures: number;
+  /** Number of decision_steps rows written with this trail (an integrity check for the crash test and auditors). */
+  readonly stepCount: number;
 }
 
 const ms = (value: number): number => Math.max(0, Math.round(value));
@@ -92,6 +94,7 @@ export function evaluationEntry(record: EvaluationRecord): AuditEntry {
     result: outcome?.result ?? null,
     responseStatus: record.response.status,
     externalCallFailures: calls.filter((c) => c.status !== 'SUCCESS' && c.status !== 'CACHED').length,
+    stepCount: steps.length,
   };
   const trail: TrailDraft = {
     id: newId(),
