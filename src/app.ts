@@ -103,6 +103,8 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
     registerTreeRoutes(app, trees);
     registerRuleRoutes(app, rules);
     registerAuditRoutes(app, { db, dialect: database.dialect, trees, evaluation, catalog });
+    // The HTTP benchmark's baseline: the full stack (hooks, auth, envelope) minus any work.
+    if (process.env.BANYAN_BENCH === '1') app.get('/_bench/noop', { config: { auth: 'public' }, schema: { hide: true } }, async () => ({ success: true }));
     await app.ready();
     const auditModule = audit;
 

@@ -36,7 +36,9 @@ export const auditMigrations: Record<string, Migration> = {
     async up(db) {
       const dialect = dialectOf(db);
       const ts = timestampType(dialect);
-      const json = jsonType(dialect);
+      // JSON, not JSONB, on PostgreSQL: these tables are written far more than searched, json is
+      // only validated on insert (jsonb is re-encoded), and it keeps the payload byte for byte.
+      const json = dialect === 'postgres' ? sql`json` : jsonType(dialect);
 
       await logTable(db, 'request_logs', (t) =>
         t

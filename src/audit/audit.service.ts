@@ -35,6 +35,8 @@ export function createAuditModule(deps: { database: Database; config: AuditConfi
   const writer = new GroupWriter(db, dialect, {
     batchSize: config.batchSize,
     flushMs: config.flushMs,
+    maxInFlight: dialect === 'postgres' ? config.maxInFlight : 1,
+    sqlite: database.sqlite,
     ...(dialect === 'postgres' ? { onMissingPartition: ensureAhead } : {}),
   });
   const retryQueue: AuditEntry[] = [];

@@ -1,3 +1,4 @@
+import type SQLite from 'better-sqlite3';
 import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import type { PromotionHistoryTable } from '../evaluation/evaluation.tables.js';
 import { insertHistoryRows } from '../evaluation/recorder.js';
@@ -30,6 +31,13 @@ export interface AuditEntry {
 export interface GroupWriterOptions {
   readonly batchSize: number;
   readonly flushMs: number;
+  /**
+   * Batches committing at once. SQLite: 1 (one writer). PostgreSQL: a few, so one batch inserts
+   * while another waits for its commit's fsync; the chain-head row lock still orders them.
+   */
+  readonly maxInFlight?: number;
+  /** SQLite's raw connection: batches are then written synchronously with cached prepared statements. */
+  readonly sqlite?: SQLite.Database | undefined;
   /** Called when an insert found no partition for its month (PostgreSQL); the batch is retried once. */
   readonly onMissingPartition?: () => Promise<unknown>;
 }
@@ -52,8 +60,9 @@ const CHUNK = 500;
 /**
  * Group commit: entries from concurrent requests wait (at most `flushMs`, or until `batchSize` are
  * waiting) and are committed together in one transaction; each entry's promise resolves only once
- * its transaction committed. One batch is in flight at a time: whatever arrives meanwhile forms the
- * next batch, so under load batches grow by themselves and idle latency stays ~flushMs.
+ * its transaction committed. At most `maxInFlight` batches commit at once; whatever arrives
+ * meanwhile forms the next batch, so under load batches grow by themselves and idle latency stays
+ * ~flushMs.
  *
  * A failed batch is retried entry by entry, once, so one bad record (a constraint violation)
  * fails only its own request and not the 63 others that shared its transaction.
@@ -67,7 +76,7 @@ export class GroupWriter {
   readonly stats: WriterStats = { batches: 0, records: 0, failedRecords: 0, isolations: 0 };
   private queue: Pending[] = [];
   private timer: NodeJS.Timeout | undefined;
-  private inFlight: Promise<void> | null = null;
+  private readonly running = new Set<Promise<void>>();
   private closed = false;
 
   constructor(
@@ -95,14 +104,18 @@ export class GroupWriter {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    while (this.inFlight || this.queue.length > 0) {
-      if (!this.inFlight) this.run();
-      await this.inFlight;
+    while (this.running.size > 0 || this.queue.length > 0) {
+      if (this.running.size === 0) this.run();
+      await Promise.race(this.running);
     }
   }
 
+  private get saturated(): boolean {
+    return this.running.size >= (this.options.maxInFlight ?? 1);
+  }
+
   private schedule(): void {
-    if (this.inFlight) return;
+    if (this.saturated) return;
     if (this.queue.length >= this.options.batchSize || this.options.flushMs === 0) {
       if (this.timer) clearTimeout(this.timer);
       this.timer = undefined;
@@ -110,7 +123,7 @@ export class GroupWriter {
     } else if (!this.timer) {
       this.timer = setTimeout(() => {
         this.timer = undefined;
-        if (!this.inFlight) this.run();
+        if (!this.saturated) this.run();
       }, this.options.flushMs);
     }
   }
@@ -118,11 +131,12 @@ export class GroupWriter {
   private run(): void {
     const batch = this.queue.splice(0, this.options.batchSize);
     if (batch.length === 0) return;
-    this.inFlight = this.commitBatch(batch).finally(() => {
-      this.inFlight = null;
+    const done: Promise<void> = this.commitBatch(batch).finally(() => {
+      this.running.delete(done);
       // Entries that arrived during the commit have already waited: flush them at once.
-      if (this.queue.length > 0) this.run();
+      if (this.queue.length > 0 && !this.saturated) this.run();
     });
+    this.running.add(done);
   }
 
   private async commitBatch(batch: Pending[]): Promise<void> {
@@ -164,7 +178,16 @@ export class GroupWriter {
     }
   }
 
+  private readonly statements = new Map<string, SQLite.Statement>();
+
   private async commit(entries: readonly AuditEntry[]): Promise<void> {
+    const raw = this.options.sqlite;
+    // Inside someone else's Kysely transaction better-sqlite3 would nest ours as a savepoint of
+    // theirs; take the Kysely path then, which waits for the connection.
+    if (raw && !raw.inTransaction) {
+      raw.transaction(() => this.commitSqlite(raw, entries)).immediate();
+      return;
+    }
     await this.db.transaction().execute(async (trx) => {
       await insertChunks(trx, 'request_logs', entries.flatMap((e) => e.requestLogs ?? []));
       await insertChunks(trx, 'decision_steps', entries.flatMap((e) => e.steps ?? []));
@@ -178,6 +201,23 @@ export class GroupWriter {
     });
   }
 
+  private commitSqlite(raw: SQLite.Database, entries: readonly AuditEntry[]): void {
+    const insert = (table: InsertableTable | 'promotion_history', rows: readonly object[]) => sqliteInsert(raw, this.statements, table, rows);
+    insert('request_logs', entries.flatMap((e) => e.requestLogs ?? []));
+    insert('decision_steps', entries.flatMap((e) => e.steps ?? []));
+    insert('external_call_logs', entries.flatMap((e) => e.calls ?? []));
+    insert('database_query_logs', entries.flatMap((e) => e.queries ?? []));
+    insert('system_events', entries.flatMap((e) => e.events ?? []));
+    insert('promotion_history', entries.flatMap((e) => e.history ?? []));
+    const drafts = entries.flatMap((e) => e.trails ?? []);
+    if (drafts.length === 0) return;
+    const head = raw.prepare('select seq, hash from audit_chain_head where id = 1').get() as { seq: number; hash: string } | undefined;
+    if (!head) throw new Error('audit_chain_head is missing (migration not applied?)');
+    const { rows, seq, hash } = chain(head, drafts);
+    insert('audit_trails', rows);
+    raw.prepare('update audit_chain_head set seq = ?, hash = ? where id = 1').run(seq, hash);
+  }
+
   private async appendToChain(trx: Transaction<Tables>, drafts: readonly TrailDraft[]): Promise<void> {
     // Locked last so the lock is held only for the trail insert and the commit.
     const head =
@@ -185,17 +225,37 @@ export class GroupWriter {
         ? (await sql<{ seq: number; hash: string }>`select seq, hash from audit_chain_head where id = 1 for update`.execute(trx)).rows[0]
         : await trx.selectFrom('audit_chain_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst();
     if (!head) throw new Error('audit_chain_head is missing (migration not applied?)');
-    let seq = Number(head.seq);
-    let hash = head.hash;
-    const rows: Insertable<AuditTrailsTable>[] = drafts.map((draft) => {
-      seq += 1;
-      const prev = hash;
-      const row = { ...draft, seq };
-      hash = chainHash(prev, trailContent(row));
-      return { ...row, prev_hash: prev, hash };
-    });
+    const { rows, seq, hash } = chain(head, drafts);
     await insertChunks(trx, 'audit_trails', rows);
     await trx.updateTable('audit_chain_head').set({ seq, hash }).where('id', '=', 1).execute();
+  }
+}
+
+/** Place drafts after the chain head: consecutive seq numbers, each hash chained from the one before. */
+function chain(head: { seq: number; hash: string }, drafts: readonly TrailDraft[]): { rows: Insertable<AuditTrailsTable>[]; seq: number; hash: string } {
+  let seq = Number(head.seq);
+  let hash = head.hash;
+  const rows = drafts.map((draft) => {
+    seq += 1;
+    const prev = hash;
+    const row = { ...draft, seq };
+    hash = chainHash(prev, trailContent(row));
+    return { ...row, prev_hash: prev, hash };
+  });
+  return { rows, seq, hash };
+}
+
+/** Row-at-a-time inserts through cached prepared statements, inside one SQLite transaction. */
+function sqliteInsert(raw: SQLite.Database, cache: Map<string, SQLite.Statement>, table: InsertableTable | 'promotion_history', rows: readonly object[]): void {
+  for (const row of rows) {
+    const columns = Object.keys(row);
+    const key = `${table}(${columns.join(',')})`;
+    let statement = cache.get(key);
+    if (!statement) {
+      statement = raw.prepare(`insert into ${table} (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')})`);
+      cache.set(key, statement);
+    }
+    statement.run(...Object.values(row).map((v: unknown) => (v === undefined ? null : v)));
   }
 }
 
