@@ -1,7 +1,6 @@
 import type SQLite from 'better-sqlite3';
 import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import type { PromotionHistoryTable } from '../evaluation/evaluation.tables.js';
-import { insertHistoryRows } from '../evaluation/recorder.js';
 import type { DialectName } from '../platform/db/database.js';
 import type { Tables } from '../platform/db/tables.js';
 import type {
@@ -189,13 +188,14 @@ export class GroupWriter {
       return;
     }
     await this.db.transaction().execute(async (trx) => {
-      await insertChunks(trx, 'request_logs', entries.flatMap((e) => e.requestLogs ?? []));
-      await insertChunks(trx, 'decision_steps', entries.flatMap((e) => e.steps ?? []));
-      await insertChunks(trx, 'external_call_logs', entries.flatMap((e) => e.calls ?? []));
-      await insertChunks(trx, 'database_query_logs', entries.flatMap((e) => e.queries ?? []));
-      await insertChunks(trx, 'system_events', entries.flatMap((e) => e.events ?? []));
-      const history = entries.flatMap((e) => e.history ?? []);
-      for (let i = 0; i < history.length; i += CHUNK) await insertHistoryRows(trx, history.slice(i, i + CHUNK));
+      await insertAll(trx, this.dialect, [
+        ['request_logs', entries.flatMap((e) => e.requestLogs ?? [])],
+        ['decision_steps', entries.flatMap((e) => e.steps ?? [])],
+        ['external_call_logs', entries.flatMap((e) => e.calls ?? [])],
+        ['database_query_logs', entries.flatMap((e) => e.queries ?? [])],
+        ['system_events', entries.flatMap((e) => e.events ?? [])],
+        ['promotion_history', entries.flatMap((e) => e.history ?? [])],
+      ]);
       const drafts = entries.flatMap((e) => e.trails ?? []);
       if (drafts.length > 0) await this.appendToChain(trx, drafts);
     });
@@ -226,8 +226,10 @@ export class GroupWriter {
         : await trx.selectFrom('audit_chain_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst();
     if (!head) throw new Error('audit_chain_head is missing (migration not applied?)');
     const { rows, seq, hash } = chain(head, drafts);
-    await insertChunks(trx, 'audit_trails', rows);
-    await trx.updateTable('audit_chain_head').set({ seq, hash }).where('id', '=', 1).execute();
+    // One round trip for the trails and the head: the lock is held for as short a time as possible.
+    const last = rows.slice(-CHUNK);
+    await insertChunks(trx, 'audit_trails', rows.slice(0, rows.length - last.length));
+    await sql`with t as (${trx.insertInto('audit_trails').values(last)}) update audit_chain_head set seq = ${seq}, hash = ${hash} where id = 1`.execute(trx);
   }
 }
 
@@ -260,6 +262,43 @@ function sqliteInsert(raw: SQLite.Database, cache: Map<string, SQLite.Statement>
 }
 
 type InsertableTable = 'request_logs' | 'decision_steps' | 'external_call_logs' | 'database_query_logs' | 'system_events' | 'audit_trails';
+
+/**
+ * Insert rows into several tables in as few statements as possible: data-modifying CTEs
+ * (`with a as (insert …), b as (insert …) insert …`) on PostgreSQL, so a batch costs one round trip
+ * instead of one per table; separate statements on SQLite (no DML in CTEs).
+ */
+async function insertAll(trx: Transaction<Tables>, dialect: DialectName, parts: readonly [InsertableTable | 'promotion_history', readonly object[]][]): Promise<void> {
+  const statements: ReturnType<typeof insertQuery>[][] = [[]];
+  let params = 0;
+  for (const [table, rows] of parts) {
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      const chunk = rows.slice(i, i + CHUNK);
+      const count = chunk.length * Object.keys(chunk[0] ?? {}).length;
+      // PostgreSQL allows 65,535 parameters per statement.
+      if (params + count > 30_000) {
+        statements.push([]);
+        params = 0;
+      }
+      params += count;
+      statements[statements.length - 1]?.push(insertQuery(trx, table, chunk));
+    }
+  }
+  for (const queries of statements) {
+    const [last, ...ctes] = [...queries].reverse();
+    if (!last) continue;
+    if (dialect === 'sqlite' || ctes.length === 0) {
+      for (const q of queries) await q.execute();
+      continue;
+    }
+    const withs = sql.join(ctes.map((q, i) => sql`${sql.raw(`w${i}`)} as (${q})`));
+    await sql`with ${withs} ${last}`.execute(trx);
+  }
+}
+
+function insertQuery(trx: Transaction<Tables>, table: InsertableTable | 'promotion_history', rows: readonly object[]) {
+  return trx.insertInto(table).values(rows as never);
+}
 
 async function insertChunks<T extends InsertableTable>(trx: Transaction<Tables>, table: T, rows: readonly Insertable<Tables[T]>[]): Promise<void> {
   for (let i = 0; i < rows.length; i += CHUNK) {
