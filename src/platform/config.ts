@@ -30,7 +30,7 @@ const EnvSchema = Type.Object({
   AUDIT_MODE: Type.Union([Type.Literal('strict'), Type.Literal('best-effort')], { default: 'strict' }),
   AUDIT_BATCH_SIZE: Type.Integer({ minimum: 1, maximum: 10_000, default: 64 }),
   AUDIT_FLUSH_MS: Type.Integer({ minimum: 0, maximum: 1000, default: 2 }),
-  AUDIT_MAX_IN_FLIGHT: Type.Integer({ minimum: 1, maximum: 32, default: 4 }),
+  AUDIT_MAX_IN_FLIGHT: Type.Integer({ minimum: 1, maximum: 32, default: 6 }),
   AUDIT_RETRY_QUEUE_SIZE: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 10_000 }),
   AUDIT_PARTITION_MONTHS_AHEAD: Type.Integer({ minimum: 1, maximum: 36, default: 3 }),
   AUDIT_RETENTION_INTERVAL_MS: Type.Integer({ minimum: 1000, default: 3_600_000 }),
