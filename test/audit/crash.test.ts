@@ -97,6 +97,10 @@ describe(`crash safety of the audit trail (${DB_KIND})`, () => {
       expect(stepCount.get(id) ?? 0).toBe(trailSteps.get(id));
     }
     expect(trails.length).toBe(logs.length);
+    const events = await db.selectFrom('system_events').select('event_type').execute();
+    const count = (type: string) => events.filter((e) => e.event_type === type).length;
+    expect(count('SYSTEM_START')).toBe(2);
+    expect(count('SYSTEM_STOP')).toBe(1); // the SIGKILLed process could not say goodbye
     const verify = await import('../../src/audit/verify.js').then((m) => m.verifyChain(db, {}));
     expect(verify.verified).toBe(true);
   }, 120_000);
