@@ -47,6 +47,9 @@ describe(`audit retention (${DB_KIND})`, () => {
     await insertAt(monthsAgo(14), 'm14'); // past decision_steps and call logs (12 months)
     await insertAt(monthsAgo(8), 'm8'); // past system_events (6 months)
     await insertAt(monthsAgo(4), 'm4'); // past request_logs (3 months)
+    // Either side of the request_logs cutoff, in the same month: the partition stays, one row goes.
+    await insertAt(new Date(monthsAgo(3).getTime() - 2 * 86_400_000), 'b-old');
+    await insertAt(new Date(monthsAgo(3).getTime() + 2 * 86_400_000), 'b-new');
     await insertAt(monthsAgo(0), 'now');
 
     const report = await t.audit.retention();
@@ -57,6 +60,9 @@ describe(`audit retention (${DB_KIND})`, () => {
     }
     expect(await count('request_logs', 'now')).toBe(1);
     expect(await count('request_logs', 'm4')).toBe(0);
+    expect(await count('request_logs', 'b-old')).toBe(0);
+    expect(await count('request_logs', 'b-new')).toBe(1);
+    expect(await count('audit_trails', 'b-old')).toBe(1);
     expect(await count('system_events', 'm4')).toBe(1);
     expect(await count('system_events', 'm8')).toBe(0);
     expect(await count('decision_steps', 'm8')).toBe(1);
