@@ -15,7 +15,20 @@ import pg from 'pg';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const PG_ADMIN = process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const BODY = JSON.stringify({ customerId: 'CUST001', accountType: 'VIP', annualIncome: 2_500_000, creditScore: 780, region: '台北市', accountBalance: 800_000, transactionCount: 40 });
+// Seed 002's example request (POST /api/v1/promotions/evaluate).
+const BODY = JSON.stringify({
+  customerId: 'CUST001',
+  accountType: 'VIP',
+  annualIncome: 2_000_000,
+  creditScore: 750,
+  region: '台北市',
+  transactionCount: 50,
+  accountBalance: 500_000,
+  transactionHistory: [
+    { amount: 10000, type: 'DEPOSIT', date: '2024-01-15' },
+    { amount: 5000, type: 'TRANSFER', date: '2024-01-20' },
+  ],
+});
 
 interface Result {
   readonly name: string;
