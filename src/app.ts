@@ -13,17 +13,20 @@ import { registerTenantRoutes } from './tenants/tenants.routes.js';
 import { createTenantsService, type TenantsService } from './tenants/tenants.service.js';
 import type { TreeCompileOptions } from './engine/types.js';
 import { ensureDemoExternalSystems } from './demo/external-systems.js';
+import { createAuditModule, type AuditModule } from './audit/audit.service.js';
+import { registerAuditRoutes } from './audit/audit.routes.js';
+import { ensureUpcomingPartitions } from './audit/partitions.js';
 import { seedDemoData, seedDemoUsers, type SeedReport } from './demo/seed.js';
 import { createEvaluationService, type EvaluationService } from './evaluation/evaluation.service.js';
 import { registerEvaluationRoutes } from './evaluation/evaluation.routes.js';
-import { createHistoryRecorder, type EvaluationRecorder } from './evaluation/recorder.js';
+import type { EvaluationRecorder } from './evaluation/recorder.js';
 import { TreeCatalog } from './evaluation/tree-catalog.js';
 import { createExternalSystemCommand } from './external/command.js';
 import { registerExternalSystemRoutes } from './external/external.routes.js';
 import { createExternalSystemsService, type ExternalSystemsService } from './external/external.service.js';
 import { registerHealthRoutes } from './health/health.routes.js';
 import { allMigrations } from './migrations.js';
-import { noChangeRecorder, type ChangeRecorder } from './platform/changes.js';
+import type { ChangeRecorder } from './platform/changes.js';
 import type { Config } from './platform/config.js';
 import { openDatabase, type Database } from './platform/db/database.js';
 import { migrateToLatest } from './platform/db/migrate.js';
@@ -81,6 +84,7 @@ export interface Banyan {
   /** What `ingestEvents(deps, tenantId, events)` needs (the NATS trigger consumer calls it). */
   readonly ingest: IngestDeps;
   readonly demoCampaigns: CampaignSeedReport | null;
+  readonly audit: AuditModule;
   close(): Promise<void>;
 }
 
@@ -122,12 +126,17 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
   const runCleanup = async () => {
     for (const step of cleanup.reverse()) await step().catch((err: unknown) => logger.warn({ err }, 'error while closing'));
   };
+  let audit: AuditModule | undefined;
   try {
     const { applied } = await migrateToLatest(database, allMigrations);
     if (applied.length > 0) logger.info({ applied }, 'database migrated');
 
     const { db } = database;
-    const changes = overrides.changes ?? noChangeRecorder;
+    if (database.dialect === 'postgres') await ensureUpcomingPartitions(db, config.audit.partitionMonthsAhead);
+    audit = createAuditModule({ database, config: config.audit, logger });
+    if (applied.length > 0) void audit.emit({ type: 'MIGRATION', category: 'SYSTEM', severity: 'INFO', source: 'platform.db', details: { applied } });
+    void audit.emit({ type: 'CONFIGURATION', category: 'SYSTEM', severity: 'INFO', source: 'platform.config', details: configSummary(config) });
+    const changes = overrides.changes ?? audit.changes;
     const users = createUsersService(db);
     await ensureUsers(config, users, logger);
 
@@ -144,7 +153,7 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
     const trees = createTreesService({ db, changes, compileOptions });
     const catalog = new TreeCatalog(trees, compileOptions, config.treeCacheTtlMs);
     const evaluation = createEvaluationService(catalog);
-    const recorder = overrides.recorder?.({ database, logger }) ?? createHistoryRecorder(db);
+    const recorder = overrides.recorder?.({ database, logger }) ?? audit.recorder;
 
     if (config.demoData && config.sandbox.enabled) {
       sandbox = await startSandbox({ port: config.sandbox.port });
@@ -178,7 +187,11 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
       bodyLimitBytes: config.bodyLimitBytes,
       swaggerEnabled: config.swaggerEnabled,
       version: VERSION,
-      auth: { authenticator: users, tenants, throttle: config.loginThrottle, ...(overrides.logins ? { recorder: overrides.logins } : {}) },
+      auth: { authenticator: users, tenants, throttle: config.loginThrottle, recorder: overrides.logins ?? audit.logins },
+      onUnexpectedError: (error, request) => {
+        const err = error instanceof Error ? { name: error.name, message: error.message } : { message: String(error) };
+        void audit?.emit({ type: 'ERROR', category: 'SYSTEM', severity: 'ERROR', source: 'http', details: { ...err, method: request.method, url: request.url }, correlationId: request.id });
+      },
     });
     registerHealthRoutes(app, { database, dataDir: config.dataDir });
     registerEvaluationRoutes(app, { evaluation, recorder, trees, db });
@@ -191,8 +204,12 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
     registerTemplateRoutes(app, templates);
     registerPlayerRoutes(app, { database, players, campaigns });
     registerEventRoutes(app, ingest);
+    registerAuditRoutes(app, { db, dialect: database.dialect, trees, evaluation, catalog });
+    // The HTTP benchmark's baseline: the full stack (hooks, auth, envelope) minus any work.
+    if (process.env.BANYAN_BENCH === '1') app.get('/_bench/noop', { config: { auth: 'public' }, schema: { hide: true } }, async () => ({ success: true }));
     await app.ready();
     const systems = externalSystems;
+    const auditModule = audit;
 
     const role = overrides.role ?? 'all';
     const bus = overrides.bus ?? (await createEventBus(config, logger, `banyan-${role}`));
@@ -274,12 +291,15 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
       templates,
       ingest,
       demoCampaigns,
+      audit: auditModule,
       async close() {
         // Stop taking work first, then the HTTP server, then the connections.
         await runCleanup();
         await app.close();
         await systems.close();
         await sandbox?.close();
+        await auditModule.emit({ type: 'SYSTEM_STOP', category: 'SYSTEM', severity: 'INFO', source: 'app', details: { version: VERSION, uptimeSeconds: Math.round(process.uptime()) } });
+        await auditModule.close();
         await database.close();
       },
     };
@@ -287,9 +307,27 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
     await externalSystems?.close();
     await sandbox?.close();
     await runCleanup();
+    await audit?.close().catch(() => undefined);
     await database.close();
     throw error;
   }
+}
+
+/** The configuration as a system event: what matters to an auditor, never a secret or a URL with credentials. */
+function configSummary(config: Config): Record<string, unknown> {
+  return {
+    env: config.env,
+    version: VERSION,
+    database: config.database.kind,
+    demoData: config.demoData,
+    swaggerEnabled: config.swaggerEnabled,
+    treeCacheTtlMs: config.treeCacheTtlMs,
+    bodyLimitBytes: config.bodyLimitBytes,
+    loginThrottle: config.loginThrottle,
+    audit: { mode: config.audit.mode, batchSize: config.audit.batchSize, flushMs: config.audit.flushMs, retentionMonths: config.audit.retention },
+    redis: config.redisUrl !== undefined,
+    nats: config.natsUrl !== undefined,
+  };
 }
 
 /**

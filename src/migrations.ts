@@ -8,6 +8,7 @@ import { eventsMigrations } from './events/events.migrations.js';
 import { playersMigrations } from './players/players.migrations.js';
 import { templatesMigrations } from './templates/templates.migrations.js';
 import { tenantsMigrations } from './tenants/tenants.migrations.js';
+import { auditMigrations } from './audit/audit.migrations.js';
 import { evaluationMigrations } from './evaluation/evaluation.migrations.js';
 import { rulesMigrations } from './rules/rules.migrations.js';
 import { treesMigrations } from './trees/trees.migrations.js';
@@ -28,4 +29,5 @@ export const allMigrations: MigrationSet = {
   ...playersMigrations,
   ...templatesMigrations,
   ...eventsMigrations,
+  ...auditMigrations,
 };

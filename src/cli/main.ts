@@ -9,6 +9,7 @@ const commands: Record<string, { summary: string; load: () => Promise<{ run(argv
   seed: { summary: 'load the demo data (idempotent)', load: () => import('./seed.js') },
   expr: { summary: 'evaluate expressions from JSON lines on stdin (--lang spel|jsonlogic)', load: () => import('./expr.js') },
   tree: { summary: 'tree eval --tree tree.json: evaluate customers (JSON lines) against a tree', load: () => import('./tree.js') },
+  audit: { summary: 'audit retention | verify: run the audit retention job once, or check the hash chain', load: () => import('./audit.js') },
   sandbox: { summary: 'serve the credit bureau, AML and wallet simulators on localhost', load: () => import('./sandbox.js') },
 };
 

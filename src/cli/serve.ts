@@ -32,10 +32,11 @@ export async function run(argv: string[]): Promise<number> {
   const banyan = await createBanyan(config, { role });
   const serveHttp = role === 'all' || role === 'api' || values.port !== undefined;
   const address = serveHttp ? await banyan.app.listen({ port: config.port, host: config.host }) : null;
-  banyan.logger.info(
-    { address, database: banyan.database.dialect, role, bus: banyan.bus.kind, walletUrl: banyan.walletUrl, startupMs: Math.round(performance.now() - startedAt) },
-    'Banyan is ready',
-  );
+  const startupMs = Math.round(performance.now() - startedAt);
+  banyan.logger.info({ address, database: banyan.database.dialect, role, bus: banyan.bus.kind, walletUrl: banyan.walletUrl, startupMs }, 'Banyan is ready');
+  void banyan.audit.emit({ type: 'SYSTEM_START', category: 'SYSTEM', severity: 'INFO', source: 'cli.serve', details: { address, role, pid: process.pid, startupMs } });
+  // The retention / partition job runs on scheduler nodes (and in the all-in-one process).
+  if (role === 'all' || role === 'scheduler') banyan.audit.startScheduler();
 
   await new Promise<void>((resolve) => {
     let stopping = false;

@@ -54,6 +54,18 @@ const EnvSchema = Type.Object({
   /** HS256 key for tenant access tokens; without it a random per-process key is used (single node only). */
   JWT_SECRET: Type.Optional(Type.String({ minLength: 32 })),
   JWT_TTL_SECONDS: Type.Integer({ minimum: 30, maximum: 86_400, default: 900 }),
+  AUDIT_MODE: Type.Union([Type.Literal('strict'), Type.Literal('best-effort')], { default: 'strict' }),
+  AUDIT_BATCH_SIZE: Type.Integer({ minimum: 1, maximum: 10_000, default: 64 }),
+  AUDIT_FLUSH_MS: Type.Integer({ minimum: 0, maximum: 1000, default: 2 }),
+  AUDIT_MAX_IN_FLIGHT: Type.Integer({ minimum: 1, maximum: 32, default: 6 }),
+  AUDIT_RETRY_QUEUE_SIZE: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 10_000 }),
+  AUDIT_PARTITION_MONTHS_AHEAD: Type.Integer({ minimum: 1, maximum: 36, default: 3 }),
+  AUDIT_RETENTION_INTERVAL_MS: Type.Integer({ minimum: 1000, default: 3_600_000 }),
+  AUDIT_RETENTION_REQUEST_LOGS_MONTHS: Type.Integer({ minimum: 1, maximum: 1200, default: 3 }),
+  AUDIT_RETENTION_AUDIT_TRAILS_MONTHS: Type.Integer({ minimum: 1, maximum: 1200, default: 84 }),
+  AUDIT_RETENTION_DECISION_STEPS_MONTHS: Type.Integer({ minimum: 1, maximum: 1200, default: 12 }),
+  AUDIT_RETENTION_SYSTEM_EVENTS_MONTHS: Type.Integer({ minimum: 1, maximum: 1200, default: 6 }),
+  AUDIT_RETENTION_CALL_LOGS_MONTHS: Type.Integer({ minimum: 1, maximum: 1200, default: 12 }),
 });
 
 export type Env = Static<typeof EnvSchema>;
@@ -87,6 +99,7 @@ export interface Config {
   /** Undefined: outside production the worker pays into an embedded sandbox wallet. */
   readonly walletUrl: string | undefined;
   readonly rewards: RewardsConfig;
+  readonly audit: AuditConfig;
 }
 
 export interface RewardsConfig {
@@ -101,6 +114,27 @@ export interface RewardsConfig {
   readonly sweepMs: number;
   readonly callbackSecret: string | undefined;
   readonly callbackTimeoutMs: number;
+}
+
+export interface AuditConfig {
+  /** strict: an evaluation is answered only after its audit records committed; best-effort: answer, retry in the background. */
+  readonly mode: 'strict' | 'best-effort';
+  readonly batchSize: number;
+  readonly flushMs: number;
+  /** Batches committing concurrently on PostgreSQL (SQLite: always 1). */
+  readonly maxInFlight: number;
+  readonly retryQueueSize: number;
+  readonly partitionMonthsAhead: number;
+  readonly retentionIntervalMs: number;
+  /** Retention in months per table. */
+  readonly retention: {
+    readonly request_logs: number;
+    readonly audit_trails: number;
+    readonly decision_steps: number;
+    readonly system_events: number;
+    readonly external_call_logs: number;
+    readonly database_query_logs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -187,6 +221,23 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       callbackTimeoutMs: env.CALLBACK_TIMEOUT_MS,
     }),
     jwt: Object.freeze({ secret: env.JWT_SECRET, ttlSeconds: env.JWT_TTL_SECONDS }),
+    audit: Object.freeze({
+      mode: env.AUDIT_MODE,
+      batchSize: env.AUDIT_BATCH_SIZE,
+      flushMs: env.AUDIT_FLUSH_MS,
+      maxInFlight: env.AUDIT_MAX_IN_FLIGHT,
+      retryQueueSize: env.AUDIT_RETRY_QUEUE_SIZE,
+      partitionMonthsAhead: env.AUDIT_PARTITION_MONTHS_AHEAD,
+      retentionIntervalMs: env.AUDIT_RETENTION_INTERVAL_MS,
+      retention: Object.freeze({
+        request_logs: env.AUDIT_RETENTION_REQUEST_LOGS_MONTHS,
+        audit_trails: env.AUDIT_RETENTION_AUDIT_TRAILS_MONTHS,
+        decision_steps: env.AUDIT_RETENTION_DECISION_STEPS_MONTHS,
+        system_events: env.AUDIT_RETENTION_SYSTEM_EVENTS_MONTHS,
+        external_call_logs: env.AUDIT_RETENTION_CALL_LOGS_MONTHS,
+        database_query_logs: env.AUDIT_RETENTION_CALL_LOGS_MONTHS,
+      }),
+    }),
   });
 }
 

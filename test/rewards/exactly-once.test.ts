@@ -38,7 +38,8 @@ beforeAll(async () => {
   database = openDatabase(config.database);
   await migrateToLatest(database, allMigrations);
   // A slow, slightly flaky wallet: payments take long enough that kills land mid-flight, and some need retries.
-  sandbox = await startSandbox({ services: { wallet: { latencyMs: USE_NATS ? 40 : 20, jitterMs: USE_NATS ? 60 : 40, failureRate: 0.03 } }, seed: 7 });
+  // Paced so the run always spans several kill intervals however fast the machine is (SQLite: ~55 payments/s).
+  sandbox = await startSandbox({ services: { wallet: { latencyMs: USE_NATS ? 40 : 50, jitterMs: USE_NATS ? 60 : 40, failureRate: 0.03 } }, seed: 7 });
   if (USE_NATS) {
     nats = new NatsServer(await freePort());
     await nats.start();
@@ -53,7 +54,7 @@ beforeAll(async () => {
     WALLET_URL: sandbox.url,
     WALLET_TIMEOUT_MS: '1000',
     OUTBOX_POLL_MS: '100',
-    REWARD_CONCURRENCY: USE_NATS ? '12' : '16',
+    REWARD_CONCURRENCY: USE_NATS ? '8' : '4',
     REWARD_LEASE_MS: '1500',
     REWARD_ACK_WAIT_MS: '2000',
     REWARD_SWEEP_MS: '1000',

@@ -16,6 +16,12 @@ export interface DbLogger {
 export interface Database {
   readonly db: Kysely<Tables>;
   readonly dialect: DialectName;
+  /**
+   * The raw better-sqlite3 connection (SQLite only), for hot synchronous write paths that cached
+   * prepared statements serve 2–3× faster than Kysely's compile-per-query (the audit writer).
+   * Use only when `!sqlite.inTransaction`: it is the same connection Kysely uses.
+   */
+  readonly sqlite?: SQLite.Database;
   /** Cheap liveness probe for /actuator/health: true when a trivial query succeeds. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -42,7 +48,7 @@ export function openDatabase(config: Config['database'], logger?: DbLogger): Dat
     handle.pragma('synchronous = FULL');
     handle.pragma('foreign_keys = ON');
     handle.pragma('busy_timeout = 5000');
-    return wrap(new SqliteDialect({ database: handle }), 'sqlite', log);
+    return wrap(new SqliteDialect({ database: handle }), 'sqlite', log, handle);
   }
   const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize, connectionTimeoutMillis: 5000 });
   // An idle client losing its server must not crash the process; the next query reports it.
@@ -50,12 +56,13 @@ export function openDatabase(config: Config['database'], logger?: DbLogger): Dat
   return wrap(new PostgresDialect({ pool }), 'postgres', log);
 }
 
-function wrap(dialect: KyselyDialect, name: DialectName, log?: (event: LogEvent) => void): Database {
+function wrap(dialect: KyselyDialect, name: DialectName, log?: (event: LogEvent) => void, sqlite?: SQLite.Database): Database {
   const db = new Kysely<Tables>({ dialect, ...(log ? { log } : {}) });
   let closed = false;
   return {
     db,
     dialect: name,
+    ...(sqlite ? { sqlite } : {}),
     async ping() {
       if (closed) return false;
       try {

@@ -28,6 +28,8 @@ export interface HttpOptions {
   readonly swaggerEnabled: boolean;
   readonly auth: AuthOptions;
   readonly version: string;
+  /** Told about every unexpected (500) error, e.g. to record an ERROR system event. */
+  readonly onUnexpectedError?: (error: unknown, request: FastifyRequest) => void;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,36}$/;
@@ -55,7 +57,7 @@ export async function buildHttpServer(options: HttpOptions): Promise<App> {
     reply.header('X-Request-Id', request.id);
   });
 
-  app.setErrorHandler((error: FastifyError | AppError, request, reply) => sendError(error, request, reply));
+  app.setErrorHandler((error: FastifyError | AppError, request, reply) => sendError(error, request, reply, options.onUnexpectedError));
   app.setNotFoundHandler((request, reply) =>
     sendError(new AppError('RESOURCE_NOT_FOUND', { zh: `找不到路徑 ${request.method} ${request.url}`, en: `No route ${request.method} ${request.url}` }), request, reply),
   );
@@ -66,7 +68,7 @@ export async function buildHttpServer(options: HttpOptions): Promise<App> {
 }
 
 /** The single place where an error becomes a response. */
-function sendError(error: FastifyError | AppError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+function sendError(error: FastifyError | AppError, request: FastifyRequest, reply: FastifyReply, onUnexpected?: HttpOptions['onUnexpectedError']): FastifyReply {
   const locale = request.locale;
   let appError: AppError;
   if (error instanceof AppError) {
@@ -74,7 +76,12 @@ function sendError(error: FastifyError | AppError, request: FastifyRequest, repl
   } else if ((error as FastifyError).validation) {
     appError = validationError(error as FastifyError, locale);
   } else {
-    appError = transportError(error as FastifyError) ?? unexpected(error, request);
+    const transport = transportError(error as FastifyError);
+    if (transport) appError = transport;
+    else {
+      appError = unexpected(error, request);
+      onUnexpected?.(error, request);
+    }
   }
   const message = pick(appError.text ?? catalogueText(appError.code), locale);
   for (const [name, value] of Object.entries(appError.headers)) reply.header(name, value);
