@@ -1,0 +1,442 @@
+/**
+ * The result-only fast path (`recordSteps: false`): the whole tree compiled into one specialised
+ * function. Same traversal as evaluate.ts (depth-first, backtracking, a failure counts as false /
+ * no offer), but:
+ *
+ * - Conditions in a simple subset (field `op` literal, `x.size()` / `length`, `in` a literal list,
+ *   and / or / not) are inlined as guarded code: when a value has the expected primitive type the
+ *   guarded code decides; otherwise (missing field, null, decimal.js value, anything unusual) that
+ *   condition runs through its compiled expression exactly as the slow path does.
+ * - Sibling/child traversal is unrolled at compile time into nested `if`s; no per-node objects.
+ * - Leaves are precomputed: FIXED_AMOUNT and fixed-amount tiers yield one frozen TreeEvaluation
+ *   per `now` (cached); PERCENTAGE / PROGRESSIVE amounts use the exact integer minor-unit path
+ *   (strategies/fast.ts) and fall back to decimal.js when it cannot be exact; the winning path is a
+ *   frozen array per leaf.
+ *
+ * Code generation: `new Function` receives only structure chosen by this file (nested ifs,
+ * operators from a fixed table, `kN` constant names). Every user-written value (field names,
+ * literals, expressions, parameters) is passed in the constants table `K` and referenced by index,
+ * never spliced into source text. When code generation is disabled (`codegen: false`) or refused
+ * by the runtime (`--disallow-code-generation-from-strings`, CSP), an equivalent closure walker is
+ * used instead.
+ *
+ * Precondition, checked per call: the customer is a plain object (`customer.constructor ===
+ * Object`); anything else takes the slow path. Values are read as `customer[name]`; the slow path
+ * reads own enumerable properties only, so the two differ only if a primitive value is inherited
+ * from a polluted `Object.prototype` or hidden in a non-enumerable own property (not JSON data).
+ */
+import { pow10 } from '../decimal.js';
+import { parseSpel, type ExpressionNode } from '../spel/index.js';
+import { BAIL, offerFields, prepareFastAmount, validUntilFor } from '../strategies/index.js';
+import type { DecisionStep, PromotionResult, StrategyType, TreeEvaluation } from '../types.js';
+import type { CompiledGraph, CompiledNode } from './compile.js';
+
+export type FastEvaluate = (customer: Readonly<Record<string, unknown>>, now: Date) => TreeEvaluation | null;
+type Customer = Readonly<Record<string, unknown>>;
+type Leaf = (customer: Customer, now: Date) => TreeEvaluation | null;
+/** 1 = true, 0 = false (a failure counts as false). */
+type Condition = (customer: Customer, now: Date) => number;
+
+export const NO_STEPS: readonly DecisionStep[] = Object.freeze([]);
+const NO_PATH: readonly string[] = Object.freeze([]);
+
+// ------------------------------------------------------------------------------ generic nodes
+
+/** A condition through its compiled expression, exactly as evaluate.ts decides it (no step). */
+function genericCondition(node: CompiledNode): Condition {
+  const expr = node.expr;
+  if (expr === undefined) return () => 0;
+  const vars = node.paramVars;
+  const jsonLogic = node.jsonLogic;
+  return (customer, now) => {
+    let value: unknown;
+    try {
+      value = expr.evaluate(customer, vars, { now });
+    } catch {
+      return 0;
+    }
+    if (jsonLogic) return (Array.isArray(value) ? value.length > 0 : Boolean(value)) ? 1 : 0;
+    return value === true ? 1 : 0;
+  };
+}
+
+function evaluation(result: PromotionResult, path: readonly string[]): TreeEvaluation {
+  return { result, steps: NO_STEPS, path };
+}
+
+/** A leaf through its decimal.js offer builder (any strategy); a failure is "no offer". */
+function genericLeaf(node: CompiledNode, path: readonly string[]): Leaf {
+  const offer = node.offer;
+  if (offer === undefined) return () => null;
+  const vars = node.paramVars;
+  return (customer, now) => {
+    try {
+      const built = offer(customer, vars, now);
+      return built === null ? null : evaluation(built.result, path);
+    } catch {
+      return null;
+    }
+  };
+}
+
+/** A frozen evaluation per `now`, built once by the decimal.js builder (for constant outcomes). */
+function constantCache(node: CompiledNode, path: readonly string[]): Leaf {
+  const slow = genericLeaf(node, path);
+  let cachedMs = Number.NaN;
+  let cached: TreeEvaluation | null = null;
+  return (customer, now) => {
+    const ms = now.getTime();
+    if (ms === cachedMs && cached !== null) return cached;
+    const built = slow(customer, now);
+    if (built === null) return null;
+    cachedMs = ms;
+    cached = Object.freeze({ result: Object.freeze({ ...built.result }), steps: NO_STEPS, path });
+    return cached;
+  };
+}
+
+function num(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+/** The specialised leaf for a calculation node. */
+function fastLeaf(node: CompiledNode, path: readonly string[]): Leaf {
+  const config = node.configuration;
+  const params = config.parameters ?? {};
+  const strategy = config.strategyType as StrategyType;
+  const slow = genericLeaf(node, path);
+  if (strategy === 'FIXED_AMOUNT' || (strategy === 'TIERED_DISCOUNT' && !Array.isArray(params.tiers) && params.discountAmount !== undefined)) {
+    return constantCache(node, path);
+  }
+  if (strategy === 'TIERED_DISCOUNT' && Array.isArray(params.tiers)) {
+    const field = typeof params.baseField === 'string' ? params.baseField : 'annualIncome';
+    const tiers = (params.tiers as readonly Record<string, unknown>[]).slice().reverse();
+    const thresholds = tiers.map((t) => num(t.threshold));
+    if (field.includes('.') || thresholds.some((t) => t === undefined)) return slow;
+    // A fixed-amount tier's outcome is constant: one frozen evaluation per tier per `now`.
+    const perTier = tiers.map((t) => (t.discountAmount !== undefined ? constantCache(node, path) : slow));
+    const n = tiers.length;
+    return (customer, now) => {
+      const raw = customer[field];
+      if (typeof raw !== 'number' || !Number.isFinite(raw)) return slow(customer, now);
+      for (let i = 0; i < n; i++) if (raw >= (thresholds[i] as number)) return (perTier[i] as Leaf)(customer, now);
+      return null;
+    };
+  }
+  const amount = prepareFastAmount(strategy, params);
+  if (amount === undefined) return slow;
+  const f = offerFields(params);
+  const unit = pow10(f.scale);
+  let cachedMs = Number.NaN;
+  let validUntil: string | null = null;
+  return (customer, now) => {
+    const minor = amount(customer);
+    if (minor === BAIL) return slow(customer, now);
+    const ms = now.getTime();
+    if (ms !== cachedMs) {
+      validUntil = validUntilFor(ms, f.validDays);
+      cachedMs = ms;
+    }
+    const result: PromotionResult = {
+      promotionId: f.promotionId,
+      promotionName: f.promotionName,
+      promotionType: f.promotionType,
+      discountAmount: minor / unit,
+      discountPercentage: f.nodePercentage,
+      description: f.description,
+      validUntil,
+      additionalDetails: f.details,
+      eligible: true,
+    };
+    return { result, steps: NO_STEPS, path };
+  };
+}
+
+// ------------------------------------------------------------------------------ condition code
+
+/** Builds guarded condition code. Expressions yield 1 (true), 0 (false) or 2 (undecided). */
+class Gen {
+  readonly consts: unknown[] = [];
+  private temps = 0;
+  /** A constant by index: user values only ever reach the code this way. */
+  k(value: unknown): string {
+    this.consts.push(value);
+    return `k${this.consts.length - 1}`;
+  }
+  tmp(): string {
+    return `a${this.temps++}`;
+  }
+  get tempCount(): number {
+    return this.temps;
+  }
+}
+
+/** How a value is read: a root field, or the size of a root field holding an array. */
+interface Operand {
+  readonly field: string;
+  readonly size: boolean;
+}
+
+type Literal = { readonly value: string | number | boolean | null };
+
+const SWAP: Readonly<Record<string, string>> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=', '==': '==', '!=': '!=' };
+const ORDER_OPS: ReadonlySet<string> = new Set(['<', '<=', '>', '>=']);
+/** Operator text comes from this table only. */
+const JS_OP: Readonly<Record<string, string>> = { '<': '<', '<=': '<=', '>': '>', '>=': '>=', '==': '===', '!=': '!==' };
+
+/**
+ * `operand op literal` as guarded code, for `op` in < <= > >= == !=. Equality is exact only between
+ * same-typed primitives (both languages agree with `===` there; NaN is left to the slow path);
+ * ordering only between numbers.
+ */
+function comparison(g: Gen, operand: Operand, op: string, lit: Literal): string | undefined {
+  const jsOp = JS_OP[op];
+  if (jsOp === undefined) return undefined;
+  const read = `(v = c[${g.k(operand.field)}])`;
+  const v = lit.value;
+  if (operand.size) {
+    if (typeof v !== 'number') return undefined;
+    return `(Array.isArray${read} ? (v.length ${jsOp} ${g.k(v)} ? 1 : 0) : 2)`;
+  }
+  if (typeof v === 'number') return `(typeof ${read} === 'number' && v === v ? (v ${jsOp} ${g.k(v)} ? 1 : 0) : 2)`;
+  if (ORDER_OPS.has(op)) return undefined;
+  if (typeof v === 'string') return `(typeof ${read} === 'string' ? (v ${jsOp} ${g.k(v)} ? 1 : 0) : 2)`;
+  if (v === null) {
+    const t = op === '!=' ? '1' : '0';
+    return `((typeof ${read} === 'string' || typeof v === 'number' || typeof v === 'boolean') ? ${t} : 2)`;
+  }
+  return undefined;
+}
+
+function and(g: Gen, parts: readonly string[], isOr: boolean): string {
+  // and: the first 0 or 2 decides, else the next; or: the first 1 or 2 decides.
+  let code = parts[parts.length - 1] as string;
+  for (let i = parts.length - 2; i >= 0; i--) {
+    const a = g.tmp();
+    code = `((${a} = ${parts[i] as string}) === ${isOr ? 0 : 1} ? ${code} : ${a})`;
+  }
+  return code;
+}
+
+function not(g: Gen, part: string): string {
+  const a = g.tmp();
+  return `((${a} = ${part}) === 2 ? 2 : 1 - ${a})`;
+}
+
+// SpEL -----------------------------------------------------------------------------------------
+
+function spelOperand(node: ExpressionNode): Operand | undefined {
+  if (node.kind !== 'chain' || node.head !== null) return undefined;
+  const [first, second] = node.steps;
+  if (first?.kind !== 'property') return undefined;
+  if (node.steps.length === 1) return { field: first.name, size: false };
+  if (node.steps.length === 2 && second?.kind === 'method' && second.name === 'size' && second.args.length === 0) return { field: first.name, size: true };
+  return undefined;
+}
+
+function spelLiteral(node: ExpressionNode): Literal | undefined {
+  return node.kind === 'literal' ? { value: node.value } : undefined;
+}
+
+function spelCode(g: Gen, node: ExpressionNode): string | undefined {
+  if (node.kind === 'literal') return node.value === true ? '1' : node.value === false ? '0' : undefined;
+  if (node.kind === 'unary') {
+    if (node.operator !== '!') return undefined;
+    const inner = spelCode(g, node.operand);
+    return inner === undefined ? undefined : not(g, inner);
+  }
+  if (node.kind !== 'binary') return undefined;
+  if (node.operator === 'and' || node.operator === 'or') {
+    const l = spelCode(g, node.left);
+    const r = spelCode(g, node.right);
+    return l === undefined || r === undefined ? undefined : and(g, [l, r], node.operator === 'or');
+  }
+  if (SWAP[node.operator] === undefined) return undefined;
+  const lo = spelOperand(node.left);
+  const rl = spelLiteral(node.right);
+  if (lo && rl) return comparison(g, lo, node.operator, rl);
+  const ll = spelLiteral(node.left);
+  const ro = spelOperand(node.right);
+  if (ll && ro) return comparison(g, ro, SWAP[node.operator] as string, ll);
+  return undefined;
+}
+
+// JSONLogic ------------------------------------------------------------------------------------
+
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** `{"op": args}` → [op, args as a list]; undefined for anything else. */
+function operation(rule: unknown): [string, readonly unknown[]] | undefined {
+  if (!isRecord(rule)) return undefined;
+  const keys = Object.keys(rule);
+  if (keys.length !== 1) return undefined;
+  const op = keys[0] as string;
+  const args = rule[op];
+  return [op, Array.isArray(args) ? args : [args]];
+}
+
+function jsonVar(rule: unknown): string | undefined {
+  const o = operation(rule);
+  if (!o || o[0] !== 'var' || o[1].length !== 1) return undefined;
+  const name = o[1][0];
+  return typeof name === 'string' && name !== '' && !name.includes('.') && !name.includes('\\') ? name : undefined;
+}
+
+function jsonOperand(rule: unknown): Operand | undefined {
+  const field = jsonVar(rule);
+  if (field !== undefined) return { field, size: false };
+  const o = operation(rule);
+  if (o && o[0] === 'length' && o[1].length === 1) {
+    const inner = jsonVar(o[1][0]);
+    if (inner !== undefined) return { field: inner, size: true };
+  }
+  return undefined;
+}
+
+function jsonLiteral(rule: unknown): Literal | undefined {
+  return rule === null || typeof rule === 'string' || typeof rule === 'boolean' || (typeof rule === 'number' && Number.isFinite(rule)) ? { value: rule } : undefined;
+}
+
+const JSON_EQ: Readonly<Record<string, string>> = { '==': '==', '===': '==', '!=': '!=', '!==': '!=', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
+
+function jsonCode(g: Gen, rule: unknown): string | undefined {
+  if (rule === true) return '1';
+  if (rule === false) return '0';
+  const o = operation(rule);
+  if (!o) return undefined;
+  const [op, args] = o;
+  if (op === 'and' || op === 'or') {
+    if (args.length === 0) return undefined;
+    const parts = args.map((a) => jsonCode(g, a));
+    return parts.every((p): p is string => p !== undefined) ? and(g, parts, op === 'or') : undefined;
+  }
+  if (op === '!' || op === '!!') {
+    if (args.length !== 1) return undefined;
+    const inner = jsonCode(g, args[0]);
+    return inner === undefined ? undefined : op === '!' ? not(g, inner) : inner;
+  }
+  if (op === 'in' && args.length === 2) {
+    const field = jsonVar(args[0]);
+    const list = args[1];
+    if (field === undefined || !Array.isArray(list) || !list.every((x) => typeof x === 'string')) return undefined;
+    return `(typeof (v = c[${g.k(field)}]) === 'string' ? (${g.k(Object.freeze([...list]))}.includes(v) ? 1 : 0) : 2)`;
+  }
+  const cmp = JSON_EQ[op];
+  if (cmp === undefined || args.length !== 2) return undefined;
+  const lo = jsonOperand(args[0]);
+  const rl = jsonLiteral(args[1]);
+  if (lo && rl) return comparison(g, lo, cmp, rl);
+  const ll = jsonLiteral(args[0]);
+  const ro = jsonOperand(args[1]);
+  if (ll && ro) return comparison(g, ro, SWAP[cmp] as string, ll);
+  return undefined;
+}
+
+/** Guarded code for a condition node, or undefined when it is outside the subset. */
+function conditionCode(g: Gen, node: CompiledNode): string | undefined {
+  const source = node.configuration.expression;
+  if (node.jsonLogic) {
+    let rule = source;
+    if (typeof source === 'string') {
+      try {
+        rule = JSON.parse(source) as unknown;
+      } catch {
+        return undefined;
+      }
+    }
+    return jsonCode(g, rule);
+  }
+  if (typeof source !== 'string') return undefined;
+  try {
+    return spelCode(g, parseSpel(source).root);
+  } catch {
+    return undefined;
+  }
+}
+
+// ------------------------------------------------------------------------------ tree
+
+/** When the fast path applies: no host commands, no result variables. */
+export function fastPathApplies(graph: CompiledGraph): boolean {
+  return !graph.isAsync && !graph.usesResultVariables;
+}
+
+/** Too many nodes for one function (V8 stops optimising huge functions): use the walker. */
+const MAX_CODEGEN_NODES = 2000;
+
+function countNodes(node: CompiledNode): number {
+  return node.children.reduce((n, c) => n + countNodes(c), 1);
+}
+
+/** Compiles the result-only evaluator (null = no offer); undefined when the tree is not eligible. */
+export function compileFast(graph: CompiledGraph, options: { readonly codegen?: boolean } = {}): FastEvaluate | undefined {
+  if (!fastPathApplies(graph)) return undefined;
+  if (options.codegen !== false && countNodes(graph.root) <= MAX_CODEGEN_NODES) {
+    try {
+      return generate(graph);
+    } catch (err) {
+      // Code generation refused by the runtime (EvalError): fall through to the walker.
+      if (!(err instanceof EvalError)) throw err;
+    }
+  }
+  return walker(graph);
+}
+
+function generate(graph: CompiledGraph): FastEvaluate {
+  const g = new Gen();
+  const lines: string[] = [];
+  const emit = (node: CompiledNode, ancestors: readonly string[], indent: string): void => {
+    const path: readonly string[] = Object.freeze([...ancestors, node.id]);
+    if (node.kind === 'calculation') {
+      lines.push(`${indent}r = ${g.k(fastLeaf(node, path))}(c, now);`, `${indent}if (r !== null) return r;`);
+      return;
+    }
+    // A condition without children can never lead to an offer and has no effect without steps.
+    if (node.children.length === 0) return;
+    const code = conditionCode(g, node);
+    const generic = g.k(genericCondition(node));
+    if (code === undefined) lines.push(`${indent}if (${generic}(c, now) === 1) {`);
+    else lines.push(`${indent}t = ${code};`, `${indent}if (t === 1 || (t === 2 && ${generic}(c, now) === 1)) {`);
+    for (const child of node.children) emit(child, path, `${indent}  `);
+    lines.push(`${indent}}`);
+  };
+  emit(graph.root, [], '    ');
+  const temps = Array.from({ length: g.tempCount }, (_, i) => `, a${i}`).join('');
+  const header = g.consts.map((_, i) => `const k${i} = K[${i}];`).join('\n');
+  const source = `'use strict';\n${header}\nreturn function banyanTree(c, now) {\n  let v, t, r${temps};\n${lines.join('\n')}\n  return null;\n};`;
+  // Structure only: every user value is in K, referenced by index.
+  const factory = new Function('K', source) as (k: readonly unknown[]) => FastEvaluate;
+  return factory(g.consts);
+}
+
+/** The same traversal with closures, for runtimes that refuse code generation. */
+function walker(graph: CompiledGraph): FastEvaluate {
+  interface Step {
+    readonly leaf: Leaf | undefined;
+    readonly condition: Condition | undefined;
+    readonly children: readonly Step[];
+  }
+  const build = (node: CompiledNode, ancestors: readonly string[]): Step => {
+    const path: readonly string[] = Object.freeze([...ancestors, node.id]);
+    return node.kind === 'calculation'
+      ? { leaf: fastLeaf(node, path), condition: undefined, children: [] }
+      : { leaf: undefined, condition: genericCondition(node), children: node.children.map((c) => build(c, path)) };
+  };
+  const visit = (steps: readonly Step[], c: Customer, now: Date): TreeEvaluation | null => {
+    for (let i = 0; i < steps.length; i++) {
+      const s = steps[i] as Step;
+      if (s.leaf !== undefined) {
+        const r = s.leaf(c, now);
+        if (r !== null) return r;
+      } else if (s.children.length > 0 && (s.condition as Condition)(c, now) === 1) {
+        const r = visit(s.children, c, now);
+        if (r !== null) return r;
+      }
+    }
+    return null;
+  };
+  const roots = [build(graph.root, [])];
+  return (c, now) => visit(roots, c, now);
+}
+
+export { NO_PATH };
