@@ -75,7 +75,7 @@ function percentage(parameters: Readonly<Record<string, unknown>>): FastAmount |
     let amount = base * rate;
     if (!(amount <= SAFE && amount >= -SAFE)) return BAIL;
     if (amount > cap) amount = cap;
-    if (amount < 0) amount = 0;
+    if (!(amount > 0)) amount = 0; // also -0 (decimal.js: -0 is negative → 0)
     const minor = rescale(amount, s, scale);
     return Number.isNaN(minor) ? BAIL : minor;
   };
@@ -132,7 +132,7 @@ function progressive(parameters: Readonly<Record<string, unknown>>): FastAmount 
       if (!(part <= SAFE && amount <= SAFE)) return BAIL;
     }
     if (amount > cap) amount = cap;
-    if (amount < 0) amount = 0;
+    if (!(amount > 0)) amount = 0; // also -0 (decimal.js: -0 is negative → 0)
     const minor = rescale(amount, s, scale);
     return Number.isNaN(minor) ? BAIL : minor;
   };
