@@ -151,7 +151,12 @@ describe('fast path ≡ slow path on random trees and customers', () => {
         const tree = compileTree(def);
         const walker = compileTree(def, { codegen: false });
         for (const c of customers) {
-          const slow = tree.evaluate(c, { now, trace: false });
+          // The walker tree (codegen: false) has no step-recording fast path: it is the slow path.
+          const slow = walker.evaluate(c, { now, trace: false });
+          expect(tree.evaluate(c, { now, trace: false })).toStrictEqual(slow);
+          const timed = tree.evaluate(c, { now });
+          expect({ ...timed, steps: timed.steps.map((st) => ({ ...st, durationMs: 0 })) }).toStrictEqual(slow);
+          expect(timed.steps.every((st) => st.durationMs >= 0)).toBe(true);
           for (const t of [tree, walker]) {
             const fast = t.evaluate(c, { now, recordSteps: false });
             expect(fast.result).toStrictEqual(slow.result);

@@ -33,7 +33,9 @@ import type { CompiledGraph, CompiledNode } from './compile.js';
 
 export type FastEvaluate = (customer: Readonly<Record<string, unknown>>, now: Date) => TreeEvaluation | null;
 type Customer = Readonly<Record<string, unknown>>;
-type Leaf = (customer: Customer, now: Date) => TreeEvaluation | null;
+type Leaf = (customer: Customer, now: Date) => TreeEvaluation | null | typeof FAILED;
+/** What a leaf returns when its strategy throws: null (no offer) without steps, FAILED with steps. */
+type OnError = null | typeof FAILED;
 /** 1 = true, 0 = false (a failure counts as false). */
 type Condition = (customer: Customer, now: Date) => number;
 
@@ -42,10 +44,18 @@ const NO_PATH: readonly string[] = Object.freeze([]);
 
 // ------------------------------------------------------------------------------ generic nodes
 
-/** A condition through its compiled expression, exactly as evaluate.ts decides it (no step). */
-function genericCondition(node: CompiledNode): Condition {
+/** Returned by step-recording fast evaluators when a node failed: rerun on the slow path. */
+export const FAILED: unique symbol = Symbol('FAILED');
+/** Condition code value for "failed" in step-recording mode (a FAILED step needs its error text). */
+const FAILED_CONDITION = 3;
+
+/**
+ * A condition through its compiled expression, exactly as evaluate.ts decides it (no step). A
+ * failure (throw, non-boolean SpEL value) yields `onError`: 0 (false) without steps, 3 with steps.
+ */
+function genericCondition(node: CompiledNode, onError: number): Condition {
   const expr = node.expr;
-  if (expr === undefined) return () => 0;
+  if (expr === undefined) return () => onError;
   const vars = node.paramVars;
   const jsonLogic = node.jsonLogic;
   return (customer, now) => {
@@ -53,10 +63,10 @@ function genericCondition(node: CompiledNode): Condition {
     try {
       value = expr.evaluate(customer, vars, { now });
     } catch {
-      return 0;
+      return onError;
     }
     if (jsonLogic) return (Array.isArray(value) ? value.length > 0 : Boolean(value)) ? 1 : 0;
-    return value === true ? 1 : 0;
+    return value === true ? 1 : value === false ? 0 : onError;
   };
 }
 
@@ -65,30 +75,30 @@ function evaluation(result: PromotionResult, path: readonly string[]): TreeEvalu
 }
 
 /** A leaf through its decimal.js offer builder (any strategy); a failure is "no offer". */
-function genericLeaf(node: CompiledNode, path: readonly string[]): Leaf {
+function genericLeaf(node: CompiledNode, path: readonly string[], onError: OnError): Leaf {
   const offer = node.offer;
-  if (offer === undefined) return () => null;
+  if (offer === undefined) return () => onError;
   const vars = node.paramVars;
   return (customer, now) => {
     try {
       const built = offer(customer, vars, now);
       return built === null ? null : evaluation(built.result, path);
     } catch {
-      return null;
+      return onError;
     }
   };
 }
 
 /** A frozen evaluation per `now`, built once by the decimal.js builder (for constant outcomes). */
-function constantCache(node: CompiledNode, path: readonly string[]): Leaf {
-  const slow = genericLeaf(node, path);
+function constantCache(node: CompiledNode, path: readonly string[], onError: OnError): Leaf {
+  const slow = genericLeaf(node, path, onError);
   let cachedMs = Number.NaN;
   let cached: TreeEvaluation | null = null;
   return (customer, now) => {
     const ms = now.getTime();
     if (ms === cachedMs && cached !== null) return cached;
     const built = slow(customer, now);
-    if (built === null) return null;
+    if (built === null || built === FAILED) return built;
     cachedMs = ms;
     cached = Object.freeze({ result: Object.freeze({ ...built.result }), steps: NO_STEPS, path });
     return cached;
@@ -100,13 +110,13 @@ function num(v: unknown): number | undefined {
 }
 
 /** The specialised leaf for a calculation node. */
-function fastLeaf(node: CompiledNode, path: readonly string[]): Leaf {
+function fastLeaf(node: CompiledNode, path: readonly string[], onError: OnError): Leaf {
   const config = node.configuration;
   const params = config.parameters ?? {};
   const strategy = config.strategyType as StrategyType;
-  const slow = genericLeaf(node, path);
+  const slow = genericLeaf(node, path, onError);
   if (strategy === 'FIXED_AMOUNT' || (strategy === 'TIERED_DISCOUNT' && !Array.isArray(params.tiers) && params.discountAmount !== undefined)) {
-    return constantCache(node, path);
+    return constantCache(node, path, onError);
   }
   if (strategy === 'TIERED_DISCOUNT' && Array.isArray(params.tiers)) {
     const field = typeof params.baseField === 'string' ? params.baseField : 'annualIncome';
@@ -114,7 +124,7 @@ function fastLeaf(node: CompiledNode, path: readonly string[]): Leaf {
     const thresholds = tiers.map((t) => num(t.threshold));
     if (field.includes('.') || thresholds.some((t) => t === undefined)) return slow;
     // A fixed-amount tier's outcome is constant: one frozen evaluation per tier per `now`.
-    const perTier = tiers.map((t) => (t.discountAmount !== undefined ? constantCache(node, path) : slow));
+    const perTier = tiers.map((t) => (t.discountAmount !== undefined ? constantCache(node, path, onError) : slow));
     const n = tiers.length;
     return (customer, now) => {
       const raw = customer[field];
@@ -373,7 +383,7 @@ export function compileFast(graph: CompiledGraph, options: { readonly codegen?: 
   if (!fastPathApplies(graph)) return undefined;
   if (options.codegen !== false && countNodes(graph.root) <= MAX_CODEGEN_NODES) {
     try {
-      return generate(graph);
+      return generate(graph, false).fn as FastEvaluate;
     } catch (err) {
       // Code generation refused by the runtime (EvalError): fall through to the walker.
       if (!(err instanceof EvalError)) throw err;
@@ -382,31 +392,91 @@ export function compileFast(graph: CompiledGraph, options: { readonly codegen?: 
   return walker(graph);
 }
 
-function generate(graph: CompiledGraph): FastEvaluate {
+/** Compact step record of one evaluation: node index, output and duration per visited node. */
+export interface StepRecorder {
+  n: number;
+  readonly idx: Int32Array;
+  readonly out: unknown[];
+  readonly dur: Float64Array;
+}
+
+export interface FastSteps {
+  /** Nodes by the index recorded in `StepRecorder.idx`. */
+  readonly nodes: readonly CompiledNode[];
+  readonly recorder: () => StepRecorder;
+  readonly evaluate: (customer: Customer, now: Date, rec: StepRecorder, timed: boolean) => TreeEvaluation | null | typeof FAILED;
+}
+
+/**
+ * Step-recording variant (codegen only; undefined otherwise): visits exactly the nodes the slow path
+ * visits and records them compactly; the caller materialises DecisionSteps. Any failed node returns
+ * FAILED and the caller reruns the slow path, which produces the FAILED step with its error text.
+ */
+export function compileFastSteps(graph: CompiledGraph, options: { readonly codegen?: boolean } = {}): FastSteps | undefined {
+  if (!fastPathApplies(graph) || options.codegen === false || countNodes(graph.root) > MAX_CODEGEN_NODES) return undefined;
+  try {
+    const { fn, nodes } = generate(graph, true);
+    const size = nodes.length;
+    return {
+      nodes,
+      recorder: () => ({ n: 0, idx: new Int32Array(size), out: new Array<unknown>(size).fill(null), dur: new Float64Array(size) }),
+      evaluate: fn as FastSteps['evaluate'],
+    };
+  } catch (err) {
+    if (err instanceof EvalError) return undefined;
+    throw err;
+  }
+}
+
+const clock = (): number => performance.now();
+
+function generate(graph: CompiledGraph, steps: boolean): { fn: unknown; nodes: CompiledNode[] } {
   const g = new Gen();
   const lines: string[] = [];
+  const nodes: CompiledNode[] = [];
+  const failed = steps ? g.k(FAILED) : '';
+  const clk = steps ? g.k(clock) : '';
+  /** Records node number `q` (our own counter, not user data) with output `out`. */
+  const recordLine = (indent: string, q: number, out: string): void => {
+    lines.push(`${indent}i = R.n++; R.idx[i] = ${q}; R.out[i] = ${out}; R.dur[i] = tm ? ${clk}() - s0 : 0;`);
+  };
   const emit = (node: CompiledNode, ancestors: readonly string[], indent: string): void => {
     const path: readonly string[] = Object.freeze([...ancestors, node.id]);
+    const q = nodes.push(node) - 1;
     if (node.kind === 'calculation') {
-      lines.push(`${indent}r = ${g.k(fastLeaf(node, path))}(c, now);`, `${indent}if (r !== null) return r;`);
+      const leaf = g.k(fastLeaf(node, path, steps ? FAILED : null));
+      if (steps) {
+        lines.push(`${indent}s0 = tm ? ${clk}() : 0;`, `${indent}r = ${leaf}(c, now);`, `${indent}if (r === ${failed}) return r;`);
+        recordLine(indent, q, 'r === null ? null : r.result');
+      } else {
+        lines.push(`${indent}r = ${leaf}(c, now);`);
+      }
+      lines.push(`${indent}if (r !== null) return r;`);
       return;
     }
-    // A condition without children can never lead to an offer and has no effect without steps.
-    if (node.children.length === 0) return;
+    // Without steps, a condition without children can never lead to an offer and has no effect.
+    if (node.children.length === 0 && !steps) return;
     const code = conditionCode(g, node);
-    const generic = g.k(genericCondition(node));
-    if (code === undefined) lines.push(`${indent}if (${generic}(c, now) === 1) {`);
-    else lines.push(`${indent}t = ${code};`, `${indent}if (t === 1 || (t === 2 && ${generic}(c, now) === 1)) {`);
+    const generic = g.k(genericCondition(node, steps ? FAILED_CONDITION : 0));
+    if (steps) lines.push(`${indent}s0 = tm ? ${clk}() : 0;`);
+    lines.push(code === undefined ? `${indent}t = ${generic}(c, now);` : `${indent}t = ${code};`, `${indent}if (t === 2) t = ${generic}(c, now);`);
+    if (steps) {
+      lines.push(`${indent}if (t === ${FAILED_CONDITION}) return ${failed};`);
+      recordLine(indent, q, 't === 1');
+    }
+    if (node.children.length === 0) return;
+    lines.push(`${indent}if (t === 1) {`);
     for (const child of node.children) emit(child, path, `${indent}  `);
     lines.push(`${indent}}`);
   };
   emit(graph.root, [], '    ');
   const temps = Array.from({ length: g.tempCount }, (_, i) => `, a${i}`).join('');
   const header = g.consts.map((_, i) => `const k${i} = K[${i}];`).join('\n');
-  const source = `'use strict';\n${header}\nreturn function banyanTree(c, now) {\n  let v, t, r${temps};\n${lines.join('\n')}\n  return null;\n};`;
+  const params = steps ? 'c, now, R, tm' : 'c, now';
+  const source = `'use strict';\n${header}\nreturn function banyanTree(${params}) {\n  let v, t, r, i, s0${temps};\n${lines.join('\n')}\n  return null;\n};`;
   // Structure only: every user value is in K, referenced by index.
-  const factory = new Function('K', source) as (k: readonly unknown[]) => FastEvaluate;
-  return factory(g.consts);
+  const factory = new Function('K', source) as (k: readonly unknown[]) => unknown;
+  return { fn: factory(g.consts), nodes };
 }
 
 /** The same traversal with closures, for runtimes that refuse code generation. */
@@ -419,15 +489,16 @@ function walker(graph: CompiledGraph): FastEvaluate {
   const build = (node: CompiledNode, ancestors: readonly string[]): Step => {
     const path: readonly string[] = Object.freeze([...ancestors, node.id]);
     return node.kind === 'calculation'
-      ? { leaf: fastLeaf(node, path), condition: undefined, children: [] }
-      : { leaf: undefined, condition: genericCondition(node), children: node.children.map((c) => build(c, path)) };
+      ? { leaf: fastLeaf(node, path, null), condition: undefined, children: [] }
+      : { leaf: undefined, condition: genericCondition(node, 0), children: node.children.map((c) => build(c, path)) };
   };
   const visit = (steps: readonly Step[], c: Customer, now: Date): TreeEvaluation | null => {
+    // Leaves built with onError = null never return FAILED.
     for (let i = 0; i < steps.length; i++) {
       const s = steps[i] as Step;
       if (s.leaf !== undefined) {
         const r = s.leaf(c, now);
-        if (r !== null) return r;
+        if (r !== null && r !== FAILED) return r;
       } else if (s.children.length > 0 && (s.condition as Condition)(c, now) === 1) {
         const r = visit(s.children, c, now);
         if (r !== null) return r;

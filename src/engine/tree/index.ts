@@ -1,8 +1,8 @@
 /** Decision trees: compile once (validated), evaluate many times. */
-import { EngineError, type CompiledTree, type TreeCompileOptions, type TreeDefinition, type TreeEvaluation } from '../types.js';
+import { EngineError, type CompiledTree, type DecisionStep, type TreeCompileOptions, type TreeDefinition, type TreeEvaluation } from '../types.js';
 import { compileGraph, type CompiledNode } from './compile.js';
-import { DEFAULT_RESULT, evaluateAsync, evaluateSync } from './evaluate.js';
-import { compileFast, NO_PATH, NO_STEPS } from './fast.js';
+import { DEFAULT_RESULT, EMPTY, evaluateAsync, evaluateSync, inputSnapshot } from './evaluate.js';
+import { compileFast, compileFastSteps, FAILED, NO_PATH, NO_STEPS, type FastSteps, type StepRecorder } from './fast.js';
 
 export { validateTree, nodeKey } from './validate.js';
 export { DEFAULT_RESULT } from './evaluate.js';
@@ -39,10 +39,37 @@ function isPlainCustomer(customer: unknown): customer is Readonly<Record<string,
   return typeof customer === 'object' && customer !== null && (customer as { constructor?: unknown }).constructor === Object;
 }
 
+/** Runs the step-recording fast path and materialises its DecisionSteps; undefined → use the slow path. */
+function withSteps(fast: FastSteps, rec: StepRecorder, customer: Readonly<Record<string, unknown>>, now: Date, timed: boolean): TreeEvaluation | undefined {
+  rec.n = 0;
+  const r = fast.evaluate(customer, now, rec, timed);
+  const n = rec.n;
+  if (r === FAILED) return undefined;
+  const steps: DecisionStep[] = new Array<DecisionStep>(n);
+  for (let i = 0; i < n; i++) {
+    const node = fast.nodes[rec.idx[i] as number] as CompiledNode;
+    steps[i] = {
+      stepOrder: i + 1,
+      nodeId: node.id,
+      nodeType: node.nodeType,
+      commandType: node.commandType,
+      input: node.kind === 'expression' ? inputSnapshot(node, customer, node.paramVars) : EMPTY,
+      output: rec.out[i],
+      durationMs: rec.dur[i] as number,
+      status: 'SUCCESS',
+    };
+    rec.out[i] = null;
+  }
+  return r === null ? { result: DEFAULT_RESULT, steps, path: [] } : { result: r.result, steps, path: [...r.path] };
+}
+
 export function compileTree(tree: TreeDefinition, options: CompileTreeOptions = {}): CompiledTree {
   const graph = compileGraph(tree, options);
   const fast = compileFast(graph, { codegen: options.codegen !== false });
   const varsMatter = readsVariables(graph.root);
+  const fastSteps = compileFastSteps(graph, { codegen: options.codegen !== false });
+  const recorder = fastSteps?.recorder();
+  let busy = false;
   return {
     name: tree.name,
     treeId: tree.treeId,
@@ -51,8 +78,21 @@ export function compileTree(tree: TreeDefinition, options: CompileTreeOptions = 
     evaluate(customer, evalOptions) {
       if (graph.isAsync) throw new EngineError('NOT_SUPPORTED', `tree "${tree.name}" has host command nodes: use evaluateAsync`);
       // Result-only mode: the compiled fast path (same results; steps are not recorded anyway).
-      if (fast !== undefined && evalOptions?.recordSteps === false && (evalOptions.variables === undefined || !varsMatter) && isPlainCustomer(customer)) {
-        return fast(customer, evalOptions.now ?? new Date()) ?? DEFAULT_EVALUATION;
+      if ((evalOptions?.variables === undefined || !varsMatter) && isPlainCustomer(customer)) {
+        if (evalOptions?.recordSteps === false) {
+          if (fast !== undefined) return fast(customer, evalOptions.now ?? new Date()) ?? DEFAULT_EVALUATION;
+        } else if (fastSteps !== undefined && recorder !== undefined) {
+          // Evaluation is synchronous; a re-entrant call (a host getter evaluating this tree) gets its own recorder.
+          const rec = busy ? fastSteps.recorder() : recorder;
+          busy = true;
+          let done: TreeEvaluation | undefined;
+          try {
+            done = withSteps(fastSteps, rec, customer, evalOptions?.now ?? new Date(), evalOptions?.trace !== false);
+          } finally {
+            if (rec === recorder) busy = false;
+          }
+          if (done !== undefined) return done;
+        }
       }
       return evaluateSync(graph, customer, evalOptions);
     },
