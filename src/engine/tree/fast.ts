@@ -438,7 +438,8 @@ function generate(graph: CompiledGraph, steps: boolean): { fn: unknown; nodes: C
   const clk = steps ? g.k(clock) : '';
   /** Records node number `q` (our own counter, not user data) with output `out`. */
   const recordLine = (indent: string, q: number, out: string): void => {
-    lines.push(`${indent}i = R.n++; R.idx[i] = ${q}; R.out[i] = ${out}; R.dur[i] = tm ? ${clk}() - s0 : 0;`);
+    // One clock read per node: a node's time runs from the previous node's end (or the start).
+    lines.push(`${indent}i = R.n++; R.idx[i] = ${q}; R.out[i] = ${out};`, `${indent}if (tm) { s1 = ${clk}(); R.dur[i] = s1 - s0; s0 = s1; } else R.dur[i] = 0;`);
   };
   const emit = (node: CompiledNode, ancestors: readonly string[], indent: string): void => {
     const path: readonly string[] = Object.freeze([...ancestors, node.id]);
@@ -446,7 +447,7 @@ function generate(graph: CompiledGraph, steps: boolean): { fn: unknown; nodes: C
     if (node.kind === 'calculation') {
       const leaf = g.k(fastLeaf(node, path, steps ? FAILED : null));
       if (steps) {
-        lines.push(`${indent}s0 = tm ? ${clk}() : 0;`, `${indent}r = ${leaf}(c, now);`, `${indent}if (r === ${failed}) return r;`);
+        lines.push(`${indent}r = ${leaf}(c, now);`, `${indent}if (r === ${failed}) return r;`);
         recordLine(indent, q, 'r === null ? null : r.result');
       } else {
         lines.push(`${indent}r = ${leaf}(c, now);`);
@@ -458,7 +459,6 @@ function generate(graph: CompiledGraph, steps: boolean): { fn: unknown; nodes: C
     if (node.children.length === 0 && !steps) return;
     const code = conditionCode(g, node);
     const generic = g.k(genericCondition(node, steps ? FAILED_CONDITION : 0));
-    if (steps) lines.push(`${indent}s0 = tm ? ${clk}() : 0;`);
     lines.push(code === undefined ? `${indent}t = ${generic}(c, now);` : `${indent}t = ${code};`, `${indent}if (t === 2) t = ${generic}(c, now);`);
     if (steps) {
       lines.push(`${indent}if (t === ${FAILED_CONDITION}) return ${failed};`);
@@ -473,7 +473,8 @@ function generate(graph: CompiledGraph, steps: boolean): { fn: unknown; nodes: C
   const temps = Array.from({ length: g.tempCount }, (_, i) => `, a${i}`).join('');
   const header = g.consts.map((_, i) => `const k${i} = K[${i}];`).join('\n');
   const params = steps ? 'c, now, R, tm' : 'c, now';
-  const source = `'use strict';\n${header}\nreturn function banyanTree(${params}) {\n  let v, t, r, i, s0${temps};\n${lines.join('\n')}\n  return null;\n};`;
+  const start = steps ? '\n  let s0 = tm ? ' + clk + '() : 0, s1 = 0;' : '';
+  const source = `'use strict';\n${header}\nreturn function banyanTree(${params}) {\n  let v, t, r, i${temps};${start}\n${lines.join('\n')}\n  return null;\n};`;
   // Structure only: every user value is in K, referenced by index.
   const factory = new Function('K', source) as (k: readonly unknown[]) => unknown;
   return { fn: factory(g.consts), nodes };
