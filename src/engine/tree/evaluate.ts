@@ -75,6 +75,35 @@ export function inputSnapshot(node: CompiledNode, customer: unknown, vars: Reado
   return input;
 }
 
+/**
+ * inputSnapshot for plain-data customers on the fast path (parameter variables only): a top-level
+ * field is read as `customer[name]`; functions (inherited methods such as `toString`) and
+ * `__proto__` go through readPath, which sees own properties only.
+ */
+export function plainInputSnapshot(node: CompiledNode, customer: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+  const fields = node.snapshotFields;
+  const vars = node.snapshotVars;
+  if (fields.length === 0 && vars.length === 0) return EMPTY;
+  const input: Record<string, unknown> = {};
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i] as CompiledNode['snapshotFields'][number];
+    let value: unknown;
+    if (f.path.length === 1 && f.name !== '__proto__') {
+      value = customer[f.name];
+      if (value === undefined) value = null;
+      else if (typeof value === 'function') value = readPath(customer, f.path);
+    } else {
+      value = readPath(customer, f.path);
+    }
+    input[f.name] = value;
+  }
+  for (let i = 0; i < vars.length; i++) {
+    const v = vars[i] as string;
+    input[`#${v}`] = node.paramVars[v] ?? null;
+  }
+  return input;
+}
+
 function snapshot(node: CompiledNode, run: Run, vars: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
   return inputSnapshot(node, run.customer, vars);
 }

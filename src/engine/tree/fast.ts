@@ -164,13 +164,23 @@ function fastLeaf(node: CompiledNode, path: readonly string[], onError: OnError)
 
 // ------------------------------------------------------------------------------ condition code
 
+/**
+ * The engine's canonical copy of a string (property keys are stored internalized), so keyed
+ * reads/stores with it take V8's fast path instead of hashing the key on every access.
+ */
+function internalize(s: string): string {
+  const o: Record<string, number> = {};
+  o[s] = 0;
+  return Object.keys(o)[0] ?? s;
+}
+
 /** Builds guarded condition code. Expressions yield 1 (true), 0 (false) or 2 (undecided). */
 class Gen {
   readonly consts: unknown[] = [];
   private temps = 0;
   /** A constant by index: user values only ever reach the code this way. */
   k(value: unknown): string {
-    this.consts.push(value);
+    this.consts.push(typeof value === 'string' ? internalize(value) : value);
     return `k${this.consts.length - 1}`;
   }
   tmp(): string {
@@ -403,6 +413,8 @@ export interface StepRecorder {
 export interface FastSteps {
   /** Nodes by the index recorded in `StepRecorder.idx`. */
   readonly nodes: readonly CompiledNode[];
+  /** Input snapshot builders, by node index. */
+  readonly snapshots: readonly Snapshot[];
   readonly recorder: () => StepRecorder;
   readonly evaluate: (customer: Customer, now: Date, rec: StepRecorder, timed: boolean) => TreeEvaluation | null | typeof FAILED;
 }
@@ -412,13 +424,19 @@ export interface FastSteps {
  * visits and records them compactly; the caller materialises DecisionSteps. Any failed node returns
  * FAILED and the caller reruns the slow path, which produces the FAILED step with its error text.
  */
-export function compileFastSteps(graph: CompiledGraph, options: { readonly codegen?: boolean } = {}): FastSteps | undefined {
+export function compileFastSteps(
+  graph: CompiledGraph,
+  snapshot: (node: CompiledNode, customer: Customer) => Readonly<Record<string, unknown>>,
+  empty: Readonly<Record<string, unknown>>,
+  options: { readonly codegen?: boolean } = {},
+): FastSteps | undefined {
   if (!fastPathApplies(graph) || options.codegen === false || countNodes(graph.root) > MAX_CODEGEN_NODES) return undefined;
   try {
     const { fn, nodes } = generate(graph, true);
     const size = nodes.length;
     return {
       nodes,
+      snapshots: snapshots(nodes, snapshot, empty),
       recorder: () => ({ n: 0, idx: new Int32Array(size), out: new Array<unknown>(size).fill(null), dur: new Float64Array(size) }),
       evaluate: fn as FastSteps['evaluate'],
     };
@@ -429,6 +447,36 @@ export function compileFastSteps(graph: CompiledGraph, options: { readonly codeg
 }
 
 const clock = (): number => performance.now();
+
+/** A condition's DecisionStep.input for a plain-data customer (see plainInputSnapshot). */
+export type Snapshot = (customer: Customer) => Readonly<Record<string, unknown>>;
+
+/**
+ * Per-node snapshot builders for the step-recording path. Nodes reading only top-level fields and
+ * parameter variables get a generated builder (its own function, so every keyed store has one
+ * key and one shape); the keys are constants from the table. Others use `fallback`.
+ */
+function snapshots(nodes: readonly CompiledNode[], fallback: (node: CompiledNode, customer: Customer) => Readonly<Record<string, unknown>>, empty: Readonly<Record<string, unknown>>): Snapshot[] {
+  return nodes.map((node): Snapshot => {
+    if (node.kind !== 'expression') return () => empty;
+    const fields = node.snapshotFields;
+    const vars = node.snapshotVars;
+    if (fields.length === 0 && vars.length === 0) return () => empty;
+    if (fields.some((f) => f.path.length !== 1 || f.name === '__proto__') || vars.some((v) => v === '__proto__')) return (c) => fallback(node, c);
+    const g = new Gen();
+    const slow = g.k((c: Customer) => fallback(node, c));
+    const body: string[] = [];
+    fields.forEach((f) => {
+      // A function is an inherited method (toString…): the general snapshot decides (own props only).
+      body.push(`  v = c[${g.k(f.name)}];`, `  if (typeof v === 'function') return ${slow}(c);`, `  o[${g.k(f.name)}] = v === undefined ? null : v;`);
+    });
+    for (const v of vars) body.push(`  v = ${g.k(node.paramVars)}[${g.k(v)}];`, `  o[${g.k(`#${v}`)}] = v === undefined || v === null ? null : v;`);
+    const header = g.consts.map((_, i) => `const k${i} = K[${i}];`).join('\n');
+    const source = `'use strict';\n${header}\nreturn function snapshot(c) {\n  const o = {};\n  let v;\n${body.join('\n')}\n  return o;\n};`;
+    // Structure only: keys and values are in K, referenced by index.
+    return (new Function('K', source) as (k: readonly unknown[]) => Snapshot)(g.consts);
+  });
+}
 
 function generate(graph: CompiledGraph, steps: boolean): { fn: unknown; nodes: CompiledNode[] } {
   const g = new Gen();

@@ -1,8 +1,8 @@
 /** Decision trees: compile once (validated), evaluate many times. */
 import { EngineError, type CompiledTree, type DecisionStep, type TreeCompileOptions, type TreeDefinition, type TreeEvaluation } from '../types.js';
 import { compileGraph, type CompiledNode } from './compile.js';
-import { DEFAULT_RESULT, EMPTY, evaluateAsync, evaluateSync, inputSnapshot } from './evaluate.js';
-import { compileFast, compileFastSteps, FAILED, NO_PATH, NO_STEPS, type FastSteps, type StepRecorder } from './fast.js';
+import { DEFAULT_RESULT, EMPTY, evaluateAsync, evaluateSync, plainInputSnapshot } from './evaluate.js';
+import { compileFast, compileFastSteps, FAILED, NO_PATH, NO_STEPS, type FastSteps, type Snapshot, type StepRecorder } from './fast.js';
 
 export { validateTree, nodeKey } from './validate.js';
 export { DEFAULT_RESULT } from './evaluate.js';
@@ -47,13 +47,14 @@ function withSteps(fast: FastSteps, rec: StepRecorder, customer: Readonly<Record
   if (r === FAILED) return undefined;
   const steps: DecisionStep[] = new Array<DecisionStep>(n);
   for (let i = 0; i < n; i++) {
-    const node = fast.nodes[rec.idx[i] as number] as CompiledNode;
+    const q = rec.idx[i] as number;
+    const node = fast.nodes[q] as CompiledNode;
     steps[i] = {
       stepOrder: i + 1,
       nodeId: node.id,
       nodeType: node.nodeType,
       commandType: node.commandType,
-      input: node.kind === 'expression' ? inputSnapshot(node, customer, node.paramVars) : EMPTY,
+      input: (fast.snapshots[q] as Snapshot)(customer),
       output: rec.out[i],
       durationMs: rec.dur[i] as number,
       status: 'SUCCESS',
@@ -67,7 +68,7 @@ export function compileTree(tree: TreeDefinition, options: CompileTreeOptions = 
   const graph = compileGraph(tree, options);
   const fast = compileFast(graph, { codegen: options.codegen !== false });
   const varsMatter = readsVariables(graph.root);
-  const fastSteps = compileFastSteps(graph, { codegen: options.codegen !== false });
+  const fastSteps = compileFastSteps(graph, plainInputSnapshot, EMPTY, { codegen: options.codegen !== false });
   const recorder = fastSteps?.recorder();
   let busy = false;
   return {
