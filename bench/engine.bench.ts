@@ -60,27 +60,35 @@ const NOT_ELIGIBLE: PromotionResult = { promotionId: null, promotionName: null, 
 const divHalfUp = (num: number, den: number): number => Math.floor((2 * num + den) / (2 * den));
 const cents = (x: number): number => Math.round(x * 100);
 
-function offerResult(id: OfferId | null, c: Customer): PromotionResult {
-  if (id === null) return NOT_ELIGIBLE;
+function build(id: OfferId, amountCents: number, pct: number | null): PromotionResult {
   const o = OFFERS[id];
-  let amountCents: number;
-  let pct: number | null = null;
+  return { promotionId: o.promotionId, promotionName: o.promotionName, promotionType: o.promotionType, discountAmount: amountCents / 100, discountPercentage: pct, description: o.description, validUntil: VALID_UNTIL[o.validDays] ?? null, additionalDetails: o.additionalDetails, eligible: true };
+}
+/**
+ * Offers that do not depend on the customer are built once for the fixed `now` (as Banyan caches
+ * them per `now`): the physical limit does no work it need not do. Amount offers are computed from
+ * the customer on every call.
+ */
+const VIP_HIGH_15 = Object.freeze(build('calc-vip-high', 1_200_000, 15));
+const VIP_HIGH_10 = Object.freeze(build('calc-vip-high', 500_000, 10));
+const VIP_REGULAR = Object.freeze(build('calc-vip-regular', 200_000, null));
+const PLAT_REGULAR = Object.freeze(build('calc-plat-regular', 80_000, null));
+const NEW_CUSTOMER = Object.freeze(build('calc-new', 100_000, null));
+
+function offerResult(id: OfferId | null, c: Customer): PromotionResult {
   switch (id) {
-    case 'calc-vip-high':
-      [amountCents, pct] = c.annualIncome >= 5_000_000 ? [1_200_000, 15] : [500_000, 10];
-      break;
-    case 'calc-vip-regular': amountCents = 200_000; break;
-    case 'calc-plat-high': amountCents = Math.min(divHalfUp(cents(c.accountBalance) * 15, 1000), 300_000); pct = 1.5; break;
-    case 'calc-plat-regular': amountCents = 80_000; break;
-    case 'calc-new': amountCents = 100_000; break;
+    case null: return NOT_ELIGIBLE;
+    case 'calc-vip-high': return c.annualIncome >= 5_000_000 ? VIP_HIGH_15 : VIP_HIGH_10;
+    case 'calc-vip-regular': return VIP_REGULAR;
+    case 'calc-plat-high': return build(id, Math.min(divHalfUp(cents(c.accountBalance) * 15, 1000), 300_000), 1.5);
+    case 'calc-plat-regular': return PLAT_REGULAR;
+    case 'calc-new': return NEW_CUSTOMER;
     case 'calc-existing': {
       const b = cents(c.accountBalance);
       const s = Math.min(b, 10_000_000) * 1 + Math.max(0, Math.min(b, 50_000_000) - 10_000_000) * 2 + Math.max(0, b - 50_000_000) * 3;
-      amountCents = Math.min(divHalfUp(s, 1000), 500_000);
-      break;
+      return build(id, Math.min(divHalfUp(s, 1000), 500_000), null);
     }
   }
-  return { promotionId: o.promotionId, promotionName: o.promotionName, promotionType: o.promotionType, discountAmount: amountCents / 100, discountPercentage: pct, description: o.description, validUntil: VALID_UNTIL[o.validDays] ?? null, additionalDetails: o.additionalDetails, eligible: true };
 }
 
 // ---------------------------------------------------------------- implementations

@@ -25,7 +25,7 @@
  * reads own enumerable properties only, so the two differ only if a primitive value is inherited
  * from a polluted `Object.prototype` or hidden in a non-enumerable own property (not JSON data).
  */
-import { pow10 } from '../decimal.js';
+import { pow10, toScaledInteger } from '../decimal.js';
 import { parseSpel, type ExpressionNode } from '../spel/index.js';
 import { BAIL, offerFields, prepareFastAmount, validUntilFor } from '../strategies/index.js';
 import type { DecisionStep, PromotionResult, StrategyType, TreeEvaluation } from '../types.js';
@@ -137,16 +137,13 @@ function fastLeaf(node: CompiledNode, path: readonly string[], onError: OnError)
   if (amount === undefined) return slow;
   const f = offerFields(params);
   const unit = pow10(f.scale);
+  // The capped amount is the one amount that repeats: its evaluation is built once per `now`.
+  const cap = num(params.maxDiscount);
+  const capMinor = cap === undefined ? Number.NaN : toScaledInteger(cap, f.scale);
   let cachedMs = Number.NaN;
   let validUntil: string | null = null;
-  return (customer, now) => {
-    const minor = amount(customer);
-    if (minor === BAIL) return slow(customer, now);
-    const ms = now.getTime();
-    if (ms !== cachedMs) {
-      validUntil = validUntilFor(ms, f.validDays);
-      cachedMs = ms;
-    }
+  let capped: TreeEvaluation | null = null;
+  const build = (minor: number): TreeEvaluation => {
     const result: PromotionResult = {
       promotionId: f.promotionId,
       promotionName: f.promotionName,
@@ -159,6 +156,24 @@ function fastLeaf(node: CompiledNode, path: readonly string[], onError: OnError)
       eligible: true,
     };
     return { result, steps: NO_STEPS, path };
+  };
+  return (customer, now) => {
+    const minor = amount(customer);
+    if (minor === BAIL) return slow(customer, now);
+    const ms = now.getTime();
+    if (ms !== cachedMs) {
+      validUntil = validUntilFor(ms, f.validDays);
+      cachedMs = ms;
+      capped = null;
+    }
+    if (minor === capMinor) {
+      if (capped === null) {
+        const e = build(minor);
+        capped = Object.freeze({ result: Object.freeze(e.result), steps: NO_STEPS, path });
+      }
+      return capped;
+    }
+    return build(minor);
   };
 }
 
