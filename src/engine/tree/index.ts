@@ -2,7 +2,7 @@
 import { EngineError, type CompiledTree, type DecisionStep, type TreeCompileOptions, type TreeDefinition, type TreeEvaluation } from '../types.js';
 import { compileGraph, type CompiledNode } from './compile.js';
 import { DEFAULT_RESULT, EMPTY, evaluateAsync, evaluateSync, plainInputSnapshot } from './evaluate.js';
-import { compileFast, compileFastSteps, FAILED, NO_PATH, NO_STEPS, type FastSteps, type Snapshot, type StepRecorder } from './fast.js';
+import { compileFast, compileFastSteps, FAILED, NO_PATH, NO_STEPS, type FastEvaluate, type FastSteps, type Snapshot, type StepRecorder } from './fast.js';
 
 export { validateTree, nodeKey } from './validate.js';
 export { DEFAULT_RESULT } from './evaluate.js';
@@ -66,10 +66,14 @@ function withSteps(fast: FastSteps, rec: StepRecorder, customer: Readonly<Record
 
 export function compileTree(tree: TreeDefinition, options: CompileTreeOptions = {}): CompiledTree {
   const graph = compileGraph(tree, options);
-  const fast = compileFast(graph, { codegen: options.codegen !== false });
   const varsMatter = readsVariables(graph.root);
-  const fastSteps = compileFastSteps(graph, plainInputSnapshot, EMPTY, { codegen: options.codegen !== false });
-  const recorder = fastSteps?.recorder();
+  const codegen = { codegen: options.codegen !== false };
+  // The fast paths are compiled on first use: trees compiled only to be validated cost nothing more.
+  let fast: FastEvaluate | undefined;
+  let fastSteps: FastSteps | undefined;
+  let recorder: StepRecorder | undefined;
+  let fastReady = false;
+  let stepsReady = false;
   let busy = false;
   return {
     name: tree.name,
@@ -78,21 +82,32 @@ export function compileTree(tree: TreeDefinition, options: CompileTreeOptions = 
     fields: graph.fields,
     evaluate(customer, evalOptions) {
       if (graph.isAsync) throw new EngineError('NOT_SUPPORTED', `tree "${tree.name}" has host command nodes: use evaluateAsync`);
-      // Result-only mode: the compiled fast path (same results; steps are not recorded anyway).
+      // Plain-data customers take the compiled fast paths (identical results; see fast.ts).
       if ((evalOptions?.variables === undefined || !varsMatter) && isPlainCustomer(customer)) {
         if (evalOptions?.recordSteps === false) {
-          if (fast !== undefined) return fast(customer, evalOptions.now ?? new Date()) ?? DEFAULT_EVALUATION;
-        } else if (fastSteps !== undefined && recorder !== undefined) {
-          // Evaluation is synchronous; a re-entrant call (a host getter evaluating this tree) gets its own recorder.
-          const rec = busy ? fastSteps.recorder() : recorder;
-          busy = true;
-          let done: TreeEvaluation | undefined;
-          try {
-            done = withSteps(fastSteps, rec, customer, evalOptions?.now ?? new Date(), evalOptions?.trace !== false);
-          } finally {
-            if (rec === recorder) busy = false;
+          if (!fastReady) {
+            fastReady = true;
+            fast = compileFast(graph, codegen);
           }
-          if (done !== undefined) return done;
+          if (fast !== undefined) return fast(customer, evalOptions.now ?? new Date()) ?? DEFAULT_EVALUATION;
+        } else {
+          if (!stepsReady) {
+            stepsReady = true;
+            fastSteps = compileFastSteps(graph, plainInputSnapshot, EMPTY, codegen);
+            recorder = fastSteps?.recorder();
+          }
+          if (fastSteps !== undefined && recorder !== undefined) {
+            // Evaluation is synchronous; a re-entrant call (a host getter evaluating this tree) gets its own recorder.
+            const rec = busy ? fastSteps.recorder() : recorder;
+            busy = true;
+            let done: TreeEvaluation | undefined;
+            try {
+              done = withSteps(fastSteps, rec, customer, evalOptions?.now ?? new Date(), evalOptions?.trace !== false);
+            } finally {
+              if (rec === recorder) busy = false;
+            }
+            if (done !== undefined) return done;
+          }
         }
       }
       return evaluateSync(graph, customer, evalOptions);
