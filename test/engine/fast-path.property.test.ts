@@ -211,3 +211,26 @@ describe('generated code never contains user text', () => {
     expect(tree.evaluate({ ...c, accountType: 'VIP' }, { now, recordSteps: false }).result.eligible).toBe(false);
   });
 });
+
+describe('runtimes that refuse code generation', () => {
+  it('fall back to the closure walker and the general evaluator, with the same results', () => {
+    const original = globalThis.Function;
+    let refused = 0;
+    const refuse = function refuse(): never {
+      refused += 1;
+      throw new EvalError('Code generation from strings disallowed for this context');
+    };
+    (globalThis as { Function: unknown }).Function = refuse;
+    try {
+      const tree = compileTree(promotionDecisionTree);
+      const reference = compileTree(promotionDecisionTree, { codegen: false });
+      for (const c of [{ customerId: 'C', accountType: 'PLATINUM', creditScore: 720, accountBalance: 123456.79 }, { customerId: 'C', accountType: 'GOLD' }]) {
+        expect(tree.evaluate(c, { now, recordSteps: false })).toStrictEqual(reference.evaluate(c, { now, recordSteps: false }));
+        expect(tree.evaluate(c, { now, trace: false })).toStrictEqual(reference.evaluate(c, { now, trace: false }));
+      }
+      expect(refused).toBe(2); // result-only and step-recording generators both asked, both fell back
+    } finally {
+      (globalThis as { Function: unknown }).Function = original;
+    }
+  });
+});
