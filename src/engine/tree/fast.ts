@@ -40,7 +40,7 @@ type OnError = null | typeof FAILED;
 type Condition = (customer: Customer, now: Date) => number;
 
 export const NO_STEPS: readonly DecisionStep[] = Object.freeze([]);
-const NO_PATH: readonly string[] = Object.freeze([]);
+export const NO_PATH: readonly string[] = Object.freeze([]);
 
 // ------------------------------------------------------------------------------ generic nodes
 
@@ -574,4 +574,3 @@ function walker(graph: CompiledGraph): FastEvaluate {
   return (c, now) => visit(roots, c, now);
 }
 
-export { NO_PATH };
