@@ -157,6 +157,12 @@ describe('fast path ≡ slow path on random trees and customers', () => {
           const timed = tree.evaluate(c, { now });
           expect({ ...timed, steps: timed.steps.map((st) => ({ ...st, durationMs: 0 })) }).toStrictEqual(slow);
           expect(timed.steps.every((st) => st.durationMs >= 0)).toBe(true);
+          // Host variables: the fast paths apply only when no node (or FORMULA) can read them.
+          const variables = { param_x: 1, extra: 2 };
+          const slowVars = walker.evaluate(c, { now, trace: false, variables });
+          expect(tree.evaluate(c, { now, trace: false, variables })).toStrictEqual(slowVars);
+          const fastVars = tree.evaluate(c, { now, recordSteps: false, variables });
+          expect([fastVars.result, fastVars.path]).toStrictEqual([slowVars.result, slowVars.path]);
           for (const t of [tree, walker]) {
             const fast = t.evaluate(c, { now, recordSteps: false });
             expect(fast.result).toStrictEqual(slow.result);
