@@ -354,7 +354,9 @@ function jsonCode(g: Gen, rule: unknown): string | undefined {
     const field = jsonVar(args[0]);
     const list = args[1];
     if (field === undefined || !Array.isArray(list) || !list.every((x) => typeof x === 'string')) return undefined;
-    return `(typeof (v = c[${g.k(field)}]) === 'string' ? (${g.k(Object.freeze([...list]))}.includes(v) ? 1 : 0) : 2)`;
+    // Short lists unrolled into === tests (SameValueZero is === for strings); long ones use includes.
+    const test = list.length <= 8 && list.length > 0 ? list.map((x) => `v === ${g.k(x)}`).join(' || ') : `${g.k([...list])}.includes(v)`;
+    return `(typeof (v = c[${g.k(field)}]) === 'string' ? (${test} ? 1 : 0) : 2)`;
   }
   const cmp = JSON_EQ[op];
   if (cmp === undefined || args.length !== 2) return undefined;
