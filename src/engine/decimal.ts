@@ -58,3 +58,60 @@ export function currencyScale(currency: string | undefined): number {
 export function decimalToNumber(value: Decimal): number {
   return value.toNumber();
 }
+
+// ---------------------------------------------------------------------------------------------
+// Exact integer fast path (minor units). Used by the compiled tree's fast path; every function
+// returns NaN when it cannot be exact, and the caller then falls back to decimal.js.
+// ---------------------------------------------------------------------------------------------
+
+const POW10: readonly number[] = Array.from({ length: 23 }, (_, i) => 10 ** i);
+/** Decimals with fewer than 16 significant digits map to distinct doubles (DBL_DIG = 15). */
+const DIGITS_15 = 1e15;
+
+/** 10^n for 0 ≤ n ≤ 22 (exact doubles). */
+export function pow10(n: number): number {
+  return POW10[n] ?? Number.NaN;
+}
+
+/**
+ * `x` as an integer count of 10^-scale units, exactly as decimal.js reads the number (its
+ * shortest round-trip string), or NaN when that decimal needs more than `scale` decimals or more
+ * than 15 significant digits.
+ *
+ * Why exact: m / 10^scale is the correctly rounded double of m·10^-scale; if it equals `x`, the
+ * decimal m·10^-scale (≤ 15 significant digits) rounds to `x`, and it is the only such decimal of
+ * ≤ 15 digits, so it is the value of `x`'s shortest representation.
+ *
+ * @example toScaledInteger(1234.5, 2) // 123450
+ * @example toScaledInteger(0.125, 2)  // NaN (needs 3 decimals)
+ */
+export function toScaledInteger(x: number, scale: number): number {
+  const p = POW10[scale];
+  if (p === undefined) return Number.NaN;
+  const m = Math.round(x * p);
+  return m < DIGITS_15 && m > -DIGITS_15 && m / p === x ? m + 0 : Number.NaN;
+}
+
+/** The smallest scale ≤ maxScale at which `x` is an exact scaled integer, or -1. */
+export function decimalScaleOf(x: number, maxScale = 6): number {
+  for (let s = 0; s <= maxScale; s++) if (!Number.isNaN(toScaledInteger(x, s))) return s;
+  return -1;
+}
+
+/**
+ * round-half-up(n / d) for a safe integer n ≥ 0 and an integer d ≥ 1 (d ≤ 2^53): HALF_UP rounding
+ * of a non-negative scaled integer to fewer decimals. NaN when n is not a safe non-negative integer.
+ */
+export function divideHalfUp(n: number, d: number): number {
+  if (!(n >= 0 && n <= Number.MAX_SAFE_INTEGER)) return Number.NaN;
+  let q = Math.floor(n / d);
+  let r = n - q * d;
+  if (r < 0) {
+    q -= 1;
+    r += d;
+  } else if (r >= d) {
+    q += 1;
+    r -= d;
+  }
+  return r * 2 >= d ? q + 1 : q;
+}

@@ -3,6 +3,7 @@
  * seed 002's PromotionResult (cap, HALF_UP rounding, validUntil, details).
  */
 import { currencyScale, Decimal, roundMoney, toDecimal } from '../decimal.js';
+export { BAIL, prepareFastAmount, type FastAmount } from './fast.js';
 import type { Diagnostic, PromotionResult, StrategyType } from '../types.js';
 import { BUILTIN_STRATEGIES } from './builtin.js';
 import { checkArgs, COMMON_ARGS, type CalculationStrategy, type PrepareOptions } from './strategy.js';
@@ -57,20 +58,46 @@ export function formatLocalDateTime(ms: number): string {
  * Prepares a calculation node once (parameters already validated). The returned builder caps,
  * rounds, and caches validUntil per `now`, so the hot path allocates only the result object.
  */
+/** The parts of a PromotionResult that come from a calculation node's parameters alone. */
+export interface OfferFields {
+  readonly promotionId: string | null;
+  readonly promotionName: string | null;
+  readonly promotionType: string | null;
+  readonly description: string | null;
+  /** The node's discountPercentage (reported unless the strategy reports its own). */
+  readonly nodePercentage: number | null;
+  /** Rounding scale of the currency (2 unless JPY/KRW… 0, BHD/KWD… 3). */
+  readonly scale: number;
+  readonly validDays: number | undefined;
+  /** Frozen and shared by every result of the node. */
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
+export function offerFields(parameters: Readonly<Record<string, unknown>>): OfferFields {
+  const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+  return {
+    promotionId: str(parameters.promotionId),
+    promotionName: str(parameters.promotionName),
+    promotionType: str(parameters.promotionType),
+    description: str(parameters.description),
+    nodePercentage: typeof parameters.discountPercentage === 'number' ? parameters.discountPercentage : null,
+    scale: currencyScale(str(parameters.currency) ?? undefined),
+    validDays: typeof parameters.validDays === 'number' ? parameters.validDays : undefined,
+    details: Object.freeze({ ...((parameters.additionalDetails as Record<string, unknown> | undefined) ?? {}) }),
+  };
+}
+
+/** validUntil for `nowMs` and validDays (null when validDays is absent). */
+export function validUntilFor(nowMs: number, validDays: number | undefined): string | null {
+  return validDays === undefined ? null : formatLocalDateTime(nowMs + validDays * DAY_MS);
+}
+
 export function prepareOffer(strategyType: StrategyType, parameters: Readonly<Record<string, unknown>>, options: PrepareOptions = {}): OfferBuilder {
   const strategy = strategies.get(strategyType);
   if (!strategy) throw new Error(`unknown strategy ${strategyType}`);
   const calculate = strategy.prepare(parameters, options);
-  const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-  const promotionId = str(parameters.promotionId);
-  const promotionName = str(parameters.promotionName);
-  const promotionType = str(parameters.promotionType);
-  const description = str(parameters.description);
-  const nodePercentage = typeof parameters.discountPercentage === 'number' ? parameters.discountPercentage : null;
+  const { promotionId, promotionName, promotionType, description, nodePercentage, scale, validDays, details } = offerFields(parameters);
   const cap = parameters.maxDiscount === undefined || parameters.maxDiscount === null ? undefined : toDecimal(parameters.maxDiscount, 'maxDiscount');
-  const scale = currencyScale(str(parameters.currency) ?? undefined);
-  const validDays = typeof parameters.validDays === 'number' ? parameters.validDays : undefined;
-  const details: Readonly<Record<string, unknown>> = Object.freeze({ ...((parameters.additionalDetails as Record<string, unknown> | undefined) ?? {}) });
   let cachedNow = Number.NaN;
   let cachedValidUntil: string | null = null;
   // Rounded amounts repeat (fixed offers, capped offers): cache the last one by its decimal string.

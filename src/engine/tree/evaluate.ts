@@ -16,7 +16,7 @@
 import { EngineError, type DecisionStep, type ExecutionContext, type PromotionResult, type TreeEvaluateOptions, type TreeEvaluation } from '../types.js';
 import type { CompiledGraph, CompiledNode } from './compile.js';
 
-const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({});
+export const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({});
 
 /** The seed's default result: not eligible, every field null, no details. */
 export const DEFAULT_RESULT: PromotionResult = Object.freeze({
@@ -66,12 +66,46 @@ function variablesFor(node: CompiledNode, run: Run): Readonly<Record<string, unk
   return { ...run.vars, ...node.paramVars };
 }
 
-function snapshot(node: CompiledNode, run: Run, vars: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+/** A condition's DecisionStep.input: the fields and `#variables` it reads, with their values. */
+export function inputSnapshot(node: CompiledNode, customer: unknown, vars: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
   if (node.snapshotFields.length === 0 && node.snapshotVars.length === 0) return EMPTY;
   const input: Record<string, unknown> = {};
-  for (const f of node.snapshotFields) input[f.name] = readPath(run.customer, f.path);
+  for (const f of node.snapshotFields) input[f.name] = readPath(customer, f.path);
   for (const v of node.snapshotVars) input[`#${v}`] = vars[v] ?? null;
   return input;
+}
+
+/**
+ * inputSnapshot for plain-data customers on the fast path (parameter variables only): a top-level
+ * field is read as `customer[name]`; functions (inherited methods such as `toString`) and
+ * `__proto__` go through readPath, which sees own properties only.
+ */
+export function plainInputSnapshot(node: CompiledNode, customer: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+  const fields = node.snapshotFields;
+  const vars = node.snapshotVars;
+  if (fields.length === 0 && vars.length === 0) return EMPTY;
+  const input: Record<string, unknown> = {};
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i] as CompiledNode['snapshotFields'][number];
+    let value: unknown;
+    if (f.path.length === 1 && f.name !== '__proto__') {
+      value = customer[f.name];
+      if (value === undefined) value = null;
+      else if (typeof value === 'function') value = readPath(customer, f.path);
+    } else {
+      value = readPath(customer, f.path);
+    }
+    input[f.name] = value;
+  }
+  for (let i = 0; i < vars.length; i++) {
+    const v = vars[i] as string;
+    input[`#${v}`] = node.paramVars[v] ?? null;
+  }
+  return input;
+}
+
+function snapshot(node: CompiledNode, run: Run, vars: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+  return inputSnapshot(node, run.customer, vars);
 }
 
 function record(run: Run, node: CompiledNode, input: Readonly<Record<string, unknown>>, output: unknown, start: number, error?: string): void {

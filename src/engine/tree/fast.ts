@@ -1,0 +1,578 @@
+/**
+ * The result-only fast path (`recordSteps: false`): the whole tree compiled into one specialised
+ * function. Same traversal as evaluate.ts (depth-first, backtracking, a failure counts as false /
+ * no offer), but:
+ *
+ * - Conditions in a simple subset (field `op` literal, `x.size()` / `length`, `in` a literal list,
+ *   and / or / not) are inlined as guarded code: when a value has the expected primitive type the
+ *   guarded code decides; otherwise (missing field, null, decimal.js value, anything unusual) that
+ *   condition runs through its compiled expression exactly as the slow path does.
+ * - Sibling/child traversal is unrolled at compile time into nested `if`s; no per-node objects.
+ * - Leaves are precomputed: FIXED_AMOUNT and fixed-amount tiers yield one frozen TreeEvaluation
+ *   per `now` (cached); PERCENTAGE / PROGRESSIVE amounts use the exact integer minor-unit path
+ *   (strategies/fast.ts) and fall back to decimal.js when it cannot be exact; the winning path is a
+ *   frozen array per leaf.
+ *
+ * Code generation: `new Function` receives only structure chosen by this file (nested ifs,
+ * operators from a fixed table, `kN` constant names). Every user-written value (field names,
+ * literals, expressions, parameters) is passed in the constants table `K` and referenced by index,
+ * never spliced into source text. When code generation is disabled (`codegen: false`) or refused
+ * by the runtime (`--disallow-code-generation-from-strings`, CSP), an equivalent closure walker is
+ * used instead.
+ *
+ * Precondition, checked per call: the customer is a plain object (`customer.constructor ===
+ * Object`); anything else takes the slow path. Values are read as `customer[name]`; the slow path
+ * reads own enumerable properties only, so the two differ only if a primitive value is inherited
+ * from a polluted `Object.prototype` or hidden in a non-enumerable own property (not JSON data).
+ */
+import { pow10, toScaledInteger } from '../decimal.js';
+import { parseSpel, type ExpressionNode } from '../spel/index.js';
+import { BAIL, offerFields, prepareFastAmount, validUntilFor } from '../strategies/index.js';
+import type { DecisionStep, PromotionResult, StrategyType, TreeEvaluation } from '../types.js';
+import type { CompiledGraph, CompiledNode } from './compile.js';
+
+export type FastEvaluate = (customer: Readonly<Record<string, unknown>>, now: Date) => TreeEvaluation | null;
+type Customer = Readonly<Record<string, unknown>>;
+type Leaf = (customer: Customer, now: Date) => TreeEvaluation | null | typeof FAILED;
+/** What a leaf returns when its strategy throws: null (no offer) without steps, FAILED with steps. */
+type OnError = null | typeof FAILED;
+/** 1 = true, 0 = false (a failure counts as false). */
+type Condition = (customer: Customer, now: Date) => number;
+
+export const NO_STEPS: readonly DecisionStep[] = Object.freeze([]);
+export const NO_PATH: readonly string[] = Object.freeze([]);
+
+// ------------------------------------------------------------------------------ generic nodes
+
+/** Returned by step-recording fast evaluators when a node failed: rerun on the slow path. */
+export const FAILED: unique symbol = Symbol('FAILED');
+/** Condition code value for "failed" in step-recording mode (a FAILED step needs its error text). */
+const FAILED_CONDITION = 3;
+
+/**
+ * A condition through its compiled expression, exactly as evaluate.ts decides it (no step). A
+ * failure (throw, non-boolean SpEL value) yields `onError`: 0 (false) without steps, 3 with steps.
+ */
+function genericCondition(node: CompiledNode, onError: number): Condition {
+  const expr = node.expr;
+  if (expr === undefined) return () => onError;
+  const vars = node.paramVars;
+  const jsonLogic = node.jsonLogic;
+  return (customer, now) => {
+    let value: unknown;
+    try {
+      value = expr.evaluate(customer, vars, { now });
+    } catch {
+      return onError;
+    }
+    if (jsonLogic) return (Array.isArray(value) ? value.length > 0 : Boolean(value)) ? 1 : 0;
+    return value === true ? 1 : value === false ? 0 : onError;
+  };
+}
+
+function evaluation(result: PromotionResult, path: readonly string[]): TreeEvaluation {
+  return { result, steps: NO_STEPS, path };
+}
+
+/** A leaf through its decimal.js offer builder (any strategy); a failure is "no offer". */
+function genericLeaf(node: CompiledNode, path: readonly string[], onError: OnError): Leaf {
+  const offer = node.offer;
+  if (offer === undefined) return () => onError;
+  const vars = node.paramVars;
+  return (customer, now) => {
+    try {
+      const built = offer(customer, vars, now);
+      return built === null ? null : evaluation(built.result, path);
+    } catch {
+      return onError;
+    }
+  };
+}
+
+/** A frozen evaluation per `now`, built once by the decimal.js builder (for constant outcomes). */
+function constantCache(node: CompiledNode, path: readonly string[], onError: OnError): Leaf {
+  const slow = genericLeaf(node, path, onError);
+  let cachedMs = Number.NaN;
+  let cached: TreeEvaluation | null = null;
+  return (customer, now) => {
+    const ms = now.getTime();
+    if (ms === cachedMs && cached !== null) return cached;
+    const built = slow(customer, now);
+    if (built === null || built === FAILED) return built;
+    cachedMs = ms;
+    cached = Object.freeze({ result: Object.freeze({ ...built.result }), steps: NO_STEPS, path });
+    return cached;
+  };
+}
+
+function num(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+/** The specialised leaf for a calculation node. */
+function fastLeaf(node: CompiledNode, path: readonly string[], onError: OnError): Leaf {
+  const config = node.configuration;
+  const params = config.parameters ?? {};
+  const strategy = config.strategyType as StrategyType;
+  const slow = genericLeaf(node, path, onError);
+  if (strategy === 'FIXED_AMOUNT' || (strategy === 'TIERED_DISCOUNT' && !Array.isArray(params.tiers) && params.discountAmount !== undefined)) {
+    return constantCache(node, path, onError);
+  }
+  if (strategy === 'TIERED_DISCOUNT' && Array.isArray(params.tiers)) {
+    const field = typeof params.baseField === 'string' ? params.baseField : 'annualIncome';
+    const tiers = (params.tiers as readonly Record<string, unknown>[]).slice().reverse();
+    const thresholds = tiers.map((t) => num(t.threshold));
+    if (field.includes('.') || thresholds.some((t) => t === undefined)) return slow;
+    // A fixed-amount tier's outcome is constant: one frozen evaluation per tier per `now`.
+    const perTier = tiers.map((t) => (t.discountAmount !== undefined ? constantCache(node, path, onError) : slow));
+    const n = tiers.length;
+    return (customer, now) => {
+      const raw = customer[field];
+      if (typeof raw !== 'number' || !Number.isFinite(raw)) return slow(customer, now);
+      for (let i = 0; i < n; i++) if (raw >= (thresholds[i] as number)) return (perTier[i] as Leaf)(customer, now);
+      return null;
+    };
+  }
+  const amount = prepareFastAmount(strategy, params);
+  if (amount === undefined) return slow;
+  const f = offerFields(params);
+  const unit = pow10(f.scale);
+  // The capped amount is the one amount that repeats: its evaluation is built once per `now`.
+  const cap = num(params.maxDiscount);
+  const capMinor = cap === undefined ? Number.NaN : toScaledInteger(cap, f.scale);
+  let cachedMs = Number.NaN;
+  let validUntil: string | null = null;
+  let capped: TreeEvaluation | null = null;
+  const build = (minor: number): TreeEvaluation => {
+    const result: PromotionResult = {
+      promotionId: f.promotionId,
+      promotionName: f.promotionName,
+      promotionType: f.promotionType,
+      discountAmount: minor / unit,
+      discountPercentage: f.nodePercentage,
+      description: f.description,
+      validUntil,
+      additionalDetails: f.details,
+      eligible: true,
+    };
+    return { result, steps: NO_STEPS, path };
+  };
+  return (customer, now) => {
+    const minor = amount(customer);
+    if (minor === BAIL) return slow(customer, now);
+    const ms = now.getTime();
+    if (ms !== cachedMs) {
+      validUntil = validUntilFor(ms, f.validDays);
+      cachedMs = ms;
+      capped = null;
+    }
+    if (minor === capMinor) {
+      if (capped === null) {
+        const e = build(minor);
+        capped = Object.freeze({ result: Object.freeze(e.result), steps: NO_STEPS, path });
+      }
+      return capped;
+    }
+    return build(minor);
+  };
+}
+
+// ------------------------------------------------------------------------------ condition code
+
+/**
+ * The engine's canonical copy of a string (property keys are stored internalized), so keyed
+ * reads/stores with it take V8's fast path instead of hashing the key on every access.
+ */
+function internalize(s: string): string {
+  const o: Record<string, number> = {};
+  o[s] = 0;
+  return Object.keys(o)[0] ?? s;
+}
+
+/** Builds guarded condition code. Expressions yield 1 (true), 0 (false) or 2 (undecided). */
+class Gen {
+  readonly consts: unknown[] = [];
+  private temps = 0;
+  /** A constant by index: user values only ever reach the code this way. */
+  k(value: unknown): string {
+    this.consts.push(typeof value === 'string' ? internalize(value) : value);
+    return `k${this.consts.length - 1}`;
+  }
+  tmp(): string {
+    return `a${this.temps++}`;
+  }
+  get tempCount(): number {
+    return this.temps;
+  }
+}
+
+/** How a value is read: a root field, or the size of a root field holding an array. */
+interface Operand {
+  readonly field: string;
+  readonly size: boolean;
+}
+
+type Literal = { readonly value: string | number | boolean | null };
+
+const SWAP: Readonly<Record<string, string>> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=', '==': '==', '!=': '!=' };
+const ORDER_OPS: ReadonlySet<string> = new Set(['<', '<=', '>', '>=']);
+/** Operator text comes from this table only. */
+const JS_OP: Readonly<Record<string, string>> = { '<': '<', '<=': '<=', '>': '>', '>=': '>=', '==': '===', '!=': '!==' };
+
+/**
+ * `operand op literal` as guarded code, for `op` in < <= > >= == !=. Equality is exact only between
+ * same-typed primitives (both languages agree with `===` there; NaN is left to the slow path);
+ * ordering only between numbers.
+ */
+function comparison(g: Gen, operand: Operand, op: string, lit: Literal): string | undefined {
+  const jsOp = JS_OP[op];
+  if (jsOp === undefined) return undefined;
+  const read = `(v = c[${g.k(operand.field)}])`;
+  const v = lit.value;
+  if (operand.size) {
+    if (typeof v !== 'number') return undefined;
+    return `(Array.isArray${read} ? (v.length ${jsOp} ${g.k(v)} ? 1 : 0) : 2)`;
+  }
+  if (typeof v === 'number') return `(typeof ${read} === 'number' && v === v ? (v ${jsOp} ${g.k(v)} ? 1 : 0) : 2)`;
+  if (ORDER_OPS.has(op)) return undefined;
+  if (typeof v === 'string') return `(typeof ${read} === 'string' ? (v ${jsOp} ${g.k(v)} ? 1 : 0) : 2)`;
+  if (v === null) {
+    const t = op === '!=' ? '1' : '0';
+    return `((typeof ${read} === 'string' || typeof v === 'number' || typeof v === 'boolean') ? ${t} : 2)`;
+  }
+  return undefined;
+}
+
+function and(g: Gen, parts: readonly string[], isOr: boolean): string {
+  // and: the first 0 or 2 decides, else the next; or: the first 1 or 2 decides.
+  let code = parts[parts.length - 1] as string;
+  for (let i = parts.length - 2; i >= 0; i--) {
+    const a = g.tmp();
+    code = `((${a} = ${parts[i] as string}) === ${isOr ? 0 : 1} ? ${code} : ${a})`;
+  }
+  return code;
+}
+
+function not(g: Gen, part: string): string {
+  const a = g.tmp();
+  return `((${a} = ${part}) === 2 ? 2 : 1 - ${a})`;
+}
+
+// SpEL -----------------------------------------------------------------------------------------
+
+function spelOperand(node: ExpressionNode): Operand | undefined {
+  if (node.kind !== 'chain' || node.head !== null) return undefined;
+  const [first, second] = node.steps;
+  if (first?.kind !== 'property') return undefined;
+  if (node.steps.length === 1) return { field: first.name, size: false };
+  if (node.steps.length === 2 && second?.kind === 'method' && second.name === 'size' && second.args.length === 0) return { field: first.name, size: true };
+  return undefined;
+}
+
+function spelLiteral(node: ExpressionNode): Literal | undefined {
+  return node.kind === 'literal' ? { value: node.value } : undefined;
+}
+
+function spelCode(g: Gen, node: ExpressionNode): string | undefined {
+  if (node.kind === 'literal') return node.value === true ? '1' : node.value === false ? '0' : undefined;
+  if (node.kind === 'unary') {
+    if (node.operator !== '!') return undefined;
+    const inner = spelCode(g, node.operand);
+    return inner === undefined ? undefined : not(g, inner);
+  }
+  if (node.kind !== 'binary') return undefined;
+  if (node.operator === 'and' || node.operator === 'or') {
+    const l = spelCode(g, node.left);
+    const r = spelCode(g, node.right);
+    return l === undefined || r === undefined ? undefined : and(g, [l, r], node.operator === 'or');
+  }
+  if (SWAP[node.operator] === undefined) return undefined;
+  const lo = spelOperand(node.left);
+  const rl = spelLiteral(node.right);
+  if (lo && rl) return comparison(g, lo, node.operator, rl);
+  const ll = spelLiteral(node.left);
+  const ro = spelOperand(node.right);
+  if (ll && ro) return comparison(g, ro, SWAP[node.operator] as string, ll);
+  return undefined;
+}
+
+// JSONLogic ------------------------------------------------------------------------------------
+
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** `{"op": args}` → [op, args as a list]; undefined for anything else. */
+function operation(rule: unknown): [string, readonly unknown[]] | undefined {
+  if (!isRecord(rule)) return undefined;
+  const keys = Object.keys(rule);
+  if (keys.length !== 1) return undefined;
+  const op = keys[0] as string;
+  const args = rule[op];
+  return [op, Array.isArray(args) ? args : [args]];
+}
+
+function jsonVar(rule: unknown): string | undefined {
+  const o = operation(rule);
+  if (!o || o[0] !== 'var' || o[1].length !== 1) return undefined;
+  const name = o[1][0];
+  return typeof name === 'string' && name !== '' && !name.includes('.') && !name.includes('\\') ? name : undefined;
+}
+
+function jsonOperand(rule: unknown): Operand | undefined {
+  const field = jsonVar(rule);
+  if (field !== undefined) return { field, size: false };
+  const o = operation(rule);
+  if (o && o[0] === 'length' && o[1].length === 1) {
+    const inner = jsonVar(o[1][0]);
+    if (inner !== undefined) return { field: inner, size: true };
+  }
+  return undefined;
+}
+
+function jsonLiteral(rule: unknown): Literal | undefined {
+  return rule === null || typeof rule === 'string' || typeof rule === 'boolean' || (typeof rule === 'number' && Number.isFinite(rule)) ? { value: rule } : undefined;
+}
+
+const JSON_EQ: Readonly<Record<string, string>> = { '==': '==', '===': '==', '!=': '!=', '!==': '!=', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
+
+function jsonCode(g: Gen, rule: unknown): string | undefined {
+  if (rule === true) return '1';
+  if (rule === false) return '0';
+  const o = operation(rule);
+  if (!o) return undefined;
+  const [op, args] = o;
+  if (op === 'and' || op === 'or') {
+    if (args.length === 0) return undefined;
+    const parts = args.map((a) => jsonCode(g, a));
+    return parts.every((p): p is string => p !== undefined) ? and(g, parts, op === 'or') : undefined;
+  }
+  if (op === '!' || op === '!!') {
+    if (args.length !== 1) return undefined;
+    const inner = jsonCode(g, args[0]);
+    return inner === undefined ? undefined : op === '!' ? not(g, inner) : inner;
+  }
+  if (op === 'in' && args.length === 2) {
+    const field = jsonVar(args[0]);
+    const list = args[1];
+    if (field === undefined || !Array.isArray(list) || !list.every((x) => typeof x === 'string')) return undefined;
+    // Short lists unrolled into === tests (SameValueZero is === for strings); long ones use includes.
+    const test = list.length <= 8 && list.length > 0 ? list.map((x) => `v === ${g.k(x)}`).join(' || ') : `${g.k([...list])}.includes(v)`;
+    return `(typeof (v = c[${g.k(field)}]) === 'string' ? (${test} ? 1 : 0) : 2)`;
+  }
+  const cmp = JSON_EQ[op];
+  if (cmp === undefined || args.length !== 2) return undefined;
+  const lo = jsonOperand(args[0]);
+  const rl = jsonLiteral(args[1]);
+  if (lo && rl) return comparison(g, lo, cmp, rl);
+  const ll = jsonLiteral(args[0]);
+  const ro = jsonOperand(args[1]);
+  if (ll && ro) return comparison(g, ro, SWAP[cmp] as string, ll);
+  return undefined;
+}
+
+/** Guarded code for a condition node, or undefined when it is outside the subset. */
+function conditionCode(g: Gen, node: CompiledNode): string | undefined {
+  const source = node.configuration.expression;
+  if (node.jsonLogic) {
+    let rule = source;
+    if (typeof source === 'string') {
+      try {
+        rule = JSON.parse(source) as unknown;
+      } catch {
+        return undefined;
+      }
+    }
+    return jsonCode(g, rule);
+  }
+  if (typeof source !== 'string') return undefined;
+  try {
+    return spelCode(g, parseSpel(source).root);
+  } catch {
+    return undefined;
+  }
+}
+
+// ------------------------------------------------------------------------------ tree
+
+/** When the fast path applies: no host commands, no result variables. */
+export function fastPathApplies(graph: CompiledGraph): boolean {
+  return !graph.isAsync && !graph.usesResultVariables;
+}
+
+/** Too many nodes for one function (V8 stops optimising huge functions): use the walker. */
+const MAX_CODEGEN_NODES = 2000;
+
+function countNodes(node: CompiledNode): number {
+  return node.children.reduce((n, c) => n + countNodes(c), 1);
+}
+
+/** Compiles the result-only evaluator (null = no offer); undefined when the tree is not eligible. */
+export function compileFast(graph: CompiledGraph, options: { readonly codegen?: boolean } = {}): FastEvaluate | undefined {
+  if (!fastPathApplies(graph)) return undefined;
+  if (options.codegen !== false && countNodes(graph.root) <= MAX_CODEGEN_NODES) {
+    try {
+      return generate(graph, false).fn as FastEvaluate;
+    } catch (err) {
+      // Code generation refused by the runtime (EvalError): fall through to the walker.
+      if (!(err instanceof EvalError)) throw err;
+    }
+  }
+  return walker(graph);
+}
+
+/** Compact step record of one evaluation: node index, output and duration per visited node. */
+export interface StepRecorder {
+  n: number;
+  readonly idx: Int32Array;
+  readonly out: unknown[];
+  readonly dur: Float64Array;
+}
+
+export interface FastSteps {
+  /** Nodes by the index recorded in `StepRecorder.idx`. */
+  readonly nodes: readonly CompiledNode[];
+  /** Input snapshot builders, by node index. */
+  readonly snapshots: readonly Snapshot[];
+  readonly recorder: () => StepRecorder;
+  readonly evaluate: (customer: Customer, now: Date, rec: StepRecorder, timed: boolean) => TreeEvaluation | null | typeof FAILED;
+}
+
+/**
+ * Step-recording variant (codegen only; undefined otherwise): visits exactly the nodes the slow path
+ * visits and records them compactly; the caller materialises DecisionSteps. Any failed node returns
+ * FAILED and the caller reruns the slow path, which produces the FAILED step with its error text.
+ */
+export function compileFastSteps(
+  graph: CompiledGraph,
+  snapshot: (node: CompiledNode, customer: Customer) => Readonly<Record<string, unknown>>,
+  empty: Readonly<Record<string, unknown>>,
+  options: { readonly codegen?: boolean } = {},
+): FastSteps | undefined {
+  if (!fastPathApplies(graph) || options.codegen === false || countNodes(graph.root) > MAX_CODEGEN_NODES) return undefined;
+  try {
+    const { fn, nodes } = generate(graph, true);
+    const size = nodes.length;
+    return {
+      nodes,
+      snapshots: snapshots(nodes, snapshot, empty),
+      recorder: () => ({ n: 0, idx: new Int32Array(size), out: new Array<unknown>(size).fill(null), dur: new Float64Array(size) }),
+      evaluate: fn as FastSteps['evaluate'],
+    };
+  } catch (err) {
+    if (err instanceof EvalError) return undefined;
+    throw err;
+  }
+}
+
+const clock = (): number => performance.now();
+
+/** A condition's DecisionStep.input for a plain-data customer (see plainInputSnapshot). */
+export type Snapshot = (customer: Customer) => Readonly<Record<string, unknown>>;
+
+/**
+ * Per-node snapshot builders for the step-recording path. Nodes reading only top-level fields and
+ * parameter variables get a generated builder (its own function, so every keyed store has one
+ * key and one shape); the keys are constants from the table. Others use `fallback`.
+ */
+function snapshots(nodes: readonly CompiledNode[], fallback: (node: CompiledNode, customer: Customer) => Readonly<Record<string, unknown>>, empty: Readonly<Record<string, unknown>>): Snapshot[] {
+  return nodes.map((node): Snapshot => {
+    if (node.kind !== 'expression') return () => empty;
+    const fields = node.snapshotFields;
+    const vars = node.snapshotVars;
+    if (fields.length === 0 && vars.length === 0) return () => empty;
+    if (fields.some((f) => f.path.length !== 1 || f.name === '__proto__') || vars.some((v) => v === '__proto__')) return (c) => fallback(node, c);
+    const g = new Gen();
+    const slow = g.k((c: Customer) => fallback(node, c));
+    const body: string[] = [];
+    fields.forEach((f) => {
+      // A function is an inherited method (toString…): the general snapshot decides (own props only).
+      body.push(`  v = c[${g.k(f.name)}];`, `  if (typeof v === 'function') return ${slow}(c);`, `  o[${g.k(f.name)}] = v === undefined ? null : v;`);
+    });
+    for (const v of vars) body.push(`  v = ${g.k(node.paramVars)}[${g.k(v)}];`, `  o[${g.k(`#${v}`)}] = v === undefined || v === null ? null : v;`);
+    const header = g.consts.map((_, i) => `const k${i} = K[${i}];`).join('\n');
+    const source = `'use strict';\n${header}\nreturn function snapshot(c) {\n  const o = {};\n  let v;\n${body.join('\n')}\n  return o;\n};`;
+    // Structure only: keys and values are in K, referenced by index.
+    return (new Function('K', source) as (k: readonly unknown[]) => Snapshot)(g.consts);
+  });
+}
+
+function generate(graph: CompiledGraph, steps: boolean): { fn: unknown; nodes: CompiledNode[] } {
+  const g = new Gen();
+  const lines: string[] = [];
+  const nodes: CompiledNode[] = [];
+  const failed = steps ? g.k(FAILED) : '';
+  const clk = steps ? g.k(clock) : '';
+  /** Records node number `q` (our own counter, not user data) with output `out`. */
+  const recordLine = (indent: string, q: number, out: string): void => {
+    // One clock read per node: a node's time runs from the previous node's end (or the start).
+    lines.push(`${indent}i = R.n++; R.idx[i] = ${q}; R.out[i] = ${out};`, `${indent}if (tm) { s1 = ${clk}(); R.dur[i] = s1 - s0; s0 = s1; } else R.dur[i] = 0;`);
+  };
+  const emit = (node: CompiledNode, ancestors: readonly string[], indent: string): void => {
+    const path: readonly string[] = Object.freeze([...ancestors, node.id]);
+    const q = nodes.push(node) - 1;
+    if (node.kind === 'calculation') {
+      const leaf = g.k(fastLeaf(node, path, steps ? FAILED : null));
+      if (steps) {
+        lines.push(`${indent}r = ${leaf}(c, now);`, `${indent}if (r === ${failed}) return r;`);
+        recordLine(indent, q, 'r === null ? null : r.result');
+      } else {
+        lines.push(`${indent}r = ${leaf}(c, now);`);
+      }
+      lines.push(`${indent}if (r !== null) return r;`);
+      return;
+    }
+    // Without steps, a condition without children can never lead to an offer and has no effect.
+    if (node.children.length === 0 && !steps) return;
+    const code = conditionCode(g, node);
+    const generic = g.k(genericCondition(node, steps ? FAILED_CONDITION : 0));
+    lines.push(code === undefined ? `${indent}t = ${generic}(c, now);` : `${indent}t = ${code};`, `${indent}if (t === 2) t = ${generic}(c, now);`);
+    if (steps) {
+      lines.push(`${indent}if (t === ${FAILED_CONDITION}) return ${failed};`);
+      recordLine(indent, q, 't === 1');
+    }
+    if (node.children.length === 0) return;
+    lines.push(`${indent}if (t === 1) {`);
+    for (const child of node.children) emit(child, path, `${indent}  `);
+    lines.push(`${indent}}`);
+  };
+  emit(graph.root, [], '    ');
+  const temps = Array.from({ length: g.tempCount }, (_, i) => `, a${i}`).join('');
+  const header = g.consts.map((_, i) => `const k${i} = K[${i}];`).join('\n');
+  const params = steps ? 'c, now, R, tm' : 'c, now';
+  const start = steps ? '\n  let s0 = tm ? ' + clk + '() : 0, s1 = 0;' : '';
+  const source = `'use strict';\n${header}\nreturn function banyanTree(${params}) {\n  let v, t, r, i${temps};${start}\n${lines.join('\n')}\n  return null;\n};`;
+  // Structure only: every user value is in K, referenced by index.
+  const factory = new Function('K', source) as (k: readonly unknown[]) => unknown;
+  return { fn: factory(g.consts), nodes };
+}
+
+/** The same traversal with closures, for runtimes that refuse code generation. */
+function walker(graph: CompiledGraph): FastEvaluate {
+  interface Step {
+    readonly leaf: Leaf | undefined;
+    readonly condition: Condition | undefined;
+    readonly children: readonly Step[];
+  }
+  const build = (node: CompiledNode, ancestors: readonly string[]): Step => {
+    const path: readonly string[] = Object.freeze([...ancestors, node.id]);
+    return node.kind === 'calculation'
+      ? { leaf: fastLeaf(node, path, null), condition: undefined, children: [] }
+      : { leaf: undefined, condition: genericCondition(node, 0), children: node.children.map((c) => build(c, path)) };
+  };
+  const visit = (steps: readonly Step[], c: Customer, now: Date): TreeEvaluation | null => {
+    // Leaves built with onError = null never return FAILED.
+    for (let i = 0; i < steps.length; i++) {
+      const s = steps[i] as Step;
+      if (s.leaf !== undefined) {
+        const r = s.leaf(c, now);
+        if (r !== null && r !== FAILED) return r;
+      } else if (s.children.length > 0 && (s.condition as Condition)(c, now) === 1) {
+        const r = visit(s.children, c, now);
+        if (r !== null) return r;
+      }
+    }
+    return null;
+  };
+  const roots = [build(graph.root, [])];
+  return (c, now) => visit(roots, c, now);
+}
+
