@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { CUST001 } from '../demo/customers.js';
 import { IsoDate } from '../platform/http/schemas.js';
 
 const money = (description: string) => Type.Number({ minimum: -1e15, maximum: 1e15, description });
@@ -17,21 +18,7 @@ export const EvaluateBody = Type.Object(
   },
   {
     additionalProperties: true,
-    examples: [
-      {
-        customerId: 'CUST001',
-        accountType: 'VIP',
-        annualIncome: 2000000,
-        creditScore: 750,
-        region: '台北市',
-        transactionCount: 50,
-        accountBalance: 500000,
-        transactionHistory: [
-          { amount: 10000, type: 'DEPOSIT', date: '2024-01-15' },
-          { amount: 5000, type: 'TRANSFER', date: '2024-01-20' },
-        ],
-      },
-    ],
+    examples: [CUST001],
   },
 );
 export type EvaluateBody = Static<typeof EvaluateBody>;

@@ -1,3 +1,4 @@
+import { DEFAULT_RESULT } from '../engine/index.js';
 import type { PromotionResult, TreeEvaluation } from '../engine/types.js';
 import { AppError } from '../platform/http/errors.js';
 import { newSession, sessionVariables } from './session.js';
@@ -35,17 +36,8 @@ export class EvaluationFailedError extends AppError {
   }
 }
 
-export const NOT_ELIGIBLE: PromotionResult = Object.freeze({
-  promotionId: null,
-  promotionName: null,
-  promotionType: null,
-  discountAmount: null,
-  discountPercentage: null,
-  description: null,
-  validUntil: null,
-  additionalDetails: {},
-  eligible: false,
-});
+/** The document's default result (not eligible, every field null): the engine's. */
+export const NOT_ELIGIBLE: PromotionResult = DEFAULT_RESULT;
 
 /**
  * "Best" offer when several trees offer one: the tree with the highest priority wins; among equal

@@ -1,32 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CUST001, CUST002 } from '../../src/demo/customers.js';
 import { AS_ADMIN, AS_MANAGER, DB_KIND, startTestApp, type TestApp } from '../helpers/app.js';
-
-/** The document's 高價值客戶評估 curl body. */
-const CUST001 = {
-  customerId: 'CUST001',
-  accountType: 'VIP',
-  annualIncome: 2000000,
-  creditScore: 750,
-  region: '台北市',
-  transactionCount: 50,
-  accountBalance: 500000,
-  transactionHistory: [
-    { amount: 10000, type: 'DEPOSIT', date: '2024-01-15' },
-    { amount: 5000, type: 'TRANSFER', date: '2024-01-20' },
-  ],
-};
-
-/** The document's 一般客戶評估 curl body. */
-const CUST002 = {
-  customerId: 'CUST002',
-  accountType: '一般',
-  annualIncome: 500000,
-  creditScore: 650,
-  region: '台中市',
-  transactionCount: 20,
-  accountBalance: 100000,
-  transactionHistory: [],
-};
 
 const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$/;
 

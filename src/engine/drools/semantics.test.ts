@@ -1,22 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { CUST001 as DOC_CUST001 } from '../../demo/customers.js';
 import { compileDrl } from './index.js';
 import { LARGE_TRANSACTION_CUSTOMER, PROMOTION_RULE_SET, RISK_CUSTOMER, VIP_HIGH_INCOME } from './examples.js';
 
-const CUST001 = {
-  customerId: 'CUST001',
-  accountType: 'VIP',
-  annualIncome: 2000000,
-  creditScore: 750,
-  region: '台北市',
-  transactionCount: 50,
-  accountBalance: 500000,
-  tags: ['payroll', 'mortgage'],
-  address: { city: 'Taipei', zip: '100' },
-  transactionHistory: [
-    { amount: 10000, type: 'DEPOSIT', date: '2024-01-15' },
-    { amount: 5000, type: 'TRANSFER', date: '2024-01-20' },
-  ],
-};
+// The document's CUST001 plus a few attributes the DRL operators need.
+const CUST001 = { ...DOC_CUST001, tags: ['payroll', 'mortgage'], address: { city: 'Taipei', zip: '100' } };
 
 /** Does a single-rule DRL with this LHS fire for the customer? */
 function matches(lhs: string, customer: Record<string, unknown> = CUST001): boolean {
