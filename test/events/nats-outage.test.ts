@@ -1,8 +1,9 @@
 /** The relay and a durable consumer ride out a NATS outage on a private server: nothing is lost. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueEvent, TOPICS } from '../../src/platform/outbox/outbox.js';
-import { freePort, NatsServer, USE_NATS, eventually, natsEnv } from '../helpers/nats.js';
-import { openTestBus, openTestDatabase, testRelay } from '../helpers/outbox.js';
+import { connectNatsBus } from '../../src/platform/events/nats-bus.js';
+import { freePort, NatsServer, USE_NATS, eventually } from '../helpers/nats.js';
+import { openTestDatabase, testRelay } from '../helpers/outbox.js';
 
 // Needs a real broker: runs with PostgreSQL/NATS and always in CI, where a missing nats-server fails it.
 const NEEDS_NATS = USE_NATS || process.env.CI === 'true';
@@ -17,7 +18,8 @@ describe.runIf(NEEDS_NATS)('NATS outage', () => {
 
   it('keeps events in the outbox while NATS is down, reconnects, and delivers every one', async () => {
     const opened = await openTestDatabase();
-    const { bus } = await openTestBus({ ...natsEnv(server.url), NATS_URL: server.url });
+    // Always the private server (never the in-process bus): the outage is the point of this test.
+    const bus = await connectNatsBus({ url: server.url, stream: 'BANYAN_OUTAGE', subjectPrefix: '' });
     const seen = new Map<string, number>();
     await bus.subscribe('promotion.>', async (e) => void seen.set(e.id, (seen.get(e.id) ?? 0) + 1), { durable: 'outage', ackWaitMs: 1000 });
     const relay = testRelay(opened.database, bus, { url: opened.url, pollMs: 100, retryMaxMs: 500 });
