@@ -6,11 +6,11 @@
 import { LRUCache } from 'lru-cache';
 import { compileExpression } from '../engine/expression.js';
 import type { CompiledExpression, Language } from '../engine/types.js';
-import { errorLine, parseLine, streamLines, toJsonLine } from './jsonl.js';
+import { errorLine, parseLine, processIo, streamLines, toJsonLine, type CliIo } from './jsonl.js';
 
 const USAGE = 'usage: banyan expr [--lang spel|jsonlogic] [--now ISO-8601] < lines.jsonl\n';
 
-export async function run(argv: string[]): Promise<number> {
+export async function run(argv: string[], io: CliIo = processIo): Promise<number> {
   let language: Language = 'spel';
   let now: Date | undefined;
   for (let i = 0; i < argv.length; i++) {
@@ -18,27 +18,27 @@ export async function run(argv: string[]): Promise<number> {
     if (arg === '--lang' || arg === '--language') {
       const v = argv[++i];
       if (v !== 'spel' && v !== 'jsonlogic') {
-        process.stderr.write(`banyan expr: --lang must be spel or jsonlogic\n${USAGE}`);
+        io.stderr.write(`banyan expr: --lang must be spel or jsonlogic\n${USAGE}`);
         return 2;
       }
       language = v;
     } else if (arg === '--now') {
       now = new Date(argv[++i] ?? '');
       if (Number.isNaN(now.getTime())) {
-        process.stderr.write('banyan expr: --now must be an ISO-8601 date-time\n');
+        io.stderr.write('banyan expr: --now must be an ISO-8601 date-time\n');
         return 2;
       }
     } else if (arg === '--help' || arg === '-h') {
-      process.stdout.write(USAGE);
+      io.stdout.write(USAGE);
       return 0;
     } else {
-      process.stderr.write(`banyan expr: unknown option ${arg}\n${USAGE}`);
+      io.stderr.write(`banyan expr: unknown option ${arg}\n${USAGE}`);
       return 2;
     }
   }
   const cache = new LRUCache<string, CompiledExpression>({ max: 1024 });
   const options = now ? { now } : {};
-  await streamLines(process.stdin, process.stdout, (line) => {
+  await streamLines(io.stdin, io.stdout, (line) => {
     const parsed = parseLine(line);
     if (!parsed.ok) return parsed.line;
     const input = parsed.value as { expr?: unknown; root?: unknown; variables?: Record<string, unknown> } | null;

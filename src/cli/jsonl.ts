@@ -79,3 +79,12 @@ export function flush(output: Writable): Promise<void> {
     else output.once('drain', () => resolve());
   });
 }
+
+/** The streams a command uses; injected so commands run in-process in tests. */
+export interface CliIo {
+  readonly stdin: Readable;
+  readonly stdout: Writable;
+  readonly stderr: Writable & { readonly isTTY?: boolean };
+}
+
+export const processIo: CliIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };

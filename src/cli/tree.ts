@@ -6,18 +6,18 @@
 import { readFile } from 'node:fs/promises';
 import { compileTree } from '../engine/tree/index.js';
 import { EngineError, type CompiledTree, type TreeDefinition } from '../engine/types.js';
-import { errorLine, parseLine, streamLines, toJsonLine } from './jsonl.js';
+import { errorLine, parseLine, processIo, streamLines, toJsonLine, type CliIo } from './jsonl.js';
 
 const USAGE = 'usage: banyan tree eval --tree tree.json [--now ISO-8601] [--steps] < customers.jsonl\n';
 
-export async function run(argv: string[]): Promise<number> {
+export async function run(argv: string[], io: CliIo = processIo): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === '--help' || sub === '-h') {
-    process.stdout.write(USAGE);
+    io.stdout.write(USAGE);
     return 0;
   }
   if (sub !== 'eval') {
-    process.stderr.write(`banyan tree: unknown sub-command ${sub ?? '(none)'}\n${USAGE}`);
+    io.stderr.write(`banyan tree: unknown sub-command ${sub ?? '(none)'}\n${USAGE}`);
     return 2;
   }
   let treeFile: string | undefined;
@@ -29,16 +29,16 @@ export async function run(argv: string[]): Promise<number> {
     else if (arg === '--now') now = new Date(rest[++i] ?? '');
     else if (arg === '--steps') withSteps = true;
     else {
-      process.stderr.write(`banyan tree eval: unknown option ${arg}\n${USAGE}`);
+      io.stderr.write(`banyan tree eval: unknown option ${arg}\n${USAGE}`);
       return 2;
     }
   }
   if (!treeFile) {
-    process.stderr.write(`banyan tree eval: --tree is required\n${USAGE}`);
+    io.stderr.write(`banyan tree eval: --tree is required\n${USAGE}`);
     return 2;
   }
   if (now && Number.isNaN(now.getTime())) {
-    process.stderr.write('banyan tree eval: --now must be an ISO-8601 date-time\n');
+    io.stderr.write('banyan tree eval: --now must be an ISO-8601 date-time\n');
     return 2;
   }
   let tree: CompiledTree;
@@ -47,18 +47,18 @@ export async function run(argv: string[]): Promise<number> {
     tree = compileTree(definition);
   } catch (err) {
     const detail = err instanceof EngineError ? err.diagnostics.map((d) => `  ${d.nodeId ?? ''} ${d.field ?? ''}: ${d.message}`).join('\n') : '';
-    process.stderr.write(`banyan tree eval: cannot load ${treeFile}: ${err instanceof Error ? err.message : String(err)}\n${detail}${detail ? '\n' : ''}`);
+    io.stderr.write(`banyan tree eval: cannot load ${treeFile}: ${err instanceof Error ? err.message : String(err)}\n${detail}${detail ? '\n' : ''}`);
     return 2;
   }
   if (tree.isAsync) {
-    process.stderr.write('banyan tree eval: the tree has EXTERNAL_SYSTEM / DATABASE_QUERY / DROOLS_RULE nodes, which need the service\n');
+    io.stderr.write('banyan tree eval: the tree has EXTERNAL_SYSTEM / DATABASE_QUERY / DROOLS_RULE nodes, which need the service\n');
     return 2;
   }
-  const tty = process.stderr.isTTY === true;
+  const tty = io.stderr.isTTY === true;
   const started = Date.now();
   const count = await streamLines(
-    process.stdin,
-    process.stdout,
+    io.stdin,
+    io.stdout,
     (line) => {
       const parsed = parseLine(line);
       if (!parsed.ok) return parsed.line;
@@ -73,8 +73,8 @@ export async function run(argv: string[]): Promise<number> {
         return errorLine(err);
       }
     },
-    tty ? (n) => process.stderr.write(`\r${n} customers, ${Math.round(n / Math.max(0.001, (Date.now() - started) / 1000))}/s`) : undefined,
+    tty ? (n) => io.stderr.write(`\r${n} customers, ${Math.round(n / Math.max(0.001, (Date.now() - started) / 1000))}/s`) : undefined,
   );
-  if (tty) process.stderr.write(`\r${count} customers evaluated\n`);
+  if (tty) io.stderr.write(`\r${count} customers evaluated\n`);
   return 0;
 }
