@@ -49,6 +49,7 @@ import { startTriggerConsumer, type IngestBehaviour } from './triggers/trigger.c
 import { registerRuleRoutes } from './rules/rules.routes.js';
 import { createRulesService, validateHardcodedRule, validateSpelRule, type RulesService } from './rules/rules.service.js';
 import { registerTreeRoutes } from './trees/trees.routes.js';
+import { createReferenceValidator } from './trees/node-references.js';
 import { createTreesService, type TreesService } from './trees/trees.service.js';
 import { startSandbox, type RunningSandbox } from './sandbox/index.js';
 import { createUsersService, type UsersService } from './users/users.service.js';
@@ -150,7 +151,12 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
       DROOLS_RULE: createDroolsRuleCommand({ rules, ttlMs: config.externalCacheTtlMs }),
     };
     const compileOptions = (): TreeCompileOptions => ({ commands });
-    const trees = createTreesService({ db, changes, compileOptions });
+    const validateReferences = createReferenceValidator({
+      externalSystem: async (name) => (await externalSystems?.resolve(name)) !== undefined,
+      namedQuery: async (name) => (await reference.resolveQuery(name)) !== undefined,
+      droolsRules: async () => (await rules.activeOfType('DROOLS')).map((r) => ({ name: r.name, content: r.ruleContent })),
+    });
+    const trees = createTreesService({ db, changes, compileOptions, validateReferences });
     const catalog = new TreeCatalog(trees, compileOptions, config.treeCacheTtlMs);
     const evaluation = createEvaluationService(catalog);
     const recorder = overrides.recorder?.({ database, logger }) ?? audit.recorder;

@@ -1,3 +1,4 @@
+import { AppError } from '../platform/http/errors.js';
 import type { RulesService } from '../rules/rules.service.js';
 import type { TreesService } from '../trees/trees.service.js';
 import type { UsersService } from '../users/users.service.js';
@@ -9,6 +10,8 @@ import { demoTrees } from './trees.js';
 export interface SeedReport {
   readonly trees: string[];
   readonly rules: string[];
+  /** Catalogue trees not loaded because what they refer to is missing (e.g. no sandbox systems). */
+  readonly skipped: string[];
 }
 
 const SEEDER = { actor: { username: 'system', roles: ['ADMIN' as const] }, requestId: undefined };
@@ -19,20 +22,28 @@ const SEEDER = { actor: { username: 'system', roles: ['ADMIN' as const] }, reque
  * examples to copy, and live they would join every evaluate-all (some call external systems).
  */
 export async function seedDemoData(deps: { trees: TreesService; rules: RulesService }, options: { factorTreesActive?: boolean } = {}): Promise<SeedReport> {
-  const report: SeedReport = { trees: [], rules: [] };
+  const report: SeedReport = { trees: [], rules: [], skipped: [] };
   const factorStatus = options.factorTreesActive ? 'ACTIVE' : 'INACTIVE';
   const catalogue = demoFactorTrees.map((entry) => ({ ...entry, tree: { ...entry.tree, status: factorStatus } as const }));
-  for (const { tree, priority } of [...demoTrees, ...catalogue]) {
-    const id = tree.treeId ?? tree.name;
-    if (await deps.trees.current(id)) continue;
-    await deps.trees.create({ treeId: id, name: tree.name, ...(tree.description ? { description: tree.description } : {}), status: tree.status ?? 'ACTIVE', priority, rootNode: tree.rootNode as never }, SEEDER);
-    report.trees.push(id);
-  }
+  // Rules first: DROOLS_RULE nodes of the catalogue refer to them.
   const existing = new Set((await deps.rules.list({ page: 0, size: 500 })).content.map((r) => r.name));
   for (const rule of [...demoRules, ...demoFactorRules]) {
     if (existing.has(rule.name)) continue;
     await deps.rules.create(rule, SEEDER);
     report.rules.push(rule.name);
+  }
+  for (const { tree, priority } of [...demoTrees, ...catalogue]) {
+    const id = tree.treeId ?? tree.name;
+    if (await deps.trees.current(id)) continue;
+    const input = { treeId: id, name: tree.name, ...(tree.description ? { description: tree.description } : {}), status: tree.status ?? 'ACTIVE', priority, rootNode: tree.rootNode as never };
+    try {
+      await deps.trees.create(input, SEEDER);
+      report.trees.push(id);
+    } catch (error) {
+      // A catalogue example whose external system is not registered (no sandbox, e.g. in production) is skipped, not fatal.
+      if (!(error instanceof AppError) || !catalogue.some((c) => c.tree.treeId === id)) throw error;
+      report.skipped.push(id);
+    }
   }
   return report;
 }

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { validateTree } from '../engine/index.js';
-import type { NodeDefinition, TreeCompileOptions, TreeDefinition } from '../engine/types.js';
+import type { Diagnostic, NodeDefinition, TreeCompileOptions, TreeDefinition } from '../engine/types.js';
 import type { ChangeRecorder, RequestContext } from '../platform/changes.js';
 import { newId } from '../platform/db/sql.js';
 import type { Tables } from '../platform/db/tables.js';
@@ -34,6 +34,8 @@ export interface TreesDeps {
   readonly changes: ChangeRecorder;
   /** The same command handlers evaluation uses, so a tree needing an unknown one is rejected. */
   readonly compileOptions?: () => TreeCompileOptions;
+  /** Host checks the engine cannot make: referenced systems, queries and rules exist (see node-references.ts). */
+  readonly validateReferences?: (tree: TreeDefinition) => Promise<Diagnostic[]>;
 }
 
 const notFound = (id: string) => new AppError('RESOURCE_NOT_FOUND', { zh: `決策樹不存在: ${id}`, en: `Decision tree not found: ${id}` });
@@ -55,7 +57,7 @@ export function createTreesService(deps: TreesDeps): TreesService {
   const listeners: ((id: string) => void)[] = [];
   const changed = (id: string) => listeners.forEach((l) => l(id));
 
-  function check(input: TreeInput): TreeDefinition {
+  async function check(input: TreeInput): Promise<TreeDefinition> {
     const definition: TreeDefinition = {
       name: input.name,
       ...(input.description !== undefined ? { description: input.description } : {}),
@@ -70,6 +72,7 @@ export function createTreesService(deps: TreesDeps): TreesService {
       });
     }
     const diagnostics = validateTree(definition, deps.compileOptions?.());
+    if (diagnostics.length === 0 && deps.validateReferences) diagnostics.push(...(await deps.validateReferences(definition)));
     if (diagnostics.length > 0) throw invalidContent({ zh: '決策樹', en: 'Decision tree' }, diagnostics, 'rootNode.');
     return definition;
   }
@@ -93,7 +96,7 @@ export function createTreesService(deps: TreesDeps): TreesService {
       return stored ? repo.toView(stored) : undefined;
     },
     async create(input, ctx) {
-      const definition = check(input);
+      const definition = await check(input);
       const id = input.treeId ?? newId();
       if (await repo.treeIdTaken(db, id)) {
         throw new AppError('DUPLICATE_RESOURCE', { zh: `決策樹ID已存在: ${id}`, en: `Decision tree id already exists: ${id}` });
@@ -116,7 +119,7 @@ export function createTreesService(deps: TreesDeps): TreesService {
         throw new AppError('BUSINESS_RULE_VIOLATION', { zh: '不能變更決策樹ID', en: 'The tree id cannot be changed' });
       }
       const before = repo.toView(await load(id));
-      const definition = check(input);
+      const definition = await check(input);
       const actor = ctx.actor?.username ?? null;
       await db.transaction().execute(async (trx) => {
         // Optimistic check inside the transaction: two concurrent updates cannot both write version n+1
