@@ -37,6 +37,7 @@ export function createAuditModule(deps: { database: Database; config: AuditConfi
     flushMs: config.flushMs,
     maxInFlight: dialect === 'postgres' ? config.maxInFlight : 1,
     sqlite: database.sqlite,
+    pg: database.pg,
     ...(dialect === 'postgres' ? { onMissingPartition: ensureAhead } : {}),
   });
   const retryQueue: AuditEntry[] = [];

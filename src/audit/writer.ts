@@ -1,4 +1,5 @@
 import type SQLite from 'better-sqlite3';
+import type pg from 'pg';
 import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import type { PromotionHistoryTable } from '../evaluation/evaluation.tables.js';
 import type { DialectName } from '../platform/db/database.js';
@@ -12,6 +13,7 @@ import type {
   SystemEventsTable,
 } from './audit.tables.js';
 import { chainHash, trailContent } from './hash.js';
+import { HEAD_LOCK, rowsQuery, trailsQuery } from './pg-batch.js';
 
 /** An audit trail row before the writer places it in the chain. */
 export type TrailDraft = Omit<Insertable<AuditTrailsTable>, 'seq' | 'prev_hash' | 'hash'>;
@@ -37,6 +39,11 @@ export interface GroupWriterOptions {
   readonly maxInFlight?: number;
   /** SQLite's raw connection: batches are then written synchronously with cached prepared statements. */
   readonly sqlite?: SQLite.Database | undefined;
+  /**
+   * PostgreSQL's pool: batches are then written with constant-text named prepared statements over
+   * arrays (`pg-batch.ts`) on a client of their own, instead of Kysely multi-row VALUES inserts.
+   */
+  readonly pg?: pg.Pool | undefined;
   /** Called when an insert found no partition for its month (PostgreSQL); the batch is retried once. */
   readonly onMissingPartition?: () => Promise<unknown>;
 }
@@ -187,6 +194,10 @@ export class GroupWriter {
       raw.transaction(() => this.commitSqlite(raw, entries)).immediate();
       return;
     }
+    if (this.options.pg && this.dialect === 'postgres') {
+      await this.commitPostgres(this.options.pg, entries);
+      return;
+    }
     await this.db.transaction().execute(async (trx) => {
       await insertAll(trx, this.dialect, [
         ['request_logs', entries.flatMap((e) => e.requestLogs ?? [])],
@@ -199,6 +210,46 @@ export class GroupWriter {
       const drafts = entries.flatMap((e) => e.trails ?? []);
       if (drafts.length > 0) await this.appendToChain(trx, drafts);
     });
+  }
+
+  /**
+   * BEGIN; every non-trail row in one named statement; lock the chain head; trails + head in one
+   * named statement; COMMIT. The lock is taken last, so it is held for one round trip, the trail
+   * insert and the commit.
+   */
+  private async commitPostgres(pool: pg.Pool, entries: readonly AuditEntry[]): Promise<void> {
+    const parts = {
+      request_logs: entries.flatMap((e) => e.requestLogs ?? []),
+      decision_steps: entries.flatMap((e) => e.steps ?? []),
+      external_call_logs: entries.flatMap((e) => e.calls ?? []),
+      database_query_logs: entries.flatMap((e) => e.queries ?? []),
+      system_events: entries.flatMap((e) => e.events ?? []),
+      promotion_history: entries.flatMap((e) => e.history ?? []),
+    };
+    const drafts = entries.flatMap((e) => e.trails ?? []);
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      try {
+        if (Object.values(parts).some((rows) => rows.length > 0)) await client.query(rowsQuery(parts));
+        if (drafts.length > 0) {
+          const head = (await client.query<{ seq: number | string; hash: string }>(HEAD_LOCK)).rows[0];
+          if (!head) throw new Error('audit_chain_head is missing (migration not applied?)');
+          const { rows, seq, hash } = chain({ seq: Number(head.seq), hash: head.hash }, drafts);
+          await client.query(trailsQuery(rows, seq, hash));
+        }
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch((rollback: unknown) => {
+          broken = rollback instanceof Error ? rollback : new Error(String(rollback));
+        });
+        throw error;
+      }
+    } finally {
+      // A client whose rollback failed is in an unknown state: destroy it rather than reuse it.
+      client.release(broken);
+    }
   }
 
   private commitSqlite(raw: SQLite.Database, entries: readonly AuditEntry[]): void {
