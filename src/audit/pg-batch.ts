@@ -134,10 +134,6 @@ function insertSql(table: BatchTable, first: number): string {
   return `insert into ${table} (${columns.map(([name]) => name).join(', ')}) select * from unnest(${arrays.join(', ')})`;
 }
 
-function paramCount(tables: readonly BatchTable[]): number {
-  return tables.reduce((n, t) => n + TABLES[t].length, 0);
-}
-
 /** Bumped whenever a statement's text changes: a connection must never reuse a name for another text. */
 const VERSION = 1;
 
@@ -152,12 +148,55 @@ const ROWS_TEXT = (() => {
   return `with ${parts.map((p, i) => `w${i} as (${p})`).join(', ')} ${last}`;
 })();
 
-const TRAILS_PARAMS = paramCount(['audit_trails']);
+/**
+ * A whole batch in ONE autocommit statement (no BEGIN/COMMIT round trips): every non-trail row,
+ * then the chain: the head row is locked (FOR UPDATE, after the other inserts — its WHERE reads
+ * their RETURNING counts, which forces them to run first), a recursive CTE chains
+ * hash_i = sha256(hash_{i-1} || before_i || seq_i || after_i) in batch order (`before`/`after` are
+ * `trailContentParts`, canonicalised in JS before the lock), the trails are inserted and the head
+ * advanced. The lock is thus held only inside PostgreSQL — for the trail insert and the commit —
+ * never across a round trip to a busy event loop.
+ */
+const CHAIN_TEXT = (() => {
+  const parts: string[] = [];
+  let next = 1;
+  for (const table of BATCH_TABLES) {
+    parts.push(`w${parts.length} as (${insertSql(table, next)} returning 1)`);
+    next += TABLES[table].length;
+  }
+  const trailColumns = TABLES.audit_trails.filter(([name]) => name !== 'seq' && name !== 'prev_hash' && name !== 'hash');
+  const draftArrays = trailColumns.map(([, type]) => `$${next++}::${type}[]`);
+  const before = next++;
+  const after = next++;
+  const names = trailColumns.map(([name]) => name);
+  const ran = parts.map((_, i) => `(select count(*) from w${i})`).join(' + ');
+  return `with recursive ${parts.join(', ')},
+head as (select seq, hash from audit_chain_head where id = 1 and ${ran} >= 0 for update),
+d as (select * from unnest(${draftArrays.join(', ')}, $${before}::text[], $${after}::text[]) with ordinality as d(${names.join(', ')}, before, after, n)),
+c (n, seq, hash) as (
+  select 0::bigint, seq, hash::text from head
+  union all
+  select d.n, c.seq + 1, encode(sha256(convert_to(c.hash || d.before || (c.seq + 1)::text || d.after, 'UTF8')), 'hex') from c join d on d.n = c.n + 1
+),
+t as (insert into audit_trails (${names.join(', ')}, seq, prev_hash, hash) select ${names.map((n) => `d.${n}`).join(', ')}, c.seq, p.hash, c.hash from d join c on c.n = d.n join c p on p.n = d.n - 1)
+update audit_chain_head h set seq = l.seq, hash = l.hash from (select seq, hash from c order by n desc limit 1) l where h.id = 1`;
+})();
 
-/** Trails and the chain head in one statement: the head's row lock is held as briefly as possible. */
-const TRAILS_TEXT = `with t as (${insertSql('audit_trails', 1)}) update audit_chain_head set seq = $${TRAILS_PARAMS + 1}, hash = $${TRAILS_PARAMS + 2} where id = 1`;
+/** A trail ready for the chain statement: its row without seq/hashes, and its content around seq. */
+export interface ChainDraft {
+  readonly row: object;
+  readonly before: string;
+  readonly after: string;
+}
 
-export const HEAD_LOCK: pg.QueryConfig = { name: `banyan_audit_head_v${VERSION}`, text: 'select seq, hash from audit_chain_head where id = 1 for update' };
+/** The single statement writing a batch that has trails (see CHAIN_TEXT). */
+export function chainQuery(parts: Readonly<Record<BatchPart, readonly object[]>>, drafts: readonly ChainDraft[]): pg.QueryConfig<unknown[]> {
+  const values: unknown[] = [];
+  for (const table of BATCH_TABLES) values.push(...columnArrays(table, parts[table]));
+  const trailArrays = columnArrays('audit_trails', drafts.map((d) => d.row)).slice(0, -3); // seq, prev_hash, hash are last
+  values.push(...trailArrays, drafts.map((d) => d.before), drafts.map((d) => d.after));
+  return { name: `banyan_audit_chain_v${VERSION}`, text: CHAIN_TEXT, values };
+}
 
 /** Column-wise arrays of `rows` for `table` (missing values become NULL). */
 function columnArrays(table: BatchTable, rows: readonly object[]): unknown[][] {
@@ -180,10 +219,5 @@ export function rowsQuery(parts: Readonly<Record<BatchPart, readonly object[]>>)
   return { name: `banyan_audit_rows_v${VERSION}`, text: ROWS_TEXT, values };
 }
 
-/** The statement inserting the chained trails and advancing the chain head to (seq, hash). */
-export function trailsQuery(rows: readonly object[], seq: number, hash: string): pg.QueryConfig<unknown[]> {
-  return { name: `banyan_audit_trails_v${VERSION}`, text: TRAILS_TEXT, values: [...columnArrays('audit_trails', rows), seq, hash] };
-}
-
 /** Exposed for tests and docs. */
-export const STATEMENTS = { rows: ROWS_TEXT, trails: TRAILS_TEXT } as const;
+export const STATEMENTS = { rows: ROWS_TEXT, chain: CHAIN_TEXT } as const;

@@ -12,8 +12,8 @@ import type {
   RequestLogsTable,
   SystemEventsTable,
 } from './audit.tables.js';
-import { chainHash, trailContent } from './hash.js';
-import { HEAD_LOCK, rowsQuery, trailsQuery } from './pg-batch.js';
+import { chainHash, trailContent, trailContentParts } from './hash.js';
+import { chainQuery, rowsQuery } from './pg-batch.js';
 
 /** An audit trail row before the writer places it in the chain. */
 export type TrailDraft = Omit<Insertable<AuditTrailsTable>, 'seq' | 'prev_hash' | 'hash'>;
@@ -213,9 +213,9 @@ export class GroupWriter {
   }
 
   /**
-   * BEGIN; every non-trail row in one named statement; lock the chain head; trails + head in one
-   * named statement; COMMIT. The lock is taken last, so it is held for one round trip, the trail
-   * insert and the commit.
+   * The whole batch is ONE autocommit statement (`pg-batch.ts`): no BEGIN / COMMIT round trips, and
+   * the chain-head lock is taken and released inside PostgreSQL, never held across a round trip.
+   * The trails are canonicalised here, before the lock; PostgreSQL chains their hashes.
    */
   private async commitPostgres(pool: pg.Pool, entries: readonly AuditEntry[]): Promise<void> {
     const parts = {
@@ -227,28 +227,10 @@ export class GroupWriter {
       promotion_history: entries.flatMap((e) => e.history ?? []),
     };
     const drafts = entries.flatMap((e) => e.trails ?? []);
-    const client = await pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN');
-      try {
-        if (Object.values(parts).some((rows) => rows.length > 0)) await client.query(rowsQuery(parts));
-        if (drafts.length > 0) {
-          const head = (await client.query<{ seq: number | string; hash: string }>(HEAD_LOCK)).rows[0];
-          if (!head) throw new Error('audit_chain_head is missing (migration not applied?)');
-          const { rows, seq, hash } = chain({ seq: Number(head.seq), hash: head.hash }, drafts);
-          await client.query(trailsQuery(rows, seq, hash));
-        }
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch((rollback: unknown) => {
-          broken = rollback instanceof Error ? rollback : new Error(String(rollback));
-        });
-        throw error;
-      }
-    } finally {
-      // A client whose rollback failed is in an unknown state: destroy it rather than reuse it.
-      client.release(broken);
+    if (drafts.length > 0) {
+      await pool.query(chainQuery(parts, drafts.map((row) => ({ row, ...trailContentParts(row) }))));
+    } else if (Object.values(parts).some((rows) => rows.length > 0)) {
+      await pool.query(rowsQuery(parts));
     }
   }
 
