@@ -41,6 +41,8 @@ interface Result {
   readonly non2xx: number;
 }
 
+const outputs = new WeakMap<ChildProcess, () => string>();
+
 function serve(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--role', 'api'], {
     env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', PORT: '0', HOST: '127.0.0.1', BANYAN_BENCH: '1', ...env },
@@ -48,6 +50,7 @@ function serve(env: Record<string, string>): Promise<{ child: ChildProcess; url:
   });
   return new Promise((resolve, reject) => {
     let out = '';
+    outputs.set(child, () => out);
     child.stdout?.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const match = /"address":"(http:\/\/[^"]+)"/.exec(out);
@@ -60,6 +63,9 @@ function serve(env: Record<string, string>): Promise<{ child: ChildProcess; url:
 async function stop(child: ChildProcess): Promise<void> {
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));
+  // The audit writer logs its batch statistics on close: how well group commit grouped.
+  const stats = /"batches":(\d+),"records":(\d+).*?"recordsPerBatch":([\d.]+)/.exec(outputs.get(child)?.() ?? '');
+  if (stats) process.stderr.write(`audit writer: ${stats[2] ?? '?'} records in ${stats[1] ?? '?'} batches (${stats[3] ?? '?'} per batch)\n`);
 }
 
 async function load(name: string, url: string, path: string, method: 'GET' | 'POST'): Promise<Result> {

@@ -149,6 +149,8 @@ export function createAuditModule(deps: { database: Database; config: AuditConfi
       if (retryTimer) clearTimeout(retryTimer);
       if (retryQueue.length > 0) retryNow();
       await writer.close();
+      const { batches, records } = writer.stats;
+      logger.info({ ...writer.stats, recordsPerBatch: batches > 0 ? Math.round((records / batches) * 10) / 10 : 0 }, 'audit writer statistics');
     },
   };
 }
