@@ -14,6 +14,8 @@ import pg from 'pg';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+// BENCH_ONLY=pg,pg-dry … runs a subset: bare, dry, sqlite, pg, pg-dry (all by default).
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'bare,dry,sqlite,pg,pg-dry').split(',').map((s) => s.trim()));
 const PG_ADMIN = process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 // Seed 002's example request (POST /api/v1/promotions/evaluate).
 const BODY = JSON.stringify({
@@ -39,6 +41,8 @@ interface Result {
   readonly non2xx: number;
 }
 
+const outputs = new WeakMap<ChildProcess, () => string>();
+
 function serve(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--role', 'api'], {
     env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', PORT: '0', HOST: '127.0.0.1', BANYAN_BENCH: '1', ...env },
@@ -46,6 +50,7 @@ function serve(env: Record<string, string>): Promise<{ child: ChildProcess; url:
   });
   return new Promise((resolve, reject) => {
     let out = '';
+    outputs.set(child, () => out);
     child.stdout?.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const match = /"address":"(http:\/\/[^"]+)"/.exec(out);
@@ -58,6 +63,9 @@ function serve(env: Record<string, string>): Promise<{ child: ChildProcess; url:
 async function stop(child: ChildProcess): Promise<void> {
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));
+  // The audit writer logs its batch statistics on close: how well group commit grouped.
+  const stats = /"batches":(\d+),"records":(\d+).*?"recordsPerBatch":([\d.]+)/.exec(outputs.get(child)?.() ?? '');
+  if (stats) process.stderr.write(`audit writer: ${stats[2] ?? '?'} records in ${stats[1] ?? '?'} batches (${stats[3] ?? '?'} per batch)\n`);
 }
 
 async function load(name: string, url: string, path: string, method: 'GET' | 'POST'): Promise<Result> {
@@ -71,12 +79,15 @@ async function main(): Promise<void> {
   const results: Result[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'banyan-bench-'));
   try {
-    const sqlite = await serve({ DATA_DIR: dir });
-    results.push(await load('bare route (GET /_bench/noop)', sqlite.url, '/_bench/noop', 'GET'));
-    results.push(await load('evaluate ?dryRun=true', sqlite.url, '/api/v1/promotions/evaluate?dryRun=true', 'POST'));
-    results.push(await load('evaluate, durable audit, SQLite', sqlite.url, '/api/v1/promotions/evaluate', 'POST'));
-    await stop(sqlite.child);
+    if (ONLY.has('bare') || ONLY.has('dry') || ONLY.has('sqlite')) {
+      const sqlite = await serve({ DATA_DIR: dir });
+      if (ONLY.has('bare')) results.push(await load('bare route (GET /_bench/noop)', sqlite.url, '/_bench/noop', 'GET'));
+      if (ONLY.has('dry')) results.push(await load('evaluate ?dryRun=true', sqlite.url, '/api/v1/promotions/evaluate?dryRun=true', 'POST'));
+      if (ONLY.has('sqlite')) results.push(await load('evaluate, durable audit, SQLite', sqlite.url, '/api/v1/promotions/evaluate', 'POST'));
+      await stop(sqlite.child);
+    }
 
+    if (!ONLY.has('pg') && !ONLY.has('pg-dry')) return report(results);
     const name = `banyan_bench_${process.pid}`;
     const admin = new pg.Client({ connectionString: PG_ADMIN });
     await admin.connect();
@@ -85,8 +96,8 @@ async function main(): Promise<void> {
     url.pathname = `/${name}`;
     try {
       const postgres = await serve({ DATA_DIR: dir, DATABASE_URL: url.toString() });
-      results.push(await load('evaluate, durable audit, PostgreSQL', postgres.url, '/api/v1/promotions/evaluate', 'POST'));
-      results.push(await load('evaluate ?dryRun=true (PostgreSQL node)', postgres.url, '/api/v1/promotions/evaluate?dryRun=true', 'POST'));
+      if (ONLY.has('pg')) results.push(await load('evaluate, durable audit, PostgreSQL', postgres.url, '/api/v1/promotions/evaluate', 'POST'));
+      if (ONLY.has('pg-dry')) results.push(await load('evaluate ?dryRun=true (PostgreSQL node)', postgres.url, '/api/v1/promotions/evaluate?dryRun=true', 'POST'));
       await stop(postgres.child);
     } finally {
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
@@ -95,7 +106,10 @@ async function main(): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  report(results);
+}
 
+function report(results: readonly Result[]): void {
   const width = Math.max(...results.map((r) => r.name.length));
   process.stdout.write(`\nHTTP benchmark: ${CONNECTIONS} connections, ${SECONDS} s each, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), node ${process.version}\n\n`);
   process.stdout.write(`${'scenario'.padEnd(width)}  ${'req/s'.padStart(7)}  ${'p50 ms'.padStart(6)}  ${'p99 ms'.padStart(6)}  errors  non-2xx\n`);

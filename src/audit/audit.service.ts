@@ -37,6 +37,7 @@ export function createAuditModule(deps: { database: Database; config: AuditConfi
     flushMs: config.flushMs,
     maxInFlight: dialect === 'postgres' ? config.maxInFlight : 1,
     sqlite: database.sqlite,
+    pg: database.pg,
     ...(dialect === 'postgres' ? { onMissingPartition: ensureAhead } : {}),
   });
   const retryQueue: AuditEntry[] = [];
@@ -148,6 +149,8 @@ export function createAuditModule(deps: { database: Database; config: AuditConfi
       if (retryTimer) clearTimeout(retryTimer);
       if (retryQueue.length > 0) retryNow();
       await writer.close();
+      const { batches, records } = writer.stats;
+      logger.info({ ...writer.stats, recordsPerBatch: batches > 0 ? Math.round((records / batches) * 10) / 10 : 0 }, 'audit writer statistics');
     },
   };
 }

@@ -47,6 +47,29 @@ export function trailContent(row: TrailContent): string {
   });
 }
 
+/**
+ * `trailContent` split around its `seq` value: `before + String(seq) + after === trailContent(row)`.
+ * Lets the writer canonicalise a trail before it knows its position, so PostgreSQL can chain the
+ * hashes inside the statement that holds the chain-head lock (`pg-batch.ts`). Keys sort as
+ * actor … requestId < seq < status, treeId, treeVersion.
+ */
+export function trailContentParts(row: Omit<TrailContent, 'seq'>): { before: string; after: string } {
+  const lo = canonicalJson({
+    id: row.id,
+    requestId: row.request_id,
+    customerId: row.customer_id,
+    operationType: row.operation_type,
+    operationDetails: fromJson(row.operation_details),
+    executionTimeMs: row.execution_time_ms ?? null,
+    errorMessage: row.error_message ?? null,
+    createdAt: canonicalTimestamp(row.created_at as string),
+    outcome: row.outcome === undefined ? null : fromJson(row.outcome),
+    actor: row.actor ?? null,
+  });
+  const hi = canonicalJson({ status: row.status, treeId: row.tree_id ?? null, treeVersion: row.tree_version ?? null });
+  return { before: `${lo.slice(0, -1)},"seq":`, after: `,${hi.slice(1)}` };
+}
+
 /** hash = sha256(prev_hash + canonical JSON of the row's content), hex. */
 export function chainHash(prevHash: string, content: string): string {
   return createHash('sha256').update(prevHash).update(content).digest('hex');

@@ -1,4 +1,5 @@
 import type SQLite from 'better-sqlite3';
+import type pg from 'pg';
 import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import type { PromotionHistoryTable } from '../evaluation/evaluation.tables.js';
 import type { DialectName } from '../platform/db/database.js';
@@ -11,7 +12,8 @@ import type {
   RequestLogsTable,
   SystemEventsTable,
 } from './audit.tables.js';
-import { chainHash, trailContent } from './hash.js';
+import { chainHash, trailContent, trailContentParts } from './hash.js';
+import { chainQuery, rowsQuery } from './pg-batch.js';
 
 /** An audit trail row before the writer places it in the chain. */
 export type TrailDraft = Omit<Insertable<AuditTrailsTable>, 'seq' | 'prev_hash' | 'hash'>;
@@ -37,6 +39,11 @@ export interface GroupWriterOptions {
   readonly maxInFlight?: number;
   /** SQLite's raw connection: batches are then written synchronously with cached prepared statements. */
   readonly sqlite?: SQLite.Database | undefined;
+  /**
+   * PostgreSQL's pool: batches are then written with constant-text named prepared statements over
+   * arrays (`pg-batch.ts`) on a client of their own, instead of Kysely multi-row VALUES inserts.
+   */
+  readonly pg?: pg.Pool | undefined;
   /** Called when an insert found no partition for its month (PostgreSQL); the batch is retried once. */
   readonly onMissingPartition?: () => Promise<unknown>;
 }
@@ -187,6 +194,10 @@ export class GroupWriter {
       raw.transaction(() => this.commitSqlite(raw, entries)).immediate();
       return;
     }
+    if (this.options.pg && this.dialect === 'postgres') {
+      await this.commitPostgres(this.options.pg, entries);
+      return;
+    }
     await this.db.transaction().execute(async (trx) => {
       await insertAll(trx, this.dialect, [
         ['request_logs', entries.flatMap((e) => e.requestLogs ?? [])],
@@ -199,6 +210,28 @@ export class GroupWriter {
       const drafts = entries.flatMap((e) => e.trails ?? []);
       if (drafts.length > 0) await this.appendToChain(trx, drafts);
     });
+  }
+
+  /**
+   * The whole batch is ONE autocommit statement (`pg-batch.ts`): no BEGIN / COMMIT round trips, and
+   * the chain-head lock is taken and released inside PostgreSQL, never held across a round trip.
+   * The trails are canonicalised here, before the lock; PostgreSQL chains their hashes.
+   */
+  private async commitPostgres(pool: pg.Pool, entries: readonly AuditEntry[]): Promise<void> {
+    const parts = {
+      request_logs: entries.flatMap((e) => e.requestLogs ?? []),
+      decision_steps: entries.flatMap((e) => e.steps ?? []),
+      external_call_logs: entries.flatMap((e) => e.calls ?? []),
+      database_query_logs: entries.flatMap((e) => e.queries ?? []),
+      system_events: entries.flatMap((e) => e.events ?? []),
+      promotion_history: entries.flatMap((e) => e.history ?? []),
+    };
+    const drafts = entries.flatMap((e) => e.trails ?? []);
+    if (drafts.length > 0) {
+      await pool.query(chainQuery(parts, drafts.map((row) => ({ row, ...trailContentParts(row) }))));
+    } else if (Object.values(parts).some((rows) => rows.length > 0)) {
+      await pool.query(rowsQuery(parts));
+    }
   }
 
   private commitSqlite(raw: SQLite.Database, entries: readonly AuditEntry[]): void {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileTree } from '../../src/engine/index.js';
 import type { CommandHandler, TreeDefinition } from '../../src/engine/types.js';
-import { canonicalJson, canonicalTimestamp, chainHash } from '../../src/audit/hash.js';
+import { canonicalJson, canonicalTimestamp, chainHash, trailContent, trailContentParts } from '../../src/audit/hash.js';
 import { recordedCommands } from '../../src/audit/replay.js';
 import { csvCell, csvLine } from '../../src/audit/report.js';
 import { toJson } from '../../src/platform/db/sql.js';
@@ -13,6 +13,20 @@ describe('audit hashing', () => {
   it('normalises timestamps whatever the driver returned', () => {
     expect(canonicalTimestamp('2026-01-02 03:04:05.1')).toBe('2026-01-02 03:04:05.100');
     expect(canonicalTimestamp('2026-01-02 03:04:05')).toBe('2026-01-02 03:04:05.000');
+  });
+  it('trailContentParts splits the canonical content exactly around seq', () => {
+    const base = { id: 'i', request_id: 'r', customer_id: '客戶', operation_type: 'T', operation_details: toJson({ z: 1, a: 'é"\\' }), status: 'SUCCESS', created_at: '2026-01-02 03:04:05.1' };
+    const rows = [
+      base,
+      { ...base, execution_time_ms: 3, error_message: 'x', tree_id: 't', tree_version: 2, outcome: toJson({ eligible: true }), actor: 'a' },
+      { ...base, outcome: null, actor: null, tree_id: null },
+    ];
+    for (const row of rows) {
+      for (const seq of [1, 42, 9_007_199_254_740]) {
+        const { before, after } = trailContentParts(row);
+        expect(before + String(seq) + after).toBe(trailContent({ ...row, seq }));
+      }
+    }
   });
   it('chains: the hash depends on the previous hash', () => {
     expect(chainHash('a', '{}')).not.toBe(chainHash('b', '{}'));

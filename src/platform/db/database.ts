@@ -22,6 +22,11 @@ export interface Database {
    * Use only when `!sqlite.inTransaction`: it is the same connection Kysely uses.
    */
   readonly sqlite?: SQLite.Database;
+  /**
+   * The pg pool Kysely uses (PostgreSQL only), for hot write paths that run constant-text named
+   * prepared statements (the audit writer): PostgreSQL parses and plans them once per connection.
+   */
+  readonly pg?: pg.Pool;
   /** Cheap liveness probe for /actuator/health: true when a trivial query succeeds. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -53,16 +58,17 @@ export function openDatabase(config: Config['database'], logger?: DbLogger): Dat
   const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize, connectionTimeoutMillis: 5000 });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
-  return wrap(new PostgresDialect({ pool }), 'postgres', log);
+  return wrap(new PostgresDialect({ pool }), 'postgres', log, undefined, pool);
 }
 
-function wrap(dialect: KyselyDialect, name: DialectName, log?: (event: LogEvent) => void, sqlite?: SQLite.Database): Database {
+function wrap(dialect: KyselyDialect, name: DialectName, log?: (event: LogEvent) => void, sqlite?: SQLite.Database, pool?: pg.Pool): Database {
   const db = new Kysely<Tables>({ dialect, ...(log ? { log } : {}) });
   let closed = false;
   return {
     db,
     dialect: name,
     ...(sqlite ? { sqlite } : {}),
+    ...(pool ? { pg: pool } : {}),
     async ping() {
       if (closed) return false;
       try {
