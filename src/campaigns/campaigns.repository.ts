@@ -179,3 +179,16 @@ export async function joinedCampaignIds(db: Kysely<Tables>, tenantId: string, pl
   const rows = await db.selectFrom('campaign_participants').select('campaign_id').where('tenant_id', '=', tenantId).where('player_id', '=', playerId).execute();
   return new Set(rows.map((r) => r.campaign_id));
 }
+
+/** Joined campaign ids of several players in one read. */
+export async function joinedCampaignIdsOfPlayers(db: Kysely<Tables>, tenantId: string, playerIds: readonly string[]): Promise<Map<string, Set<string>>> {
+  const result = new Map<string, Set<string>>();
+  if (playerIds.length === 0) return result;
+  const rows = await db.selectFrom('campaign_participants').select(['player_id', 'campaign_id']).where('tenant_id', '=', tenantId).where('player_id', 'in', [...playerIds]).execute();
+  for (const r of rows) {
+    let set = result.get(r.player_id);
+    if (!set) result.set(r.player_id, (set = new Set()));
+    set.add(r.campaign_id);
+  }
+  return result;
+}

@@ -40,6 +40,8 @@ export interface CampaignsService {
   visibleTo(tenantId: string, playerId: string): Promise<PlayerCampaign[]>;
   /** Ids of the campaigns the player has joined (explicitly or automatically). */
   joinedIds(tenantId: string, playerId: string): Promise<Set<string>>;
+  /** The same for several players in one read (a player who joined nothing is absent). */
+  joinedIdsOf(tenantId: string, playerIds: readonly string[]): Promise<Map<string, Set<string>>>;
   join(tenantId: string, campaignId: string, playerId: string): Promise<{ campaignId: string; playerId: string; joined: true; alreadyJoined: boolean; joinedAt: string }>;
 }
 
@@ -212,6 +214,7 @@ export function createCampaignsService(deps: CampaignsDeps): CampaignsService {
       return result;
     },
     joinedIds: (tenantId, playerId) => repo.joinedCampaignIds(db, tenantId, playerId),
+    joinedIdsOf: (tenantId, playerIds) => repo.joinedCampaignIdsOfPlayers(db, tenantId, playerIds),
     async join(tenantId, campaignId, playerId) {
       const c = await load(tenantId, campaignId);
       const existing = await repo.findParticipant(db, tenantId, campaignId, playerId);
