@@ -5,7 +5,7 @@
  * lease was taken over cannot overwrite its successor.
  */
 import { sql, type Kysely } from 'kysely';
-import { dialectOf, fromJson, toDbTimestamp } from '../platform/db/sql.js';
+import { dialectOf, toDbTimestamp } from '../platform/db/sql.js';
 import type { Tables } from '../platform/db/tables.js';
 import { enqueueEvent, newOutboxRow, OUTBOX_CHANNEL, signalEnqueued, TOPICS } from '../platform/outbox/outbox.js';
 import { rewardEvent, toReward, type Reward } from './rewards.repository.js';
@@ -154,9 +154,4 @@ export async function countByStatus(db: Db): Promise<Record<RewardStatus, number
   const counts: Record<RewardStatus, number> = { PENDING: 0, PROCESSING: 0, PAID: 0, FAILED: 0 };
   for (const r of rows) counts[r.status] = Number(r.n);
   return counts;
-}
-
-export async function getRewardMetadata(db: Db, id: string): Promise<Record<string, unknown> | undefined> {
-  const row = await db.selectFrom('rewards').select('metadata').where('id', '=', id).executeTakeFirst();
-  return row ? fromJson<Record<string, unknown>>(row.metadata) : undefined;
 }
