@@ -23,6 +23,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { newOutboxRow, OUTBOX_CHANNEL, signalEnqueued, TOPICS } from '../platform/outbox/outbox.js';
 import { apiDateToDb, toDbTimestamp, toJson } from '../platform/db/sql.js';
 import type { Tables } from '../platform/db/tables.js';
+import { PREPARED } from '../platform/db/database.js';
 import { newPendingReward, type CreateRewardInput } from '../rewards/rewards.repository.js';
 import type { Limits } from '../campaigns/stats.repository.js';
 import type { BehaviourEvent, EventResult } from './events.schema.js';
@@ -149,7 +150,7 @@ export async function ingestOneStatement(db: Kysely<Tables>, input: OneStatement
   }
   parts.push(sql`o AS (SELECT ${outcomeSql} AS outcome)`);
 
-  const { rows } = await sql<{ outcome: string; notified: number | string }>`
+  const { rows } = await sql<{ outcome: string; notified: number | string }>`${sql.raw(PREPARED)}
     WITH ${sql.join(parts, sql`, `)}
     INSERT INTO behaviour_events (tenant_id, event_id, type, player_id, occurred_at, data, outcome, results, received_at)
     SELECT ${tenantId}, ${event.eventId}, ${event.type}, ${event.playerId}, ${ts(apiDateToDb(event.occurredAt) ?? nowText)}, ${jsonb(event.data ?? {})}, o.outcome::varchar, ${resultSql}, ${ts(nowText)}

@@ -7,6 +7,7 @@
 import { sql, type Kysely } from 'kysely';
 import { dialectOf, toDbTimestamp } from '../platform/db/sql.js';
 import type { Tables } from '../platform/db/tables.js';
+import { PREPARED } from '../platform/db/database.js';
 import { enqueueEvent, newOutboxRow, OUTBOX_CHANNEL, signalEnqueued, TOPICS } from '../platform/outbox/outbox.js';
 import { rewardEvent, toReward, type Reward } from './rewards.repository.js';
 import type { RewardStatus } from './rewards.tables.js';
@@ -80,7 +81,7 @@ async function markPaidOneStatement(db: Db, claim: Claim, walletTransactionId: s
   const now = toDbTimestamp();
   const reward = claim.reward;
   const outbox = newOutboxRow({ topic: TOPICS.promotionReward, tenantId: reward.tenantId, key: reward.playerId, payload: rewardEvent({ ...reward, status: 'PAID' }, 'reward.paid', { walletTransactionId }) });
-  const { rows } = await sql<{ updated: number | string }>`
+  const { rows } = await sql<{ updated: number | string }>`${sql.raw(PREPARED)}
     WITH up AS (
       UPDATE rewards SET status = 'PAID', wallet_transaction_id = ${walletTransactionId}, paid_at = ${now}::timestamp, lease_until = NULL, last_error = NULL, updated_at = ${now}::timestamp
       WHERE id = ${reward.id} AND status = 'PROCESSING' AND attempts = ${claim.attempt}
