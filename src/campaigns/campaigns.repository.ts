@@ -144,6 +144,22 @@ export async function listLiveCampaigns(db: Kysely<Tables>, tenantId: string, at
   return rows.map(toRecord).filter((c) => c.status === 'ACTIVE' || c.startsAt !== null);
 }
 
+/** Campaigns that are or may become live (ACTIVE or SCHEDULED, not past their end at `at`), highest priority first; the caller applies the window. */
+export async function listLiveCandidates(db: Kysely<Tables>, tenantId: string, at: Date): Promise<CampaignRecord[]> {
+  const now = toDbTimestamp(at);
+  const rows = await db
+    .selectFrom('campaigns')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('status', 'in', ['ACTIVE', 'SCHEDULED'])
+    .where((eb) => eb.or([eb('ends_at', 'is', null), eb('ends_at', '>', now)]))
+    .orderBy('priority', 'desc')
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  return rows.map(toRecord);
+}
+
 /** Compare-and-set on status, so two concurrent transitions cannot both succeed. */
 export async function setCampaignStatus(db: Kysely<Tables>, tenantId: string, id: string, from: CampaignStatus, to: CampaignStatus): Promise<boolean> {
   const result = await db

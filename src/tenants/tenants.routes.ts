@@ -85,7 +85,7 @@ export function registerTenantRoutes(app: App, tenants: TenantsService): void {
   );
   app.post(
     `${BASE}/:tenantId/callback/secret`,
-    { config: { auth: ADMIN }, schema: { tags: TAG, summary: 'Rotate a tenant’s callback signing secret (shown once; the old one stops signing at once)', security, params: TenantIdParam, response: { 200: EnvelopeOf(CallbackSettingsWithSecret), ...errorResponses(401, 403, 404) } } },
+    { config: { auth: ADMIN }, schema: { tags: TAG, summary: 'Rotate a tenant’s callback signing secret (shown once; the old one stops signing within 5 s)', security, params: TenantIdParam, response: { 200: EnvelopeOf(CallbackSettingsWithSecret), ...errorResponses(401, 403, 404) } } },
     async (request) => ok(request, await tenants.rotateCallbackSecret(request.params.tenantId), { zh: '簽章金鑰已更新，請妥善保存（僅顯示一次）', en: 'Signing secret rotated; store it now, it is shown only once' }),
   );
 
@@ -103,7 +103,7 @@ export function registerTenantRoutes(app: App, tenants: TenantsService): void {
   );
   app.post(
     `${SELF}/secret`,
-    { config: { auth: selfAuth }, schema: { tags: SELF_TAG, summary: 'Rotate your callback signing secret (shown once; the old one stops signing at once)', security: tenantSecurity, response: { 200: EnvelopeOf(CallbackSettingsWithSecret), ...errorResponses(401, 403) } } },
+    { config: { auth: selfAuth }, schema: { tags: SELF_TAG, summary: 'Rotate your callback signing secret (shown once; the old one stops signing within 5 s)', security: tenantSecurity, response: { 200: EnvelopeOf(CallbackSettingsWithSecret), ...errorResponses(401, 403) } } },
     async (request) => ok(request, await tenants.rotateCallbackSecret(tenantOf(request).tenantId), { zh: '簽章金鑰已更新，請妥善保存（僅顯示一次）', en: 'Signing secret rotated; store it now, it is shown only once' }),
   );
 

@@ -6,7 +6,7 @@ import type { Tables } from '../platform/db/tables.js';
 import { AppError } from '../platform/http/errors.js';
 import { pageOf, type Page } from '../platform/paging.js';
 import * as repo from './tenants.repository.js';
-import type { CallbackResolver } from '../rewards/callbacks.js';
+import type { CallbackResolver, CallbackTarget } from '../rewards/callbacks.js';
 import { callbackUrlProblem, type CallbackUrlPolicy } from './callback-url.js';
 import { DEFAULT_SCOPES, type ApiKeyInput, type CallbackSettings, type CallbackSettingsWithSecret, type ApiKeyView, type Scope, type TenantInput, type TenantView } from './tenants.schema.js';
 
@@ -69,13 +69,26 @@ export function createTenantsService(deps: TenantsDeps): TenantsService {
     return tenant;
   }
 
+  // Last-used is written at most once a minute per key (touchApiKey); this process skips even the
+  // statement while its own last write is that recent.
+  const touched = new Map<string, number>();
   async function checkKey(keyId: string, touch: boolean): Promise<TenantAuthResult | repo.KeyWithTenant> {
     const key = await repo.findKeyWithTenant(db, keyId);
     if (!key || key.revoked) return { ok: false, reason: 'invalid' };
     if (key.tenantStatus !== 'ACTIVE') return { ok: false, reason: 'suspended' };
-    if (touch) await repo.touchApiKey(db, keyId, now());
+    const at = now();
+    if (touch && (touched.get(keyId) ?? -Infinity) <= at.getTime() - 60_000) {
+      if (touched.size >= 10_000) touched.clear();
+      touched.set(keyId, at.getTime());
+      await repo.touchApiKey(db, keyId, at);
+    }
     return key;
   }
+
+  // Callback targets, read for every paid reward. Changes through this service apply at once;
+  // another process's within CALLBACK_TTL_MS.
+  const targets = new Map<string, { readonly until: number; readonly target: CallbackTarget | null }>();
+  const CALLBACK_TTL_MS = 5000;
 
   async function callbackSettings(tenantId: string): Promise<repo.CallbackSettingsRow> {
     const row = await repo.findCallbackSettings(db, tenantId);
@@ -101,16 +114,24 @@ export function createTenantsService(deps: TenantsDeps): TenantsService {
       }
       const secret = callbackUrl !== null && current.secret === null ? newCallbackSecret() : undefined;
       if (!(await repo.updateCallbackSettings(db, tenantId, { url: callbackUrl, ...(secret ? { secret } : {}) }))) throw tenantNotFound(tenantId);
+      targets.delete(tenantId);
       return callbackView(await callbackSettings(tenantId), secret);
     },
     async rotateCallbackSecret(tenantId) {
       const secret = newCallbackSecret();
       if (!(await repo.updateCallbackSettings(db, tenantId, { secret }))) throw tenantNotFound(tenantId);
+      targets.delete(tenantId);
       return callbackView(await callbackSettings(tenantId), secret);
     },
     async callbackResolver(tenantId) {
+      const wall = Date.now();
+      const cached = targets.get(tenantId);
+      if (cached && cached.until > wall) return cached.target;
       const row = await repo.findCallbackSettings(db, tenantId);
-      return row?.url && row.secret ? { url: row.url, secret: row.secret } : null;
+      const target = row?.url && row.secret ? { url: row.url, secret: row.secret } : null;
+      if (targets.size >= 10_000) targets.clear();
+      targets.set(tenantId, { until: wall + CALLBACK_TTL_MS, target });
+      return target;
     },
     async create(input) {
       const id = input.id ?? `t-${randomBytes(6).toString('hex')}`;
