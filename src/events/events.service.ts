@@ -1,8 +1,10 @@
 /**
- * Behaviour events in: the campaign pipeline. For each event, in ONE transaction: record it
- * (idempotent per tenant + eventId), then for every live campaign listening to its type, highest
- * priority first: exclusivity group → participation (joined?) → eligibility → formula → per-player
- * limits claimed by a conditional UPDATE → reward + its outbox event. Every outcome is a reason code.
+ * Behaviour events in: the campaign pipeline. Each event's campaigns are evaluated first (the rules
+ * are pure), then in ONE transaction: record it (idempotent per tenant + eventId) and, for every
+ * live campaign listening to its type, highest priority first: exclusivity group → participation
+ * (joined?) → eligibility → formula → per-player limits claimed by a conditional write → reward +
+ * its outbox event. Every outcome is a reason code. On PostgreSQL the transaction is usually one
+ * statement (ingest.pg.ts); docs/campaigns.md "How a batch runs".
  */
 import type { Kysely } from 'kysely';
 import { Value } from 'typebox/value';
