@@ -5,6 +5,8 @@
  * One process, role `all`, on a fresh database and its own stream.
  *
  * Run: npm run bench:events   (BENCH_EVENTS=5000 BENCH_BATCH=10 BENCH_CONCURRENCY=8)
+ * BENCH_INGEST_ONLY=1: role `api` (no worker), the clock stops when the last request returns:
+ * ingestion's own ceiling, without the payout pipeline competing for the CPU.
  */
 import { cpus } from 'node:os';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -19,6 +21,7 @@ import { countByStatus } from '../src/rewards/payouts.repository.js';
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 5000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 10);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+const INGEST_ONLY = process.env.BENCH_INGEST_ONLY === '1';
 const PG_ADMIN = process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const NATS_URL = process.env.BENCH_NATS_URL ?? 'nats://127.0.0.1:4222';
 const ADMIN = { authorization: `Basic ${Buffer.from('admin:admin123').toString('base64')}` };
@@ -43,6 +46,7 @@ async function main(): Promise<void> {
       NATS_STREAM: `BENCH_${id}`,
       NATS_SUBJECT_PREFIX: `${id}.`,
     }),
+    INGEST_ONLY ? { role: 'api' } : {},
   );
   try {
     const base = await banyan.app.listen({ port: 0, host: '127.0.0.1' });
@@ -90,6 +94,7 @@ async function main(): Promise<void> {
     await Promise.all(Array.from({ length: CONCURRENCY }, lane));
     const ingested = performance.now();
     for (;;) {
+      if (INGEST_ONLY) break;
       const counts = await countByStatus(banyan.database.db);
       if (counts.PAID + counts.FAILED >= rewarded) break;
       await new Promise((r) => setTimeout(r, 20));
@@ -110,6 +115,7 @@ async function main(): Promise<void> {
       events: EVENTS,
       batch: BATCH,
       concurrency: CONCURRENCY,
+      ingestOnly: INGEST_ONLY,
       rewarded,
       paid: counts.PAID,
       failed: counts.FAILED,

@@ -40,8 +40,8 @@ import { createDroolsRuleCommand, validateDroolsRule } from './rules/drools-comm
 import { createEventBus } from './platform/events/connect.js';
 import type { EventBus, Subscription } from './platform/events/bus.js';
 import { OutboxRelay } from './platform/outbox/relay.js';
-import { createCallbackSender, metadataCallbackResolver, type CallbackResolver } from './rewards/callbacks.js';
-import { getRewardMetadata } from './rewards/payouts.repository.js';
+import { createCallbackSender, type CallbackResolver } from './rewards/callbacks.js';
+import { connectGuard } from './tenants/callback-url.js';
 import { createWalletClient, type WalletClient } from './rewards/wallet.client.js';
 import { RewardWorker } from './rewards/worker.js';
 import { TOPICS } from './platform/outbox/outbox.js';
@@ -103,7 +103,7 @@ export interface BanyanOverrides {
   /** Default `all`. */
   readonly role?: Role;
   readonly bus?: EventBus;
-  /** Where paid-reward callbacks go (the tenants module's resolver); default: reward metadata `callbackUrl`. */
+  /** Where paid-reward callbacks go; default: the tenant's callback URL and secret (the tenants module's resolver). */
   readonly callbacks?: CallbackResolver;
   /** Behaviour-event ingestion for `trigger.user.*` (the campaigns module's `ingestEvents`). */
   readonly ingestBehaviour?: IngestBehaviour;
@@ -176,7 +176,13 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
     if (!config.jwt.secret && config.env === 'production') {
       logger.warn('JWT_SECRET is not set: tenant tokens use a random per-process key and die on restart (set it for multi-node)');
     }
-    const tenants = createTenantsService({ db, jwtSecret: config.jwt.secret ? new TextEncoder().encode(config.jwt.secret) : randomBytes(32), tokenTtlSeconds: config.jwt.ttlSeconds });
+    const callbackPolicy = { publicOnly: config.env === 'production', allowedHosts: config.rewards.callbackAllowedHosts };
+    const tenants = createTenantsService({
+      db,
+      jwtSecret: config.jwt.secret ? new TextEncoder().encode(config.jwt.secret) : randomBytes(32),
+      tokenTtlSeconds: config.jwt.ttlSeconds,
+      callbackPolicy,
+    });
     const players = createPlayersService(db);
     const campaigns = createCampaignsService({ db, players });
     const templates = createTemplatesService({ db, campaigns });
@@ -254,8 +260,9 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
       cleanup.push(() => worker.stop());
 
       const callbacks = createCallbackSender({
-        resolve: overrides.callbacks ?? metadataCallbackResolver(config.rewards.callbackSecret, (id) => getRewardMetadata(db, id)),
+        resolve: overrides.callbacks ?? tenants.callbackResolver,
         timeoutMs: config.rewards.callbackTimeoutMs,
+        lookup: connectGuard(callbackPolicy),
         maxAttempts: 10,
       });
       cleanup.push(() => callbacks.close());

@@ -144,6 +144,22 @@ export async function listLiveCampaigns(db: Kysely<Tables>, tenantId: string, at
   return rows.map(toRecord).filter((c) => c.status === 'ACTIVE' || c.startsAt !== null);
 }
 
+/** Campaigns that are or may become live (ACTIVE or SCHEDULED, not past their end at `at`), highest priority first; the caller applies the window. */
+export async function listLiveCandidates(db: Kysely<Tables>, tenantId: string, at: Date): Promise<CampaignRecord[]> {
+  const now = toDbTimestamp(at);
+  const rows = await db
+    .selectFrom('campaigns')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('status', 'in', ['ACTIVE', 'SCHEDULED'])
+    .where((eb) => eb.or([eb('ends_at', 'is', null), eb('ends_at', '>', now)]))
+    .orderBy('priority', 'desc')
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  return rows.map(toRecord);
+}
+
 /** Compare-and-set on status, so two concurrent transitions cannot both succeed. */
 export async function setCampaignStatus(db: Kysely<Tables>, tenantId: string, id: string, from: CampaignStatus, to: CampaignStatus): Promise<boolean> {
   const result = await db
@@ -178,4 +194,17 @@ export async function findParticipant(db: Kysely<Tables>, tenantId: string, camp
 export async function joinedCampaignIds(db: Kysely<Tables>, tenantId: string, playerId: string): Promise<Set<string>> {
   const rows = await db.selectFrom('campaign_participants').select('campaign_id').where('tenant_id', '=', tenantId).where('player_id', '=', playerId).execute();
   return new Set(rows.map((r) => r.campaign_id));
+}
+
+/** Joined campaign ids of several players in one read. */
+export async function joinedCampaignIdsOfPlayers(db: Kysely<Tables>, tenantId: string, playerIds: readonly string[]): Promise<Map<string, Set<string>>> {
+  const result = new Map<string, Set<string>>();
+  if (playerIds.length === 0) return result;
+  const rows = await db.selectFrom('campaign_participants').select(['player_id', 'campaign_id']).where('tenant_id', '=', tenantId).where('player_id', 'in', [...playerIds]).execute();
+  for (const r of rows) {
+    let set = result.get(r.player_id);
+    if (!set) result.set(r.player_id, (set = new Set()));
+    set.add(r.campaign_id);
+  }
+  return result;
 }

@@ -10,7 +10,10 @@ import type { PlayersService } from '../players/players.service.js';
 import { compileCampaignRules, holds, normalizeRule, validateCampaignRules, type CompiledCampaignRules, type RuleName } from './campaign-rules.js';
 import * as repo from './campaigns.repository.js';
 import type { CampaignInput, CampaignStatus, CampaignView } from './campaigns.schema.js';
-import { EDITABLE, effectiveStatus, TRANSITIONS } from './lifecycle.js';
+import { dbTimeMs, EDITABLE, effectiveStatus, TRANSITIONS } from './lifecycle.js';
+
+/** How long another process's campaign change may take to reach this process's event pipeline. */
+export const LIVE_TTL_MS = 1000;
 import { toDecimal } from '../engine/index.js';
 
 export type { CampaignRecord } from './campaigns.repository.js';
@@ -40,6 +43,8 @@ export interface CampaignsService {
   visibleTo(tenantId: string, playerId: string): Promise<PlayerCampaign[]>;
   /** Ids of the campaigns the player has joined (explicitly or automatically). */
   joinedIds(tenantId: string, playerId: string): Promise<Set<string>>;
+  /** The same for several players in one read (a player who joined nothing is absent). */
+  joinedIdsOf(tenantId: string, playerIds: readonly string[]): Promise<Map<string, Set<string>>>;
   join(tenantId: string, campaignId: string, playerId: string): Promise<{ campaignId: string; playerId: string; joined: true; alreadyJoined: boolean; joinedAt: string }>;
 }
 
@@ -125,6 +130,10 @@ export function createCampaignsService(deps: CampaignsDeps): CampaignsService {
   const { db, players } = deps;
   const clock = deps.now ?? (() => new Date());
   const compiled = new LRUCache<string, CompiledCampaignRules>({ max: 5_000 });
+  // The tenant's ACTIVE/SCHEDULED campaigns, for `live` (read by every event batch). Dropped on any
+  // change made through this service; a change made by another process is seen within LIVE_TTL_MS.
+  const liveCandidates = new LRUCache<string, { readonly until: number; readonly from: number; readonly rows: readonly repo.CampaignRecord[] }>({ max: 10_000 });
+  const changed = (tenantId: string) => liveCandidates.delete(tenantId);
 
   function rulesOf(c: repo.CampaignRecord): CompiledCampaignRules {
     const key = `${c.tenantId}/${c.id}/${c.updatedAt}`;
@@ -159,11 +168,14 @@ export function createCampaignsService(deps: CampaignsDeps): CampaignsService {
     async create(tenantId, input, templateId = null) {
       const id = newId();
       await repo.insertCampaign(db, tenantId, id, toWrite(input, templateId));
+      changed(tenantId);
       return toView(await load(tenantId, id), clock());
     },
     async update(tenantId, id, input) {
       const current = await load(tenantId, id);
-      if (!(await repo.updateCampaign(db, tenantId, id, toWrite(input, current.templateId), EDITABLE))) {
+      const updated = await repo.updateCampaign(db, tenantId, id, toWrite(input, current.templateId), EDITABLE);
+      changed(tenantId);
+      if (!updated) {
         const now = await load(tenantId, id);
         throw violation(`a ${now.status} campaign cannot be edited; pause it first`, `${now.status} 狀態的活動不可修改，請先暫停`);
       }
@@ -171,7 +183,9 @@ export function createCampaignsService(deps: CampaignsDeps): CampaignsService {
     },
     async remove(tenantId, id) {
       const current = await load(tenantId, id);
-      if (!(await repo.deleteDraftCampaign(db, tenantId, id))) throw violation(`only DRAFT campaigns can be deleted (is ${current.status}); end it instead`);
+      const deleted = await repo.deleteDraftCampaign(db, tenantId, id);
+      changed(tenantId);
+      if (!deleted) throw violation(`only DRAFT campaigns can be deleted (is ${current.status}); end it instead`);
     },
     async transition(tenantId, id, to) {
       const c = await load(tenantId, id);
@@ -187,11 +201,24 @@ export function createCampaignsService(deps: CampaignsDeps): CampaignsService {
         const errors = validateCampaignRules(c);
         if (errors.length > 0) throw new AppError('BUSINESS_RULE_VIOLATION', { zh: `規則無法編譯: ${errors[0]?.message ?? ''}`, en: `Rules do not compile: ${errors[0]?.message ?? ''}` }, { errors });
       }
-      if (!(await repo.setCampaignStatus(db, tenantId, id, c.status, to))) throw violation('the campaign changed concurrently; retry', '活動已被同時修改，請重試');
+      const set = await repo.setCampaignStatus(db, tenantId, id, c.status, to);
+      changed(tenantId);
+      if (!set) throw violation('the campaign changed concurrently; retry', '活動已被同時修改，請重試');
       return toView(await load(tenantId, id), now);
     },
     async live(tenantId, at) {
-      return (await repo.listLiveCampaigns(db, tenantId, at)).map((campaign) => ({ campaign, rules: rulesOf(campaign) }));
+      const wall = Date.now();
+      const t = at.getTime();
+      let cached = liveCandidates.get(tenantId);
+      // The read leaves out campaigns ended before `from`, so it serves only `at` >= `from`.
+      if (!cached || cached.until <= wall || t < cached.from) {
+        const from = Math.min(t, wall);
+        cached = { until: wall + LIVE_TTL_MS, from, rows: await repo.listLiveCandidates(db, tenantId, new Date(from)) };
+        liveCandidates.set(tenantId, cached);
+      }
+      return cached.rows
+        .filter((c) => (c.startsAt === null ? c.status === 'ACTIVE' : dbTimeMs(c.startsAt) <= t) && (c.endsAt === null || dbTimeMs(c.endsAt) > t))
+        .map((campaign) => ({ campaign, rules: rulesOf(campaign) }));
     },
     async visibleTo(tenantId, playerId) {
       const now = clock();
@@ -212,6 +239,7 @@ export function createCampaignsService(deps: CampaignsDeps): CampaignsService {
       return result;
     },
     joinedIds: (tenantId, playerId) => repo.joinedCampaignIds(db, tenantId, playerId),
+    joinedIdsOf: (tenantId, playerIds) => repo.joinedCampaignIdsOfPlayers(db, tenantId, playerIds),
     async join(tenantId, campaignId, playerId) {
       const c = await load(tenantId, campaignId);
       const existing = await repo.findParticipant(db, tenantId, campaignId, playerId);

@@ -48,17 +48,22 @@ export async function claimReward(db: Kysely<Tables>, key: StatsKey, amountMinor
   const result = await update.executeTakeFirst();
   if (Number(result.numUpdatedRows) > 0) return { ok: true };
 
-  // Not claimed: read the row only to say why (the decision was the UPDATE's).
+  return { ok: false, reason: await whyNotClaimed(db, key, amountMinor, limits) };
+}
+
+/** Why a claim failed: reads the counters only to say so (the decision was the claim's). */
+export async function whyNotClaimed(db: Kysely<Tables>, key: StatsKey, amountMinor: number, limits: Limits): Promise<Extract<Claim, { ok: false }>['reason']> {
   const row = await db
     .selectFrom('player_campaign_stats')
     .select(['reward_count', 'reward_amount_minor', 'last_reward_at'])
     .where('tenant_id', '=', key.tenantId)
     .where('campaign_id', '=', key.campaignId)
     .where('player_id', '=', key.playerId)
-    .executeTakeFirstOrThrow();
-  if (limits.maxCount !== null && Number(row.reward_count) + 1 > limits.maxCount) return { ok: false, reason: 'LIMIT_REACHED' };
-  if (limits.maxAmountMinor !== null && Number(row.reward_amount_minor) + amountMinor > limits.maxAmountMinor) return { ok: false, reason: 'AMOUNT_LIMIT_REACHED' };
-  return { ok: false, reason: 'COOLDOWN' };
+    .executeTakeFirst();
+  if (!row) return limits.maxCount !== null && limits.maxCount < 1 ? 'LIMIT_REACHED' : 'AMOUNT_LIMIT_REACHED';
+  if (limits.maxCount !== null && Number(row.reward_count) + 1 > limits.maxCount) return 'LIMIT_REACHED';
+  if (limits.maxAmountMinor !== null && Number(row.reward_amount_minor) + amountMinor > limits.maxAmountMinor) return 'AMOUNT_LIMIT_REACHED';
+  return 'COOLDOWN';
 }
 
 export interface PlayerStats {

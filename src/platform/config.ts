@@ -49,7 +49,8 @@ const EnvSchema = Type.Object({
   REWARD_MAX_DELIVER: Type.Integer({ minimum: 1, maximum: 100_000, default: 100 }),
   REWARD_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 1000, default: 32 }),
   REWARD_SWEEP_MS: Type.Integer({ minimum: 50, maximum: 3_600_000, default: 5000 }),
-  REWARD_CALLBACK_SECRET: Type.Optional(Type.String({ minLength: 16 })),
+  /** Comma-separated host names or addresses a tenant callback URL may use even though they are private (production refuses private addresses otherwise). */
+  CALLBACK_ALLOWED_HOSTS: Type.String({ default: '' }),
   CALLBACK_TIMEOUT_MS: Type.Integer({ minimum: 50, maximum: 120_000, default: 5000 }),
   /** HS256 key for tenant access tokens; without it a random per-process key is used (single node only). */
   JWT_SECRET: Type.Optional(Type.String({ minLength: 32 })),
@@ -112,8 +113,9 @@ export interface RewardsConfig {
   readonly maxDeliver: number;
   readonly concurrency: number;
   readonly sweepMs: number;
-  readonly callbackSecret: string | undefined;
   readonly callbackTimeoutMs: number;
+  /** Hosts exempt from the production rule that callback URLs must be public (CALLBACK_ALLOWED_HOSTS). */
+  readonly callbackAllowedHosts: readonly string[];
 }
 
 export interface AuditConfig {
@@ -217,8 +219,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxDeliver: env.REWARD_MAX_DELIVER,
       concurrency: env.REWARD_CONCURRENCY,
       sweepMs: env.REWARD_SWEEP_MS,
-      callbackSecret: env.REWARD_CALLBACK_SECRET,
       callbackTimeoutMs: env.CALLBACK_TIMEOUT_MS,
+      callbackAllowedHosts: Object.freeze(
+        env.CALLBACK_ALLOWED_HOSTS.split(',')
+          .map((h) => h.trim().toLowerCase().replace(/^\[|\]$/g, ''))
+          .filter(Boolean),
+      ),
     }),
     jwt: Object.freeze({ secret: env.JWT_SECRET, ttlSeconds: env.JWT_TTL_SECONDS }),
     audit: Object.freeze({

@@ -24,3 +24,10 @@ export async function upsertPlayer(db: Kysely<Tables>, tenantId: string, id: str
     .onConflict((oc) => (replace ? oc.columns(['tenant_id', 'id']).doUpdateSet({ attributes: toJson(attributes), updated_at: now }) : oc.columns(['tenant_id', 'id']).doNothing()))
     .execute();
 }
+
+/** Several players' attributes in one read (absent players are not in the map). */
+export async function findPlayerAttributes(db: Kysely<Tables>, tenantId: string, ids: readonly string[]): Promise<Map<string, Record<string, unknown>>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('players').select(['id', 'attributes']).where('tenant_id', '=', tenantId).where('id', 'in', [...ids]).execute();
+  return new Map(rows.map((r) => [r.id, fromJson<Record<string, unknown>>(r.attributes) ?? {}]));
+}

@@ -7,6 +7,8 @@ export type { PlayerRecord } from './players.repository.js';
 export interface PlayersService {
   /** The player, or an attribute-less one if the tenant has not told us about it yet. */
   get(tenantId: string, id: string): Promise<repo.PlayerRecord>;
+  /** Attributes of several players in one read (an unknown player has none). */
+  attributesOf(tenantId: string, ids: readonly string[]): Promise<Map<string, Record<string, unknown>>>;
   exists(tenantId: string, id: string): Promise<boolean>;
   put(tenantId: string, id: string, attributes: Record<string, unknown>): Promise<repo.PlayerRecord>;
   /** Makes sure the player row exists (in the caller's transaction); merges `attributes` when given. */
@@ -18,6 +20,7 @@ export function createPlayersService(db: Kysely<Tables>): PlayersService {
     async get(tenantId, id) {
       return (await repo.findPlayer(db, tenantId, id)) ?? { id, attributes: {}, createdAt: '', updatedAt: '' };
     },
+    attributesOf: (tenantId, ids) => repo.findPlayerAttributes(db, tenantId, ids),
     async exists(tenantId, id) {
       return (await repo.findPlayer(db, tenantId, id)) !== undefined;
     },

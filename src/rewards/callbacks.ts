@@ -6,6 +6,7 @@
  * `X-Banyan-Event-Id`.
  */
 import { createHmac } from 'node:crypto';
+import type { LookupFunction } from 'node:net';
 import { Agent, request } from 'undici';
 import type { Delivery, HandlerResult } from '../platform/events/bus.js';
 import type { RewardEventPayload } from './rewards.repository.js';
@@ -16,20 +17,10 @@ export interface CallbackTarget {
 }
 
 /**
- * Where a tenant wants paid-reward callbacks. The tenants module provides the real resolver;
- * the default reads `callbackUrl` from the reward's metadata, signed with REWARD_CALLBACK_SECRET,
- * and sends nothing when either is missing.
+ * Where a tenant wants paid-reward callbacks, or null for none. The tenants module's resolver
+ * (the default in app.ts) answers with the tenant's own callback URL and signing secret.
  */
-export type CallbackResolver = (tenantId: string, reward: RewardEventPayload & { readonly metadata?: Record<string, unknown> }) => Promise<CallbackTarget | null>;
-
-export function metadataCallbackResolver(secret: string | undefined, metadataOf: (rewardId: string) => Promise<Record<string, unknown> | undefined>): CallbackResolver {
-  return async (_tenantId, reward) => {
-    if (!secret) return null;
-    const metadata = await metadataOf(reward.rewardId);
-    const url = metadata?.['callbackUrl'];
-    return typeof url === 'string' && /^https?:\/\//.test(url) ? { url, secret } : null;
-  };
-}
+export type CallbackResolver = (tenantId: string, reward: RewardEventPayload) => Promise<CallbackTarget | null>;
 
 export const sign = (secret: string, body: string): string => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 
@@ -38,8 +29,14 @@ export interface CallbackSender {
   close(): Promise<void>;
 }
 
-export function createCallbackSender(options: { readonly resolve: CallbackResolver; readonly timeoutMs: number; readonly maxAttempts: number }): CallbackSender {
-  const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 16 });
+export function createCallbackSender(options: {
+  readonly resolve: CallbackResolver;
+  readonly timeoutMs: number;
+  readonly maxAttempts: number;
+  /** Name resolution for the sockets (the tenants module's guard against private addresses). */
+  readonly lookup?: LookupFunction | undefined;
+}): CallbackSender {
+  const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 16, connect: { timeout: options.timeoutMs, ...(options.lookup ? { lookup: options.lookup } : {}) } });
   return {
     async handle(event) {
       const payload = event.payload as RewardEventPayload;

@@ -4,10 +4,11 @@
  * token: an outcome is written only while the row still carries that token, so a worker whose
  * lease was taken over cannot overwrite its successor.
  */
-import type { Kysely } from 'kysely';
-import { fromJson, toDbTimestamp } from '../platform/db/sql.js';
+import { sql, type Kysely } from 'kysely';
+import { dialectOf, toDbTimestamp } from '../platform/db/sql.js';
 import type { Tables } from '../platform/db/tables.js';
-import { enqueueEvent, TOPICS } from '../platform/outbox/outbox.js';
+import { PREPARED } from '../platform/db/database.js';
+import { enqueueEvent, newOutboxRow, OUTBOX_CHANNEL, signalEnqueued, TOPICS } from '../platform/outbox/outbox.js';
 import { rewardEvent, toReward, type Reward } from './rewards.repository.js';
 import type { RewardStatus } from './rewards.tables.js';
 
@@ -54,6 +55,7 @@ export async function claimReward(db: Db, id: string, leaseMs: number, now: Date
 
 /** PROCESSING → PAID (with the wallet's transaction id) and a `reward.paid` event. False if the claim was lost. */
 export async function markPaid(db: Db, claim: Claim, walletTransactionId: string): Promise<boolean> {
+  if (dialectOf(db) === 'postgres') return markPaidOneStatement(db, claim, walletTransactionId);
   return db.transaction().execute(async (trx) => {
     const now = toDbTimestamp();
     const row = await trx
@@ -69,6 +71,34 @@ export async function markPaid(db: Db, claim: Claim, walletTransactionId: string
     await enqueueEvent(trx, { topic: TOPICS.promotionReward, tenantId: reward.tenantId, key: reward.playerId, payload: rewardEvent(reward, 'reward.paid', { walletTransactionId }) });
     return true;
   });
+}
+
+/**
+ * `markPaid` on PostgreSQL in one statement (one round trip, its own transaction): the conditional
+ * UPDATE, the `reward.paid` outbox row (only if the UPDATE matched) and the relay's NOTIFY.
+ */
+async function markPaidOneStatement(db: Db, claim: Claim, walletTransactionId: string): Promise<boolean> {
+  const now = toDbTimestamp();
+  const reward = claim.reward;
+  const outbox = newOutboxRow({ topic: TOPICS.promotionReward, tenantId: reward.tenantId, key: reward.playerId, payload: rewardEvent({ ...reward, status: 'PAID' }, 'reward.paid', { walletTransactionId }) });
+  const { rows } = await sql<{ updated: number | string }>`${sql.raw(PREPARED)}
+    WITH up AS (
+      UPDATE rewards SET status = 'PAID', wallet_transaction_id = ${walletTransactionId}, paid_at = ${now}::timestamp, lease_until = NULL, last_error = NULL, updated_at = ${now}::timestamp
+      WHERE id = ${reward.id} AND status = 'PROCESSING' AND attempts = ${claim.attempt}
+      RETURNING id
+    ),
+    ob AS (
+      INSERT INTO outbox_events (id, topic, tenant_id, message_key, payload, headers, created_at, published_at, attempts, last_error, next_attempt_at)
+      SELECT ${outbox.id}, ${outbox.topic}, ${outbox.tenant_id}, ${outbox.message_key}, ${outbox.payload}::jsonb, ${outbox.headers}::jsonb, ${outbox.created_at}::timestamp, NULL, 0, NULL, ${outbox.next_attempt_at}::timestamp
+      FROM up
+      RETURNING 1
+    ),
+    nt AS (SELECT pg_notify(${OUTBOX_CHANNEL}, '') FROM ob)
+    SELECT (SELECT count(*) FROM up) + (SELECT count(*) FROM nt) AS updated
+  `.execute(db);
+  const updated = Number(rows[0]?.updated ?? 0) > 0;
+  if (updated) signalEnqueued();
+  return updated;
 }
 
 /** PROCESSING → PENDING, due again at `nextAttemptAt`. */
@@ -125,9 +155,4 @@ export async function countByStatus(db: Db): Promise<Record<RewardStatus, number
   const counts: Record<RewardStatus, number> = { PENDING: 0, PROCESSING: 0, PAID: 0, FAILED: 0 };
   for (const r of rows) counts[r.status] = Number(r.n);
   return counts;
-}
-
-export async function getRewardMetadata(db: Db, id: string): Promise<Record<string, unknown> | undefined> {
-  const row = await db.selectFrom('rewards').select('metadata').where('id', '=', id).executeTakeFirst();
-  return row ? fromJson<Record<string, unknown>>(row.metadata) : undefined;
 }

@@ -148,36 +148,46 @@ async function announce(trx: Db, reward: Reward, event: RewardEventPayload['even
 }
 
 /**
+ * A new PENDING reward's row and the `reward.created` payload announcing it, validated, for a
+ * writer that inserts both itself (the PostgreSQL one-statement ingestion path).
+ */
+export function newPendingReward(input: CreateRewardInput): { row: Row; payload: RewardEventPayload } {
+  validate(input);
+  const now = toDbTimestamp();
+  const row: Row = {
+    id: newId(),
+    tenant_id: input.tenantId,
+    campaign_id: input.campaignId,
+    player_id: input.playerId,
+    event_id: input.eventId,
+    amount: canonicalAmount(input.amount),
+    currency: input.currency,
+    reward_type: input.rewardType,
+    quantity: input.quantity ?? null,
+    status: 'PENDING',
+    attempts: 0,
+    last_error: null,
+    wallet_transaction_id: null,
+    paid_at: null,
+    metadata: toJson(input.metadata ?? {}),
+    created_at: now,
+    updated_at: now,
+    next_attempt_at: now,
+    lease_until: null,
+  };
+  return { row, payload: rewardEvent(toReward(row), 'reward.created') };
+}
+
+/**
  * Write a PENDING reward and its `promotion.event.reward` event in the caller's transaction.
  * Idempotent per (tenant, campaign, event, player): a repeat returns the existing id with
  * `created: false` and writes no second event.
  */
 export async function createReward(trx: Db, input: CreateRewardInput): Promise<{ id: string; created: boolean }> {
-  validate(input);
-  const now = toDbTimestamp();
+  const { row } = newPendingReward(input);
   const inserted = await trx
     .insertInto('rewards')
-    .values({
-      id: newId(),
-      tenant_id: input.tenantId,
-      campaign_id: input.campaignId,
-      player_id: input.playerId,
-      event_id: input.eventId,
-      amount: canonicalAmount(input.amount),
-      currency: input.currency,
-      reward_type: input.rewardType,
-      quantity: input.quantity ?? null,
-      status: 'PENDING',
-      attempts: 0,
-      last_error: null,
-      wallet_transaction_id: null,
-      paid_at: null,
-      metadata: toJson(input.metadata ?? {}),
-      created_at: now,
-      updated_at: now,
-      next_attempt_at: now,
-      lease_until: null,
-    })
+    .values(row)
     .onConflict((oc) => oc.columns(['tenant_id', 'campaign_id', 'event_id', 'player_id']).doNothing())
     .returningAll()
     .executeTakeFirst();

@@ -27,4 +27,13 @@ export const tenantsMigrations: Record<string, Migration> = {
       await db.schema.createIndex('idx_api_key_tenant').on('tenant_api_keys').columns(['tenant_id', 'created_at']).execute();
     },
   },
+  '2026_12_02_0100_tenant_callbacks': {
+    async up(db) {
+      const ts = timestampType(dialectOf(db));
+      // Where paid-reward callbacks go and the HMAC key that signs them (kept in clear: signing needs it).
+      await db.schema.alterTable('tenants').addColumn('callback_url', 'varchar(2000)').execute();
+      await db.schema.alterTable('tenants').addColumn('callback_secret', 'varchar(100)').execute();
+      await db.schema.alterTable('tenants').addColumn('callback_secret_created_at', ts).execute();
+    },
+  },
 };

@@ -99,3 +99,29 @@ export async function touchApiKey(db: Kysely<Tables>, id: string, now: Date): Pr
     .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', cutoff)]))
     .execute();
 }
+
+export interface CallbackSettingsRow {
+  readonly url: string | null;
+  readonly secret: string | null;
+  readonly secretCreatedAt: string | null;
+}
+
+export async function findCallbackSettings(db: Kysely<Tables>, tenantId: string): Promise<CallbackSettingsRow | undefined> {
+  const row = await db.selectFrom('tenants').select(['callback_url', 'callback_secret', 'callback_secret_created_at']).where('id', '=', tenantId).executeTakeFirst();
+  return row ? { url: row.callback_url, secret: row.callback_secret, secretCreatedAt: fromDbTimestamp(row.callback_secret_created_at) } : undefined;
+}
+
+/** Sets the URL; sets the secret too when `secret` is given. False when the tenant does not exist. */
+export async function updateCallbackSettings(db: Kysely<Tables>, tenantId: string, change: { url?: string | null; secret?: string }): Promise<boolean> {
+  const now = toDbTimestamp();
+  const result = await db
+    .updateTable('tenants')
+    .set({
+      ...(change.url !== undefined ? { callback_url: change.url } : {}),
+      ...(change.secret !== undefined ? { callback_secret: change.secret, callback_secret_created_at: now } : {}),
+      updated_at: now,
+    })
+    .where('id', '=', tenantId)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}

@@ -5,13 +5,14 @@ import { AppError } from '../platform/http/errors.js';
 import { EnvelopeOf, errorResponses } from '../platform/http/schemas.js';
 import { ok, type App } from '../platform/http/server.js';
 import { PageOf, PageQuery } from '../platform/paging.js';
-import { ApiKeyInput, ApiKeyView, CreatedApiKey, TenantInput, TenantStatus, TenantView, TokenRequest, TokenView } from './tenants.schema.js';
+import { ApiKeyInput, ApiKeyView, CallbackInput, CallbackSettings, CallbackSettingsWithSecret, CreatedApiKey, TenantInput, TenantStatus, TenantView, TokenRequest, TokenView } from './tenants.schema.js';
 import type { TenantsService } from './tenants.service.js';
 
 const BASE = '/api/v1/admin/tenants';
 const TAG = ['租戶管理'];
 const ADMIN = ['ADMIN'] as const;
 const security = [{ basicAuth: [] }];
+const tenantSecurity: { [label: string]: string[] }[] = [{ apiKey: [] }, { bearerAuth: [] }];
 const TenantIdParam = Type.Object({ tenantId: Type.String({ minLength: 1, maxLength: 40 }) });
 const KeyParams = Type.Object({ tenantId: Type.String({ minLength: 1, maxLength: 40 }), keyId: Type.String({ minLength: 1, maxLength: 40 }) });
 
@@ -65,6 +66,45 @@ export function registerTenantRoutes(app: App, tenants: TenantsService): void {
       await tenants.revokeApiKey(request.params.tenantId, request.params.keyId);
       return ok(request, { keyId: request.params.keyId, revoked: true }, { zh: 'API 金鑰已撤銷', en: 'API key revoked' });
     },
+  );
+
+  // Paid-reward callbacks: staff (ADMIN) for any tenant …
+  const CALLBACK_DOC = 'Banyan POSTs `{ type: "reward.paid", id, reward }` to the URL when a reward is paid, signed with `X-Banyan-Signature: sha256=<hex HMAC-SHA256 of the body>`.';
+  app.get(
+    `${BASE}/:tenantId/callback`,
+    { config: { auth: ADMIN }, schema: { tags: TAG, summary: 'A tenant’s paid-reward callback settings (never the secret)', security, params: TenantIdParam, response: { 200: EnvelopeOf(CallbackSettings), ...errorResponses(401, 403, 404) } } },
+    async (request) => ok(request, await tenants.getCallback(request.params.tenantId), { zh: '查詢成功', en: 'OK' }),
+  );
+  app.put(
+    `${BASE}/:tenantId/callback`,
+    {
+      config: { auth: ADMIN },
+      schema: { tags: TAG, summary: 'Set or remove a tenant’s callback URL (the first URL also generates the signing secret, shown once)', description: CALLBACK_DOC, security, params: TenantIdParam, body: CallbackInput, response: { 200: EnvelopeOf(CallbackSettingsWithSecret), ...errorResponses(400, 401, 403, 404) } },
+    },
+    async (request) => ok(request, await tenants.setCallback(request.params.tenantId, request.body.callbackUrl), { zh: '回呼設定已更新', en: 'Callback settings updated' }),
+  );
+  app.post(
+    `${BASE}/:tenantId/callback/secret`,
+    { config: { auth: ADMIN }, schema: { tags: TAG, summary: 'Rotate a tenant’s callback signing secret (shown once; the old one stops signing within 5 s)', security, params: TenantIdParam, response: { 200: EnvelopeOf(CallbackSettingsWithSecret), ...errorResponses(401, 403, 404) } } },
+    async (request) => ok(request, await tenants.rotateCallbackSecret(request.params.tenantId), { zh: '簽章金鑰已更新，請妥善保存（僅顯示一次）', en: 'Signing secret rotated; store it now, it is shown only once' }),
+  );
+
+  // … and the tenant itself, with a credential carrying `tenant:admin`.
+  const SELF = '/api/v1/tenant/callback';
+  const SELF_TAG = ['租戶設定'];
+  const selfAuth = { tenant: ['tenant:admin'] };
+  app.get(SELF, { config: { auth: selfAuth }, schema: { tags: SELF_TAG, summary: 'Your paid-reward callback settings (never the secret)', security: tenantSecurity, response: { 200: EnvelopeOf(CallbackSettings), ...errorResponses(401, 403) } } }, async (request) =>
+    ok(request, await tenants.getCallback(tenantOf(request).tenantId), { zh: '查詢成功', en: 'OK' }),
+  );
+  app.put(
+    SELF,
+    { config: { auth: selfAuth }, schema: { tags: SELF_TAG, summary: 'Set or remove your callback URL (the first URL also generates the signing secret, shown once)', description: CALLBACK_DOC, security: tenantSecurity, body: CallbackInput, response: { 200: EnvelopeOf(CallbackSettingsWithSecret), ...errorResponses(400, 401, 403) } } },
+    async (request) => ok(request, await tenants.setCallback(tenantOf(request).tenantId, request.body.callbackUrl), { zh: '回呼設定已更新', en: 'Callback settings updated' }),
+  );
+  app.post(
+    `${SELF}/secret`,
+    { config: { auth: selfAuth }, schema: { tags: SELF_TAG, summary: 'Rotate your callback signing secret (shown once; the old one stops signing within 5 s)', security: tenantSecurity, response: { 200: EnvelopeOf(CallbackSettingsWithSecret), ...errorResponses(401, 403) } } },
+    async (request) => ok(request, await tenants.rotateCallbackSecret(tenantOf(request).tenantId), { zh: '簽章金鑰已更新，請妥善保存（僅顯示一次）', en: 'Signing secret rotated; store it now, it is shown only once' }),
   );
 
   app.post(

@@ -12,8 +12,12 @@ export const SCOPES = [
   'players:write',
   'rewards:read',
   'rewards:write',
+  'tenant:admin',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
+
+/** A key created without scopes gets these: every scope except `tenant:admin` (own settings, such as the callback URL and its secret). */
+export const DEFAULT_SCOPES: readonly Scope[] = SCOPES.filter((s) => s !== 'tenant:admin');
 
 export const ScopeSchema = Type.Union(SCOPES.map((s) => Type.Literal(s)));
 export const TenantStatus = Type.Union([Type.Literal('ACTIVE'), Type.Literal('SUSPENDED')]);
@@ -39,7 +43,7 @@ export type TenantView = Static<typeof TenantView>;
 export const ApiKeyInput = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 200 }),
-    scopes: Type.Optional(Type.Array(ScopeSchema, { minItems: 1, uniqueItems: true, description: 'Default: every scope' })),
+    scopes: Type.Optional(Type.Array(ScopeSchema, { minItems: 1, uniqueItems: true, description: 'Default: every scope except tenant:admin' })),
   },
   { additionalProperties: false },
 );
@@ -72,3 +76,24 @@ export const TokenView = Type.Object({
   expiresIn: Type.Integer(),
   scope: Type.String(),
 });
+
+export const CallbackSettings = Type.Object({
+  callbackUrl: Type.Union([Type.String(), Type.Null()], { description: 'Where `reward.paid` callbacks are POSTed; null: none' }),
+  secretSet: Type.Boolean({ description: 'Whether a signing secret exists (the secret itself is shown only when generated)' }),
+  secretCreatedAt: Type.Union([Type.String(), Type.Null()]),
+});
+export type CallbackSettings = Static<typeof CallbackSettings>;
+
+export const CallbackSettingsWithSecret = Type.Intersect([
+  CallbackSettings,
+  Type.Object({
+    secret: Type.Optional(Type.String({ description: 'HMAC-SHA256 key of `X-Banyan-Signature`; present only in the answer that generated it (store it now)' })),
+  }),
+]);
+export type CallbackSettingsWithSecret = Static<typeof CallbackSettingsWithSecret>;
+
+export const CallbackInput = Type.Object(
+  { callbackUrl: Type.Union([Type.String({ minLength: 1, maxLength: 2000 }), Type.Null()], { description: 'http(s) URL; null removes it' }) },
+  { additionalProperties: false, examples: [{ callbackUrl: 'https://casino.example.com/banyan/rewards' }] },
+);
+export type CallbackInput = Static<typeof CallbackInput>;

@@ -6,7 +6,9 @@ import type { Tables } from '../platform/db/tables.js';
 import { AppError } from '../platform/http/errors.js';
 import { pageOf, type Page } from '../platform/paging.js';
 import * as repo from './tenants.repository.js';
-import { SCOPES, type ApiKeyInput, type ApiKeyView, type Scope, type TenantInput, type TenantView } from './tenants.schema.js';
+import type { CallbackResolver, CallbackTarget } from '../rewards/callbacks.js';
+import { callbackUrlProblem, type CallbackUrlPolicy } from './callback-url.js';
+import { DEFAULT_SCOPES, type ApiKeyInput, type CallbackSettings, type CallbackSettingsWithSecret, type ApiKeyView, type Scope, type TenantInput, type TenantView } from './tenants.schema.js';
 
 /**
  * API keys look like `bnk_live_<keyId>_<secret>`: the key id finds the row, the secret is checked
@@ -33,6 +35,14 @@ export interface TenantsService extends TenantAuthenticator {
   listApiKeys(tenantId: string): Promise<ApiKeyView[]>;
   revokeApiKey(tenantId: string, keyId: string): Promise<void>;
   issueToken(principal: TenantPrincipal, scopes?: readonly string[]): Promise<{ accessToken: string; tokenType: 'Bearer'; expiresIn: number; scope: string }>;
+  /** The tenant's callback settings (never the secret). */
+  getCallback(tenantId: string): Promise<CallbackSettings>;
+  /** Sets or removes the callback URL (validated: `callback-url.ts`); the first URL also generates the secret, returned this once. */
+  setCallback(tenantId: string, callbackUrl: string | null): Promise<CallbackSettingsWithSecret>;
+  /** A new signing secret, returned this once; the old one stops signing at once. */
+  rotateCallbackSecret(tenantId: string): Promise<CallbackSettingsWithSecret>;
+  /** Where the tenant's paid-reward callbacks go (the rewards module's `CallbackResolver`). */
+  readonly callbackResolver: CallbackResolver;
 }
 
 export interface TenantsDeps {
@@ -40,8 +50,12 @@ export interface TenantsDeps {
   /** HS256 key (≥ 32 bytes). */
   readonly jwtSecret: Uint8Array;
   readonly tokenTtlSeconds: number;
+  /** Which callback URLs are acceptable (production: public addresses only). */
+  readonly callbackPolicy: CallbackUrlPolicy;
   readonly now?: () => Date;
 }
+
+const newCallbackSecret = (): string => `whsec_${randomBytes(32).toString('base64url')}`;
 
 const tenantNotFound = (id: string) => new AppError('RESOURCE_NOT_FOUND', { zh: `租戶不存在: ${id}`, en: `Tenant not found: ${id}` });
 
@@ -55,15 +69,70 @@ export function createTenantsService(deps: TenantsDeps): TenantsService {
     return tenant;
   }
 
+  // Last-used is written at most once a minute per key (touchApiKey); this process skips even the
+  // statement while its own last write is that recent.
+  const touched = new Map<string, number>();
   async function checkKey(keyId: string, touch: boolean): Promise<TenantAuthResult | repo.KeyWithTenant> {
     const key = await repo.findKeyWithTenant(db, keyId);
     if (!key || key.revoked) return { ok: false, reason: 'invalid' };
     if (key.tenantStatus !== 'ACTIVE') return { ok: false, reason: 'suspended' };
-    if (touch) await repo.touchApiKey(db, keyId, now());
+    const at = now();
+    if (touch && (touched.get(keyId) ?? -Infinity) <= at.getTime() - 60_000) {
+      if (touched.size >= 10_000) touched.clear();
+      touched.set(keyId, at.getTime());
+      await repo.touchApiKey(db, keyId, at);
+    }
     return key;
   }
 
+  // Callback targets, read for every paid reward. Changes through this service apply at once;
+  // another process's within CALLBACK_TTL_MS.
+  const targets = new Map<string, { readonly until: number; readonly target: CallbackTarget | null }>();
+  const CALLBACK_TTL_MS = 5000;
+
+  async function callbackSettings(tenantId: string): Promise<repo.CallbackSettingsRow> {
+    const row = await repo.findCallbackSettings(db, tenantId);
+    if (!row) throw tenantNotFound(tenantId);
+    return row;
+  }
+  const callbackView = (row: repo.CallbackSettingsRow, secret?: string): CallbackSettingsWithSecret => ({
+    callbackUrl: row.url,
+    secretSet: row.secret !== null,
+    secretCreatedAt: row.secretCreatedAt,
+    ...(secret ? { secret } : {}),
+  });
+
   return {
+    async getCallback(tenantId) {
+      return callbackView(await callbackSettings(tenantId));
+    },
+    async setCallback(tenantId, callbackUrl) {
+      const current = await callbackSettings(tenantId);
+      if (callbackUrl !== null) {
+        const problem = await callbackUrlProblem(callbackUrl, deps.callbackPolicy);
+        if (problem) throw new AppError('VALIDATION_FAILED', { zh: `回呼網址無效: ${problem}`, en: `Invalid callback URL: ${problem}` }, { errors: [{ field: 'callbackUrl', message: problem }] });
+      }
+      const secret = callbackUrl !== null && current.secret === null ? newCallbackSecret() : undefined;
+      if (!(await repo.updateCallbackSettings(db, tenantId, { url: callbackUrl, ...(secret ? { secret } : {}) }))) throw tenantNotFound(tenantId);
+      targets.delete(tenantId);
+      return callbackView(await callbackSettings(tenantId), secret);
+    },
+    async rotateCallbackSecret(tenantId) {
+      const secret = newCallbackSecret();
+      if (!(await repo.updateCallbackSettings(db, tenantId, { secret }))) throw tenantNotFound(tenantId);
+      targets.delete(tenantId);
+      return callbackView(await callbackSettings(tenantId), secret);
+    },
+    async callbackResolver(tenantId) {
+      const wall = Date.now();
+      const cached = targets.get(tenantId);
+      if (cached && cached.until > wall) return cached.target;
+      const row = await repo.findCallbackSettings(db, tenantId);
+      const target = row?.url && row.secret ? { url: row.url, secret: row.secret } : null;
+      if (targets.size >= 10_000) targets.clear();
+      targets.set(tenantId, { until: wall + CALLBACK_TTL_MS, target });
+      return target;
+    },
     async create(input) {
       const id = input.id ?? `t-${randomBytes(6).toString('hex')}`;
       if (!(await repo.insertTenant(db, id, input.name))) {
@@ -84,7 +153,7 @@ export function createTenantsService(deps: TenantsDeps): TenantsService {
       await get(tenantId);
       const keyId = fixed?.keyId ?? randomBytes(6).toString('hex');
       const secret = fixed?.secret ?? randomBytes(32).toString('base64url');
-      const view = await repo.insertApiKey(db, { id: keyId, tenantId, name: input.name, secretHash: sha256(secret), scopes: input.scopes ?? SCOPES });
+      const view = await repo.insertApiKey(db, { id: keyId, tenantId, name: input.name, secretHash: sha256(secret), scopes: input.scopes ?? DEFAULT_SCOPES });
       return { ...view, apiKey: formatApiKey(keyId, secret) };
     },
     async listApiKeys(tenantId) {

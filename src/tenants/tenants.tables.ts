@@ -4,6 +4,11 @@ export interface TenantTable {
   id: string;
   name: string;
   status: string;
+  /** Where paid-reward callbacks are POSTed (null: none). */
+  callback_url: ColumnType<string | null, string | null | undefined, string | null>;
+  /** HMAC-SHA256 key of the callbacks; shown to the tenant once, when generated. */
+  callback_secret: ColumnType<string | null, string | null | undefined, string | null>;
+  callback_secret_created_at: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: ColumnType<string, string, never>;
   updated_at: string;
 }

@@ -8,7 +8,6 @@ import { createReward, getReward, listRewards, retryReward, RewardNotRetryableEr
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { deleteStream, eventually, natsEnv, requireNats, USE_NATS } from '../helpers/nats.js';
 
-const SECRET = 'test-callback-secret-0123456789';
 const env = {
   ...natsEnv(),
   DEMO_DATA: 'false',
@@ -18,7 +17,6 @@ const env = {
   REWARD_SWEEP_MS: '300',
   REWARD_LEASE_MS: '1000',
   REWARD_MAX_ATTEMPTS: '3',
-  REWARD_CALLBACK_SECRET: SECRET,
 };
 
 let app: TestApp;
@@ -162,17 +160,19 @@ describe(`rewards worker (${USE_NATS ? 'NATS JetStream' : 'in-process bus'})`, (
     await eventually(async () => (await reward(id)).status === 'PAID', 10_000, 'swept reward paid');
   });
 
-  it('POSTs a signed callback when a reward is paid', async () => {
+  it("POSTs a callback signed with the tenant's secret to the tenant's callback URL when a reward is paid", async () => {
     const { port } = callbackServer.address() as AddressInfo;
-    const { id } = await create(input({ metadata: { callbackUrl: `http://127.0.0.1:${port}/hook` } }));
+    await app.tenants.create({ id: 'tenant-cb', name: 'Callbacks' });
+    const { secret } = await app.tenants.setCallback('tenant-cb', `http://127.0.0.1:${port}/hook`);
+    const { id } = await create(input({ tenantId: 'tenant-cb' }));
     await eventually(() => callbacks.some((c) => c.body.includes(id)), 10_000, 'callback');
     const call = callbacks.find((c) => c.body.includes(id))!;
-    const expected = `sha256=${createHmac('sha256', SECRET).update(call.body).digest('hex')}`;
+    const expected = `sha256=${createHmac('sha256', secret ?? '').update(call.body).digest('hex')}`;
     expect(call.headers['x-banyan-signature']).toBe(expected);
     expect(call.headers['x-banyan-event-id']).toBeTruthy();
     const body = JSON.parse(call.body) as { type: string; reward: { rewardId: string; status: string; amount: string; walletTransactionId: string } };
     expect(body).toMatchObject({ type: 'reward.paid', reward: { rewardId: id, status: 'PAID', amount: '10.50' } });
-    expect(body.reward.walletTransactionId).toBe((await reward(id)).walletTransactionId);
+    expect(body.reward.walletTransactionId).toBe((await getReward(app.database.db, 'tenant-cb', id))?.walletTransactionId);
   });
 
   it('lists rewards by tenant with player and status filters and paging', async () => {

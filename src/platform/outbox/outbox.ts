@@ -4,10 +4,10 @@
  * rows after commit. SQL for `outbox_events` lives here and nowhere else.
  */
 import { EventEmitter } from 'node:events';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Insertable, type Kysely } from 'kysely';
 import { dialectOf, fromJson, newId, toDbTimestamp, toJson } from '../db/sql.js';
 import type { Tables } from '../db/tables.js';
-import './outbox.tables.js';
+import type { OutboxEventsTable } from './outbox.tables.js';
 
 /** The seed's topics (seed 000): part of the contract, spelled exactly so. */
 export const TOPICS = {
@@ -63,30 +63,37 @@ outboxSignal.setMaxListeners(0);
 
 /** Write an event in the caller's transaction; returns its id. Publishing happens after commit. */
 export async function enqueueEvent(trx: Kysely<Tables>, input: OutboxEventInput): Promise<string> {
+  const row = newOutboxRow(input);
+  await trx.insertInto('outbox_events').values(row).execute();
+  if (dialectOf(trx) === 'postgres') await sql`select pg_notify(${OUTBOX_CHANNEL}, '')`.execute(trx);
+  signalEnqueued();
+  return row.id;
+}
+
+/** The row `enqueueEvent` writes, for a writer that inserts it itself (it must then NOTIFY and call `signalEnqueued`). */
+export function newOutboxRow(input: OutboxEventInput): Insertable<OutboxEventsTable> & { id: string } {
   if (!TOPIC_PATTERN.test(input.topic)) {
     throw new InvalidTopicError(`topic '${input.topic}' must be <${TOPIC_ROOTS.join('|')}>.<name>[.<name>…]`);
   }
-  const id = newId();
   const now = toDbTimestamp();
-  await trx
-    .insertInto('outbox_events')
-    .values({
-      id,
-      topic: input.topic,
-      tenant_id: input.tenantId,
-      message_key: input.key,
-      payload: toJson(input.payload),
-      headers: toJson(input.headers ?? {}),
-      created_at: now,
-      published_at: null,
-      attempts: 0,
-      last_error: null,
-      next_attempt_at: now,
-    })
-    .execute();
-  if (dialectOf(trx) === 'postgres') await sql`select pg_notify(${OUTBOX_CHANNEL}, '')`.execute(trx);
+  return {
+    id: newId(),
+    topic: input.topic,
+    tenant_id: input.tenantId,
+    message_key: input.key,
+    payload: toJson(input.payload),
+    headers: toJson(input.headers ?? {}),
+    created_at: now,
+    published_at: null,
+    attempts: 0,
+    last_error: null,
+    next_attempt_at: now,
+  };
+}
+
+/** Wakes this process's relay (after the enqueuing statement; see `outboxSignal`). */
+export function signalEnqueued(): void {
   setImmediate(() => outboxSignal.emit('enqueued'));
-  return id;
 }
 
 /**
