@@ -49,4 +49,27 @@ describe('JSONLogic sandbox (property-based)', () => {
       }),
     );
   });
+
+  it('refuses scope climbs that would make json-logic-engine loop for ever (found by this property test)', () => {
+    for (const rule of [
+      { exists: [[-3.852028116687208e86], 1666611928, [null, true], { '!!': false }] },
+      { val: [[1e9], 'a'] },
+      { val: [[{ var: 'n' }], 'a'] },
+      { exists: [[33], 'a'] },
+    ]) {
+      const started = performance.now();
+      let error: unknown;
+      try {
+        compileExpression(rule, { language: 'jsonlogic' }).evaluate({ a: 1, n: 1e12 });
+      } catch (err) {
+        error = err;
+      }
+      expect(error, JSON.stringify(rule)).toBeInstanceOf(EngineError);
+      expect((error as EngineError).code).toBe('LIMIT_EXCEEDED');
+      expect(performance.now() - started).toBeLessThan(1000);
+    }
+    // Small climbs are still accepted (real rules use 1–3).
+    const small = compileExpression({ map: [{ var: 'items' }, { val: [[2], 'bonus'] }] }, { language: 'jsonlogic' });
+    expect(() => small.evaluate({ items: [1, 2], bonus: 10 })).not.toThrow();
+  });
 });

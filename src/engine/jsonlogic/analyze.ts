@@ -8,6 +8,19 @@
 import { EngineError, type Diagnostic, type ResultType } from '../types.js';
 
 /** Property names that would reach host objects through the prototype chain. */
+/** Deepest scope climb (`{"val": [[n], …]}`) a rule may ask for; real rules use 1–3. */
+export const MAX_SCOPE_CLIMB = 32;
+
+/** The climb of a `[n]` scope prefix, or undefined when the first argument is not one. */
+export function scopeClimb(first: unknown): unknown {
+  return Array.isArray(first) && first.length === 1 ? first[0] : undefined;
+}
+
+export function climbAllowed(climb: unknown): boolean {
+  const n = typeof climb === 'number' ? Math.abs(climb) : Number.NaN;
+  return Number.isInteger(n) && n <= MAX_SCOPE_CLIMB;
+}
+
 export const FORBIDDEN_SEGMENTS: ReadonlySet<string> = new Set(['constructor', '__proto__', 'prototype']);
 
 /** Operators whose first argument is the collection they iterate; rewritten to pass through the guard. */
@@ -143,6 +156,12 @@ export function analyzeRule(rule: unknown, knownOperators: ReadonlySet<string>, 
 
   const collectPath = (op: string, args: unknown, path: string, rootScope: boolean): void => {
     const literal = (v: unknown): v is string | number => typeof v === 'string' || typeof v === 'number';
+    // `val` / `exists` may start with a scope climb `[n]`; json-logic-engine loops n times, so a
+    // huge n would hang the evaluator. Literal climbs are checked here, computed ones at run time.
+    if ((op === 'val' || op === 'exists') && Array.isArray(args)) {
+      const climb = scopeClimb(args[0]);
+      if (climb !== undefined && !climbAllowed(climb)) throw jsonLogicError('LIMIT_EXCEEDED', `scope climb ${JSON.stringify(climb) ?? String(climb)} is out of range (0..${MAX_SCOPE_CLIMB})`, path);
+    }
     if (op === 'var' || op === 'exists' || op === 'get') {
       const target = op === 'get' ? (Array.isArray(args) ? args[1] : undefined) : Array.isArray(args) ? args[0] : args;
       if (typeof target === 'string') {

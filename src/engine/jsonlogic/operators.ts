@@ -16,7 +16,7 @@
  */
 import { Decimal, isDecimal, roundMoney, toDecimal } from '../decimal.js';
 import { EngineError } from '../types.js';
-import { FORBIDDEN_SEGMENTS, GUARD_OPERATOR } from './analyze.js';
+import { climbAllowed, FORBIDDEN_SEGMENTS, GUARD_OPERATOR, MAX_SCOPE_CLIMB, scopeClimb } from './analyze.js';
 
 export interface EvalState {
   now: Date | undefined;
@@ -132,6 +132,10 @@ const decimalArithmetic = {
 function guardPaths(engine: LogicEngineLike, name: string, pick: (args: unknown[]) => unknown[]): void {
   const original = engine.methods[name] as Record<string | symbol, unknown> & { method: (...a: unknown[]) => unknown };
   const method = (args: unknown, ...rest: unknown[]): unknown => {
+    if (name === 'val' || name === 'exists') {
+      const climb = scopeClimb(list(args)[0]);
+      if (climb !== undefined && !climbAllowed(climb)) throw new EngineError('LIMIT_EXCEEDED', `scope climb ${JSON.stringify(climb) ?? String(climb)} is out of range (0..${MAX_SCOPE_CLIMB})`);
+    }
     for (const p of pick(list(args))) {
       const segs = typeof p === 'string' ? p.split('.') : [p];
       for (const seg of segs) {
