@@ -4,13 +4,13 @@
  * token: an outcome is written only while the row still carries that token, so a worker whose
  * lease was taken over cannot overwrite its successor.
  */
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Updateable } from 'kysely';
 import { dialectOf, toDbTimestamp } from '../platform/db/sql.js';
 import type { Tables } from '../platform/db/tables.js';
 import { PREPARED } from '../platform/db/database.js';
 import { enqueueEvent, newOutboxRow, OUTBOX_CHANNEL, signalEnqueued, TOPICS } from '../platform/outbox/outbox.js';
 import { rewardEvent, toReward, type Reward } from './rewards.repository.js';
-import type { RewardStatus } from './rewards.tables.js';
+import type { RewardStatus, RewardsTable } from './rewards.tables.js';
 
 type Db = Kysely<Tables>;
 
@@ -56,21 +56,8 @@ export async function claimReward(db: Db, id: string, leaseMs: number, now: Date
 /** PROCESSING → PAID (with the wallet's transaction id) and a `reward.paid` event. False if the claim was lost. */
 export async function markPaid(db: Db, claim: Claim, walletTransactionId: string): Promise<boolean> {
   if (dialectOf(db) === 'postgres') return markPaidOneStatement(db, claim, walletTransactionId);
-  return db.transaction().execute(async (trx) => {
-    const now = toDbTimestamp();
-    const row = await trx
-      .updateTable('rewards')
-      .set({ status: 'PAID', wallet_transaction_id: walletTransactionId, paid_at: now, lease_until: null, last_error: null, updated_at: now })
-      .where('id', '=', claim.reward.id)
-      .where('status', '=', 'PROCESSING')
-      .where('attempts', '=', claim.attempt)
-      .returningAll()
-      .executeTakeFirst();
-    if (!row) return false;
-    const reward = toReward(row);
-    await enqueueEvent(trx, { topic: TOPICS.promotionReward, tenantId: reward.tenantId, key: reward.playerId, payload: rewardEvent(reward, 'reward.paid', { walletTransactionId }) });
-    return true;
-  });
+  const now = toDbTimestamp();
+  return finishClaim(db, claim, { status: 'PAID', wallet_transaction_id: walletTransactionId, paid_at: now, lease_until: null, last_error: null, updated_at: now }, 'reward.paid', { walletTransactionId });
 }
 
 /**
@@ -115,11 +102,24 @@ export async function scheduleRetry(db: Db, claim: Claim, error: string, nextAtt
 
 /** PROCESSING → FAILED with the reason, and a `reward.failed` event. */
 export async function markFailed(db: Db, claim: Claim, reason: string): Promise<boolean> {
+  return finishClaim(db, claim, { status: 'FAILED', last_error: reason.slice(0, 2000), lease_until: null, updated_at: toDbTimestamp() }, 'reward.failed', { reason });
+}
+
+/**
+ * The end of a claim: move the reward out of PROCESSING only if this worker still holds the claim
+ * (same attempt), and announce the change through the outbox in the same transaction.
+ */
+async function finishClaim(
+  db: Db,
+  claim: Claim,
+  set: Updateable<RewardsTable>,
+  event: 'reward.paid' | 'reward.failed',
+  extra: { walletTransactionId?: string; reason?: string },
+): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
-    const now = toDbTimestamp();
     const row = await trx
       .updateTable('rewards')
-      .set({ status: 'FAILED', last_error: reason.slice(0, 2000), lease_until: null, updated_at: now })
+      .set(set)
       .where('id', '=', claim.reward.id)
       .where('status', '=', 'PROCESSING')
       .where('attempts', '=', claim.attempt)
@@ -127,7 +127,7 @@ export async function markFailed(db: Db, claim: Claim, reason: string): Promise<
       .executeTakeFirst();
     if (!row) return false;
     const reward = toReward(row);
-    await enqueueEvent(trx, { topic: TOPICS.promotionReward, tenantId: reward.tenantId, key: reward.playerId, payload: rewardEvent(reward, 'reward.failed', { reason }) });
+    await enqueueEvent(trx, { topic: TOPICS.promotionReward, tenantId: reward.tenantId, key: reward.playerId, payload: rewardEvent(reward, event, extra) });
     return true;
   });
 }
