@@ -218,7 +218,10 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
     registerEventRoutes(app, ingest);
     registerAuditRoutes(app, { db, dialect: database.dialect, trees, evaluation, catalog });
     // The HTTP benchmark's baseline: the full stack (hooks, auth, envelope) minus any work.
-    if (process.env.BANYAN_BENCH === '1') app.get('/_bench/noop', { config: { auth: 'public' }, schema: { hide: true } }, async () => ({ success: true }));
+    if (process.env.BANYAN_BENCH === '1') {
+      app.get('/_bench/noop', { config: { auth: 'public' }, schema: { hide: true } }, async () => ({ success: true }));
+      app.post('/_bench/echo', { config: { auth: 'public' }, schema: { hide: true } }, async () => ({ success: true }));
+    }
     await app.ready();
     const systems = externalSystems;
     const auditModule = audit;

@@ -1,20 +1,24 @@
 import { createHash } from 'node:crypto';
 import type { Insertable, Selectable } from 'kysely';
-import { fromJson } from '../platform/db/sql.js';
 import type { AuditTrailsTable } from './audit.tables.js';
 
 /**
- * Canonical JSON: object keys sorted, no whitespace. Applied to the *parsed* value, so text JSON
- * (SQLite) and JSONB (PostgreSQL, which reorders keys) hash the same.
+ * Canonical JSON: object keys sorted, no whitespace, undefined members left out. Used to compare
+ * parsed documents whatever their key order (replay's diff); the hash chain does not need it, since
+ * it hashes the stored JSON text itself.
  */
 export function canonicalJson(value: unknown): string {
   if (value === null || value === undefined) return 'null';
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+    const record = value as Record<string, unknown>;
+    let out = '';
+    for (const key of Object.keys(record).sort()) {
+      const member = record[key];
+      if (member === undefined) continue;
+      out += `${out === '' ? '{' : ','}${JSON.stringify(key)}:${canonicalJson(member)}`;
+    }
+    return out === '' ? '{}' : `${out}}`;
   }
   return JSON.stringify(value);
 }
@@ -25,52 +29,49 @@ export function canonicalTimestamp(value: string | Date): string {
   return date.toISOString().replace('T', ' ').replace('Z', '');
 }
 
-type TrailContent = Omit<Selectable<AuditTrailsTable>, 'prev_hash' | 'hash'> | Omit<Insertable<AuditTrailsTable>, 'prev_hash' | 'hash'>;
+/** A trail as written (insertable) or as read back with its JSON columns as TEXT (`verify.ts`). */
+type TrailContent = Omit<Selectable<AuditTrailsTable>, 'seq' | 'prev_hash' | 'hash'> | Omit<Insertable<AuditTrailsTable>, 'seq' | 'prev_hash' | 'hash'>;
 
-/** What the hash covers: every column of the row except the hashes themselves. */
-export function trailContent(row: TrailContent): string {
-  return canonicalJson({
-    id: row.id,
-    seq: Number(row.seq),
-    requestId: row.request_id,
-    customerId: row.customer_id,
-    operationType: row.operation_type,
-    operationDetails: fromJson(row.operation_details),
-    executionTimeMs: row.execution_time_ms ?? null,
-    status: row.status,
-    errorMessage: row.error_message ?? null,
-    createdAt: canonicalTimestamp(row.created_at as string),
-    treeId: row.tree_id ?? null,
-    treeVersion: row.tree_version ?? null,
-    outcome: row.outcome === undefined ? null : fromJson(row.outcome),
-    actor: row.actor ?? null,
-  });
+function frame(value: unknown): string {
+  if (value === null || value === undefined) return '~';
+  const text = String(value);
+  return `${text.length}:${text}`;
+}
+
+/** A JSON column's text; a JSON `null` and SQL NULL are the same "no document" (see pg-batch.ts). */
+const jsonText = (value: unknown): unknown => (value === 'null' ? null : value);
+
+/**
+ * The digest of a trail's content (hash scheme 2): sha256 over every column except seq and the
+ * hashes, each framed as `length:text` (`~` for NULL) in a fixed order. JSON columns are hashed as
+ * their STORED TEXT, not re-serialised: SQLite keeps it verbatim and so does PostgreSQL's `json`
+ * type (verify reads it back with `::text`), so the writer needs neither to parse nor to
+ * canonicalise the ~2 KB of operation_details per evaluation, and any edit of a document — even
+ * whitespace or key order — is seen. Timestamps are normalised (drivers differ in trailing zeros).
+ */
+export function trailDigest(row: TrailContent): string {
+  const content =
+    frame(row.id) +
+    frame(row.request_id) +
+    frame(row.customer_id) +
+    frame(row.operation_type) +
+    frame(jsonText(row.operation_details)) +
+    frame(row.execution_time_ms) +
+    frame(row.status) +
+    frame(row.error_message) +
+    frame(canonicalTimestamp(row.created_at as string | Date)) +
+    frame(row.tree_id) +
+    frame(row.tree_version) +
+    frame(jsonText(row.outcome)) +
+    frame(row.actor);
+  return createHash('sha256').update(content).digest('hex');
 }
 
 /**
- * `trailContent` split around its `seq` value: `before + String(seq) + after === trailContent(row)`.
- * Lets the writer canonicalise a trail before it knows its position, so PostgreSQL can chain the
- * hashes inside the statement that holds the chain-head lock (`pg-batch.ts`). Keys sort as
- * actor … requestId < seq < status, treeId, treeVersion.
+ * A chain link: hash_n = sha256(hash_{n-1} + seq_n + digest_n), hex. Every part but seq has a fixed
+ * length (64 hex characters), so the concatenation is unambiguous. PostgreSQL computes the same
+ * expression in SQL (`pg-batch.ts`), all ASCII: `sha256(convert_to(prev || seq::text || digest, 'UTF8'))`.
  */
-export function trailContentParts(row: Omit<TrailContent, 'seq'>): { before: string; after: string } {
-  const lo = canonicalJson({
-    id: row.id,
-    requestId: row.request_id,
-    customerId: row.customer_id,
-    operationType: row.operation_type,
-    operationDetails: fromJson(row.operation_details),
-    executionTimeMs: row.execution_time_ms ?? null,
-    errorMessage: row.error_message ?? null,
-    createdAt: canonicalTimestamp(row.created_at as string),
-    outcome: row.outcome === undefined ? null : fromJson(row.outcome),
-    actor: row.actor ?? null,
-  });
-  const hi = canonicalJson({ status: row.status, treeId: row.tree_id ?? null, treeVersion: row.tree_version ?? null });
-  return { before: `${lo.slice(0, -1)},"seq":`, after: `,${hi.slice(1)}` };
-}
-
-/** hash = sha256(prev_hash + canonical JSON of the row's content), hex. */
-export function chainHash(prevHash: string, content: string): string {
-  return createHash('sha256').update(prevHash).update(content).digest('hex');
+export function chainHash(prevHash: string, seq: number, digest: string): string {
+  return createHash('sha256').update(`${prevHash}${seq}${digest}`).digest('hex');
 }

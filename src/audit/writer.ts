@@ -12,7 +12,7 @@ import type {
   RequestLogsTable,
   SystemEventsTable,
 } from './audit.tables.js';
-import { chainHash, trailContent, trailContentParts } from './hash.js';
+import { chainHash, trailDigest } from './hash.js';
 import { chainQuery, rowsQuery } from './pg-batch.js';
 
 /** An audit trail row before the writer places it in the chain. */
@@ -215,7 +215,7 @@ export class GroupWriter {
   /**
    * The whole batch is ONE autocommit statement (`pg-batch.ts`): no BEGIN / COMMIT round trips, and
    * the chain-head lock is taken and released inside PostgreSQL, never held across a round trip.
-   * The trails are canonicalised here, before the lock; PostgreSQL chains their hashes.
+   * The trails' digests are computed here, before the lock; PostgreSQL chains them.
    */
   private async commitPostgres(pool: pg.Pool, entries: readonly AuditEntry[]): Promise<void> {
     const parts = {
@@ -228,7 +228,7 @@ export class GroupWriter {
     };
     const drafts = entries.flatMap((e) => e.trails ?? []);
     if (drafts.length > 0) {
-      await pool.query(chainQuery(parts, drafts.map((row) => ({ row, ...trailContentParts(row) }))));
+      await pool.query(chainQuery(parts, drafts.map((row) => ({ row, digest: trailDigest(row) }))));
     } else if (Object.values(parts).some((rows) => rows.length > 0)) {
       await pool.query(rowsQuery(parts));
     }
@@ -273,9 +273,8 @@ function chain(head: { seq: number; hash: string }, drafts: readonly TrailDraft[
   const rows = drafts.map((draft) => {
     seq += 1;
     const prev = hash;
-    const row = { ...draft, seq };
-    hash = chainHash(prev, trailContent(row));
-    return { ...row, prev_hash: prev, hash };
+    hash = chainHash(prev, seq, trailDigest(draft));
+    return { ...draft, seq, prev_hash: prev, hash };
   });
   return { rows, seq, hash };
 }

@@ -243,16 +243,24 @@ describe(`audit trail (${DB_KIND})`, () => {
     const victim = await evaluate({ ...VIP, customerId: 'CUSTTAMPER' });
     await evaluate({ ...VIP, customerId: 'CUSTAFTER' });
     const db = t.database.db;
-    const row = await db.selectFrom('audit_trails').select(['id', 'operation_details', 'hash']).where('request_id', '=', victim.body.requestId).executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom('audit_trails')
+      .select(['id', 'hash', sql<string>`cast(operation_details as text)`.as('operation_details')])
+      .where('request_id', '=', victim.body.requestId)
+      .executeTakeFirstOrThrow();
     await sql`update audit_trails set operation_details = ${toJson({ forged: true })} where id = ${row.id}`.execute(db);
     const broken = await get<{ verified: boolean; firstBrokenLink: Row }>('/api/v1/audit/verify');
     expect(broken.body.data.verified).toBe(false);
     expect(broken.body.data.firstBrokenLink).toMatchObject({ id: row.id, requestId: victim.body.requestId, actualHash: row.hash });
     expect(broken.body.data.firstBrokenLink.expectedHash).not.toBe(row.hash);
 
-    // Put it back, then delete it instead: its successor's link breaks.
-    await sql`update audit_trails set operation_details = ${row.operation_details as string} where id = ${row.id}`.execute(db);
-    if (DB_KIND === 'postgres') await sql`update audit_trails set operation_details = ${toJson(row.operation_details)}::jsonb where id = ${row.id}`.execute(db);
+    // The hash covers the stored text: the same document re-serialised differently is an edit too.
+    const reordered = toJson(Object.fromEntries(Object.entries(JSON.parse(row.operation_details) as Record<string, unknown>).reverse()));
+    await sql`update audit_trails set operation_details = ${reordered} where id = ${row.id}`.execute(db);
+    expect((await get<{ verified: boolean }>('/api/v1/audit/verify')).body.data.verified).toBe(false);
+
+    // Put the exact text back, then delete the row instead: its successor's link breaks.
+    await sql`update audit_trails set operation_details = ${row.operation_details} where id = ${row.id}`.execute(db);
     expect((await get<{ verified: boolean }>('/api/v1/audit/verify')).body.data.verified).toBe(true);
     await db.deleteFrom('audit_trails').where('id', '=', row.id).execute();
     const gap = await get<{ verified: boolean; firstBrokenLink: Row }>('/api/v1/audit/verify');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileTree } from '../../src/engine/index.js';
 import type { CommandHandler, TreeDefinition } from '../../src/engine/types.js';
-import { canonicalJson, canonicalTimestamp, chainHash, trailContent, trailContentParts } from '../../src/audit/hash.js';
+import { canonicalJson, canonicalTimestamp, chainHash, trailDigest } from '../../src/audit/hash.js';
 import { recordedCommands } from '../../src/audit/replay.js';
 import { csvCell, csvLine } from '../../src/audit/report.js';
 import { toJson } from '../../src/platform/db/sql.js';
@@ -14,23 +14,43 @@ describe('audit hashing', () => {
     expect(canonicalTimestamp('2026-01-02 03:04:05.1')).toBe('2026-01-02 03:04:05.100');
     expect(canonicalTimestamp('2026-01-02 03:04:05')).toBe('2026-01-02 03:04:05.000');
   });
-  it('trailContentParts splits the canonical content exactly around seq', () => {
+  it('the trail digest covers every content column, JSON columns as their stored text', () => {
     const base = { id: 'i', request_id: 'r', customer_id: '客戶', operation_type: 'T', operation_details: toJson({ z: 1, a: 'é"\\' }), status: 'SUCCESS', created_at: '2026-01-02 03:04:05.1' };
-    const rows = [
-      base,
-      { ...base, execution_time_ms: 3, error_message: 'x', tree_id: 't', tree_version: 2, outcome: toJson({ eligible: true }), actor: 'a' },
-      { ...base, outcome: null, actor: null, tree_id: null },
+    const digest = trailDigest(base);
+    expect(digest).toMatch(/^[0-9a-f]{64}$/);
+    // Same content, driver-specific timestamp text: same digest.
+    expect(trailDigest({ ...base, created_at: '2026-01-02 03:04:05.100' })).toBe(digest);
+    // JSON null and SQL NULL are the same "no document".
+    expect(trailDigest({ ...base, outcome: 'null' })).toBe(trailDigest({ ...base, outcome: null }));
+    // Any change of any column, or of a document's text (even its key order), changes it.
+    const changed = [
+      { ...base, id: 'j' },
+      { ...base, request_id: 'r2' },
+      { ...base, customer_id: '客' },
+      { ...base, operation_type: 'U' },
+      { ...base, operation_details: toJson({ a: 'é"\\', z: 1 }) },
+      { ...base, execution_time_ms: 0 },
+      { ...base, status: 'FAILED' },
+      { ...base, error_message: '' },
+      { ...base, created_at: '2026-01-02 03:04:05.101' },
+      { ...base, tree_id: 't' },
+      { ...base, tree_version: 1 },
+      { ...base, outcome: '{}' },
+      { ...base, actor: 'a' },
     ];
-    for (const row of rows) {
-      for (const seq of [1, 42, 9_007_199_254_740]) {
-        const { before, after } = trailContentParts(row);
-        expect(before + String(seq) + after).toBe(trailContent({ ...row, seq }));
-      }
-    }
+    const digests = new Set(changed.map((row) => trailDigest(row)));
+    expect(digests.size).toBe(changed.length);
+    expect(digests.has(digest)).toBe(false);
+    // Framing: moving text between adjacent columns changes the digest.
+    expect(trailDigest({ ...base, request_id: 'ab', customer_id: 'c' })).not.toBe(trailDigest({ ...base, request_id: 'a', customer_id: 'bc' }));
   });
-  it('chains: the hash depends on the previous hash', () => {
-    expect(chainHash('a', '{}')).not.toBe(chainHash('b', '{}'));
-    expect(chainHash('a', '{}')).toMatch(/^[0-9a-f]{64}$/);
+  it('chains: the hash depends on the previous hash, the position and the digest', () => {
+    const d = 'd'.repeat(64);
+    const h = chainHash('a'.repeat(64), 1, d);
+    expect(h).toMatch(/^[0-9a-f]{64}$/);
+    expect(chainHash('b'.repeat(64), 1, d)).not.toBe(h);
+    expect(chainHash('a'.repeat(64), 2, d)).not.toBe(h);
+    expect(chainHash('a'.repeat(64), 1, 'e'.repeat(64))).not.toBe(h);
   });
 });
 

@@ -17,7 +17,27 @@ export function dialectOf<DB>(db: Kysely<DB>): DialectName {
   return db.getExecutor().adapter.constructor.name.toLowerCase().includes('postgres') ? 'postgres' : 'sqlite';
 }
 
-export const newId = (): string => randomUUID();
+let prefixAt = -1;
+let prefix = '';
+
+/**
+ * A new id: a UUID version 7 (RFC 9562), i.e. 48 bits of Unix milliseconds then 74 random bits.
+ * Time-ordered ids are appended at the right edge of every B-tree index instead of landing on a
+ * random page (audit tables take ~11 ids per evaluation), and they sort by creation time.
+ *
+ * Built from the native `randomUUID()` (its random bits and variant kept, the first 48 bits and the
+ * version nibble replaced; the time prefix is reused within a millisecond) because the `uuid`
+ * package's v7 measured 390 ns per id against ~220 ns here, on the evaluate path's hot loop. No monotonic counter within a millisecond (optional in
+ * RFC 9562 §6.2): ids of one millisecond are ordered randomly among themselves.
+ */
+export function newId(now: number = Date.now()): string {
+  if (now !== prefixAt) {
+    prefixAt = now;
+    const time = now.toString(16).padStart(12, '0');
+    prefix = `${time.slice(0, 8)}-${time.slice(8, 12)}-7`;
+  }
+  return prefix + randomUUID().slice(15);
+}
 
 /** A Date as the database's timestamp text: UTC 'YYYY-MM-DD HH:MM:SS.mmm'. */
 export function toDbTimestamp(date: Date = new Date()): string {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../db/sql.js';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -41,7 +41,7 @@ export async function buildHttpServer(options: HttpOptions): Promise<App> {
     bodyLimit: options.bodyLimitBytes,
     // A client-supplied X-Request-Id is kept when it is sane (so callers can correlate), else ours.
     requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    genReqId: () => newId(),
     // Per-request access logs come from the audit trail (request_logs), not from stdout.
     logController: new LogController({ disableRequestLogging: true }),
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', useDefaults: true, removeAdditional: false } },
@@ -52,7 +52,7 @@ export async function buildHttpServer(options: HttpOptions): Promise<App> {
   app.removeContentTypeParser('text/plain');
   app.decorateRequest('locale', 'zh-TW');
   app.addHook('onRequest', async (request, reply) => {
-    if (!REQUEST_ID.test(request.id)) (request as { id: string }).id = randomUUID();
+    if (!REQUEST_ID.test(request.id)) (request as { id: string }).id = newId();
     request.locale = negotiateLocale(request.headers['accept-language']);
     reply.header('X-Request-Id', request.id);
   });
