@@ -14,6 +14,14 @@ import type { Kysely } from 'kysely';
 import type { Tables } from '../platform/db/tables.js';
 
 const TAG = ['優惠評估'];
+const MESSAGES = {
+  eligible: { zh: '優惠評估完成', en: 'Promotion evaluated' },
+  none: { zh: '優惠評估完成，無符合資格的優惠', en: 'Promotion evaluated: no eligible offer' },
+} as const;
+const DRY_RUN_MESSAGES = {
+  eligible: { zh: `${MESSAGES.eligible.zh}（試算模式，未寫入任何紀錄）`, en: `${MESSAGES.eligible.en} (dry run: nothing recorded)` },
+  none: { zh: `${MESSAGES.none.zh}（試算模式，未寫入任何紀錄）`, en: `${MESSAGES.none.en} (dry run: nothing recorded)` },
+} as const;
 const EVALUATE = '/api/v1/promotions/evaluate';
 
 export interface EvaluationRouteDeps {
@@ -46,7 +54,7 @@ export function registerEvaluationRoutes(app: App, deps: EvaluationRouteDeps): v
       const dryRun = request.query.dryRun;
       let outcome: EvaluationOutcome;
       try {
-        outcome = await deps.evaluation.evaluate({ customer, treeId, requestId: request.id, now: startedAt });
+        outcome = await deps.evaluation.evaluate({ customer, treeId, requestId: request.id, now: startedAt, recordSteps: !dryRun });
       } catch (error) {
         if (!dryRun && error instanceof AppError) {
           await deps.recorder.record({
@@ -62,12 +70,9 @@ export function registerEvaluationRoutes(app: App, deps: EvaluationRouteDeps): v
         }
         throw error;
       }
-      const message = outcome.result.eligible
-        ? { zh: '優惠評估完成', en: 'Promotion evaluated' }
-        : { zh: '優惠評估完成，無符合資格的優惠', en: 'Promotion evaluated: no eligible offer' };
-      const body = dryRun
-        ? { ...ok(request, outcome.result, { zh: `${message.zh}（試算模式，未寫入任何紀錄）`, en: `${message.en} (dry run: nothing recorded)` }), dryRun: true }
-        : ok(request, outcome.result, message);
+      const messages = dryRun ? DRY_RUN_MESSAGES : MESSAGES;
+      const message = outcome.result.eligible ? messages.eligible : messages.none;
+      const body = dryRun ? { ...ok(request, outcome.result, message, startedAt), dryRun: true } : ok(request, outcome.result, message, startedAt);
       if (!dryRun) {
         await deps.recorder.record({
           requestId: request.id,

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { CUST001 } from '../demo/customers.js';
-import { IsoDate } from '../platform/http/schemas.js';
+import { IsoDate, Nullable } from '../platform/http/schemas.js';
 
 const money = (description: string) => Type.Number({ minimum: -1e15, maximum: 1e15, description });
 
@@ -25,13 +25,13 @@ export type EvaluateBody = Static<typeof EvaluateBody>;
 
 export const PromotionResultSchema = Type.Object(
   {
-    promotionId: Type.Union([Type.String(), Type.Null()]),
-    promotionName: Type.Union([Type.String(), Type.Null()]),
-    promotionType: Type.Union([Type.String(), Type.Null()]),
-    discountAmount: Type.Union([Type.Number(), Type.Null()]),
-    discountPercentage: Type.Union([Type.Number(), Type.Null()]),
-    description: Type.Union([Type.String(), Type.Null()]),
-    validUntil: Type.Union([Type.String(), Type.Null()]),
+    promotionId: Nullable(Type.String()),
+    promotionName: Nullable(Type.String()),
+    promotionType: Nullable(Type.String()),
+    discountAmount: Nullable(Type.Number()),
+    discountPercentage: Nullable(Type.Number()),
+    description: Nullable(Type.String()),
+    validUntil: Nullable(Type.String()),
     additionalDetails: Type.Record(Type.String(), Type.Any()),
     eligible: Type.Boolean(),
   },
@@ -66,9 +66,9 @@ export const HistoryItem = Type.Object({
   promotionId: Type.String(),
   promotionResult: PromotionResultSchema,
   executedAt: Type.String(),
-  requestId: Type.Union([Type.String(), Type.Null()]),
-  treeId: Type.Union([Type.String(), Type.Null()]),
-  treeVersion: Type.Union([Type.Integer(), Type.Null()]),
+  requestId: Nullable(Type.String()),
+  treeId: Nullable(Type.String()),
+  treeVersion: Nullable(Type.Integer()),
 });
 export type HistoryItem = Static<typeof HistoryItem>;
 
@@ -79,13 +79,13 @@ export const AvailableQuery = Type.Object({
 });
 
 export const AvailableOffer = Type.Object({
-  promotionId: Type.Union([Type.String(), Type.Null()]),
-  promotionName: Type.Union([Type.String(), Type.Null()]),
-  promotionType: Type.Union([Type.String(), Type.Null()]),
+  promotionId: Nullable(Type.String()),
+  promotionName: Nullable(Type.String()),
+  promotionType: Nullable(Type.String()),
   strategyType: Type.String(),
-  discountAmount: Type.Union([Type.Number(), Type.Null()]),
-  discountPercentage: Type.Union([Type.Number(), Type.Null()]),
-  description: Type.Union([Type.String(), Type.Null()]),
+  discountAmount: Nullable(Type.Number()),
+  discountPercentage: Nullable(Type.Number()),
+  description: Nullable(Type.String()),
   treeId: Type.String(),
   treeName: Type.String(),
   treeVersion: Type.Integer(),

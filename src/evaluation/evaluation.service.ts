@@ -67,6 +67,11 @@ export interface EvaluateInput {
   readonly treeId?: string | undefined;
   readonly requestId: string;
   readonly now: Date;
+  /**
+   * Record decision steps (default true): the audit trail needs them. A dry run records nothing,
+   * so it takes the engine's result-only path.
+   */
+  readonly recordSteps?: boolean;
 }
 
 export interface EvaluationService {
@@ -80,7 +85,7 @@ export function createEvaluationService(catalog: TreeCatalog): EvaluationService
     const runs: TreeRun[] = [];
     const session = newSession();
     for (const { ref, compiled } of trees) {
-      const options = { now: input.now, requestId: input.requestId, variables: sessionVariables(session) };
+      const options = { now: input.now, requestId: input.requestId, variables: sessionVariables(session), recordSteps: input.recordSteps ?? true };
       try {
         const evaluation = compiled.isAsync ? await compiled.evaluateAsync(input.customer, options) : compiled.evaluate(input.customer, options);
         runs.push({ treeId: ref.id, treeName: ref.name, version: ref.version, priority: ref.priority, evaluation, error: null });
@@ -113,7 +118,8 @@ export function createEvaluationService(catalog: TreeCatalog): EvaluationService
         if (!tree) throw new AppError('RESOURCE_NOT_FOUND', { zh: `決策樹不存在或未啟用: ${input.treeId}`, en: `Decision tree not found or not active: ${input.treeId}` });
         return evaluateTrees([tree], input);
       }
-      return evaluateTrees(await catalog.activeTrees(), input);
+      const active = catalog.cachedActiveTrees();
+      return evaluateTrees(active ?? (await catalog.activeTrees()), input);
     },
   };
 }

@@ -16,7 +16,7 @@ export interface LoadedTree {
  */
 export class TreeCatalog {
   private readonly compiled = new LRUCache<string, CompiledTree>({ max: 500 });
-  private active: { refs: ActiveTreeRef[]; at: number } | undefined;
+  private active: { refs: ActiveTreeRef[]; at: number; loaded?: LoadedTree[] } | undefined;
 
   constructor(
     private readonly trees: TreesService,
@@ -30,15 +30,28 @@ export class TreeCatalog {
     this.active = undefined;
   }
 
+  /**
+   * The active trees without a round trip when the list is fresh and compiled (the evaluate path's
+   * common case: no await, no microtask hops); undefined means "ask `activeTrees()`".
+   */
+  cachedActiveTrees(): readonly LoadedTree[] | undefined {
+    const active = this.active;
+    return active?.loaded && Date.now() - active.at <= this.ttlMs ? active.loaded : undefined;
+  }
+
   /** Active trees, highest priority first. */
-  async activeTrees(): Promise<LoadedTree[]> {
+  async activeTrees(): Promise<readonly LoadedTree[]> {
     const now = Date.now();
     if (!this.active || now - this.active.at > this.ttlMs) this.active = { refs: await this.trees.activeRefs(), at: now };
+    const active = this.active;
+    if (active.loaded) return active.loaded;
     const loaded: LoadedTree[] = [];
-    for (const ref of this.active.refs) {
+    for (const ref of active.refs) {
       const compiled = await this.version(ref.id, ref.version);
       if (compiled) loaded.push({ ref, compiled });
     }
+    // Cached only if nothing invalidated the list meanwhile (a tree written during the awaits).
+    if (this.active === active && loaded.length === active.refs.length) active.loaded = loaded;
     return loaded;
   }
 

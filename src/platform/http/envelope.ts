@@ -17,8 +17,8 @@ export function localTimestamp(date: Date = new Date()): string {
   return new Date(date.getTime() - offsetMs).toISOString().replace('Z', '');
 }
 
-export function success<T>(data: T, message: string, requestId: string): Envelope<T> {
-  return { success: true, data, message, errorCode: null, timestamp: localTimestamp(), requestId };
+export function success<T>(data: T, message: string, requestId: string, now?: Date): Envelope<T> {
+  return { success: true, data, message, errorCode: null, timestamp: localTimestamp(now), requestId };
 }
 
 export function failure(errorCode: string, message: string, requestId: string, errors?: readonly FieldError[]): Envelope<null> {

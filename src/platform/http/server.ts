@@ -139,8 +139,8 @@ function unexpected(error: unknown, request: FastifyRequest): AppError {
 }
 
 /** Reply helper: the document's success envelope with a localised message. */
-export function ok<T>(request: FastifyRequest, data: T, message: LocalText) {
-  return success(data, pick(message, request.locale), request.id);
+export function ok<T>(request: FastifyRequest, data: T, message: LocalText, now?: Date) {
+  return success(data, pick(message, request.locale), request.id, now);
 }
 
 async function registerDocs(app: App, version: string): Promise<void> {
