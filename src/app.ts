@@ -102,6 +102,11 @@ export interface BanyanOverrides {
   readonly secrets?: Readonly<Record<string, string | undefined>>;
   /** Default `all`. */
   readonly role?: Role;
+  /**
+   * Relay the outbox from this process (default true). A cluster's extra HTTP workers do not when
+   * the bus is in-process: what they published would reach no reward worker.
+   */
+  readonly relay?: boolean;
   readonly bus?: EventBus;
   /** Where paid-reward callbacks go; default: the tenant's callback URL and secret (the tenants module's resolver). */
   readonly callbacks?: CallbackResolver;
@@ -237,8 +242,10 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
       ...config.outbox,
       ...(config.database.kind === 'postgres' ? { listenUrl: config.database.url } : {}),
     });
-    relay.start();
-    cleanup.push(() => relay.stop());
+    if (overrides.relay ?? true) {
+      relay.start();
+      cleanup.push(() => relay.stop());
+    }
 
     let rewardWorker: RewardWorker | undefined;
     let walletUrl = config.walletUrl;

@@ -1,11 +1,14 @@
 import { parseArgs } from 'node:util';
 import { createBanyan, type Role } from '../app.js';
 import { ConfigError, loadConfig } from '../platform/config.js';
+import { createLogger } from '../platform/logger.js';
+import { runPrimary, workerIndex } from './cluster.js';
 
 /**
  * `banyan serve [--port N] [--host H] [--role all|api|worker|scheduler]`: start the service; drain
  * and close on SIGTERM/SIGINT. Roles `all` and `api` serve HTTP; `worker` and `scheduler` serve
  * HTTP only when --port is given (e.g. for health checks). Every role relays the outbox.
+ * With HTTP_WORKERS > 1 a serving role runs as a cluster of that many processes (cluster.ts).
  */
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -27,13 +30,20 @@ export async function run(argv: string[]): Promise<number> {
     }
     throw error;
   }
-  const role = (values.role ?? 'all') as Role;
+  const requested = (values.role ?? 'all') as Role;
+  const index = workerIndex();
+  const servesHttp = (r: Role) => r === 'all' || r === 'api' || values.port !== undefined;
+  if (index === undefined && config.httpWorkers > 1 && servesHttp(requested)) {
+    return runPrimary(config, requested, createLogger(config.logLevel));
+  }
+  // A cluster worker runs the role its primary gave it (see cluster.ts).
+  const role = index === undefined ? requested : ((process.env.BANYAN_WORKER_ROLE as Role | undefined) ?? requested);
   const startedAt = performance.now();
-  const banyan = await createBanyan(config, { role });
-  const serveHttp = role === 'all' || role === 'api' || values.port !== undefined;
+  const banyan = await createBanyan(config, { role, relay: process.env.BANYAN_RELAY !== 'false' });
+  const serveHttp = servesHttp(role);
   const address = serveHttp ? await banyan.app.listen({ port: config.port, host: config.host }) : null;
   const startupMs = Math.round(performance.now() - startedAt);
-  banyan.logger.info({ address, database: banyan.database.dialect, role, bus: banyan.bus.kind, walletUrl: banyan.walletUrl, startupMs }, 'Banyan is ready');
+  banyan.logger.info({ address, database: banyan.database.dialect, role, ...(index === undefined ? {} : { worker: index }), bus: banyan.bus.kind, walletUrl: banyan.walletUrl, startupMs }, 'Banyan is ready');
   void banyan.audit.emit({ type: 'SYSTEM_START', category: 'SYSTEM', severity: 'INFO', source: 'cli.serve', details: { address, role, pid: process.pid, startupMs } });
   // The retention / partition job runs on scheduler nodes (and in the all-in-one process).
   if (role === 'all' || role === 'scheduler') banyan.audit.startScheduler();
@@ -57,5 +67,7 @@ export async function run(argv: string[]): Promise<number> {
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
+  // A cluster worker's IPC channel to its primary would keep the process alive.
+  if (index !== undefined && process.connected) process.disconnect();
   return 0;
 }

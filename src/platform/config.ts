@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
 
@@ -12,6 +13,8 @@ const EnvSchema = Type.Object({
   DATA_DIR: Type.String({ minLength: 1, default: './data' }),
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^(postgres|postgresql|sqlite)://' })),
   DB_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
+  /** Server processes sharing the port (node:cluster): a number, or `auto` for one per CPU. */
+  HTTP_WORKERS: Type.String({ pattern: '^(auto|[1-9][0-9]?)$', default: '1' }),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info' },
@@ -74,6 +77,8 @@ export type Env = Static<typeof EnvSchema>;
 export interface Config {
   readonly env: Env['NODE_ENV'];
   readonly port: number;
+  /** HTTP server processes (`HTTP_WORKERS`, resolved: `auto` is the CPU count). */
+  readonly httpWorkers: number;
   readonly host: string;
   readonly dataDir: string;
   readonly database: { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'postgres'; readonly url: string; readonly poolSize: number };
@@ -184,6 +189,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   return Object.freeze({
     env: env.NODE_ENV,
     port: env.PORT,
+    httpWorkers: env.HTTP_WORKERS === 'auto' ? availableParallelism() : Number(env.HTTP_WORKERS),
     host: env.HOST,
     dataDir: env.DATA_DIR,
     database: Object.freeze(database),

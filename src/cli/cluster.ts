@@ -1,0 +1,139 @@
+import cluster, { type Worker } from 'node:cluster';
+import { randomBytes } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
+import type { Config } from '../platform/config.js';
+import type { Logger } from '../platform/logger.js';
+
+/**
+ * `HTTP_WORKERS` > 1: this process becomes a node:cluster primary that forks that many server
+ * processes sharing the listening socket (Node's default round-robin distribution of
+ * connections), so one host's cores all serve HTTP. The primary serves nothing itself.
+ *
+ * - Worker 0 runs the requested role (migrations, demo data and its simulators, the reward worker
+ *   and the scheduler when the role has them); it starts first, and the others only once it is
+ *   listening, so migrations and seeding never race.
+ * - Workers 1…N-1 serve the API only (`role api`, no demo seeding, no simulators). With the
+ *   in-process event bus they do not relay the outbox either: what they relayed would reach no
+ *   consumer (worker 0 relays every process's outbox rows). With NATS every worker relays.
+ * - All workers share one JWT key: JWT_SECRET, or one random key per cluster.
+ * - A worker that dies is restarted after a second; three deaths within 10 s of starting in a row
+ *   stop the cluster (a crash loop). SIGTERM / SIGINT are passed to every worker, which drain as a
+ *   single process does; the primary exits when they have.
+ *
+ * Everything a process keeps in memory stays per process, as with several nodes: caches refresh
+ * after their TTL (TREE_CACHE_TTL_MS …), and the failed-login throttle counts per process.
+ */
+export const WORKER_INDEX_ENV = 'BANYAN_WORKER_INDEX';
+
+export interface WorkerPlan {
+  readonly index: number;
+  readonly role: string;
+  readonly env: Readonly<Record<string, string>>;
+}
+
+/** What each worker runs; pure, for tests. */
+export function planWorkers(count: number, role: string, config: Pick<Config, 'natsUrl' | 'jwt'>, jwtSecret: string): WorkerPlan[] {
+  return Array.from({ length: count }, (_, index) => ({
+    index,
+    role: index === 0 ? role : 'api',
+    env: {
+      [WORKER_INDEX_ENV]: String(index),
+      ...(config.jwt.secret ? {} : { JWT_SECRET: jwtSecret }),
+      ...(index === 0 ? {} : { DEMO_DATA: 'false', SANDBOX_ENABLED: 'false', BANYAN_RELAY: config.natsUrl ? 'true' : 'false' }),
+    },
+  }));
+}
+
+/** This process's place in a cluster, when it is a worker. */
+export function workerIndex(): number | undefined {
+  if (!cluster.isWorker) return undefined;
+  const index = Number(process.env[WORKER_INDEX_ENV]);
+  return Number.isInteger(index) ? index : undefined;
+}
+
+const CRASH_WINDOW_MS = 10_000;
+const MAX_QUICK_DEATHS = 3;
+
+/** A free TCP port, for PORT=0: every worker must listen on the same one (they would each pick their own). */
+async function freePort(host: string): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, host, resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+export async function runPrimary(config: Config, role: string, logger: Logger): Promise<number> {
+  const port = config.port === 0 ? await freePort(config.host) : config.port;
+  const plans = planWorkers(config.httpWorkers, role, config, randomBytes(48).toString('base64url')).map((plan) => ({ ...plan, env: { ...plan.env, PORT: String(port) } }));
+  if (!config.jwt.secret) logger.warn('HTTP_WORKERS > 1 without JWT_SECRET: the workers share a random key for this run; tokens do not survive a restart');
+
+  let stopping = false;
+  const quickDeaths = new Map<number, number>();
+  const workers = new Map<number, Worker>();
+
+  function fork(plan: WorkerPlan): Promise<void> {
+    const startedAt = Date.now();
+    const worker = cluster.fork({ ...plan.env, BANYAN_WORKER_ROLE: plan.role });
+    workers.set(plan.index, worker);
+    return new Promise<void>((resolve, reject) => {
+      let listening = false;
+      worker.once('listening', () => {
+        listening = true;
+        resolve();
+      });
+      worker.once('exit', (code, signal) => {
+        workers.delete(plan.index);
+        if (!listening) reject(new Error(`worker ${plan.index} exited before listening (${signal ?? code})`));
+        if (stopping) return;
+        const quick = Date.now() - startedAt < CRASH_WINDOW_MS ? (quickDeaths.get(plan.index) ?? 0) + 1 : 0;
+        quickDeaths.set(plan.index, quick);
+        if (quick >= MAX_QUICK_DEATHS) {
+          logger.fatal({ worker: plan.index, code, signal }, 'worker keeps dying right after start; stopping the cluster');
+          void shutdown(1);
+          return;
+        }
+        logger.error({ worker: plan.index, code, signal }, 'worker died; restarting it in 1 s');
+        setTimeout(() => {
+          if (!stopping) fork(plan).catch((error: unknown) => logger.error({ err: error, worker: plan.index }, 'worker restart failed'));
+        }, 1000).unref();
+      });
+    });
+  }
+
+  let finish: (code: number) => void = () => undefined;
+  const finished = new Promise<number>((resolve) => {
+    finish = resolve;
+  });
+
+  async function shutdown(code: number): Promise<void> {
+    if (stopping) return;
+    stopping = true;
+    const alive = [...workers.values()];
+    const exited = Promise.all(alive.map((w) => (w.isDead() ? Promise.resolve() : new Promise((r) => w.once('exit', r)))));
+    for (const w of alive) w.process.kill('SIGTERM');
+    const timer = setTimeout(() => {
+      logger.error('workers did not stop in time; killing them');
+      for (const w of alive) w.process.kill('SIGKILL');
+    }, config.shutdownTimeoutMs + 2000);
+    timer.unref();
+    await exited;
+    clearTimeout(timer);
+    finish(code);
+  }
+
+  process.once('SIGTERM', () => void shutdown(0));
+  process.once('SIGINT', () => void shutdown(0));
+
+  try {
+    // Worker 0 first (migrations, seeding), then the others together.
+    const [first, ...rest] = plans;
+    if (first) await fork(first);
+    await Promise.all(rest.map(fork));
+    logger.info({ workers: plans.length, roles: plans.map((p) => p.role) }, 'cluster is ready');
+  } catch (error) {
+    logger.fatal({ err: error }, 'cluster start failed');
+    await shutdown(1);
+  }
+  return finished;
+}
