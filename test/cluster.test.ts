@@ -1,7 +1,10 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Pool } from 'undici';
-import { planWorkers } from '../src/cli/cluster.js';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { planWorkers, startPrimary } from '../src/cli/cluster.js';
+import { loadConfig } from '../src/platform/config.js';
 import { createTestDatabase, DB_KIND, type TestDatabase } from './helpers/app.js';
 
 const ADMIN = `Basic ${Buffer.from('admin:admin123').toString('base64')}`;
@@ -62,18 +65,22 @@ describe(`HTTP_WORKERS cluster (${DB_KIND})`, () => {
     await testDb?.drop();
   });
 
-  it('Given HTTP_WORKERS=2, When load arrives and a worker is killed, Then both serve one port, the dead one is replaced, the audit chain stays whole and SIGTERM stops all', async () => {
-    const cluster = await serveCluster({ ...testDb.env, BANYAN_ADMIN_PASSWORD: 'admin123' }, 2);
-    const primary = cluster.child.pid ?? 0;
+  it('Given HTTP_WORKERS=2, When load arrives and a worker is killed, Then both serve one port, the dead one is replaced and the audit chain both wrote stays whole', async () => {
+    const env = { ...testDb.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: '0', HTTP_WORKERS: '2', BANYAN_ADMIN_PASSWORD: 'admin123' };
+    const config = loadConfig({ ...process.env, ...env });
+    let logs = '';
+    const logger = pino({ level: 'info' }, new Writable({ write: (chunk: Buffer, _encoding, done) => ((logs += chunk.toString()), done()) }));
+    // The primary runs here; its workers run the TypeScript CLI.
+    const cluster = await startPrimary(config, 'all', logger, { exec: 'src/cli/main.ts', execArgv: ['--import', 'tsx'], args: ['serve'], env });
+    const url = `http://127.0.0.1:${cluster.port}`;
     try {
-      const workers = childrenOf(primary);
-      expect(workers).toHaveLength(2);
-      // Both workers listen on the one address the primary chose.
-      const addresses = new Set([...cluster.output().matchAll(/"address":"(http:\/\/[^"]+)"/g)].map((m) => m[1]));
-      expect(addresses.size).toBe(1);
+      await cluster.ready;
+      const before = cluster.pids();
+      expect([...before.keys()].sort()).toEqual([0, 1]);
+      expect(logs).toContain('"roles":["all","api"]');
 
-      // Concurrent evaluations over many connections reach both workers; every one is audited.
-      const pool = new Pool(cluster.url, { connections: 16 });
+      // Concurrent evaluations over many connections; every one is audited.
+      const pool = new Pool(url, { connections: 16 });
       const evaluate = async () => {
         const res = await pool.request({ method: 'POST', path: '/api/v1/promotions/evaluate', headers: { 'content-type': 'application/json' }, body: JSON.stringify(VIP) });
         const body = (await res.body.json()) as { data: { promotionId: string } };
@@ -83,33 +90,47 @@ describe(`HTTP_WORKERS cluster (${DB_KIND})`, () => {
       const ids = await Promise.all(Array.from({ length: 200 }, evaluate));
       expect(new Set(ids)).toEqual(new Set(['promo-vip-001']));
 
-      // Kill one worker: the primary forks a replacement and the service keeps answering.
-      const victim = workers[1] ?? 0;
+      // Kill worker 1: the primary forks a replacement and the service keeps answering.
+      const victim = before.get(1) ?? 0;
       process.kill(victim, 'SIGKILL');
       const deadline = Date.now() + 30_000;
-      let replaced: number[] = [];
-      while (Date.now() < deadline) {
-        replaced = childrenOf(primary);
-        if (replaced.length === 2 && !replaced.includes(victim) && (cluster.output().match(/"msg":"Banyan is ready"/g) ?? []).length >= 3) break;
+      while (Date.now() < deadline && !(cluster.pids().has(1) && cluster.pids().get(1) !== victim)) {
         await new Promise((r) => setTimeout(r, 200));
       }
-      expect(replaced).toHaveLength(2);
-      expect(replaced).not.toContain(victim);
-      expect(cluster.output()).toContain('worker died; restarting it in 1 s');
+      expect(cluster.pids().get(1)).not.toBe(victim);
+      expect(cluster.pids().get(0)).toBe(before.get(0));
+      expect(logs).toContain('worker died; restarting it in 1 s');
+      await new Promise((r) => setTimeout(r, 500));
       await Promise.all(Array.from({ length: 50 }, evaluate));
       await pool.close();
 
       // Two processes wrote the hash chain concurrently: it is one gap-free chain.
-      const verify = await fetch(`${cluster.url}/api/v1/audit/verify`, { headers: { authorization: ADMIN } });
+      const verify = await fetch(`${url}/api/v1/audit/verify`, { headers: { authorization: ADMIN } });
       const report = (await verify.json()) as { data: { verified: boolean; checked: number } };
       expect(verify.status).toBe(200);
       expect(report.data.verified).toBe(true);
       expect(report.data.checked).toBeGreaterThanOrEqual(250);
     } finally {
-      cluster.child.kill('SIGTERM');
-      const code = await new Promise<number | null>((r) => cluster.child.once('exit', r));
-      expect(code).toBe(0);
+      await cluster.stop(0);
     }
+    expect(await cluster.finished).toBe(0);
+    expect(cluster.pids().size).toBe(0);
+  }, 120_000);
+
+  it('Given `banyan serve` with HTTP_WORKERS=2 and PORT=0, When it starts and gets SIGTERM, Then both workers listen on one port and all processes exit 0', async () => {
+    const cli = await serveCluster({ ...testDb.env, BANYAN_ADMIN_PASSWORD: 'admin123' }, 2);
+    const primary = cli.child.pid ?? 0;
+    try {
+      expect(childrenOf(primary)).toHaveLength(2);
+      const addresses = new Set([...cli.output().matchAll(/"address":"(http:\/\/[^"]+)"/g)].map((m) => m[1]));
+      expect(addresses.size).toBe(1);
+      const res = await fetch(`${cli.url}/actuator/health`);
+      expect(res.status).toBe(200);
+    } finally {
+      cli.child.kill('SIGTERM');
+    }
+    const code = await new Promise<number | null>((r) => cli.child.once('exit', r));
+    expect(code).toBe(0);
     expect(childrenOf(primary)).toEqual([]);
   }, 120_000);
 });

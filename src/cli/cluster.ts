@@ -63,9 +63,33 @@ async function freePort(host: string): Promise<number> {
   return port;
 }
 
-export async function runPrimary(config: Config, role: string, logger: Logger): Promise<number> {
+/** A running cluster, seen from its primary. */
+export interface ClusterHandle {
+  /** The port every worker listens on. */
+  readonly port: number;
+  /** Resolves when every worker listens (rejects if the first start fails). */
+  readonly ready: Promise<void>;
+  /** Resolves with the exit code once every worker has stopped. */
+  readonly finished: Promise<number>;
+  /** The live workers' process ids, by index. */
+  pids(): ReadonlyMap<number, number>;
+  /** Pass SIGTERM to every worker and wait for them (SIGKILL after SHUTDOWN_TIMEOUT_MS + 2 s). */
+  stop(code?: number): Promise<void>;
+}
+
+export interface PrimaryOptions {
+  /** Worker script and Node flags (default: this process's); tests point them at the TypeScript CLI. */
+  readonly exec?: string;
+  readonly execArgv?: readonly string[];
+  readonly args?: readonly string[];
+  /** Extra environment for every worker. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+export async function startPrimary(config: Config, role: string, logger: Logger, options: PrimaryOptions = {}): Promise<ClusterHandle> {
+  if (options.exec) cluster.setupPrimary({ exec: options.exec, execArgv: [...(options.execArgv ?? [])], args: [...(options.args ?? [])] });
   const port = config.port === 0 ? await freePort(config.host) : config.port;
-  const plans = planWorkers(config.httpWorkers, role, config, randomBytes(48).toString('base64url')).map((plan) => ({ ...plan, env: { ...plan.env, PORT: String(port) } }));
+  const plans = planWorkers(config.httpWorkers, role, config, randomBytes(48).toString('base64url')).map((plan) => ({ ...plan, env: { ...options.env, ...plan.env, PORT: String(port) } }));
   if (!config.jwt.secret) logger.warn('HTTP_WORKERS > 1 without JWT_SECRET: the workers share a random key for this run; tokens do not survive a restart');
 
   let stopping = false;
@@ -83,14 +107,14 @@ export async function runPrimary(config: Config, role: string, logger: Logger): 
         resolve();
       });
       worker.once('exit', (code, signal) => {
-        workers.delete(plan.index);
+        if (workers.get(plan.index) === worker) workers.delete(plan.index);
         if (!listening) reject(new Error(`worker ${plan.index} exited before listening (${signal ?? code})`));
         if (stopping) return;
         const quick = Date.now() - startedAt < CRASH_WINDOW_MS ? (quickDeaths.get(plan.index) ?? 0) + 1 : 0;
         quickDeaths.set(plan.index, quick);
         if (quick >= MAX_QUICK_DEATHS) {
           logger.fatal({ worker: plan.index, code, signal }, 'worker keeps dying right after start; stopping the cluster');
-          void shutdown(1);
+          void stop(1);
           return;
         }
         logger.error({ worker: plan.index, code, signal }, 'worker died; restarting it in 1 s');
@@ -106,11 +130,11 @@ export async function runPrimary(config: Config, role: string, logger: Logger): 
     finish = resolve;
   });
 
-  async function shutdown(code: number): Promise<void> {
-    if (stopping) return;
+  async function stop(code = 0): Promise<void> {
+    if (stopping) return finished.then(() => undefined);
     stopping = true;
-    const alive = [...workers.values()];
-    const exited = Promise.all(alive.map((w) => (w.isDead() ? Promise.resolve() : new Promise((r) => w.once('exit', r)))));
+    const alive = [...workers.values()].filter((w) => !w.isDead());
+    const exited = Promise.all(alive.map((w) => new Promise((r) => w.once('exit', r))));
     for (const w of alive) w.process.kill('SIGTERM');
     const timer = setTimeout(() => {
       logger.error('workers did not stop in time; killing them');
@@ -122,18 +146,31 @@ export async function runPrimary(config: Config, role: string, logger: Logger): 
     finish(code);
   }
 
-  process.once('SIGTERM', () => void shutdown(0));
-  process.once('SIGINT', () => void shutdown(0));
-
-  try {
-    // Worker 0 first (migrations, seeding), then the others together.
+  // Worker 0 first (migrations, seeding), then the others together.
+  const ready = (async () => {
     const [first, ...rest] = plans;
     if (first) await fork(first);
     await Promise.all(rest.map(fork));
-    logger.info({ workers: plans.length, roles: plans.map((p) => p.role) }, 'cluster is ready');
-  } catch (error) {
+    logger.info({ workers: plans.length, port, roles: plans.map((p) => p.role) }, 'cluster is ready');
+  })();
+  ready.catch(async (error: unknown) => {
     logger.fatal({ err: error }, 'cluster start failed');
-    await shutdown(1);
-  }
-  return finished;
+    await stop(1);
+  });
+
+  return {
+    port,
+    ready,
+    finished,
+    pids: () => new Map([...workers].flatMap(([index, w]) => (w.process.pid === undefined ? [] : [[index, w.process.pid] as const]))),
+    stop,
+  };
+}
+
+/** `banyan serve` as a cluster primary: start the workers, stop them on SIGTERM / SIGINT. */
+export async function runPrimary(config: Config, role: string, logger: Logger): Promise<number> {
+  const handle = await startPrimary(config, role, logger);
+  process.once('SIGTERM', () => void handle.stop(0));
+  process.once('SIGINT', () => void handle.stop(0));
+  return handle.finished;
 }

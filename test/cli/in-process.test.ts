@@ -2,12 +2,16 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { run as audit } from '../../src/cli/audit.js';
+import { run as migrate } from '../../src/cli/migrate.js';
+import { run as seed } from '../../src/cli/seed.js';
 import { run as expr } from '../../src/cli/expr.js';
 import { run as tree } from '../../src/cli/tree.js';
 import type { CliIo } from '../../src/cli/jsonl.js';
 import { CUST001, CUST002 } from '../../src/demo/customers.js';
 import { promotionDecisionTree } from '../../src/demo/trees.js';
+import { createTestDatabase, DB_KIND, type TestDatabase } from '../helpers/app.js';
 
 function io(lines: readonly unknown[], tty = false) {
   const out: string[] = [];
@@ -111,4 +115,56 @@ describe('banyan tree eval (in process)', () => {
       expect(t.stderr()).toMatch(message);
     }
   });
+});
+
+describe(`banyan migrate / seed / audit (in process, ${DB_KIND})`, () => {
+  let testDb: TestDatabase;
+  beforeAll(async () => {
+    testDb = await createTestDatabase();
+  });
+  afterAll(async () => {
+    vi.unstubAllEnvs();
+    await testDb?.drop();
+  });
+
+  function capture() {
+    const out: string[] = [];
+    const err: string[] = [];
+    const o = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (out.push(String(chunk)), true));
+    const e = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => (err.push(String(chunk)), true));
+    return {
+      out: () => out.join(''),
+      err: () => err.join(''),
+      restore: () => {
+        o.mockRestore();
+        e.mockRestore();
+      },
+    };
+  }
+
+  it('Given an empty database, When migrate, seed and audit verify run, Then they apply, load once and verify the chain', async () => {
+    for (const [name, value] of Object.entries({ ...testDb.env, NODE_ENV: 'test', LOG_LEVEL: 'silent', SANDBOX_ENABLED: 'false' })) vi.stubEnv(name, value);
+    const c = capture();
+    try {
+      expect(await migrate([])).toBe(0);
+      expect(c.out()).toMatch(/applied \d+ migration\(s\)/);
+      expect(await migrate([])).toBe(0);
+      expect(c.out()).toContain('database is up to date');
+      expect(await seed([])).toBe(0);
+      expect(c.out()).toMatch(/seeded [1-9]\d* tree\(s\)/);
+      expect(await seed([])).toBe(0);
+      expect(c.out()).toContain('(already present)');
+      expect(await audit(['verify'])).toBe(0);
+      expect(c.out()).toMatch(/"verified":\s*true/);
+      expect(await audit(['retention'])).toBe(0);
+      expect(c.out()).toContain('"deletedRows":{');
+      expect(await audit(['nonsense'])).toBe(2);
+      expect(c.err()).toContain('usage: banyan audit');
+      vi.stubEnv('PORT', 'not-a-port');
+      expect(await audit(['verify'])).toBe(2);
+      expect(c.err()).toContain('PORT');
+    } finally {
+      c.restore();
+    }
+  }, 60_000);
 });
