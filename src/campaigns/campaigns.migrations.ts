@@ -1,12 +1,10 @@
 import type { Migration } from 'kysely';
-import { dialectOf, jsonType, timestampType } from '../platform/db/sql.js';
+import { columnTypes } from '../platform/db/sql.js';
 
 export const campaignsMigrations: Record<string, Migration> = {
   '2026_12_01_0200_campaigns': {
     async up(db) {
-      const dialect = dialectOf(db);
-      const ts = timestampType(dialect);
-      const json = jsonType(dialect);
+      const { ts, json } = columnTypes(db);
       await db.schema
         .createTable('campaigns')
         .addColumn('tenant_id', 'varchar(40)', (c) => c.notNull().references('tenants.id'))

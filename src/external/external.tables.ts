@@ -1,6 +1,6 @@
-import type { ColumnType } from 'kysely';
+import type { ManagedColumns } from '../platform/db/tables.js';
 
-export interface ExternalSystemTable {
+export interface ExternalSystemTable extends ManagedColumns {
   id: string;
   name: string;
   base_url: string;
@@ -21,11 +21,6 @@ export interface ExternalSystemTable {
   max_connections: number;
   description: string | null;
   status: string;
-  created_by: string | null;
-  updated_by: string | null;
-  deleted_at: string | null;
-  created_at: ColumnType<string, string, never>;
-  updated_at: string;
 }
 
 declare module '../platform/db/tables.js' {

@@ -1,12 +1,10 @@
 import type { Migration } from 'kysely';
-import { dialectOf, jsonType, timestampType } from '../platform/db/sql.js';
+import { columnTypes, withManagedColumns } from '../platform/db/sql.js';
 
 export const referenceMigrations: Record<string, Migration> = {
   '2026_11_21_0710_reference_data': {
     async up(db) {
-      const dialect = dialectOf(db);
-      const ts = timestampType(dialect);
-      const json = jsonType(dialect);
+      const { ts, json } = columnTypes(db);
       await db.schema
         .createTable('customer_blacklist')
         .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
@@ -37,21 +35,18 @@ export const referenceMigrations: Record<string, Migration> = {
         .addPrimaryKeyConstraint('pk_reference_rows', ['dataset', 'row_key'])
         .execute();
 
-      await db.schema
-        .createTable('named_queries')
-        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
-        .addColumn('name', 'varchar(100)', (c) => c.notNull())
-        .addColumn('source', 'varchar(30)', (c) => c.notNull())
-        .addColumn('mode', 'varchar(10)', (c) => c.notNull())
-        .addColumn('parameters', json, (c) => c.notNull())
-        .addColumn('filters', json, (c) => c.notNull())
-        .addColumn('description', 'text')
-        .addColumn('created_by', 'varchar(100)')
-        .addColumn('updated_by', 'varchar(100)')
-        .addColumn('deleted_at', ts)
-        .addColumn('created_at', ts, (c) => c.notNull())
-        .addColumn('updated_at', ts, (c) => c.notNull())
-        .execute();
+      await withManagedColumns(
+        db.schema
+          .createTable('named_queries')
+          .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+          .addColumn('name', 'varchar(100)', (c) => c.notNull())
+          .addColumn('source', 'varchar(30)', (c) => c.notNull())
+          .addColumn('mode', 'varchar(10)', (c) => c.notNull())
+          .addColumn('parameters', json, (c) => c.notNull())
+          .addColumn('filters', json, (c) => c.notNull())
+          .addColumn('description', 'text'),
+        ts,
+      ).execute();
       await db.schema.createIndex('idx_named_query_name').on('named_queries').column('name').execute();
     },
   },

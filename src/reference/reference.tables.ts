@@ -1,4 +1,4 @@
-import type { ColumnType } from 'kysely';
+import type { ManagedColumns } from '../platform/db/tables.js';
 
 export interface CustomerBlacklistTable {
   id: string;
@@ -28,7 +28,7 @@ export interface ReferenceRowTable {
 }
 
 /** Custom named queries (the built-ins live in code). */
-export interface NamedQueryTable {
+export interface NamedQueryTable extends ManagedColumns {
   id: string;
   name: string;
   source: string;
@@ -38,11 +38,6 @@ export interface NamedQueryTable {
   /** JSON object of fixed equality filters. */
   filters: unknown;
   description: string | null;
-  created_by: string | null;
-  updated_by: string | null;
-  deleted_at: string | null;
-  created_at: ColumnType<string, string, never>;
-  updated_at: string;
 }
 
 declare module '../platform/db/tables.js' {

@@ -1,6 +1,6 @@
-import type { ColumnType } from 'kysely';
+import type { ManagedColumns } from '../platform/db/tables.js';
 
-export interface PromotionRuleTable {
+export interface PromotionRuleTable extends ManagedColumns {
   id: string;
   name: string;
   rule_type: string;
@@ -8,11 +8,6 @@ export interface PromotionRuleTable {
   parameters: unknown;
   description: string | null;
   status: string;
-  created_by: string | null;
-  updated_by: string | null;
-  deleted_at: string | null;
-  created_at: ColumnType<string, string, never>;
-  updated_at: string;
 }
 
 declare module '../platform/db/tables.js' {

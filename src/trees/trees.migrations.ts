@@ -1,28 +1,23 @@
 import type { Migration } from 'kysely';
-import { dialectOf, jsonType, timestampType } from '../platform/db/sql.js';
+import { columnTypes, withManagedColumns } from '../platform/db/sql.js';
 
 export const treesMigrations: Record<string, Migration> = {
   '2026_11_21_0100_decision_trees': {
     async up(db) {
-      const dialect = dialectOf(db);
-      const ts = timestampType(dialect);
-      const json = jsonType(dialect);
-      await db.schema
-        .createTable('decision_trees')
-        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
-        .addColumn('name', 'varchar(100)', (c) => c.notNull())
-        .addColumn('description', 'text')
-        .addColumn('status', 'varchar(20)', (c) => c.notNull())
-        // FK to decision_nodes(id) is added below once that table exists (circular reference).
-        .addColumn('root_node_id', 'varchar(36)')
-        .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
-        .addColumn('priority', 'integer', (c) => c.notNull().defaultTo(0))
-        .addColumn('created_by', 'varchar(100)')
-        .addColumn('updated_by', 'varchar(100)')
-        .addColumn('deleted_at', ts)
-        .addColumn('created_at', ts, (c) => c.notNull())
-        .addColumn('updated_at', ts, (c) => c.notNull())
-        .execute();
+      const { dialect, ts, json } = columnTypes(db);
+      await withManagedColumns(
+        db.schema
+          .createTable('decision_trees')
+          .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+          .addColumn('name', 'varchar(100)', (c) => c.notNull())
+          .addColumn('description', 'text')
+          .addColumn('status', 'varchar(20)', (c) => c.notNull())
+          // FK to decision_nodes(id) is added below once that table exists (circular reference).
+          .addColumn('root_node_id', 'varchar(36)')
+          .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
+          .addColumn('priority', 'integer', (c) => c.notNull().defaultTo(0)),
+        ts,
+      ).execute();
       await db.schema.createIndex('idx_tree_status').on('decision_trees').column('status').execute();
 
       await db.schema

@@ -1,6 +1,7 @@
 import type { ColumnType } from 'kysely';
+import type { ManagedColumns } from '../platform/db/tables.js';
 
-export interface DecisionTreeTable {
+export interface DecisionTreeTable extends ManagedColumns {
   id: string;
   name: string;
   description: string | null;
@@ -10,11 +11,6 @@ export interface DecisionTreeTable {
   version: number;
   /** Higher wins when several trees offer something (see evaluation). */
   priority: number;
-  created_by: string | null;
-  updated_by: string | null;
-  deleted_at: string | null;
-  created_at: ColumnType<string, string, never>;
-  updated_at: string;
 }
 
 export interface DecisionNodeTable {

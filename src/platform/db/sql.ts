@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type CreateTableBuilder, type Kysely, type RawBuilder } from 'kysely';
 import type { DialectName } from './database.js';
 
 /** Column type for JSON documents: JSONB on PostgreSQL (GIN-indexable), TEXT on SQLite. */
@@ -10,6 +10,22 @@ export function jsonType(dialect: DialectName): RawBuilder<unknown> {
 /** Column type for timestamps: TIMESTAMP(3) on PostgreSQL, ISO-ordered TEXT on SQLite. */
 export function timestampType(dialect: DialectName): RawBuilder<unknown> {
   return dialect === 'postgres' ? sql`timestamp(3)` : sql`text`;
+}
+
+/** A migration's column types for its database: timestamps and JSON documents. */
+export function columnTypes<DB>(db: Kysely<DB>): { dialect: DialectName; ts: RawBuilder<unknown>; json: RawBuilder<unknown> } {
+  const dialect = dialectOf(db);
+  return { dialect, ts: timestampType(dialect), json: jsonType(dialect) };
+}
+
+/** Add `ManagedColumns` (platform/db/tables.ts) to a table being created. */
+export function withManagedColumns<TB extends string, C extends string>(table: CreateTableBuilder<TB, C>, ts: RawBuilder<unknown>) {
+  return table
+    .addColumn('created_by', 'varchar(100)')
+    .addColumn('updated_by', 'varchar(100)')
+    .addColumn('deleted_at', ts)
+    .addColumn('created_at', ts, (c) => c.notNull())
+    .addColumn('updated_at', ts, (c) => c.notNull());
 }
 
 /** The dialect a Kysely instance talks to (migrations receive only the instance). */
