@@ -1,4 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Pool } from 'undici';
 import { Writable } from 'node:stream';
@@ -47,12 +48,19 @@ describe('cluster plan', () => {
   it('gives worker 0 the requested role and the demo, the others the API only, and one shared JWT key', () => {
     const plans = planWorkers(3, 'all', { natsUrl: undefined, jwt: { secret: undefined, ttlSeconds: 900 } }, 'k'.repeat(64));
     expect(plans.map((p) => p.role)).toEqual(['all', 'api', 'api']);
-    expect(plans[0]?.env).toEqual({ BANYAN_WORKER_INDEX: '0', JWT_SECRET: 'k'.repeat(64) });
-    expect(plans[2]?.env).toMatchObject({ BANYAN_WORKER_INDEX: '2', DEMO_DATA: 'false', SANDBOX_ENABLED: 'false', BANYAN_RELAY: 'false', JWT_SECRET: 'k'.repeat(64) });
+    expect(plans[0]?.env).toEqual({ BANYAN_WORKER_INDEX: '0', BANYAN_WORKER_ROLE: 'all', JWT_SECRET: 'k'.repeat(64) });
+    expect(plans[2]?.env).toMatchObject({ BANYAN_WORKER_INDEX: '2', BANYAN_WORKER_ROLE: 'api', DEMO_DATA: 'false', SANDBOX_ENABLED: 'false', BANYAN_RELAY: 'false', JWT_SECRET: 'k'.repeat(64) });
     // With NATS every worker relays; a configured JWT_SECRET is left alone.
     const nats = planWorkers(2, 'api', { natsUrl: 'nats://x:4222', jwt: { secret: 's'.repeat(40), ttlSeconds: 900 } }, 'unused');
     expect(nats[1]?.env).toMatchObject({ BANYAN_RELAY: 'true' });
     expect(nats[1]?.env).not.toHaveProperty('JWT_SECRET');
+  });
+
+  it('Given HTTP_WORKERS, When the configuration is loaded, Then auto is the CPU count and a bad value is refused naming the variable', () => {
+    expect(loadConfig({ HTTP_WORKERS: 'auto' }).httpWorkers).toBe(availableParallelism());
+    expect(loadConfig({ HTTP_WORKERS: '3' }).httpWorkers).toBe(3);
+    expect(loadConfig({}).httpWorkers).toBe(1);
+    for (const bad of ['0', '-1', 'two', '100', '1.5']) expect(() => loadConfig({ HTTP_WORKERS: bad })).toThrow(/HTTP_WORKERS/);
   });
 });
 

@@ -23,7 +23,8 @@ import type { Logger } from '../platform/logger.js';
  * Everything a process keeps in memory stays per process, as with several nodes: caches refresh
  * after their TTL (TREE_CACHE_TTL_MS …), and the failed-login throttle counts per process.
  */
-export const WORKER_INDEX_ENV = 'BANYAN_WORKER_INDEX';
+/** How the primary tells a worker its place (environment; read back by `workerSettings`). */
+const ENV = { index: 'BANYAN_WORKER_INDEX', role: 'BANYAN_WORKER_ROLE', relay: 'BANYAN_RELAY' } as const;
 
 export interface WorkerPlan {
   readonly index: number;
@@ -37,18 +38,20 @@ export function planWorkers(count: number, role: string, config: Pick<Config, 'n
     index,
     role: index === 0 ? role : 'api',
     env: {
-      [WORKER_INDEX_ENV]: String(index),
+      [ENV.index]: String(index),
+      [ENV.role]: index === 0 ? role : 'api',
       ...(config.jwt.secret ? {} : { JWT_SECRET: jwtSecret }),
-      ...(index === 0 ? {} : { DEMO_DATA: 'false', SANDBOX_ENABLED: 'false', BANYAN_RELAY: config.natsUrl ? 'true' : 'false' }),
+      ...(index === 0 ? {} : { DEMO_DATA: 'false', SANDBOX_ENABLED: 'false', [ENV.relay]: config.natsUrl ? 'true' : 'false' }),
     },
   }));
 }
 
-/** This process's place in a cluster, when it is a worker. */
-export function workerIndex(): number | undefined {
+/** This process's place in a cluster, when it is a worker: its index, role and whether it relays the outbox. */
+export function workerSettings(): { index: number; role: string | undefined; relay: boolean } | undefined {
   if (!cluster.isWorker) return undefined;
-  const index = Number(process.env[WORKER_INDEX_ENV]);
-  return Number.isInteger(index) ? index : undefined;
+  const index = Number(process.env[ENV.index]);
+  if (!Number.isInteger(index)) return undefined;
+  return { index, role: process.env[ENV.role], relay: process.env[ENV.relay] !== 'false' };
 }
 
 const CRASH_WINDOW_MS = 10_000;
@@ -98,7 +101,7 @@ export async function startPrimary(config: Config, role: string, logger: Logger,
 
   function fork(plan: WorkerPlan): Promise<void> {
     const startedAt = Date.now();
-    const worker = cluster.fork({ ...plan.env, BANYAN_WORKER_ROLE: plan.role });
+    const worker = cluster.fork(plan.env);
     workers.set(plan.index, worker);
     return new Promise<void>((resolve, reject) => {
       let listening = false;

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { createBanyan, type Role } from '../app.js';
 import { ConfigError, loadConfig } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
-import { runPrimary, workerIndex } from './cluster.js';
+import { runPrimary, workerSettings } from './cluster.js';
 
 /**
  * `banyan serve [--port N] [--host H] [--role all|api|worker|scheduler]`: start the service; drain
@@ -31,15 +31,16 @@ export async function run(argv: string[]): Promise<number> {
     throw error;
   }
   const requested = (values.role ?? 'all') as Role;
-  const index = workerIndex();
+  const worker = workerSettings();
+  const index = worker?.index;
   const servesHttp = (r: Role) => r === 'all' || r === 'api' || values.port !== undefined;
   if (index === undefined && config.httpWorkers > 1 && servesHttp(requested)) {
     return runPrimary(config, requested, createLogger(config.logLevel));
   }
   // A cluster worker runs the role its primary gave it (see cluster.ts).
-  const role = index === undefined ? requested : ((process.env.BANYAN_WORKER_ROLE as Role | undefined) ?? requested);
+  const role = (worker?.role as Role | undefined) ?? requested;
   const startedAt = performance.now();
-  const banyan = await createBanyan(config, { role, relay: process.env.BANYAN_RELAY !== 'false' });
+  const banyan = await createBanyan(config, { role, relay: worker?.relay ?? true });
   const serveHttp = servesHttp(role);
   const address = serveHttp ? await banyan.app.listen({ port: config.port, host: config.host }) : null;
   const startupMs = Math.round(performance.now() - startedAt);
