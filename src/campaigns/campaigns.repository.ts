@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import { fromDbTimestamp, fromJson, toDbTimestamp, toJson } from '../platform/db/sql.js';
+import { fromJson, toDbTimestamp, toJson } from '../platform/db/sql.js';
 import type { Tables } from '../platform/db/tables.js';
 import type { CampaignStatus, RuleSpec } from './campaigns.schema.js';
 import type { CampaignTable } from './campaigns.tables.js';
@@ -56,7 +56,7 @@ function toRecord(row: Selectable<CampaignTable>): CampaignRecord {
     priority: row.priority,
     exclusivityGroup: row.exclusivity_group,
     templateId: row.template_id,
-    createdAt: fromDbTimestamp(row.created_at) ?? '',
+    createdAt: String(row.created_at),
     updatedAt: String(row.updated_at),
   };
 }

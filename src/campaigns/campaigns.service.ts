@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import { LRUCache } from 'lru-cache';
 import { EngineError } from '../engine/types.js';
 import { enqueueEvent } from '../events/reward-port.js';
-import { apiDateToDb, fromDbTimestamp, newId, toDbTimestamp } from '../platform/db/sql.js';
+import { apiDateToDb, newId, toDbTimestamp } from '../platform/db/sql.js';
+import { dbToIso } from '../platform/time.js';
 import type { Tables } from '../platform/db/tables.js';
 import { AppError } from '../platform/http/errors.js';
 import { pageOf, type Page } from '../platform/paging.js';
@@ -74,11 +75,11 @@ export function toView(c: repo.CampaignRecord, now: Date): CampaignView {
     limits: { maxRewardsPerPlayer: c.maxRewardsPerPlayer, maxAmountPerPlayer: c.maxAmountPerPlayer, cooldownSeconds: c.cooldownSeconds },
     priority: c.priority,
     exclusivityGroup: c.exclusivityGroup,
-    startsAt: fromDbTimestamp(c.startsAt),
-    endsAt: fromDbTimestamp(c.endsAt),
+    startsAt: dbToIso(c.startsAt),
+    endsAt: dbToIso(c.endsAt),
     templateId: c.templateId,
-    createdAt: c.createdAt,
-    updatedAt: fromDbTimestamp(c.updatedAt) ?? '',
+    createdAt: dbToIso(c.createdAt) ?? '',
+    updatedAt: dbToIso(c.updatedAt) ?? '',
   };
 }
 
@@ -243,7 +244,7 @@ export function createCampaignsService(deps: CampaignsDeps): CampaignsService {
     async join(tenantId, campaignId, playerId) {
       const c = await load(tenantId, campaignId);
       const existing = await repo.findParticipant(db, tenantId, campaignId, playerId);
-      if (existing) return { campaignId, playerId, joined: true, alreadyJoined: true, joinedAt: fromDbTimestamp(existing.joined_at) ?? '' };
+      if (existing) return { campaignId, playerId, joined: true, alreadyJoined: true, joinedAt: dbToIso(existing.joined_at) ?? '' };
       const now = clock();
       const status = effectiveStatus(c, now);
       if (status !== 'ACTIVE' && status !== 'SCHEDULED') throw violation(`campaign is ${status}; only ACTIVE or SCHEDULED campaigns can be joined`, `活動狀態為 ${status}，無法參加`);
@@ -263,7 +264,7 @@ export function createCampaignsService(deps: CampaignsDeps): CampaignsService {
         return inserted;
       });
       const row = await repo.findParticipant(db, tenantId, campaignId, playerId);
-      return { campaignId, playerId, joined: true, alreadyJoined: !created, joinedAt: fromDbTimestamp(row?.joined_at ?? toDbTimestamp(now)) ?? '' };
+      return { campaignId, playerId, joined: true, alreadyJoined: !created, joinedAt: dbToIso(row?.joined_at ?? toDbTimestamp(now)) ?? '' };
     },
   };
 }

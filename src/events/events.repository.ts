@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { apiDateToDb, fromJson, toDbTimestamp, toJson } from '../platform/db/sql.js';
 import type { Tables } from '../platform/db/tables.js';
+import { dbToIso } from '../platform/time.js';
 import type { BehaviourEvent, EventResult } from './events.schema.js';
 
 /** Records the event unless (tenant, eventId) was seen before; true when this call recorded it. */
@@ -39,10 +40,10 @@ export async function findEvent(db: Kysely<Tables>, tenantId: string, eventId: s
     eventId: row.event_id,
     type: row.type,
     playerId: row.player_id,
-    occurredAt: String(row.occurred_at).replace(' ', 'T'),
+    occurredAt: dbToIso(row.occurred_at) ?? '',
     data: fromJson<Record<string, unknown>>(row.data),
     outcome: row.outcome,
     result: row.results === null ? null : fromJson<EventResult>(row.results),
-    receivedAt: String(row.received_at).replace(' ', 'T'),
+    receivedAt: dbToIso(row.received_at) ?? '',
   };
 }

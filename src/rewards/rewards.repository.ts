@@ -6,7 +6,8 @@
  */
 import { Decimal } from 'decimal.js';
 import type { Kysely, Selectable } from 'kysely';
-import { fromDbTimestamp, fromJson, newId, toDbTimestamp, toJson } from '../platform/db/sql.js';
+import { fromJson, newId, toDbTimestamp, toJson } from '../platform/db/sql.js';
+import { dbToIso, isoInstant } from '../platform/time.js';
 import type { Tables } from '../platform/db/tables.js';
 import { AppError } from '../platform/http/errors.js';
 import { enqueueEvent, TOPICS } from '../platform/outbox/outbox.js';
@@ -118,10 +119,10 @@ export function toReward(row: Row): Reward {
     attempts: row.attempts,
     lastError: row.last_error,
     walletTransactionId: row.wallet_transaction_id,
-    paidAt: fromDbTimestamp(row.paid_at),
+    paidAt: dbToIso(row.paid_at),
     metadata: fromJson<Record<string, unknown>>(row.metadata),
-    createdAt: fromDbTimestamp(row.created_at) ?? '',
-    updatedAt: fromDbTimestamp(row.updated_at) ?? '',
+    createdAt: dbToIso(row.created_at) ?? '',
+    updatedAt: dbToIso(row.updated_at) ?? '',
   };
 }
 
@@ -139,7 +140,7 @@ export function rewardEvent(reward: Reward, event: RewardEventPayload['event'], 
     quantity: reward.quantity,
     status: reward.status,
     ...extra,
-    occurredAt: new Date().toISOString(),
+    occurredAt: isoInstant(new Date()),
   };
 }
 

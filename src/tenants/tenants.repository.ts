@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
-import { fromDbTimestamp, toDbTimestamp } from '../platform/db/sql.js';
+import { toDbTimestamp } from '../platform/db/sql.js';
+import { dbToIso } from '../platform/time.js';
 import type { Tables } from '../platform/db/tables.js';
 import type { ApiKeyView, TenantView } from './tenants.schema.js';
 import type { TenantApiKeyTable, TenantTable } from './tenants.tables.js';
@@ -8,8 +9,8 @@ const tenantView = (row: Selectable<TenantTable>): TenantView => ({
   id: row.id,
   name: row.name,
   status: row.status,
-  createdAt: fromDbTimestamp(row.created_at) ?? '',
-  updatedAt: fromDbTimestamp(row.updated_at) ?? '',
+  createdAt: dbToIso(row.created_at) ?? '',
+  updatedAt: dbToIso(row.updated_at) ?? '',
 });
 
 export const apiKeyView = (row: Selectable<TenantApiKeyTable>): ApiKeyView => ({
@@ -18,9 +19,9 @@ export const apiKeyView = (row: Selectable<TenantApiKeyTable>): ApiKeyView => ({
   name: row.name,
   scopes: row.scopes.split(' ').filter(Boolean),
   revoked: row.revoked_at !== null,
-  revokedAt: fromDbTimestamp(row.revoked_at),
-  lastUsedAt: fromDbTimestamp(row.last_used_at),
-  createdAt: fromDbTimestamp(row.created_at) ?? '',
+  revokedAt: dbToIso(row.revoked_at),
+  lastUsedAt: dbToIso(row.last_used_at),
+  createdAt: dbToIso(row.created_at) ?? '',
 });
 
 export async function insertTenant(db: Kysely<Tables>, id: string, name: string): Promise<boolean> {
@@ -108,7 +109,7 @@ export interface CallbackSettingsRow {
 
 export async function findCallbackSettings(db: Kysely<Tables>, tenantId: string): Promise<CallbackSettingsRow | undefined> {
   const row = await db.selectFrom('tenants').select(['callback_url', 'callback_secret', 'callback_secret_created_at']).where('id', '=', tenantId).executeTakeFirst();
-  return row ? { url: row.callback_url, secret: row.callback_secret, secretCreatedAt: fromDbTimestamp(row.callback_secret_created_at) } : undefined;
+  return row ? { url: row.callback_url, secret: row.callback_secret, secretCreatedAt: dbToIso(row.callback_secret_created_at) } : undefined;
 }
 
 /** Sets the URL; sets the secret too when `secret` is given. False when the tenant does not exist. */
