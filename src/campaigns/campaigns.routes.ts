@@ -5,6 +5,8 @@ import { ok, type App } from '../platform/http/server.js';
 import { PageOf, PageQuery } from '../platform/paging.js';
 import { CampaignInput, CampaignListQuery, CampaignView, JoinInput, JoinView, TransitionInput } from './campaigns.schema.js';
 import type { CampaignsService } from './campaigns.service.js';
+import { CampaignMergePatch, CampaignReplaceInput, withoutNullLimits } from './editing.js';
+import { MERGE_PATCH_TYPE } from '../platform/merge-patch.js';
 
 const BASE = '/api/v1/campaigns';
 const TAG = ['活動管理'];
@@ -46,8 +48,43 @@ export function registerCampaignRoutes(app: App, campaigns: CampaignsService): v
 
   app.put(
     `${BASE}/:id`,
-    { config: WRITE, schema: { tags: TAG, summary: 'Replace a campaign’s definition (DRAFT, SCHEDULED or PAUSED)', security: tenantSecurity, params: IdParam, body: CampaignInput, response: { 200: EnvelopeOf(CampaignView), ...errorResponses(400, 401, 403, 404, 422) } } },
+    {
+      config: WRITE,
+      // A body read with GET shows unset limits as null; as input they are absent.
+      preValidation: async (request) => {
+        request.body = withoutNullLimits(request.body) as typeof request.body;
+      },
+      schema: {
+        tags: TAG,
+        summary: 'Replace a campaign’s definition (DRAFT, SCHEDULED or PAUSED)',
+        description: 'The body may be the campaign as GET returns it: read-only fields (id, status, effectiveStatus, templateId, createdAt, updatedAt) are ignored.',
+        security: tenantSecurity,
+        params: IdParam,
+        body: CampaignReplaceInput,
+        response: { 200: EnvelopeOf(CampaignView), ...errorResponses(400, 401, 403, 404, 422) },
+      },
+    },
     async (request) => ok(request, await campaigns.update(tenantOf(request).tenantId, request.params.id, request.body), { zh: '活動已更新', en: 'Campaign updated' }),
+  );
+
+  // RFC 7396's media type, parsed like JSON (application/json is accepted on PATCH too).
+  if (!app.hasContentTypeParser(MERGE_PATCH_TYPE)) app.addContentTypeParser(MERGE_PATCH_TYPE, { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+
+  app.patch(
+    `${BASE}/:id`,
+    {
+      config: WRITE,
+      schema: {
+        tags: TAG,
+        summary: 'Change some fields of a campaign (JSON Merge Patch, RFC 7396; DRAFT, SCHEDULED or PAUSED)',
+        description: 'Content type application/merge-patch+json (application/json also accepted). Members replace, null removes, nested objects (limits) merge, arrays replace; read-only fields are ignored. The result is validated as a whole.',
+        security: tenantSecurity,
+        params: IdParam,
+        body: CampaignMergePatch,
+        response: { 200: EnvelopeOf(CampaignView), ...errorResponses(400, 401, 403, 404, 415, 422) },
+      },
+    },
+    async (request) => ok(request, await campaigns.patch(tenantOf(request).tenantId, request.params.id, request.body, request.locale), { zh: '活動已更新', en: 'Campaign updated' }),
   );
 
   app.delete(

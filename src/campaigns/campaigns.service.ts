@@ -6,6 +6,8 @@ import { apiDateToDb, newId, toDbTimestamp } from '../platform/db/sql.js';
 import { dbToIso } from '../platform/time.js';
 import type { Tables } from '../platform/db/tables.js';
 import { AppError } from '../platform/http/errors.js';
+import type { Locale } from '../platform/http/i18n.js';
+import { applyCampaignPatch } from './editing.js';
 import { pageOf, type Page } from '../platform/paging.js';
 import type { PlayersService } from '../players/players.service.js';
 import { compileCampaignRules, holds, normalizeRule, validateCampaignRules, type CompiledCampaignRules, type RuleName } from './campaign-rules.js';
@@ -37,6 +39,8 @@ export interface CampaignsService {
   get(tenantId: string, id: string): Promise<CampaignView>;
   create(tenantId: string, input: CampaignInput, templateId?: string | null): Promise<CampaignView>;
   update(tenantId: string, id: string, input: CampaignInput): Promise<CampaignView>;
+  /** Applies a JSON Merge Patch (RFC 7396) to the definition, then updates as `update` does. */
+  patch(tenantId: string, id: string, patch: Record<string, unknown>, locale: Locale): Promise<CampaignView>;
   remove(tenantId: string, id: string): Promise<void>;
   transition(tenantId: string, id: string, to: CampaignStatus): Promise<CampaignView>;
   /** Campaigns live at `at`, highest priority first, rules compiled (cached per version). */
@@ -181,6 +185,10 @@ export function createCampaignsService(deps: CampaignsDeps): CampaignsService {
         throw violation(`a ${now.status} campaign cannot be edited; pause it first`, `${now.status} 狀態的活動不可修改，請先暫停`);
       }
       return toView(await load(tenantId, id), clock());
+    },
+    async patch(tenantId, id, patch, locale) {
+      const current = toView(await load(tenantId, id), clock());
+      return this.update(tenantId, id, applyCampaignPatch(current, patch, locale));
     },
     async remove(tenantId, id) {
       const current = await load(tenantId, id);

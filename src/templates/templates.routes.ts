@@ -53,7 +53,7 @@ export function registerTemplateRoutes(app: App, templates: TemplatesService): v
     },
     async (request, reply) => {
       const { templateId, parameters, overrides } = request.body;
-      const view = await templates.instantiate(tenantOf(request).tenantId, templateId, parameters, overrides);
+      const view = await templates.instantiate(tenantOf(request).tenantId, templateId, parameters, overrides, request.locale);
       return reply.status(201).send(ok(request, view, { zh: '已由模板建立活動', en: 'Campaign created from template' }));
     },
   );

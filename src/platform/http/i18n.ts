@@ -63,7 +63,68 @@ interface SchemaIssue {
   readonly message?: string;
 }
 
-/** One JSON-schema validation problem as a localised sentence about the field. */
+/** What a pattern or format stands for, in words, with an example (en, zh). */
+const EXPECTED_BY_PATTERN: Record<string, LocalText> = {
+  '^[A-Z]{3}$': { en: 'an ISO 4217 code such as USD', zh: 'ISO 4217 幣別代碼（例如 USD）' },
+  '^\\d{1,15}(\\.\\d{1,4})?$': { en: 'a decimal amount such as 50 or "12.50"', zh: '金額（例如 50 或 "12.50"）' },
+  '^-?\\d{1,15}(\\.\\d{1,8})?$': { en: 'a decimal amount such as 50 or "12.50"', zh: '金額（例如 50 或 "12.50"）' },
+  '^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$': { en: 'an event type such as user.deposit', zh: '事件類型（例如 user.deposit）' },
+};
+const EXPECTED_BY_FORMAT: Record<string, LocalText> = {
+  'date-time': { en: 'an ISO 8601 date-time with a zone such as 2026-01-01T00:00:00Z', zh: '含時區的 ISO 8601 時間（例如 2026-01-01T00:00:00Z）' },
+  date: { en: 'an ISO 8601 date such as 2026-01-01', zh: 'ISO 8601 日期（例如 2026-01-01）' },
+  email: { en: 'an e-mail address', zh: '電子郵件地址' },
+  uri: { en: 'an absolute URI such as https://example.com/hook', zh: '完整網址（例如 https://example.com/hook）' },
+};
+/** Fields whose meaning fixes what is expected, whatever pattern their schema uses. */
+const EXPECTED_BY_FIELD: Record<string, LocalText> = {
+  currency: EXPECTED_BY_PATTERN['^[A-Z]{3}$'] as LocalText,
+};
+const TYPE_NAMES: Record<string, LocalText> = {
+  string: { en: 'a string', zh: '字串' },
+  number: { en: 'a number', zh: '數字' },
+  integer: { en: 'an integer', zh: '整數' },
+  boolean: { en: 'true or false', zh: '布林值' },
+  object: { en: 'an object', zh: '物件' },
+  array: { en: 'an array', zh: '陣列' },
+  null: { en: 'null', zh: 'null' },
+};
+
+const lastSegment = (field: string): string => field.split(/[.[\]]/).filter(Boolean).pop() ?? field;
+
+/** What a pattern/format/type issue expects, in words, if known. */
+function expectation(field: string, issue: SchemaIssue): LocalText | undefined {
+  const p = issue.params;
+  if (issue.keyword === 'pattern' || issue.keyword === 'format') {
+    const byField = EXPECTED_BY_FIELD[lastSegment(field)];
+    if (byField) return byField;
+    if (issue.keyword === 'pattern' && typeof p.pattern === 'string') return EXPECTED_BY_PATTERN[p.pattern];
+    if (issue.keyword === 'format' && typeof p.format === 'string') return EXPECTED_BY_FORMAT[p.format];
+  }
+  if (issue.keyword === 'type') {
+    const types = (Array.isArray(p.type) ? p.type : String(p.type).split(',')).map(String);
+    const names = types.map((t) => TYPE_NAMES[t.trim()] ?? { en: t, zh: t });
+    return { en: names.map((n) => n.en).join(' or '), zh: names.map((n) => n.zh).join('或') };
+  }
+  return undefined;
+}
+
+/** A failed union: the branches' expectations joined ("a decimal amount such as 50 or null"). */
+function unionExpectation(field: string, branches: readonly SchemaIssue[]): LocalText | undefined {
+  const parts: LocalText[] = [];
+  for (const b of branches) {
+    if (b.keyword === 'const' || b.keyword === 'enum') continue;
+    const e = expectation(field, b);
+    // A pattern/format branch already says the type ("an ISO 4217 code"), so its type error adds nothing.
+    if (e && !parts.some((x) => x.en === e.en)) parts.push(e);
+  }
+  const specific = parts.filter((x) => !Object.values(TYPE_NAMES).some((t) => t.en === x.en) && !x.en.includes(' or '));
+  const useful = specific.length > 0 ? [...specific, ...parts.filter((x) => x.en === 'null')] : parts;
+  if (useful.length === 0) return undefined;
+  return { en: useful.map((x) => x.en).join(' or '), zh: useful.map((x) => x.zh).join('或') };
+}
+
+/** One JSON-schema validation problem as a localised sentence about the field and what it expects. */
 export function describeSchemaIssue(field: string, issue: SchemaIssue, locale: Locale): string {
   const label = fieldLabel(field, locale);
   const p = issue.params;
@@ -83,22 +144,39 @@ export function describeSchemaIssue(field: string, issue: SchemaIssue, locale: L
     case 'maximum':
     case 'exclusiveMaximum':
       return en ? `${label} must be ${issue.keyword === 'maximum' ? '<=' : '<'} ${String(p.limit)}` : `${label}不能大於 ${String(p.limit)}`;
-    case 'type':
-      return en ? `${label} must be of type ${String(p.type)}` : `${label}格式錯誤，應為 ${String(p.type)}`;
+    case 'type': {
+      const e = expectation(field, issue);
+      return en ? `${label} must be ${e?.en ?? String(p.type)}` : `${label}格式錯誤，應為${e?.zh ?? String(p.type)}`;
+    }
     case 'enum':
     case 'const':
-    case 'anyOf': {
-      const allowed = Array.isArray(p.allowedValues) ? p.allowedValues.join(', ') : undefined;
-      return en ? `${label} has an invalid value${allowed ? ` (allowed: ${allowed})` : ''}` : `${label}的值無效${allowed ? `（允許：${allowed}）` : ''}`;
+    case 'anyOf':
+    case 'oneOf': {
+      const branches = (p.branches as SchemaIssue[] | undefined) ?? [];
+      const values = Array.isArray(p.allowedValues) ? p.allowedValues : branches.flatMap((b) => (b.keyword === 'const' ? [b.params.allowedValue] : b.keyword === 'enum' && Array.isArray(b.params.allowedValues) ? b.params.allowedValues : []));
+      if (values.length > 0) {
+        const allowed = values.map(String).join(', ');
+        return en ? `${label} must be one of ${allowed}` : `${label}的值無效（允許：${allowed}）`;
+      }
+      const e = unionExpectation(field, branches);
+      if (e) return en ? `${label} must be ${e.en}` : `${label}格式錯誤，應為${e.zh}`;
+      return en ? `${label} has an invalid value` : `${label}的值無效`;
     }
     case 'format':
-    case 'pattern':
+    case 'pattern': {
+      const e = expectation(field, issue);
+      if (e) return en ? `${label} must be ${e.en}` : `${label}格式錯誤，應為${e.zh}`;
       return en ? `${label} has an invalid format` : `${label}格式錯誤`;
+    }
     case 'additionalProperties':
-      return en ? `unknown field ${String(p.additionalProperty)}` : `不允許的欄位 ${String(p.additionalProperty)}`;
+      return en ? `unknown field ${field}` : `不允許的欄位 ${field}`;
+    case 'minItems':
+      return en ? `${label} must have at least ${String(p.limit)} items` : `${label}至少 ${String(p.limit)} 筆`;
     case 'maxItems':
       return en ? `${label} must have at most ${String(p.limit)} items` : `${label}最多 ${String(p.limit)} 筆`;
+    case 'uniqueItems':
+      return en ? `${label} must not repeat items` : `${label}不可重複`;
     default:
-      return en ? `${label}: ${issue.message ?? 'invalid'}` : `${label}: ${issue.message ?? '無效'}`;
+      return en ? `${label} is invalid` : `${label}無效`;
   }
 }

@@ -3,9 +3,10 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { AppError, ERROR_CATALOGUE, type ErrorCode, type FieldError, type LocalText } from './errors.js';
+import { AppError, ERROR_CATALOGUE, type ErrorCode, type LocalText } from './errors.js';
 import { failure, success } from './envelope.js';
-import { describeSchemaIssue, negotiateLocale, pick, type Locale } from './i18n.js';
+import { negotiateLocale, pick, type Locale } from './i18n.js';
+import { fieldErrors, type SchemaIssue } from './validation.js';
 import { registerAuth, type AuthOptions } from './auth.js';
 
 declare module 'fastify' {
@@ -94,14 +95,7 @@ function catalogueText(code: ErrorCode): LocalText {
 
 function validationError(error: FastifyError, locale: Locale): AppError {
   const context = error.validationContext ?? 'body';
-  const errors: FieldError[] = (error.validation ?? []).map((issue) => {
-    const path = issue.instancePath.replace(/^\//, '').replace(/\/(\d+)(?=\/|$)/g, '[$1]').replace(/\//g, '.');
-    const missing = (issue.params as { missingProperty?: string }).missingProperty;
-    const field = [path, missing].filter(Boolean).join('.') || context;
-    return { field, message: describeSchemaIssue(field, issue as { keyword: string; params: Record<string, unknown> }, locale) };
-  });
-  // anyOf/union failures repeat per branch; one sentence per field is enough.
-  const unique = errors.filter((e, i) => errors.findIndex((o) => o.field === e.field && o.message === e.message) === i);
+  const unique = fieldErrors((error.validation ?? []) as SchemaIssue[], locale, { context });
   const detail = unique.map((e) => e.message).join('; ');
   return new AppError('INVALID_REQUEST', { zh: `請求資料驗證失敗: ${detail}`, en: `Request validation failed: ${detail}` }, { errors: unique });
 }
