@@ -36,4 +36,10 @@ export const tenantsMigrations: Record<string, Migration> = {
       await db.schema.alterTable('tenants').addColumn('callback_secret_created_at', ts).execute();
     },
   },
+  '2026_12_04_0100_tenant_locale': {
+    async up(db) {
+      // Messages to the tenant's clients when they send no Accept-Language; null means English.
+      await db.schema.alterTable('tenants').addColumn('default_locale', 'varchar(10)').execute();
+    },
+  },
 };

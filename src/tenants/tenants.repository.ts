@@ -9,6 +9,7 @@ const tenantView = (row: Selectable<TenantTable>): TenantView => ({
   id: row.id,
   name: row.name,
   status: row.status,
+  defaultLocale: row.default_locale === 'zh-TW' ? 'zh-TW' : 'en',
   createdAt: dbToIso(row.created_at) ?? '',
   updatedAt: dbToIso(row.updated_at) ?? '',
 });
@@ -24,11 +25,11 @@ export const apiKeyView = (row: Selectable<TenantApiKeyTable>): ApiKeyView => ({
   createdAt: dbToIso(row.created_at) ?? '',
 });
 
-export async function insertTenant(db: Kysely<Tables>, id: string, name: string): Promise<boolean> {
+export async function insertTenant(db: Kysely<Tables>, id: string, name: string, defaultLocale: string | null = null): Promise<boolean> {
   const now = toDbTimestamp();
   const result = await db
     .insertInto('tenants')
-    .values({ id, name, status: 'ACTIVE', created_at: now, updated_at: now })
+    .values({ id, name, status: 'ACTIVE', default_locale: defaultLocale, created_at: now, updated_at: now })
     .onConflict((oc) => oc.column('id').doNothing())
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
@@ -76,6 +77,7 @@ export interface KeyWithTenant {
   readonly scopes: readonly string[];
   readonly revoked: boolean;
   readonly tenantStatus: string;
+  readonly tenantLocale: string | null;
 }
 
 /** The key and its tenant's status in one read (checked on every authenticated request). */
@@ -83,11 +85,11 @@ export async function findKeyWithTenant(db: Kysely<Tables>, id: string): Promise
   const row = await db
     .selectFrom('tenant_api_keys as k')
     .innerJoin('tenants as t', 't.id', 'k.tenant_id')
-    .select(['k.id', 'k.tenant_id', 'k.secret_hash', 'k.scopes', 'k.revoked_at', 't.status'])
+    .select(['k.id', 'k.tenant_id', 'k.secret_hash', 'k.scopes', 'k.revoked_at', 't.status', 't.default_locale'])
     .where('k.id', '=', id)
     .executeTakeFirst();
   if (!row) return undefined;
-  return { id: row.id, tenantId: row.tenant_id, secretHash: row.secret_hash, scopes: row.scopes.split(' ').filter(Boolean), revoked: row.revoked_at !== null, tenantStatus: row.status };
+  return { id: row.id, tenantId: row.tenant_id, secretHash: row.secret_hash, scopes: row.scopes.split(' ').filter(Boolean), revoked: row.revoked_at !== null, tenantStatus: row.status, tenantLocale: row.default_locale };
 }
 
 /** At most one write a minute per key: last-used is for humans, not an audit log. */
@@ -123,6 +125,16 @@ export async function updateCallbackSettings(db: Kysely<Tables>, tenantId: strin
       updated_at: now,
     })
     .where('id', '=', tenantId)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** Changes a tenant's name and/or default locale; false when there is no such tenant. */
+export async function updateTenant(db: Kysely<Tables>, id: string, change: { name?: string; defaultLocale?: string }): Promise<boolean> {
+  const result = await db
+    .updateTable('tenants')
+    .set({ ...(change.name !== undefined ? { name: change.name } : {}), ...(change.defaultLocale !== undefined ? { default_locale: change.defaultLocale } : {}), updated_at: toDbTimestamp() })
+    .where('id', '=', id)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }

@@ -5,7 +5,7 @@ import { AppError } from '../platform/http/errors.js';
 import { EnvelopeOf, errorResponses } from '../platform/http/schemas.js';
 import { ok, type App } from '../platform/http/server.js';
 import { PageOf, PageQuery } from '../platform/paging.js';
-import { ApiKeyInput, ApiKeyView, CallbackInput, CallbackSettings, CallbackSettingsWithSecret, CreatedApiKey, TenantInput, TenantStatus, TenantView, TokenRequest, TokenView } from './tenants.schema.js';
+import { ApiKeyInput, ApiKeyView, CallbackInput, CallbackSettings, CallbackSettingsWithSecret, CreatedApiKey, TenantChange, TenantInput, TenantStatus, TenantView, TokenRequest, TokenView } from './tenants.schema.js';
 import type { TenantsService } from './tenants.service.js';
 
 const BASE = '/api/v1/admin/tenants';
@@ -27,6 +27,12 @@ export function registerTenantRoutes(app: App, tenants: TenantsService): void {
 
   app.get(`${BASE}/:tenantId`, { config: { auth: ADMIN }, schema: { tags: TAG, summary: 'Get a tenant', security, params: TenantIdParam, response: { 200: EnvelopeOf(TenantView), ...errorResponses(401, 403, 404) } } }, async (request) =>
     ok(request, await tenants.get(request.params.tenantId), { zh: '查詢成功', en: 'OK' }),
+  );
+
+  app.patch(
+    `${BASE}/:tenantId`,
+    { config: { auth: ADMIN }, schema: { tags: TAG, summary: 'Change a tenant’s name or default locale (en, zh-TW)', security, params: TenantIdParam, body: TenantChange, response: { 200: EnvelopeOf(TenantView), ...errorResponses(400, 401, 403, 404) } } },
+    async (request) => ok(request, await tenants.update(request.params.tenantId, request.body), { zh: '租戶已更新', en: 'Tenant updated' }),
   );
 
   app.patch(

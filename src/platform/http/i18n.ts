@@ -2,12 +2,20 @@ import type { LocalText } from './errors.js';
 
 export type Locale = 'zh-TW' | 'en';
 
+export const LOCALES: readonly Locale[] = ['en', 'zh-TW'];
+
 /**
- * zh-TW unless the client's Accept-Language prefers English (the document's messages are
- * Traditional Chinese; an English client gets English).
+ * The locale the client's Accept-Language asks for, or `fallback` when it names none we have.
+ * The fallback is zh-TW on the bank API (seed 002: the document's messages are Traditional
+ * Chinese) and, on the campaign platform, the tenant's default locale or English.
  */
-export function negotiateLocale(acceptLanguage: string | undefined): Locale {
-  if (!acceptLanguage) return 'zh-TW';
+export function negotiateLocale(acceptLanguage: string | undefined, fallback: Locale = 'zh-TW'): Locale {
+  return preferredLocale(acceptLanguage) ?? fallback;
+}
+
+/** The supported locale Accept-Language prefers, or undefined when it names none (or is absent). */
+export function preferredLocale(acceptLanguage: string | undefined): Locale | undefined {
+  if (!acceptLanguage) return undefined;
   const ranked = acceptLanguage
     .split(',')
     .map((part) => {
@@ -17,11 +25,21 @@ export function negotiateLocale(acceptLanguage: string | undefined): Locale {
     })
     .filter((r) => r.tag.length > 0)
     .sort((a, b) => b.q - a.q);
-  for (const { tag } of ranked) {
+  for (const { tag, q } of ranked) {
+    if (q <= 0) continue;
     if (tag.startsWith('zh')) return 'zh-TW';
     if (tag.startsWith('en')) return 'en';
   }
-  return 'zh-TW';
+  return undefined;
+}
+
+/** Campaign-platform routes (seed 000) that are not tenant-authenticated: staff's tenant administration. */
+const PLATFORM_PREFIXES = ['/api/v1/admin/tenants'];
+
+/** Whether a route belongs to the campaign platform (English by default) rather than the bank API (zh-TW). */
+export function isPlatformRoute(url: string, auth: unknown): boolean {
+  if (typeof auth === 'object' && auth !== null && 'tenant' in auth) return true;
+  return PLATFORM_PREFIXES.some((p) => url === p || url.startsWith(`${p}/`) || url.startsWith(`${p}?`));
 }
 
 export const pick = (text: LocalText, locale: Locale): string => (locale === 'en' ? text.en : text.zh);

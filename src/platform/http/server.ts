@@ -5,13 +5,15 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { AppError, ERROR_CATALOGUE, type ErrorCode, type LocalText } from './errors.js';
 import { failure, success } from './envelope.js';
-import { negotiateLocale, pick, type Locale } from './i18n.js';
+import { isPlatformRoute, pick, preferredLocale, type Locale } from './i18n.js';
 import { fieldErrors, type SchemaIssue } from './validation.js';
 import { registerAuth, type AuthOptions } from './auth.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     locale: Locale;
+    /** True when Accept-Language chose the locale (a tenant's default locale then does not apply). */
+    localeRequested: boolean;
   }
 }
 
@@ -52,9 +54,14 @@ export async function buildHttpServer(options: HttpOptions): Promise<App> {
   // A JSON API: anything but JSON (and the formats a module registers itself, e.g. CSV imports) is 415.
   app.removeContentTypeParser('text/plain');
   app.decorateRequest('locale', 'zh-TW');
+  app.decorateRequest('localeRequested', false);
   app.addHook('onRequest', async (request, reply) => {
     if (!REQUEST_ID.test(request.id)) (request as { id: string }).id = newId();
-    request.locale = negotiateLocale(request.headers['accept-language']);
+    // Accept-Language first; else zh-TW on the bank API and English on the campaign platform
+    // (where the auth hook then applies the tenant's default locale).
+    const requested = preferredLocale(request.headers['accept-language']);
+    request.localeRequested = requested !== undefined;
+    request.locale = requested ?? (isPlatformRoute(request.url, request.routeOptions.config?.auth) ? 'en' : 'zh-TW');
     reply.header('X-Request-Id', request.id);
   });
 

@@ -63,14 +63,14 @@ export function fieldErrors(issues: readonly SchemaIssue[], locale: Locale, opti
   for (const path of unions) {
     const branches = issues.filter((i) => i.instancePath === path && i.keyword !== 'anyOf' && i.keyword !== 'oneOf');
     const field = fieldOf(path, options.prefix) || options.context || 'body';
-    push({ field, code: 'anyOf', message: describeSchemaIssue(field, { keyword: 'anyOf', params: { branches } }, locale) });
+    push({ field, message: describeSchemaIssue(field, { keyword: 'anyOf', params: { branches } }, locale) });
   }
   for (const issue of issues) {
     if (issue.keyword === 'anyOf' || issue.keyword === 'oneOf') continue;
     // Branch errors of a failed union at the same place are folded into its one message.
     if (unions.has(issue.instancePath) && childOf(issue) === undefined) continue;
     const field = fieldOf(issue.instancePath, options.prefix, childOf(issue)) || options.context || 'body';
-    push({ field, code: issue.keyword, message: describeSchemaIssue(field, issue, locale) });
+    push({ field, message: describeSchemaIssue(field, issue, locale) });
   }
   return errors;
 }
