@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import { tenantOf } from '../platform/http/auth.js';
 import { EnvelopeOf, errorResponses } from '../platform/http/schemas.js';
 import { ok, type App } from '../platform/http/server.js';
+import { StrictQuery } from '../platform/http/filters.js';
 import { PageOf, PageQuery } from '../platform/paging.js';
 import { CampaignInput, CampaignListQuery, CampaignView, JoinInput, JoinView, TransitionInput } from './campaigns.schema.js';
 import type { CampaignsService } from './campaigns.service.js';
@@ -19,10 +20,12 @@ const OK = { zh: '查詢成功', en: 'OK' };
 export function registerCampaignRoutes(app: App, campaigns: CampaignsService): void {
   app.get(
     BASE,
-    { config: READ, schema: { tags: TAG, summary: 'List campaigns', security: tenantSecurity, querystring: Type.Object({ ...CampaignListQuery.properties, ...PageQuery }), response: { 200: EnvelopeOf(PageOf(CampaignView)), ...errorResponses(400, 401, 403) } } },
+    { config: READ, schema: { tags: TAG, summary: 'List campaigns', security: tenantSecurity, querystring: StrictQuery({ ...CampaignListQuery.properties, ...PageQuery }), response: { 200: EnvelopeOf(PageOf(CampaignView)), ...errorResponses(400, 401, 403) } } },
     async (request) => {
-      const { status, exclusivityGroup, q, page, size } = request.query;
-      return ok(request, await campaigns.list(tenantOf(request).tenantId, { ...(status ? { status } : {}), ...(exclusivityGroup ? { exclusivityGroup } : {}), ...(q ? { q } : {}), page, size }), OK);
+      const { page, size, name, q, ...rest } = request.query;
+      const text = name ?? q;
+      const filters = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined && v !== '')) as Omit<typeof rest, never>;
+      return ok(request, await campaigns.list(tenantOf(request).tenantId, { ...filters, ...(text ? { q: text } : {}), page, size }), OK);
     },
   );
 

@@ -211,12 +211,17 @@ export async function listRewards(
   db: Db,
   tenantId: string,
   // `status` is matched as given: a value that is no status matches nothing.
-  filter: { playerId?: string; campaignId?: string; status?: RewardStatus | (string & {}); page: number; size: number },
+  // `from`/`to` are database timestamps on createdAt, inclusive.
+  filter: { playerId?: string; campaignId?: string; status?: RewardStatus | (string & {}); rewardType?: string; eventId?: string; from?: string; to?: string; page: number; size: number },
 ): Promise<Page<Reward>> {
   let query = db.selectFrom('rewards').where('tenant_id', '=', tenantId);
   if (filter.playerId !== undefined) query = query.where('player_id', '=', filter.playerId);
   if (filter.campaignId !== undefined) query = query.where('campaign_id', '=', filter.campaignId);
   if (filter.status !== undefined) query = query.where('status', '=', filter.status as RewardStatus);
+  if (filter.rewardType !== undefined) query = query.where('reward_type', '=', filter.rewardType as RewardType);
+  if (filter.eventId !== undefined) query = query.where('event_id', '=', filter.eventId);
+  if (filter.from !== undefined) query = query.where('created_at', '>=', filter.from);
+  if (filter.to !== undefined) query = query.where('created_at', '<=', filter.to);
   const [rows, count] = await Promise.all([
     query.selectAll().orderBy('created_at', 'desc').orderBy('id').limit(filter.size).offset(filter.page * filter.size).execute(),
     query.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirst(),

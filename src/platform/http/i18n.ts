@@ -187,7 +187,9 @@ export function describeSchemaIssue(field: string, issue: SchemaIssue, locale: L
       return en ? `${label} has an invalid format` : `${label}格式錯誤`;
     }
     case 'additionalProperties':
-      return en ? `unknown field ${field}` : `不允許的欄位 ${field}`;
+      return p.context === 'querystring'
+        ? en ? `unknown query parameter ${field}` : `不支援的查詢參數 ${field}`
+        : en ? `unknown field ${field}` : `不允許的欄位 ${field}`;
     case 'minItems':
       return en ? `${label} must have at least ${String(p.limit)} items` : `${label}至少 ${String(p.limit)} 筆`;
     case 'maxItems':

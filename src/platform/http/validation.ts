@@ -70,7 +70,8 @@ export function fieldErrors(issues: readonly SchemaIssue[], locale: Locale, opti
     // Branch errors of a failed union at the same place are folded into its one message.
     if (unions.has(issue.instancePath) && childOf(issue) === undefined) continue;
     const field = fieldOf(issue.instancePath, options.prefix, childOf(issue)) || options.context || 'body';
-    push({ field, message: describeSchemaIssue(field, issue, locale) });
+    const described = options.context === 'querystring' ? { ...issue, params: { ...issue.params, context: 'querystring' } } : issue;
+    push({ field, message: describeSchemaIssue(field, described, locale) });
   }
   return errors;
 }
