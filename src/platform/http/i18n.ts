@@ -129,17 +129,22 @@ function expectation(field: string, issue: SchemaIssue): LocalText | undefined {
 
 /** A failed union: the branches' expectations joined ("a decimal amount such as 50 or null"). */
 function unionExpectation(field: string, branches: readonly SchemaIssue[]): LocalText | undefined {
-  const parts: LocalText[] = [];
+  const specific: LocalText[] = [];
+  const types: string[] = [];
   for (const b of branches) {
-    if (b.keyword === 'const' || b.keyword === 'enum') continue;
+    if (b.keyword === 'type') {
+      types.push(...(Array.isArray(b.params.type) ? b.params.type : String(b.params.type).split(',')).map((t) => String(t).trim()));
+      continue;
+    }
     const e = expectation(field, b);
-    // A pattern/format branch already says the type ("an ISO 4217 code"), so its type error adds nothing.
-    if (e && !parts.some((x) => x.en === e.en)) parts.push(e);
+    if (e && !specific.some((x) => x.en === e.en)) specific.push(e);
   }
-  const specific = parts.filter((x) => !Object.values(TYPE_NAMES).some((t) => t.en === x.en) && !x.en.includes(' or '));
-  const useful = specific.length > 0 ? [...specific, ...parts.filter((x) => x.en === 'null')] : parts;
-  if (useful.length === 0) return undefined;
-  return { en: useful.map((x) => x.en).join(' or '), zh: useful.map((x) => x.zh).join('或') };
+  // A pattern/format branch already says what the value is ("an ISO 4217 code"); of the type
+  // branches only null is worth adding then (a decimal amount is a string or a number alike).
+  const shownTypes = specific.length > 0 ? types.filter((t) => t === 'null') : types;
+  const parts = [...specific, ...shownTypes.map((t) => TYPE_NAMES[t] ?? { en: t, zh: t })];
+  if (parts.length === 0) return undefined;
+  return { en: parts.map((x) => x.en).join(' or '), zh: parts.map((x) => x.zh).join('或') };
 }
 
 /** One JSON-schema validation problem as a localised sentence about the field and what it expects. */
