@@ -6,6 +6,7 @@ import { StrictQuery } from '../platform/http/filters.js';
 import { PageOf, PageQuery } from '../platform/paging.js';
 import { CampaignInput, CampaignListQuery, CampaignView, JoinInput, JoinView, TransitionInput } from './campaigns.schema.js';
 import type { CampaignsService } from './campaigns.service.js';
+import { DraftSimulationInput, SimulationInput, SimulationResult } from './simulate.schema.js';
 import { CampaignMergePatch, CampaignReplaceInput, withoutNullLimits } from './editing.js';
 import { MERGE_PATCH_TYPE } from '../platform/merge-patch.js';
 
@@ -43,6 +44,42 @@ export function registerCampaignRoutes(app: App, campaigns: CampaignsService): v
       },
     },
     async (request, reply) => reply.status(201).send(ok(request, await campaigns.create(tenantOf(request).tenantId, request.body), { zh: '活動建立成功', en: 'Campaign created' })),
+  );
+
+  app.post(
+    `${BASE}/simulate`,
+    {
+      config: { auth: { tenant: ['campaigns:read'] } },
+      schema: {
+        tags: TAG,
+        summary: 'Try an unsaved campaign: run events against it without writing anything',
+        description: 'The campaign body is validated as on create (rules compile and read known variables). Each event gets each rule’s result, the formula’s amount and the limit outcome.',
+        security: tenantSecurity,
+        body: DraftSimulationInput,
+        response: { 200: EnvelopeOf(SimulationResult), ...errorResponses(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      const { campaign, ...simulation } = request.body;
+      return ok(request, campaigns.simulateDraft(campaign, simulation), { zh: '模擬完成（未寫入任何資料）', en: 'Simulated (nothing was written)' });
+    },
+  );
+
+  app.post(
+    `${BASE}/:id/simulate`,
+    {
+      config: { auth: { tenant: ['campaigns:read'] } },
+      schema: {
+        tags: TAG,
+        summary: 'Try a campaign (any status): run events against it without writing anything',
+        description: 'For each event: visibility/participation/eligibility results, the formula’s amount (rounded), the limit outcome given the player state, and the outcome the event pipeline would give. No event, reward, player or counter is written.',
+        security: tenantSecurity,
+        params: IdParam,
+        body: SimulationInput,
+        response: { 200: EnvelopeOf(SimulationResult), ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => ok(request, await campaigns.simulate(tenantOf(request).tenantId, request.params.id, request.body), { zh: '模擬完成（未寫入任何資料）', en: 'Simulated (nothing was written)' }),
   );
 
   app.get(`${BASE}/:id`, { config: READ, schema: { tags: TAG, summary: 'Get a campaign', security: tenantSecurity, params: IdParam, response: { 200: EnvelopeOf(CampaignView), ...errorResponses(401, 403, 404) } } }, async (request) =>

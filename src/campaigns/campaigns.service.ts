@@ -8,6 +8,9 @@ import type { Tables } from '../platform/db/tables.js';
 import { AppError } from '../platform/http/errors.js';
 import type { Locale } from '../platform/http/i18n.js';
 import { applyCampaignPatch } from './editing.js';
+import { ruleVariableErrors } from './rule-variables.js';
+import { simulateCampaign } from './simulate.js';
+import type { SimulationInput, SimulationResult } from './simulate.schema.js';
 import { pageOf, type Page } from '../platform/paging.js';
 import type { PlayersService } from '../players/players.service.js';
 import { compileCampaignRules, holds, normalizeRule, validateCampaignRules, type CompiledCampaignRules, type RuleName } from './campaign-rules.js';
@@ -42,6 +45,10 @@ export interface CampaignsService {
   /** Applies a JSON Merge Patch (RFC 7396) to the definition, then updates as `update` does. */
   patch(tenantId: string, id: string, patch: Record<string, unknown>, locale: Locale): Promise<CampaignView>;
   remove(tenantId: string, id: string): Promise<void>;
+  /** Runs events against a saved campaign (any status) without writing anything. */
+  simulate(tenantId: string, id: string, input: SimulationInput): Promise<SimulationResult>;
+  /** The same for an unsaved campaign body (validated as on create: 400 naming the rule or variable). */
+  simulateDraft(input: CampaignInput, simulation: SimulationInput): SimulationResult;
   transition(tenantId: string, id: string, to: CampaignStatus): Promise<CampaignView>;
   /** Campaigns live at `at`, highest priority first, rules compiled (cached per version). */
   live(tenantId: string, at: Date): Promise<LiveCampaign[]>;
@@ -89,10 +96,13 @@ export function toView(c: repo.CampaignRecord, now: Date): CampaignView {
 
 /** Input → stored form, after checking the window and compiling every rule (400 naming the rule and position). */
 function toWrite(input: CampaignInput, templateId: string | null): repo.CampaignWrite {
-  const errors = validateCampaignRules(input);
+  // Rules must compile, and read only what the evaluation root has (event.amout is refused here, not at run time).
+  const compileErrors = validateCampaignRules(input);
+  const errors = compileErrors.length > 0 ? compileErrors : ruleVariableErrors(input, input.eventTypes);
   if (errors.length > 0) {
     const first = errors[0];
-    throw new AppError('VALIDATION_FAILED', { zh: `規則無法編譯: ${first?.message ?? ''}`, en: `Rule does not compile: ${first?.message ?? ''}` }, { errors });
+    const what = compileErrors.length > 0 ? { zh: '規則無法編譯', en: 'Rule does not compile' } : { zh: '規則讀取了不存在的變數', en: 'Rule reads an unknown variable' };
+    throw new AppError('VALIDATION_FAILED', { zh: `${what.zh}: ${first?.message ?? ''}`, en: `${what.en}: ${first?.message ?? ''}` }, { errors });
   }
   const startsAt = input.startsAt ? apiDateToDb(input.startsAt) : null;
   const endsAt = input.endsAt ? apiDateToDb(input.endsAt) : null;
@@ -189,6 +199,14 @@ export function createCampaignsService(deps: CampaignsDeps): CampaignsService {
     async patch(tenantId, id, patch, locale) {
       const current = toView(await load(tenantId, id), clock());
       return this.update(tenantId, id, applyCampaignPatch(current, patch, locale));
+    },
+    async simulate(tenantId, id, input) {
+      const c = await load(tenantId, id);
+      return simulateCampaign(c, rulesOf(c), input, clock());
+    },
+    simulateDraft(input, simulation) {
+      const draft = toWrite(input, null);
+      return simulateCampaign({ ...draft, id: '' }, compileCampaignRules(draft), simulation, clock());
     },
     async remove(tenantId, id) {
       const current = await load(tenantId, id);
