@@ -41,7 +41,7 @@ import { createEventBus } from './platform/events/connect.js';
 import type { EventBus, Subscription } from './platform/events/bus.js';
 import { OutboxRelay } from './platform/outbox/relay.js';
 import { createCallbackSender, type CallbackResolver } from './rewards/callbacks.js';
-import { connectGuard } from './tenants/callback-url.js';
+import { guardedConnector } from './platform/net/url-guard.js';
 import { createWalletClient, type WalletClient } from './rewards/wallet.client.js';
 import { RewardWorker } from './rewards/worker.js';
 import { TOPICS } from './platform/outbox/outbox.js';
@@ -272,7 +272,7 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
       const callbacks = createCallbackSender({
         resolve: overrides.callbacks ?? tenants.callbackResolver,
         timeoutMs: config.rewards.callbackTimeoutMs,
-        lookup: connectGuard(callbackPolicy),
+        connector: guardedConnector(callbackPolicy, { timeout: config.rewards.callbackTimeoutMs }),
         maxAttempts: 10,
       });
       cleanup.push(() => callbacks.close());

@@ -7,7 +7,7 @@ import { AppError } from '../platform/http/errors.js';
 import { pageOf, type Page } from '../platform/paging.js';
 import * as repo from './tenants.repository.js';
 import type { CallbackResolver, CallbackTarget } from '../rewards/callbacks.js';
-import { callbackUrlProblem, type CallbackUrlPolicy } from './callback-url.js';
+import { urlProblem, type AddressPolicy } from '../platform/net/url-guard.js';
 import { DEFAULT_SCOPES, type ApiKeyInput, type CallbackSettings, type CallbackSettingsWithSecret, type ApiKeyView, type Scope, type TenantInput, type TenantView } from './tenants.schema.js';
 
 /**
@@ -37,7 +37,7 @@ export interface TenantsService extends TenantAuthenticator {
   issueToken(principal: TenantPrincipal, scopes?: readonly string[]): Promise<{ accessToken: string; tokenType: 'Bearer'; expiresIn: number; scope: string }>;
   /** The tenant's callback settings (never the secret). */
   getCallback(tenantId: string): Promise<CallbackSettings>;
-  /** Sets or removes the callback URL (validated: `callback-url.ts`); the first URL also generates the secret, returned this once. */
+  /** Sets or removes the callback URL (validated: `platform/net/url-guard.ts`); the first URL also generates the secret, returned this once. */
   setCallback(tenantId: string, callbackUrl: string | null): Promise<CallbackSettingsWithSecret>;
   /** A new signing secret, returned this once; the old one stops signing at once. */
   rotateCallbackSecret(tenantId: string): Promise<CallbackSettingsWithSecret>;
@@ -51,7 +51,7 @@ export interface TenantsDeps {
   readonly jwtSecret: Uint8Array;
   readonly tokenTtlSeconds: number;
   /** Which callback URLs are acceptable (production: public addresses only). */
-  readonly callbackPolicy: CallbackUrlPolicy;
+  readonly callbackPolicy: AddressPolicy;
   readonly now?: () => Date;
 }
 
@@ -109,7 +109,7 @@ export function createTenantsService(deps: TenantsDeps): TenantsService {
     async setCallback(tenantId, callbackUrl) {
       const current = await callbackSettings(tenantId);
       if (callbackUrl !== null) {
-        const problem = await callbackUrlProblem(callbackUrl, deps.callbackPolicy);
+        const problem = await urlProblem('callbackUrl', callbackUrl, deps.callbackPolicy);
         if (problem) throw new AppError('VALIDATION_FAILED', { zh: `回呼網址無效: ${problem}`, en: `Invalid callback URL: ${problem}` }, { errors: [{ field: 'callbackUrl', message: problem }] });
       }
       const secret = callbackUrl !== null && current.secret === null ? newCallbackSecret() : undefined;
