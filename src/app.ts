@@ -147,7 +147,10 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
     await ensureUsers(config, users, logger);
 
     const rules = createRulesService({ db, changes, validators: { SPEL: validateSpelRule, HARDCODED: validateHardcodedRule, DROOLS: validateDroolsRule } });
-    externalSystems = createExternalSystemsService({ db, changes, ttlMs: config.externalCacheTtlMs });
+    // One address policy for every outbound URL (platform/net/url-guard.ts): public-only in production.
+    const publicOnly = config.env === 'production';
+    const externalPolicy = { publicOnly, allowedHosts: config.externalHostsAllow, onlyAllowed: publicOnly && config.externalHostsAllow.length > 0 };
+    externalSystems = createExternalSystemsService({ db, changes, ttlMs: config.externalCacheTtlMs, addressPolicy: externalPolicy });
     const reference = createReferenceService({ db, changes });
     // Host commands: the nodes that reach outside the engine (seed 002's Command Pattern).
     const commands: TreeCompileOptions['commands'] = {
@@ -181,7 +184,7 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
     if (!config.jwt.secret && config.env === 'production') {
       logger.warn('JWT_SECRET is not set: tenant tokens use a random per-process key and die on restart (set it for multi-node)');
     }
-    const callbackPolicy = { publicOnly: config.env === 'production', allowedHosts: config.rewards.callbackAllowedHosts };
+    const callbackPolicy = { publicOnly, allowedHosts: config.rewards.callbackAllowedHosts };
     const tenants = createTenantsService({
       db,
       jwtSecret: config.jwt.secret ? new TextEncoder().encode(config.jwt.secret) : randomBytes(32),

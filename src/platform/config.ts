@@ -54,6 +54,12 @@ const EnvSchema = Type.Object({
   REWARD_SWEEP_MS: Type.Integer({ minimum: 50, maximum: 3_600_000, default: 5000 }),
   /** Comma-separated host names or addresses a tenant callback URL may use even though they are private (production refuses private addresses otherwise). */
   CALLBACK_ALLOWED_HOSTS: Type.String({ default: '' }),
+  /**
+   * Comma-separated `host` or `host:port` entries. When set, in production an external system's
+   * base URL must use one of them (and they may be private addresses); unset, production accepts
+   * public addresses only.
+   */
+  EXTERNAL_HOSTS_ALLOW: Type.String({ default: '' }),
   CALLBACK_TIMEOUT_MS: Type.Integer({ minimum: 50, maximum: 120_000, default: 5000 }),
   /** HS256 key for tenant access tokens; without it a random per-process key is used (single node only). */
   JWT_SECRET: Type.Optional(Type.String({ minLength: 32 })),
@@ -98,6 +104,8 @@ export interface Config {
   readonly sandbox: { readonly enabled: boolean; readonly port: number };
   /** How long external-system and Drools registries trust their cache (other processes' writes). */
   readonly externalCacheTtlMs: number;
+  /** EXTERNAL_HOSTS_ALLOW: the only hosts external systems may call in production, when not empty. */
+  readonly externalHostsAllow: readonly string[];
   readonly referenceCsvLimitBytes: number;
   readonly jwt: { readonly secret: string | undefined; readonly ttlSeconds: number };
   readonly nats: { readonly stream: string; readonly subjectPrefix: string };
@@ -206,6 +214,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     natsUrl: env.NATS_URL,
     sandbox: Object.freeze({ enabled: env.SANDBOX_ENABLED ?? env.NODE_ENV !== 'production', port: env.SANDBOX_PORT }),
     externalCacheTtlMs: env.EXTERNAL_CACHE_TTL_MS,
+    externalHostsAllow: Object.freeze(hostList(env.EXTERNAL_HOSTS_ALLOW)),
     referenceCsvLimitBytes: env.REFERENCE_CSV_LIMIT_BYTES,
     nats: Object.freeze({ stream: env.NATS_STREAM, subjectPrefix: env.NATS_SUBJECT_PREFIX }),
     outbox: Object.freeze({
@@ -226,11 +235,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       concurrency: env.REWARD_CONCURRENCY,
       sweepMs: env.REWARD_SWEEP_MS,
       callbackTimeoutMs: env.CALLBACK_TIMEOUT_MS,
-      callbackAllowedHosts: Object.freeze(
-        env.CALLBACK_ALLOWED_HOSTS.split(',')
-          .map((h) => h.trim().toLowerCase().replace(/^\[|\]$/g, ''))
-          .filter(Boolean),
-      ),
+      callbackAllowedHosts: Object.freeze(hostList(env.CALLBACK_ALLOWED_HOSTS)),
     }),
     jwt: Object.freeze({ secret: env.JWT_SECRET, ttlSeconds: env.JWT_TTL_SECONDS }),
     audit: Object.freeze({
@@ -251,6 +256,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       }),
     }),
   });
+}
+
+/** A comma-separated host list, trimmed and lower-cased (entries are `host`, `host:port`, `[v6]:port`). */
+function hostList(text: string): string[] {
+  return text
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
 }
 
 /** A human sentence for what a variable accepts, from its schema. */

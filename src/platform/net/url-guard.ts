@@ -103,14 +103,6 @@ export function parseHostEntry(entry: string): { host: string; port: string | nu
   return { host: canonicalHost(text), port: null };
 }
 
-/** Split a comma-separated host list (CALLBACK_ALLOWED_HOSTS, EXTERNAL_HOSTS_ALLOW). */
-export function parseHostList(text: string): string[] {
-  return text
-    .split(',')
-    .map((h) => h.trim().toLowerCase())
-    .filter(Boolean);
-}
-
 const defaultPort = (protocol: string): string => (protocol === 'https:' ? '443' : '80');
 
 /** Is `host` (with its effective port) listed in `allowedHosts`? */
