@@ -42,6 +42,7 @@ import type { EventBus, Subscription } from './platform/events/bus.js';
 import { OutboxRelay } from './platform/outbox/relay.js';
 import { createCallbackSender, type CallbackResolver } from './rewards/callbacks.js';
 import { guardedConnector } from './platform/net/url-guard.js';
+import { secretBoxOf } from './platform/secrets/keys.js';
 import { createWalletClient, type WalletClient } from './rewards/wallet.client.js';
 import { RewardWorker } from './rewards/worker.js';
 import { TOPICS } from './platform/outbox/outbox.js';
@@ -190,7 +191,16 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
       jwtSecret: config.jwt.secret ? new TextEncoder().encode(config.jwt.secret) : randomBytes(32),
       tokenTtlSeconds: config.jwt.ttlSeconds,
       callbackPolicy,
+      secretBox: secretBoxOf(config),
     });
+    if (config.secretKeys.development) logger.warn('BANYAN_SECRET_KEY is not set: stored secrets are encrypted with the published development key (production refuses to start without one)');
+    // Plain rows from before encryption, and rows under a BANYAN_SECRET_KEY_PREVIOUS key, move to the current key.
+    const reencryption = await tenants.reencryptSecrets();
+    if (reencryption.reencrypted > 0) logger.info({ reencrypted: reencryption.reencrypted }, 'stored secrets re-encrypted with the current key');
+    if (reencryption.unreadable.length > 0) {
+      logger.error({ tenants: reencryption.unreadable }, 'stored callback secrets no configured key decrypts: set the key they were written with as BANYAN_SECRET_KEY_PREVIOUS');
+      void audit.emit({ type: 'SECURITY', category: 'SECURITY', severity: 'ERROR', source: 'platform.secrets', details: { unreadableCallbackSecrets: reencryption.unreadable } });
+    }
     const players = createPlayersService(db);
     const campaigns = createCampaignsService({ db, players });
     const templates = createTemplatesService({ db, campaigns });
