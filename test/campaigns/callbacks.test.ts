@@ -175,6 +175,12 @@ describe('callback URL policy', () => {
     expect(await callbackUrlProblem('javascript:alert(1)', production)).toMatch(/http or https/);
   });
 
+  it('Given production rules, When a callback URL uses [::127.0.0.1], [fec0::1], [2002:7f00:1::] or [64:ff9b:1::7f00:1] (issue 10.13), Then each is refused', async () => {
+    for (const host of ['[::127.0.0.1]', '[fec0::1]', '[2002:7f00:1::]', '[64:ff9b:1::7f00:1]']) {
+      expect(await callbackUrlProblem(`http://${host}/hook`, production), host).toMatch(/private or reserved/);
+    }
+  });
+
   it('Given development rules, When a loopback URL is set, Then it is accepted (scheme and credentials are still checked)', async () => {
     const dev = { publicOnly: false, allowedHosts: [] };
     expect(await callbackUrlProblem('http://127.0.0.1:9/x', dev)).toBeNull();
