@@ -200,6 +200,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (env.NODE_ENV === 'production' && !env.BANYAN_ADMIN_PASSWORD) {
     throw new ConfigError(['BANYAN_ADMIN_PASSWORD: required when NODE_ENV=production (demo passwords are refused in production)']);
   }
+  const externalHostsAllow = hostList(env.EXTERNAL_HOSTS_ALLOW);
+  const badHost = externalHostsAllow.find((h) => !HOST_ENTRY.test(h));
+  if (badHost !== undefined) throw new ConfigError([`EXTERNAL_HOSTS_ALLOW: "${badHost}" is not a host or host:port (no scheme or path; IPv6 as [addr] or [addr]:port)`]);
   const secretKeys = secretKeysOf(env);
   const database: Config['database'] = env.DATABASE_URL?.startsWith('postgres')
     ? { kind: 'postgres', url: env.DATABASE_URL, poolSize: env.DB_POOL_SIZE }
@@ -225,7 +228,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     natsUrl: env.NATS_URL,
     sandbox: Object.freeze({ enabled: env.SANDBOX_ENABLED ?? env.NODE_ENV !== 'production', port: env.SANDBOX_PORT }),
     externalCacheTtlMs: env.EXTERNAL_CACHE_TTL_MS,
-    externalHostsAllow: Object.freeze(hostList(env.EXTERNAL_HOSTS_ALLOW)),
+    externalHostsAllow: Object.freeze(externalHostsAllow),
     referenceCsvLimitBytes: env.REFERENCE_CSV_LIMIT_BYTES,
     nats: Object.freeze({ stream: env.NATS_STREAM, subjectPrefix: env.NATS_SUBJECT_PREFIX }),
     outbox: Object.freeze({
@@ -295,6 +298,9 @@ function secretKeysOf(env: Env): { current: string; previous: string[]; developm
   const withDev = current !== undefined && current !== development && env.NODE_ENV !== 'production' ? [...previous, development] : previous;
   return { current: current ?? development, previous: withDev, development: current === undefined || current === development };
 }
+
+/** `host`, `host:port`, `[v6]`, `[v6]:port` or a bare IPv6 address. */
+const HOST_ENTRY = /^(?:[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.?(?::\d{1,5})?|\[[0-9a-f:.]+\](?::\d{1,5})?|[0-9a-f]*:[0-9a-f:.]+)$/;
 
 /** A comma-separated host list, trimmed and lower-cased (entries are `host`, `host:port`, `[v6]:port`). */
 function hostList(text: string): string[] {

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { Pool } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/platform/config.js';
 import { guardedConnector, isAllowedHost, isReservedAddress, urlProblem, type AddressPolicy } from '../../src/platform/net/url-guard.js';
 
 const production: AddressPolicy = { publicOnly: true, allowedHosts: [] };
@@ -110,6 +111,12 @@ describe('address policy: every IANA special-purpose range', () => {
     expect(await urlProblem('baseUrl', 'https://[fd00:0:0::1]/', policy, noDns)).toBeNull();
     expect(await urlProblem('baseUrl', 'https://93.184.216.34/', policy, noDns)).toMatch(/allow-list/);
     expect(isAllowedHost(policy, 'BUREAU.internal', '80')).toBe(true);
+  });
+
+  it('Given EXTERNAL_HOSTS_ALLOW, When the config loads, Then host and host:port entries are kept lower-cased and a URL or path is refused naming the variable', () => {
+    expect(loadConfig({ EXTERNAL_HOSTS_ALLOW: ' Bureau.Internal , 10.0.0.7:8443,[fd00::1]:443,fd00::2' }).externalHostsAllow).toEqual(['bureau.internal', '10.0.0.7:8443', '[fd00::1]:443', 'fd00::2']);
+    expect(() => loadConfig({ EXTERNAL_HOSTS_ALLOW: 'https://bureau.internal/' })).toThrow(ConfigError);
+    expect(() => loadConfig({ EXTERNAL_HOSTS_ALLOW: 'bureau.internal/x' })).toThrow(/EXTERNAL_HOSTS_ALLOW/);
   });
 });
 
