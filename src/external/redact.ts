@@ -21,7 +21,17 @@ function spellings(secrets: readonly string[]): string[] {
 export function secretScrubber(secrets: readonly string[]): <T>(value: T) => T {
   const needles = spellings(secrets);
   if (needles.length === 0) return (value) => value;
-  const text = (s: string): string => needles.reduce((acc, needle) => (acc.includes(needle) ? acc.split(needle).join(REDACTED) : acc), s);
+  const text = (s: string): string => {
+    // A secret with `*` in it can re-form across the mask's edge ("ab**" in "aab**" → "a***"): repeat, then give up on the string.
+    let out = s;
+    for (let round = 0; round < 4; round++) {
+      const hits = needles.filter((needle) => out.includes(needle));
+      if (hits.length === 0) return out;
+      for (const needle of hits) out = out.split(needle).join(REDACTED);
+    }
+    if (!needles.some((needle) => out.includes(needle))) return out;
+    return needles.some((needle) => REDACTED.includes(needle)) ? '' : REDACTED;
+  };
   const walk = (value: unknown): unknown => {
     if (typeof value === 'string') return text(value);
     if (Array.isArray(value)) return value.map(walk);
