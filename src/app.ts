@@ -99,7 +99,7 @@ export interface BanyanOverrides {
   readonly recorder?: (deps: { database: Database; logger: Logger }) => EvaluationRecorder;
   readonly changes?: ChangeRecorder;
   readonly logins?: LoginRecorder;
-  /** Where `${env:NAME}` secrets of external systems are read (default process.env). */
+  /** Where `${env:BANYAN_EXT_SECRET_*}` secrets of external systems are read (default process.env; no other name is ever read). */
   readonly secrets?: Readonly<Record<string, string | undefined>>;
   /** Default `all`. */
   readonly role?: Role;
