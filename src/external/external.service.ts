@@ -80,7 +80,7 @@ export function checkSystem(system: repo.ExternalSystemWrite): Diagnostic[] {
   let base: URL | undefined;
   try {
     base = new URL(system.baseUrl);
-    if (base.username || base.password) out.push({ code: 'INVALID_PARAMETER', field: 'baseUrl', message: 'credentials in the URL are not allowed; use a header with ${env:NAME}' });
+    if (base.username || base.password) out.push({ code: 'INVALID_PARAMETER', field: 'baseUrl', message: 'credentials in the URL are not allowed; use a header with ${env:BANYAN_EXT_SECRET_NAME}' });
     if (base.search || base.hash) out.push({ code: 'INVALID_PARAMETER', field: 'baseUrl', message: 'baseUrl must not have a query or fragment' });
   } catch {
     out.push({ code: 'INVALID_PARAMETER', field: 'baseUrl', message: `not a URL: ${system.baseUrl}` });
@@ -97,7 +97,7 @@ export function checkSystem(system: repo.ExternalSystemWrite): Diagnostic[] {
   for (const [header, value] of Object.entries(system.headers)) {
     if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(header)) out.push({ code: 'INVALID_PARAMETER', field: `headers.${header}`, message: 'not a valid header name' });
     if (SECRET_HEADERS.has(header.toLowerCase()) && envReferences(value).length === 0) {
-      out.push({ code: 'INVALID_PARAMETER', field: `headers.${header}`, message: `${header} carries credentials: reference them from the environment, e.g. "Bearer \${env:TOKEN}"` });
+      out.push({ code: 'INVALID_PARAMETER', field: `headers.${header}`, message: `${header} carries credentials: reference them from the environment, e.g. "Bearer \${env:BANYAN_EXT_SECRET_TOKEN}"` });
     }
     if (/\$\{env:(?![A-Za-z_][A-Za-z0-9_]*\})/.test(value)) out.push({ code: 'INVALID_PARAMETER', field: `headers.${header}`, message: 'malformed ${env:NAME} reference' });
     for (const name of envReferences(value)) {
