@@ -69,11 +69,15 @@ describe(`platform on ${DB_KIND}`, () => {
     expect(res.headers['x-request-id']).toBe(res.json().requestId);
   });
 
-  it('Given a client-supplied X-Request-Id, When it is sane it is kept; when it is not, a new one is issued', async () => {
+  it('Given a client-supplied X-Request-Id, When it is sane, Then the request id is still the server\'s and the client id is echoed as X-Correlation-Id; when it is not, it is dropped', async () => {
     const kept = await t.app.inject({ method: 'GET', url: '/actuator/health', headers: { 'x-request-id': 'client-req-123' } });
-    expect(kept.headers['x-request-id']).toBe('client-req-123');
+    expect(kept.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(kept.headers['x-correlation-id']).toBe('client-req-123');
+    const preferred = await t.app.inject({ method: 'GET', url: '/actuator/health', headers: { 'x-correlation-id': 'corr-1', 'x-request-id': 'other' } });
+    expect(preferred.headers['x-correlation-id']).toBe('corr-1');
     const replaced = await t.app.inject({ method: 'GET', url: '/actuator/health', headers: { 'x-request-id': 'bad id with spaces <script>' } });
     expect(replaced.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(replaced.headers['x-correlation-id']).toBeUndefined();
   });
 
   it('Given stored users, When the database is read, Then passwords are argon2id hashes, never plain text', async () => {
