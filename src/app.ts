@@ -53,6 +53,8 @@ import { createReferenceValidator } from './trees/node-references.js';
 import { createTreesService, type TreesService } from './trees/trees.service.js';
 import { startSandbox, type RunningSandbox } from './sandbox/index.js';
 import { createUsersService, type UsersService } from './users/users.service.js';
+import { passwordProblem } from './users/password-policy.js';
+import { registerUserRoutes } from './users/users.routes.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -222,6 +224,7 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
     registerPlayerRoutes(app, { database, players, campaigns });
     registerEventRoutes(app, ingest);
     registerAuditRoutes(app, { db, dialect: database.dialect, trees, evaluation, catalog });
+    registerUserRoutes(app, users);
     // The HTTP benchmark's baseline: the full stack (hooks, auth, envelope) minus any work.
     if (process.env.BANYAN_BENCH === '1') {
       app.get('/_bench/noop', { config: { auth: 'public' }, schema: { hide: true } }, async () => ({ success: true }));
@@ -359,6 +362,11 @@ function configSummary(config: Config): Record<string, unknown> {
  * password stops the start.
  */
 async function ensureUsers(config: Config, users: UsersService, logger: Logger): Promise<void> {
+  if (config.env === 'production' && config.admin.password) {
+    // Checked before it is stored: a weak admin password never reaches the database.
+    const problem = passwordProblem(config.admin.user, config.admin.password);
+    if (problem) throw new StartupError(`refusing to start in production: BANYAN_ADMIN_PASSWORD for user ${config.admin.user} is refused (${problem.rule}: ${problem.message})`);
+  }
   if (config.admin.password) {
     await users.upsert(config.admin.user, config.admin.password, ['ADMIN', 'MANAGER', 'AUDITOR']);
   }
@@ -368,7 +376,7 @@ async function ensureUsers(config: Config, users: UsersService, logger: Logger):
   }
   const offenders = await users.demoPasswordUsers();
   if (offenders.length > 0) {
-    throw new StartupError(`refusing to start in production: users ${offenders.join(', ')} still have the published demo passwords; change or disable them`);
+    throw new StartupError(`refusing to start in production: users ${offenders.join(', ')} still have a published demo password (PASSWORD_PUBLISHED); change or disable them`);
   }
   logger.info({ admin: config.admin.user }, 'production mode: demo users disabled');
 }

@@ -36,6 +36,10 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     auth?: RouteAuth;
   }
+  interface FastifyInstance {
+    /** Drop every cached credential, e.g. after a password change (this process; the 1-minute TTL covers others). */
+    forgetCredentials(): void;
+  }
   interface FastifyRequest {
     principal: Principal | null;
     tenant: TenantPrincipal | null;
@@ -105,6 +109,7 @@ export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
 
   app.decorateRequest('principal', null);
   app.decorateRequest('tenant', null);
+  app.decorate('forgetCredentials', () => cache.clear());
 
   app.addHook('onRoute', (route) => {
     if (route.config?.auth === undefined && !route.url.startsWith('/swagger-ui')) {
