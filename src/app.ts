@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createCampaignsService, type CampaignsService } from './campaigns/campaigns.service.js';
 import { registerCampaignRoutes } from './campaigns/campaigns.routes.js';
 import { DEMO_API_KEY, seedDemoCampaigns, type CampaignSeedReport } from './demo/campaigns.js';
+import { retireDemoTenant } from './demo/retire.js';
 import { registerEventRoutes } from './events/events.routes.js';
 import { ingestEvents, type IngestDeps } from './events/events.service.js';
 import { registerPlayerRoutes } from './players/players.routes.js';
@@ -194,6 +195,13 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
     const campaigns = createCampaignsService({ db, players });
     const templates = createTemplatesService({ db, campaigns });
     const ingest: IngestDeps = { db, campaigns, players };
+    if (config.env === 'production') {
+      const retired = await retireDemoTenant(tenants);
+      if (retired) {
+        logger.warn(retired, 'production: the demo tenant and its published API key were retired (revoked / suspended)');
+        await audit.emit({ type: 'SECURITY', category: 'SECURITY', severity: 'WARN', source: 'demo.retire', details: { reason: 'DEMO_TENANT_RETIRED', ...retired } });
+      }
+    }
     let demoCampaigns: CampaignSeedReport | null = null;
     if (config.demoData && config.env !== 'production') {
       demoCampaigns = await seedDemoCampaigns({ tenants, templates, campaigns });
