@@ -33,6 +33,7 @@ import { openDatabase, type Database } from './platform/db/database.js';
 import { migrateToLatest } from './platform/db/migrate.js';
 import type { LoginRecorder } from './platform/http/auth.js';
 import { buildHttpServer, type App } from './platform/http/server.js';
+import { createLoginLimiter } from './platform/http/login-limiter.js';
 import { createLogger, type Logger } from './platform/logger.js';
 import { createDatabaseQueryCommand } from './reference/command.js';
 import { registerReferenceRoutes } from './reference/reference.routes.js';
@@ -209,12 +210,18 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
       logger.info({ tenant: 'demo', apiKey: DEMO_API_KEY }, 'demo tenant API key (development only)');
     }
 
+    const loginLimiter = createLoginLimiter({
+      ...config.loginThrottle,
+      redisUrl: config.redisUrl,
+      onRedisError: (err) => logger.warn({ err }, 'login limiter: Redis unreachable, counting in process'),
+    });
+    cleanup.push(() => loginLimiter.close());
     const app = await buildHttpServer({
       logger,
       bodyLimitBytes: config.bodyLimitBytes,
       swaggerEnabled: config.swaggerEnabled,
       version: VERSION,
-      auth: { authenticator: users, tenants, throttle: config.loginThrottle, recorder: overrides.logins ?? audit.logins },
+      auth: { authenticator: users, tenants, limiter: loginLimiter, limits: config.loginThrottle, recorder: overrides.logins ?? audit.logins },
       onUnexpectedError: (error, request) => {
         const err = error instanceof Error ? { name: error.name, message: error.message } : { message: String(error) };
         void audit?.emit({ type: 'ERROR', category: 'SYSTEM', severity: 'ERROR', source: 'http', details: { ...err, method: request.method, url: request.url }, correlationId: request.id });
