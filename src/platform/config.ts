@@ -28,7 +28,8 @@ const EnvSchema = Type.Object({
   TREE_CACHE_TTL_MS: Type.Integer({ minimum: 0, default: 2000 }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 10_000 }),
   LOGIN_THROTTLE_FREE_ATTEMPTS: Type.Integer({ minimum: 1, default: 5 }),
-  LOGIN_THROTTLE_MAX_DELAY_MS: Type.Integer({ minimum: 0, default: 5000 }),
+  LOGIN_THROTTLE_ADDRESS_ATTEMPTS: Type.Integer({ minimum: 1, default: 20 }),
+  LOGIN_THROTTLE_WINDOW_SECONDS: Type.Integer({ minimum: 1, maximum: 86_400, default: 900 }),
   SWAGGER_ENABLED: Type.Optional(Type.Boolean()),
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
   NATS_URL: Type.Optional(Type.String({ pattern: '^(nats|tls)://' })),
@@ -101,7 +102,8 @@ export interface Config {
   readonly admin: { readonly user: string; readonly password: string | undefined };
   readonly treeCacheTtlMs: number;
   readonly shutdownTimeoutMs: number;
-  readonly loginThrottle: { readonly freeAttempts: number; readonly maxDelayMs: number };
+  /** Login attempts per username / per client address within a fixed window before 429 (login-limiter.ts). */
+  readonly loginThrottle: { readonly userAttempts: number; readonly addressAttempts: number; readonly windowMs: number };
   readonly swaggerEnabled: boolean;
   readonly redisUrl: string | undefined;
   readonly natsUrl: string | undefined;
@@ -222,7 +224,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     admin: Object.freeze({ user: env.BANYAN_ADMIN_USER, password: env.BANYAN_ADMIN_PASSWORD }),
     treeCacheTtlMs: env.TREE_CACHE_TTL_MS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
-    loginThrottle: Object.freeze({ freeAttempts: env.LOGIN_THROTTLE_FREE_ATTEMPTS, maxDelayMs: env.LOGIN_THROTTLE_MAX_DELAY_MS }),
+    loginThrottle: Object.freeze({
+      userAttempts: env.LOGIN_THROTTLE_FREE_ATTEMPTS,
+      addressAttempts: env.LOGIN_THROTTLE_ADDRESS_ATTEMPTS,
+      windowMs: env.LOGIN_THROTTLE_WINDOW_SECONDS * 1000,
+    }),
     swaggerEnabled: env.SWAGGER_ENABLED ?? env.NODE_ENV !== 'production',
     redisUrl: env.REDIS_URL,
     natsUrl: env.NATS_URL,
