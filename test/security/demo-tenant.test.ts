@@ -7,6 +7,7 @@ import { createTestDatabase, DB_KIND, testConfig } from '../helpers/app.js';
 const silent = pino({ level: 'silent' });
 const PRODUCTION = {
   NODE_ENV: 'production',
+  BANYAN_SECRET_KEY: 'a'.repeat(64),
   BANYAN_ADMIN_PASSWORD: 'S3cure-enough!',
   WALLET_URL: 'http://127.0.0.1:9/wallet',
   JWT_SECRET: 'test-secret-for-production-mode-0123456789',

@@ -9,7 +9,7 @@ import { AS_MANAGER, basic, createTestDatabase, DB_KIND, startTestApp, testConfi
 
 const silent = pino({ level: 'silent' });
 const ROOT = resolve(import.meta.dirname, '../..');
-const PRODUCTION = { NODE_ENV: 'production', WALLET_URL: 'http://127.0.0.1:9/wallet', JWT_SECRET: 'test-secret-for-production-mode-0123456789', DEMO_DATA: 'false' };
+const PRODUCTION = { NODE_ENV: 'production', BANYAN_SECRET_KEY: 'a'.repeat(64), WALLET_URL: 'http://127.0.0.1:9/wallet', JWT_SECRET: 'test-secret-for-production-mode-0123456789', DEMO_DATA: 'false' };
 
 /** Every password the repository publishes: `curl -u user:pass`, `` `user` / `pass` `` table rows, the demo seed. */
 function publishedInRepo(): string[] {
