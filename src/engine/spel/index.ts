@@ -11,20 +11,23 @@ import {
   type ResultType,
 } from '../types.js';
 import type { SpelAst } from './ast/nodes.js';
-import { collectReads, resultTypeOf } from './analyzer/analyze.js';
+import { collectReads, resultTypeOf, type Reads } from './analyzer/analyze.js';
 import { createCompiler } from './compiler/compile.js';
-import type { State } from './compiler/context.js';
-import { banyanError, RuntimeFault } from './errors.js';
-import { resolveLimits } from './limits.js';
-import { parseSource } from './parser/parse.js';
+import type { CompileContext, Evaluator, State } from './compiler/context.js';
+import { banyanError, banyanFault, fault, RuntimeFault } from './errors.js';
+import { resolveLimits, type ResolvedLimits } from './limits.js';
+import { checkSource, parseRange, parseSource } from './parser/parse.js';
+import { splitTemplate } from './parser/template.js';
 import { printAst } from './printer/printer.js';
 import { isNumeric, toDecimal } from './runtime/numbers.js';
+import { concatText, exportValue, isPlainObject, javaString, typeName } from './runtime/values.js';
 
 export type { SpelAst, ExpressionNode } from './ast/nodes.js';
 export { SpelError, SPEL_MESSAGES, type SpelMessage } from './errors.js';
 export { DEFAULT_LIMITS } from './limits.js';
 
 export type SpelOptions = Omit<CompileOptions, 'language'>;
+export type SpelMode = NonNullable<CompileOptions['mode']>;
 
 export interface SpelAnalysis {
   readonly fields: readonly string[];
@@ -34,9 +37,13 @@ export interface SpelAnalysis {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-/** Parse (template `#{…}` or plain form) into an AST. Throws EngineError on syntax errors. */
+/**
+ * Parse one expression (the whole-string `#{…}` form or the plain form; `mode: 'expression'`
+ * takes the text as is) into an AST. A template has no single tree: it is compiled, not parsed.
+ * Throws EngineError on syntax errors.
+ */
 export function parseSpel(source: string, options?: SpelOptions): SpelAst {
-  return parseSource(source, resolveLimits(options?.limits));
+  return parseSource(source, resolveLimits(options?.limits), options?.mode === 'expression' ? 'expression' : 'auto');
 }
 
 /** Canonical source for an AST; `parseSpel(printSpel(ast))` gives the same tree. */
@@ -52,18 +59,87 @@ function toEngineError(e: unknown, source: string): EngineError {
   return new EngineError('EVALUATION_ERROR', `Evaluation failed: ${e instanceof Error ? e.message : String(e)}`);
 }
 
+interface Body {
+  readonly fn: Evaluator;
+  readonly cost: number;
+  readonly reads: Reads;
+  readonly resultType: ResultType;
+}
+
+/**
+ * A template part as text, as Spring converts it (`getValue(String.class)`): collections joined
+ * with ','. Spring has no converter from a Map to String, so a map part is EL1001E there too.
+ */
+function templateText(v: unknown): string {
+  if (isPlainObject(v) || v instanceof Map) throw fault(0, 'TYPE_CONVERSION_ERROR', `Cannot convert value of type '${typeName(v)}' to java.lang.String`);
+  return concatText(v);
+}
+
+/**
+ * Template mode (Spring's TemplateParserContext): literal text and `#{…}` parts. A single part is
+ * the value itself (`#{amount}` is a number, plain text is the text); several are concatenated.
+ */
+function compileTemplate(source: string, limits: ResolvedLimits, ctx: CompileContext): Body {
+  checkSource(source, limits);
+  const compile = createCompiler(ctx);
+  const reads: Reads = { fields: [], variables: [], functions: [] };
+  const merge = (r: Reads): void => {
+    for (const key of ['fields', 'variables', 'functions'] as const) for (const x of r[key]) if (!reads[key].includes(x)) reads[key].push(x);
+  };
+  const parts = splitTemplate(source).map((p) => {
+    if (p.kind === 'text') return { fn: (() => p.text) as Evaluator, cost: 0, resultType: 'string' as ResultType };
+    const ast = parseRange(source, p.start, p.end, limits);
+    merge(collectReads(ast.root));
+    const c = compile(ast.root);
+    return { fn: c.fn, cost: c.cost, resultType: resultTypeOf(ast.root) };
+  });
+  const [only] = parts;
+  if (parts.length === 1 && only) return { fn: only.fn, cost: Math.max(1, only.cost), reads, resultType: only.resultType };
+  const fns = parts.map((p) => p.fn);
+  const max = ctx.maxCollectionSize;
+  const fn: Evaluator = (s) => {
+    let out = '';
+    for (const f of fns) {
+      const v = f(s);
+      if (v !== null && v !== undefined) out += typeof v === 'string' ? v : templateText(v);
+      if (out.length > max) throw banyanFault(0, 'LIMIT_EXCEEDED', `String length exceeds the limit of ${max}`);
+    }
+    return out;
+  };
+  return { fn, cost: 1 + parts.reduce((n, p) => n + p.cost, 0), reads, resultType: 'string' };
+}
+
+function compileBody(source: string, limits: ResolvedLimits, mode: SpelMode, ctx: CompileContext): Body {
+  if (mode === 'template') return compileTemplate(source, limits, ctx);
+  const ast = parseSource(source, limits, mode);
+  const compiled = createCompiler(ctx)(ast.root);
+  return { fn: compiled.fn, cost: compiled.cost, reads: collectReads(ast.root), resultType: resultTypeOf(ast.root) };
+}
+
+// The evaluator's own view of a result (JavaDouble boxes intact), for Java-typed text.
+const rawEvaluators = new WeakMap<CompiledExpression, CompiledExpression['evaluate']>();
+
+/**
+ * Java's `String.valueOf` of an expression's result as Banyan computes it (`5.0` for a double,
+ * `[1, 2]` for a list): what Spring would print. Evaluates `expression` once more.
+ */
+export function spelResultText(expression: CompiledExpression, root: unknown, variables?: Readonly<Record<string, unknown>>, options?: EvaluateOptions): string {
+  const raw = rawEvaluators.get(expression);
+  return javaString(raw ? raw(root, variables, options) : expression.evaluate(root, variables, options));
+}
+
 /** Compile once, evaluate many times. All user-caused failures throw EngineError. */
 export function compileSpel(source: string, options?: SpelOptions): CompiledExpression {
   const limits = resolveLimits(options?.limits);
-  const ast = parseSource(source, limits);
   const decimal = options?.decimal === true;
-  const compiled = createCompiler({
+  const body = compileBody(source, limits, options?.mode ?? 'auto', {
     source,
     decimal,
     maxSteps: limits.maxSteps,
     maxCollectionSize: limits.maxCollectionSize,
-  })(ast.root);
-  const reads = collectReads(ast.root);
+  });
+  const reads = body.reads;
+  const compiled = body;
   const fn = compiled.fn;
   const baseCost = compiled.cost;
   const maxSteps = limits.maxSteps;
@@ -72,13 +148,13 @@ export function compileSpel(source: string, options?: SpelOptions): CompiledExpr
   // (only possible from host getters) gets its own.
   const shared: State = { root: undefined, active: undefined, vars: undefined, now: undefined, steps: 0 };
   let busy = false;
-  return {
+  const raw: CompiledExpression = {
     source,
     language: 'spel',
     fields: Object.freeze(reads.fields),
     variables: Object.freeze(reads.variables),
     functions: Object.freeze(reads.functions),
-    resultType: resultTypeOf(ast.root),
+    resultType: body.resultType,
     evaluate(root: unknown, variables?: Readonly<Record<string, unknown>>, opts?: EvaluateOptions): unknown {
       const reentrant = busy;
       const s: State = reentrant ? { root, active: root, vars: variables, now: opts?.now, steps: baseCost } : shared;
@@ -105,6 +181,10 @@ export function compileSpel(source: string, options?: SpelOptions): CompiledExpr
       }
     },
   };
+  const rawEvaluate = raw.evaluate;
+  const expression: CompiledExpression = { ...raw, evaluate: (root, variables, opts) => exportValue(rawEvaluate(root, variables, opts)) };
+  rawEvaluators.set(expression, rawEvaluate);
+  return expression;
 }
 
 /** Static analysis for editors and validation; reports problems as diagnostics, never throws for them. */
