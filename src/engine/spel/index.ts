@@ -182,7 +182,14 @@ export function compileSpel(source: string, options?: SpelOptions): CompiledExpr
     },
   };
   const rawEvaluate = raw.evaluate;
-  const expression: CompiledExpression = { ...raw, evaluate: (root, variables, opts) => exportValue(rawEvaluate(root, variables, opts)) };
+  const expression: CompiledExpression = {
+    ...raw,
+    // Booleans, strings and plain numbers (nearly every condition result) need no export.
+    evaluate: (root, variables, opts) => {
+      const v = rawEvaluate(root, variables, opts);
+      return typeof v === 'object' && v !== null ? exportValue(v) : v;
+    },
+  };
   rawEvaluators.set(expression, rawEvaluate);
   return expression;
 }
