@@ -109,3 +109,11 @@ describe('template mode (Spring TemplateParserContext)', () => {
     expect(codeOf(() => run('#{amount > 100}', root, { mode: 'expression' }))).toMatch(/^EL10/);
   });
 });
+
+describe('money mode keeps decimal semantics', () => {
+  it('Given money mode, When a JSON number is looked up in a list of literals, Then it matches by value (every number is a BigDecimal)', () => {
+    expect(run('{100, 200}.contains(amount)', { amount: 200 }, { decimal: true })).toBe(true);
+    expect(Number(run('{100, 200}.indexOf(amount)', { amount: 200 }, { decimal: true }))).toBe(1);
+    expect(String(run('amount * 0.015', { amount: 1000 }, { decimal: true }))).toBe('15');
+  });
+});

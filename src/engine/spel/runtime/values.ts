@@ -66,12 +66,14 @@ export function concatText(v: unknown): string {
 /**
  * Java's `Object.equals`, as collections use it (`contains`, `indexOf`, map keys): numbers are
  * equal only with the same boxed type and value (`Integer 1` is not `Double 1.0`, nor `Long 1`).
+ * A Decimal compares by value with any number: money mode makes every number a BigDecimal, and
+ * decimal.js keeps no scale to tell `1.0` from `1.00`.
  */
 export function javaEquals(l: unknown, r: unknown): boolean {
   if (isNumeric(l) && isNumeric(r)) {
+    if (isDecimal(l) || isDecimal(r)) return compareNumbers(l, r) === 0;
     const lk = kindOf(l);
     if (lk !== kindOf(r)) return false;
-    if (lk === 'decimal') return l.toString() === r.toString();
     const a = num(l);
     const b = num(r);
     // Double.equals compares bits: NaN equals NaN, 0.0 is not -0.0.
