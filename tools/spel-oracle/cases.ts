@@ -41,6 +41,13 @@ export const ROOT: Record<string, unknown> = {
   nested: { inner: { v: 42, w: 'deep' }, list: [10, 20] },
   amount: 500,
   validUntil: '2026-12-31',
+  // A seed-002 customer, for the bank's stored conditions.
+  accountType: 'VIP',
+  annualIncome: 2500000,
+  creditScore: 720,
+  accountBalance: 600000.5,
+  transactionCount: 45,
+  transactionHistory: [{ amount: 12000 }, { amount: 3000 }, { amount: 25000.75 }, { amount: 11000 }, { amount: 500 }, { amount: 40000 }],
 };
 
 const q = (s: string): string => `'${s.replace(/'/g, "''")}'`;
@@ -123,6 +130,20 @@ function* templates(): Generator<[string, string]> {
   for (const x of t) yield [x, x];
 }
 
+/** Seed 002's condition factors and stored rules, as the Java service parses them (template form). */
+function* seed(): Generator<string> {
+  yield* [
+    "#{accountType == 'VIP'}", '#{annualIncome >= 2000000}', '#{creditScore >= 750}', '#{accountBalance >= 500000}', '#{transactionCount >= 50}',
+    '#{transactionHistory.?[amount > 10000].size() >= 5}', '#{transactionHistory.size() <= 3}', "#{accountType == 'VIP' and transactionCount >= 30}",
+    '#{annualIncome >= 2000000 and creditScore >= 700}', '#{creditScore >= 650 and annualIncome >= 800000 and transactionHistory.size() <= 5}',
+    '#{creditScore < 600 or accountBalance < 10000}', '#{annualIncome > 1000000}', '#{annualIncome >= 2000000 and accountType == "VIP"}',
+    '#{transactionHistory.size() <= 3 and creditScore >= 650}', '#{creditScore > 600 and accountType == "一般"}', '#{accountBalance * 0.015}',
+    '#{annualIncome * 15 / 100}', '#{accountBalance / 1000 * 2}', '#{transactionHistory.![amount].size()}', '#{transactionHistory.$[amount > 10000].amount}',
+    '#{#accountType == "VIP" ? annualIncome * 0.1 : 0}', '#{transactionHistory.?[amount > 10000].![amount * 0.01]}', '#{creditScore / 100.0}',
+    '#{annualIncome * 1000}', '#{annualIncome * 1000L}', '#{accountBalance + transactionCount}',
+  ];
+}
+
 export function generateCases(): OracleCase[] {
   const out: OracleCase[] = [];
   const seen = new Set<string>();
@@ -138,5 +159,6 @@ export function generateCases(): OracleCase[] {
   for (const e of logic()) add('logic', e);
   for (const e of syntax()) add('syntax', e);
   for (const [e] of templates()) add('tpl', e, 'template');
+  for (const e of seed()) add('seed', e, 'template');
   return out;
 }

@@ -20,7 +20,7 @@ describe('SpEL agrees with real Spring on the generated oracle cases', () => {
   it('Given at least 1,000 cases from the Spring oracle, the fixture covers every family', () => {
     expect(fixture.cases.length).toBeGreaterThanOrEqual(1000);
     const families = new Set(fixture.cases.map((c) => c.id.split('-')[0]));
-    expect([...families].sort()).toEqual(['coll', 'logic', 'num', 'str', 'syntax', 'tpl']);
+    expect([...families].sort()).toEqual(['coll', 'logic', 'num', 'seed', 'str', 'syntax', 'tpl']);
   });
 
   it('When Banyan evaluates them, it agrees with Spring on at least 99.5 %', () => {
