@@ -42,4 +42,10 @@ export const tenantsMigrations: Record<string, Migration> = {
       if (dialectOf(db) === 'postgres') await db.schema.alterTable('tenants').alterColumn('callback_secret', (c) => c.setDataType('varchar(500)')).execute();
     },
   },
+  '2026_12_04_2000_tenant_locale': {
+    async up(db) {
+      // Messages to the tenant's clients when they send no Accept-Language; null means English.
+      await db.schema.alterTable('tenants').addColumn('default_locale', 'varchar(10)').execute();
+    },
+  },
 };

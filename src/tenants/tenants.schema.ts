@@ -20,21 +20,33 @@ export type Scope = (typeof SCOPES)[number];
 export const DEFAULT_SCOPES: readonly Scope[] = SCOPES.filter((s) => s !== 'tenant:admin');
 
 export const ScopeSchema = Type.Union(SCOPES.map((s) => Type.Literal(s)));
+/** Language of messages to the tenant's clients when they send no Accept-Language. */
+export const LocaleSchema = Type.Union([Type.Literal('en'), Type.Literal('zh-TW')], { description: 'Default language of messages (Accept-Language wins); default en' });
+
 export const TenantStatus = Type.Union([Type.Literal('ACTIVE'), Type.Literal('SUSPENDED')]);
 
 export const TenantInput = Type.Object(
   {
     id: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,39}$', description: 'Slug; generated when absent' })),
     name: Type.String({ minLength: 1, maxLength: 200 }),
+    defaultLocale: Type.Optional(LocaleSchema),
   },
-  { additionalProperties: false, examples: [{ id: 'acme-casino', name: 'ACME Casino' }] },
+  { additionalProperties: false, examples: [{ id: 'acme-casino', name: 'ACME Casino', defaultLocale: 'en' }] },
 );
 export type TenantInput = Static<typeof TenantInput>;
+
+/** PATCH /admin/tenants/{id}: what staff may change of a tenant. */
+export const TenantChange = Type.Object(
+  { name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), defaultLocale: Type.Optional(LocaleSchema) },
+  { additionalProperties: false, examples: [{ defaultLocale: 'zh-TW' }] },
+);
+export type TenantChange = Static<typeof TenantChange>;
 
 export const TenantView = Type.Object({
   id: Type.String(),
   name: Type.String(),
   status: Type.String(),
+  defaultLocale: Type.String({ description: 'en or zh-TW' }),
   createdAt: Type.String(),
   updatedAt: Type.String(),
 });

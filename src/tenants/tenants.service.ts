@@ -3,13 +3,14 @@ import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import type { Kysely } from 'kysely';
 import type { TenantAuthenticator, TenantAuthResult, TenantPrincipal } from '../platform/http/auth.js';
 import type { Tables } from '../platform/db/tables.js';
+import type { Locale } from '../platform/http/i18n.js';
 import { AppError } from '../platform/http/errors.js';
 import { pageOf, type Page } from '../platform/paging.js';
 import * as repo from './tenants.repository.js';
 import type { CallbackResolver, CallbackTarget } from '../rewards/callbacks.js';
 import { urlProblem, type AddressPolicy } from '../platform/net/url-guard.js';
 import type { SecretBox } from '../platform/secrets/secret-box.js';
-import { DEFAULT_SCOPES, type ApiKeyInput, type CallbackSettings, type CallbackSettingsWithSecret, type ApiKeyView, type Scope, type TenantInput, type TenantView } from './tenants.schema.js';
+import { DEFAULT_SCOPES, type ApiKeyInput, type CallbackSettings, type CallbackSettingsWithSecret, type ApiKeyView, type Scope, type TenantChange, type TenantInput, type TenantView } from './tenants.schema.js';
 
 /**
  * API keys look like `bnk_live_<keyId>_<secret>`: the key id finds the row, the secret is checked
@@ -29,6 +30,7 @@ export function formatApiKey(keyId: string, secret: string): string {
 
 export interface TenantsService extends TenantAuthenticator {
   create(input: TenantInput): Promise<TenantView>;
+  update(id: string, change: TenantChange): Promise<TenantView>;
   list(page: number, size: number): Promise<Page<TenantView>>;
   get(id: string): Promise<TenantView>;
   setStatus(id: string, status: 'ACTIVE' | 'SUSPENDED'): Promise<TenantView>;
@@ -73,6 +75,8 @@ const newCallbackSecret = (): string => `whsec_${randomBytes(32).toString('base6
 const secretContext = (tenantId: string): string => `tenants.callback_secret:${tenantId}`;
 
 const tenantNotFound = (id: string) => new AppError('RESOURCE_NOT_FOUND', { zh: `租戶不存在: ${id}`, en: `Tenant not found: ${id}` });
+
+const localeOf = (key: repo.KeyWithTenant): Locale | null => (key.tenantLocale === 'zh-TW' || key.tenantLocale === 'en' ? key.tenantLocale : null);
 
 export function createTenantsService(deps: TenantsDeps): TenantsService {
   const { db } = deps;
@@ -174,7 +178,7 @@ export function createTenantsService(deps: TenantsDeps): TenantsService {
     },
     async create(input) {
       const id = input.id ?? `t-${randomBytes(6).toString('hex')}`;
-      if (!(await repo.insertTenant(db, id, input.name))) {
+      if (!(await repo.insertTenant(db, id, input.name, input.defaultLocale ?? null))) {
         throw new AppError('DUPLICATE_RESOURCE', { zh: `租戶已存在: ${id}`, en: `Tenant already exists: ${id}` });
       }
       return get(id);
@@ -184,6 +188,10 @@ export function createTenantsService(deps: TenantsDeps): TenantsService {
       return pageOf(rows, page, size, total);
     },
     get,
+    async update(id, change) {
+      if (!(await repo.updateTenant(db, id, change))) throw tenantNotFound(id);
+      return get(id);
+    },
     async setStatus(id, status) {
       if (!(await repo.setTenantStatus(db, id, status))) throw tenantNotFound(id);
       return get(id);
@@ -215,7 +223,7 @@ export function createTenantsService(deps: TenantsDeps): TenantsService {
       const given = Buffer.from(sha256(match[2]), 'hex');
       const stored = Buffer.from(checked.secretHash, 'hex');
       if (given.length !== stored.length || !timingSafeEqual(given, stored)) return { ok: false, reason: 'invalid' };
-      return { ok: true, principal: { tenantId: checked.tenantId, scopes: checked.scopes, keyId: checked.id, via: 'api-key' } };
+      return { ok: true, principal: { tenantId: checked.tenantId, scopes: checked.scopes, keyId: checked.id, via: 'api-key', locale: localeOf(checked) } };
     },
 
     async fromToken(token) {
@@ -232,7 +240,7 @@ export function createTenantsService(deps: TenantsDeps): TenantsService {
       if ('ok' in checked) return checked;
       if (checked.tenantId !== tid) return { ok: false, reason: 'invalid' };
       const scopes = scope.split(' ').filter((s) => checked.scopes.includes(s));
-      return { ok: true, principal: { tenantId: tid, scopes, keyId: kid, via: 'token' } };
+      return { ok: true, principal: { tenantId: tid, scopes, keyId: kid, via: 'token', locale: localeOf(checked) } };
     },
 
     async issueToken(principal, requested) {

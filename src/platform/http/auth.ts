@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
+import type { Locale } from './i18n.js';
 import { AppError } from './errors.js';
 import type { AttemptVerdict, LoginLimiter } from './login-limiter.js';
 
@@ -21,6 +22,8 @@ export interface TenantPrincipal {
   readonly scopes: readonly string[];
   readonly keyId: string;
   readonly via: 'api-key' | 'token';
+  /** The tenant's default locale for messages when the client sends no Accept-Language (null: English). */
+  readonly locale?: Locale | null;
 }
 
 /** A tenant route: the caller needs every listed scope; `apiKeyOnly` refuses bearer tokens. */
@@ -125,6 +128,7 @@ export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
     const rule = request.routeOptions.config.auth ?? 'public';
     if (isTenantRule(rule)) {
       request.tenant = await tenantLogin(request, rule);
+      if (!request.localeRequested && request.tenant.locale) request.locale = request.tenant.locale;
       const missing = rule.tenant.filter((scope) => !request.tenant?.scopes.includes(scope));
       if (missing.length > 0) {
         throw new AppError('FORBIDDEN', { zh: `權限不足，需要範圍: ${missing.join(', ')}`, en: `Missing scope: ${missing.join(', ')}` });

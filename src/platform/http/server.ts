@@ -3,14 +3,17 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { AppError, ERROR_CATALOGUE, type ErrorCode, type FieldError, type LocalText } from './errors.js';
+import { AppError, ERROR_CATALOGUE, type ErrorCode, type LocalText } from './errors.js';
 import { failure, success } from './envelope.js';
-import { describeSchemaIssue, negotiateLocale, pick, type Locale } from './i18n.js';
+import { isPlatformRoute, pick, preferredLocale, type Locale } from './i18n.js';
+import { fieldErrors, type SchemaIssue } from './validation.js';
 import { registerAuth, type AuthOptions } from './auth.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     locale: Locale;
+    /** True when Accept-Language chose the locale (a tenant's default locale then does not apply). */
+    localeRequested: boolean;
     /** The client's own id for this call (X-Correlation-Id, or its X-Request-Id), if sane; null otherwise. Never the request id. */
     correlationId: string | null;
   }
@@ -64,9 +67,14 @@ export async function buildHttpServer(options: HttpOptions): Promise<App> {
   // A JSON API: anything but JSON (and the formats a module registers itself, e.g. CSV imports) is 415.
   app.removeContentTypeParser('text/plain');
   app.decorateRequest('locale', 'zh-TW');
+  app.decorateRequest('localeRequested', false);
   app.decorateRequest('correlationId', null);
   app.addHook('onRequest', async (request, reply) => {
-    request.locale = negotiateLocale(request.headers['accept-language']);
+    // Accept-Language first; else zh-TW on the bank API and English on the campaign platform
+    // (where the auth hook then applies the tenant's default locale).
+    const requested = preferredLocale(request.headers['accept-language']);
+    request.localeRequested = requested !== undefined;
+    request.locale = requested ?? (isPlatformRoute(request.url, request.routeOptions.config?.auth) ? 'en' : 'zh-TW');
     request.correlationId = correlationIdOf(request.headers);
     reply.header('X-Request-Id', request.id);
     if (request.correlationId !== null) reply.header('X-Correlation-Id', request.correlationId);
@@ -109,14 +117,7 @@ function catalogueText(code: ErrorCode): LocalText {
 
 function validationError(error: FastifyError, locale: Locale): AppError {
   const context = error.validationContext ?? 'body';
-  const errors: FieldError[] = (error.validation ?? []).map((issue) => {
-    const path = issue.instancePath.replace(/^\//, '').replace(/\/(\d+)(?=\/|$)/g, '[$1]').replace(/\//g, '.');
-    const missing = (issue.params as { missingProperty?: string }).missingProperty;
-    const field = [path, missing].filter(Boolean).join('.') || context;
-    return { field, message: describeSchemaIssue(field, issue as { keyword: string; params: Record<string, unknown> }, locale) };
-  });
-  // anyOf/union failures repeat per branch; one sentence per field is enough.
-  const unique = errors.filter((e, i) => errors.findIndex((o) => o.field === e.field && o.message === e.message) === i);
+  const unique = fieldErrors((error.validation ?? []) as SchemaIssue[], locale, { context });
   const detail = unique.map((e) => e.message).join('; ');
   return new AppError('INVALID_REQUEST', { zh: `請求資料驗證失敗: ${detail}`, en: `Request validation failed: ${detail}` }, { errors: unique });
 }
