@@ -3,12 +3,12 @@ import { AppError } from '../platform/http/errors.js';
 import { EnvelopeOf, errorResponses } from '../platform/http/schemas.js';
 import { ok, type App } from '../platform/http/server.js';
 import { apiDateToDb } from '../platform/db/sql.js';
-import { pageOf, PageOf } from '../platform/paging.js';
+import { pageOf, PageOf, parseSort } from '../platform/paging.js';
 import type { TreesService } from '../trees/trees.service.js';
 import { offersOf } from './available.js';
 import { AvailableOffer, AvailableQuery, EvaluateBody, HistoryItem, HistoryQuery, PromotionResultSchema } from './evaluation.schema.js';
 import { EvaluationFailedError, type EvaluationOutcome, type EvaluationService } from './evaluation.service.js';
-import { listHistory } from './history.repository.js';
+import { HISTORY_SORT_PROPERTIES, listHistory } from './history.repository.js';
 import type { EvaluationRecorder } from './recorder.js';
 import type { Kysely } from 'kysely';
 import type { Tables } from '../platform/db/tables.js';
@@ -103,12 +103,13 @@ export function registerEvaluationRoutes(app: App, deps: EvaluationRouteDeps): v
     },
     async (request) => {
       const { customerId, startDate, endDate, page, size } = request.query;
+      const sort = parseSort(request.query.sort, HISTORY_SORT_PROPERTIES, 'PromotionHistory');
       const from = startDate ? apiDateToDb(startDate) : undefined;
       const to = endDate ? apiDateToDb(endDate, true) : undefined;
       if (from === null || to === null) throw new AppError('INVALID_REQUEST', { zh: '日期格式錯誤 (ISO 8601)', en: 'Invalid date (ISO 8601 expected)' });
       if (from && to && from > to) throw new AppError('INVALID_REQUEST', { zh: '開始日期不能晚於結束日期', en: 'startDate must not be after endDate' });
-      const { rows, total } = await listHistory(deps.db, { ...(customerId ? { customerId } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}), page, size });
-      return ok(request, pageOf(rows, page, size, total), { zh: '查詢成功', en: 'OK' });
+      const { rows, total } = await listHistory(deps.db, { ...(customerId ? { customerId } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}), page, size, sort });
+      return ok(request, pageOf(rows, page, size, total, sort), { zh: '查詢成功', en: 'OK' });
     },
   );
 

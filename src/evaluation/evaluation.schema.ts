@@ -1,6 +1,8 @@
 import { Type, type Static } from 'typebox';
 import { CUST001 } from '../demo/customers.js';
 import { IsoDate, Nullable } from '../platform/http/schemas.js';
+import { PageQuery, SortQuery } from '../platform/paging.js';
+import { HISTORY_SORT_PROPERTIES } from './history.repository.js';
 
 const money = (description: string) => Type.Number({ minimum: -1e15, maximum: 1e15, description });
 
@@ -56,8 +58,8 @@ export const HistoryQuery = Type.Object({
   customerId: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
   startDate: Type.Optional(IsoDate('開始日期')),
   endDate: Type.Optional(IsoDate('結束日期')),
-  page: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 }),
-  size: Type.Integer({ minimum: 1, maximum: 500, default: 20 }),
+  ...PageQuery,
+  ...SortQuery(HISTORY_SORT_PROPERTIES),
 });
 
 export const HistoryItem = Type.Object({

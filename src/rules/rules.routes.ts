@@ -2,7 +2,8 @@ import { Type } from 'typebox';
 import type { App } from '../platform/http/server.js';
 import { ok } from '../platform/http/server.js';
 import { EnvelopeOf, errorResponses } from '../platform/http/schemas.js';
-import { PageOf, PageQuery } from '../platform/paging.js';
+import { PageOf, PageQuery, parseSort, SortQuery } from '../platform/paging.js';
+import { RULE_SORT_PROPERTIES } from './rules.repository.js';
 import { RuleInput, RuleStatus, RuleStatusInput, RuleType, RuleView } from './rules.schema.js';
 import type { RulesService } from './rules.service.js';
 
@@ -21,13 +22,14 @@ export function registerRuleRoutes(app: App, rules: RulesService): void {
         tags: TAG,
         summary: '取得所有優惠規則列表',
         security,
-        querystring: Type.Object({ ruleType: Type.Optional(RuleType), status: Type.Optional(RuleStatus), ...PageQuery }),
+        querystring: Type.Object({ ruleType: Type.Optional(RuleType), status: Type.Optional(RuleStatus), ...PageQuery, ...SortQuery(RULE_SORT_PROPERTIES) }),
         response: { 200: EnvelopeOf(PageOf(RuleView)), ...errorResponses(400, 401, 403) },
       },
     },
     async (request) => {
       const { ruleType, status, page, size } = request.query;
-      return ok(request, await rules.list({ ...(ruleType ? { ruleType } : {}), ...(status ? { status } : {}), page, size }), { zh: '查詢成功', en: 'OK' });
+      const sort = parseSort(request.query.sort, RULE_SORT_PROPERTIES, 'PromotionRule');
+      return ok(request, await rules.list({ ...(ruleType ? { ruleType } : {}), ...(status ? { status } : {}), page, size, sort }), { zh: '查詢成功', en: 'OK' });
     },
   );
 

@@ -2,7 +2,8 @@ import { Type } from 'typebox';
 import type { App } from '../platform/http/server.js';
 import { ok } from '../platform/http/server.js';
 import { EnvelopeOf, errorResponses } from '../platform/http/schemas.js';
-import { PageOf, PageQuery } from '../platform/paging.js';
+import { PageOf, PageQuery, parseSort, SortQuery } from '../platform/paging.js';
+import { TREE_SORT_PROPERTIES } from './trees.repository.js';
 import { TreeInput, TreeStatus, TreeSummary, TreeView } from './trees.schema.js';
 import type { TreesService } from './trees.service.js';
 
@@ -21,13 +22,14 @@ export function registerTreeRoutes(app: App, trees: TreesService): void {
         tags: TAG,
         summary: '取得所有決策樹列表',
         security,
-        querystring: Type.Object({ status: Type.Optional(TreeStatus), ...PageQuery }),
+        querystring: Type.Object({ status: Type.Optional(TreeStatus), ...PageQuery, ...SortQuery(TREE_SORT_PROPERTIES) }),
         response: { 200: EnvelopeOf(PageOf(TreeSummary)), ...errorResponses(400, 401, 403) },
       },
     },
     async (request) => {
       const { status, page, size } = request.query;
-      const result = await trees.list({ ...(status ? { status } : {}), page, size });
+      const sort = parseSort(request.query.sort, TREE_SORT_PROPERTIES, 'DecisionTree');
+      const result = await trees.list({ ...(status ? { status } : {}), page, size, sort });
       return ok(request, result, { zh: '查詢成功', en: 'OK' });
     },
   );

@@ -7,6 +7,7 @@ import { AppError, ERROR_CATALOGUE, type ErrorCode, type FieldError, type LocalT
 import { failure, success } from './envelope.js';
 import { describeSchemaIssue, negotiateLocale, pick, type Locale } from './i18n.js';
 import { registerAuth, type AuthOptions } from './auth.js';
+import { registerPaging } from '../paging.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -64,6 +65,7 @@ export async function buildHttpServer(options: HttpOptions): Promise<App> {
 
   if (options.swaggerEnabled) await registerDocs(app, options.version);
   registerAuth(app, options.auth);
+  registerPaging(app);
   return app;
 }
 
