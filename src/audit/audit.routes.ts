@@ -12,7 +12,7 @@ import { ok, type App } from '../platform/http/server.js';
 import { pageOf, PageOf } from '../platform/paging.js';
 import type { TreesService } from '../trees/trees.service.js';
 import { listCalls, listQueries, listSteps, listTrails } from './audit.repository.js';
-import { CallItem, CallsQuery, DecisionsQuery, QueriesQuery, QueryItem, ReplayParams, ReplayQuery, ReportQuery, StepItem, TrailItem, TrailsQuery, VerifyQuery, VerifyResult } from './audit.schema.js';
+import { CallItem, CallsQuery, DecisionsQuery, QueriesQuery, QueryItem, ReplayParams, ReplayQuery, ReplayReportSchema, ReportQuery, StepItem, TrailItem, TrailsQuery, VerifyQuery, VerifyResult } from './audit.schema.js';
 import { csvLine, DETAILED_COLUMNS, detailedRows, summaryCsv, summaryReport, type ReportFilter } from './report.js';
 import { replay } from './replay.js';
 import { verifyChain } from './verify.js';
@@ -115,7 +115,18 @@ export function registerAuditRoutes(app: App, deps: AuditRouteDeps): void {
           'SUMMARY: 依結果、決策樹、優惠、客戶分群 (accountType)、失敗、外部呼叫失敗統計，及延遲 p50/p95/max。DETAILED: 每次評估一列 (路徑與優惠)，以串流輸出 (JSON 信封或 CSV 附件)，大量資料亦以固定記憶體匯出。',
         security: SECURITY,
         querystring: ReportQuery,
-        response: { ...errorResponses(400, 401, 403) },
+        response: {
+          200: {
+            description: 'The report: JSON envelope (format=JSON) or a CSV attachment (format=CSV) 合規性報告',
+            content: {
+              // Any object: SUMMARY's report, or DETAILED's streamed rows (the stream bypasses serialisation).
+              'application/json': { schema: EnvelopeOf(Type.Unsafe<unknown>({ type: 'object', additionalProperties: true, description: 'SUMMARY report or DETAILED rows' })) },
+              // Sent as a string or streamed (Readable); JSON rows are streamed too.
+              'text/csv': { schema: Type.Unsafe<string | Readable>({ type: 'string', description: 'UTF-8 CSV with a BOM' }) },
+            },
+          },
+          ...errorResponses(400, 401, 403),
+        },
       },
     },
     async (request, reply) => {
@@ -162,7 +173,7 @@ export function registerAuditRoutes(app: App, deps: AuditRouteDeps): void {
         security: SECURITY,
         params: ReplayParams,
         querystring: ReplayQuery,
-        response: { 200: EnvelopeOf(Type.Unknown()), ...errorResponses(400, 401, 403, 404) },
+        response: { 200: EnvelopeOf(ReplayReportSchema), ...errorResponses(400, 401, 403, 404) },
       },
     },
     async (request) => {
