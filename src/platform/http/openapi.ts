@@ -71,24 +71,46 @@ type RouteSchema = {
   operationId?: string;
   security?: unknown;
   tags?: string[];
+  querystring?: unknown;
+  body?: unknown;
 };
 
-/** Fills operationId, security and bilingual tags of every documented route (see the file comment). */
-export function applyOperationConventions(route: RouteOptions): void {
-  const schema = (route.schema ?? (route.schema = {})) as RouteSchema;
-  if (schema.hide) return;
+/**
+ * An object schema as the document shows it: a property with a `default` is not `required` (the
+ * server fills it in — useDefaults — so a client may omit it). Validation keeps the route's own
+ * schema, so handlers still see the property as present.
+ */
+function withDefaultsOptional(schema: unknown): unknown {
+  const object = schema as { type?: unknown; required?: unknown; properties?: Record<string, { default?: unknown }> } | undefined;
+  if (!object || object.type !== 'object' || !Array.isArray(object.required) || !object.properties) return schema;
+  const properties = object.properties;
+  const required = (object.required as string[]).filter((name) => properties[name]?.default === undefined);
+  if (required.length === object.required.length) return schema;
+  const copy: Record<string, unknown> = { ...object, required };
+  if (required.length === 0) delete copy.required;
+  return copy;
+}
+
+/** The documented form of a route's schema (see the file comment); the route's own is untouched. */
+export function documentedSchema(route: Pick<RouteOptions, 'method' | 'url' | 'config'>, schema: RouteSchema): RouteSchema {
+  if (schema.hide) return schema;
   const methods = Array.isArray(route.method) ? route.method : [route.method];
   // HEAD routes are Fastify's automatic twins of GET ones and are not documented.
   const method = methods.find((m) => m !== 'HEAD') ?? methods[0] ?? 'GET';
-  schema.operationId ??= operationIdFor(method, route.url);
-  if (schema.security === undefined) schema.security = securityFor(route.config?.auth ?? 'public');
-  if (schema.tags) schema.tags = schema.tags.map(tagName);
+  const out: RouteSchema = {
+    ...schema,
+    operationId: schema.operationId ?? operationIdFor(method, route.url),
+    security: schema.security ?? securityFor(route.config?.auth ?? 'public'),
+  };
+  if (schema.tags) out.tags = schema.tags.map(tagName);
+  if (schema.querystring !== undefined) out.querystring = withDefaultsOptional(schema.querystring);
+  if (schema.body !== undefined) out.body = withDefaultsOptional(schema.body);
+  return out;
 }
 
 export async function registerDocs(app: FastifyInstance, version: string): Promise<void> {
-  // Before @fastify/swagger reads the routes, so the document sees the filled-in fields.
-  app.addHook('onRoute', applyOperationConventions);
   await app.register(swagger, {
+    transform: ({ schema, url, route }) => ({ schema: documentedSchema(route, (schema ?? {}) as RouteSchema) as typeof schema, url }),
     openapi: {
       openapi: '3.0.3',
       info: {
