@@ -38,7 +38,7 @@ export function registerEvaluationRoutes(app: App, deps: EvaluationRouteDeps): v
       config: { auth: 'public' },
       schema: {
         tags: TAG,
-        summary: '評估客戶優惠資格',
+        summary: 'Evaluate a customer’s promotions 評估客戶優惠資格',
         description:
           '依決策樹評估客戶可得的優惠。指定 treeId 時只評估該樹 (不存在或未啟用回傳 404)；省略時評估所有啟用中的決策樹，回傳最佳優惠 ' +
           '(優先序最高者；同優先序取折扣金額較高者)，其餘符合資格的優惠列於 additionalDetails.otherEligibleOffers。' +
@@ -95,7 +95,7 @@ export function registerEvaluationRoutes(app: App, deps: EvaluationRouteDeps): v
       config: { auth: 'authenticated' },
       schema: {
         tags: TAG,
-        summary: '查詢客戶優惠歷史記錄',
+        summary: 'A customer’s promotion history 查詢客戶優惠歷史記錄',
         security: [{ basicAuth: [] }],
         querystring: HistoryQuery,
         response: { 200: EnvelopeOf(PageOf(HistoryItem)), ...errorResponses(400, 401) },
@@ -119,7 +119,7 @@ export function registerEvaluationRoutes(app: App, deps: EvaluationRouteDeps): v
       config: { auth: 'authenticated' },
       schema: {
         tags: TAG,
-        summary: '查詢目前可用的優惠方案',
+        summary: 'Offers currently available 查詢目前可用的優惠方案',
         description: '列出決策樹的計算節點 (優惠) 與其路徑條件。accountType / region 以部分評估篩選：只讀取這些欄位的條件會被判定，其他條件保留 (可能適用)。',
         security: [{ basicAuth: [] }],
         querystring: AvailableQuery,

@@ -167,7 +167,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * 生成合規性報告
+         * Compliance report 生成合規性報告
          * @description SUMMARY: 依結果、決策樹、優惠、客戶分群 (accountType)、失敗、外部呼叫失敗統計，及延遲 p50/p95/max。DETAILED: 每次評估一列 (路徑與優惠)，以串流輸出 (JSON 信封或 CSV 附件)，大量資料亦以固定記憶體匯出。
          */
         get: operations["getAuditComplianceReport"];
@@ -186,7 +186,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 查詢資料庫操作記錄 */
+        /** Database look-ups 查詢資料庫操作記錄 */
         get: operations["getAuditDatabaseQueries"];
         put?: never;
         post?: never;
@@ -203,7 +203,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 查詢決策步驟追蹤 */
+        /** Decision steps of an evaluation 查詢決策步驟追蹤 */
         get: operations["getAuditDecisions"];
         put?: never;
         post?: never;
@@ -220,7 +220,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 查詢外部系統呼叫記錄 */
+        /** External system calls 查詢外部系統呼叫記錄 */
         get: operations["getAuditExternalCalls"];
         put?: never;
         post?: never;
@@ -240,7 +240,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * 重播評估
+         * Replay an evaluation 重播評估
          * @description 以原始的決策樹版本、輸入、時間與外部系統回應 (取自決策步驟紀錄，不呼叫外部系統) 重新評估並比較；`?against=latest` 改以目前啟用中的決策樹評估，顯示差異。
          */
         post: operations["postAuditReplayByRequestId"];
@@ -257,7 +257,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 查詢稽核軌跡記錄 */
+        /** Audit trail records 查詢稽核軌跡記錄 */
         get: operations["getAuditTrails"];
         put?: never;
         post?: never;
@@ -275,7 +275,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * 驗證稽核軌跡雜湊鏈
+         * Verify the audit hash chain 驗證稽核軌跡雜湊鏈
          * @description 重新計算 audit_trails 的雜湊鏈 (hash = sha256(prev_hash + 內容))，回報第一個斷裂處 (被修改或刪除的紀錄)。
          */
         get: operations["getAuditVerify"];
@@ -448,11 +448,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 取得所有決策樹列表 */
+        /** List decision trees 取得所有決策樹列表 */
         get: operations["getManagementDecisionTrees"];
         put?: never;
         /**
-         * 建立新的決策樹
+         * Create a decision tree 建立新的決策樹
          * @description 表達式無法編譯或計算參數不合法時回傳 400 VALIDATION_FAILED，並指出節點與位置；不會寫入任何資料。
          */
         post: operations["postManagementDecisionTrees"];
@@ -469,12 +469,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 取得特定決策樹詳細資訊 */
+        /** Get a decision tree 取得特定決策樹詳細資訊 */
         get: operations["getManagementDecisionTreesByTreeId"];
-        /** 更新決策樹配置 (產生新版本) */
+        /** Update a decision tree (creates a new version) 更新決策樹配置 (產生新版本) */
         put: operations["putManagementDecisionTreesByTreeId"];
         post?: never;
-        /** 刪除決策樹 (軟刪除，僅 ADMIN) */
+        /** Delete a decision tree (soft delete, ADMIN only) 刪除決策樹 (軟刪除，僅 ADMIN) */
         delete: operations["deleteManagementDecisionTreesByTreeId"];
         options?: never;
         head?: never;
@@ -488,11 +488,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 取得外部系統列表 */
+        /** List external systems 取得外部系統列表 */
         get: operations["getManagementExternalSystems"];
         put?: never;
         /**
-         * 註冊外部系統
+         * Register an external system 註冊外部系統
          * @description 機密只能以環境變數參照寫在 headers (`${env:NAME}`)，於呼叫時解析，不儲存、不記錄、不回傳其值。名稱重複回傳 409。
          */
         post: operations["postManagementExternalSystems"];
@@ -509,12 +509,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 取得外部系統 (含斷路器狀態) */
+        /** Get an external system (with circuit-breaker state) 取得外部系統 (含斷路器狀態) */
         get: operations["getManagementExternalSystemsBySystemId"];
-        /** 更新外部系統 */
+        /** Update an external system 更新外部系統 */
         put: operations["putManagementExternalSystemsBySystemId"];
         post?: never;
-        /** 刪除外部系統 (軟刪除，僅 ADMIN) */
+        /** Delete an external system (soft delete, ADMIN only) 刪除外部系統 (軟刪除，僅 ADMIN) */
         delete: operations["deleteManagementExternalSystemsBySystemId"];
         options?: never;
         head?: never;
@@ -528,11 +528,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 列出具名查詢 (內建與自訂) */
+        /** List named queries (built-in and own) 列出具名查詢 (內建與自訂) */
         get: operations["getManagementNamedQueries"];
         put?: never;
         /**
-         * 建立具名查詢
+         * Create a named query 建立具名查詢
          * @description 只能宣告來源資料表、模式 (EXISTS/LIST/COUNT/FIRST)、參數與固定條件；不接受 SQL。
          */
         post: operations["postManagementNamedQueries"];
@@ -549,12 +549,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 取得具名查詢 */
+        /** Get a named query 取得具名查詢 */
         get: operations["getManagementNamedQueriesByName"];
-        /** 更新具名查詢 (內建查詢不可修改) */
+        /** Update a named query (built-in ones are read-only) 更新具名查詢 (內建查詢不可修改) */
         put: operations["putManagementNamedQueriesByName"];
         post?: never;
-        /** 刪除具名查詢 (軟刪除，僅 ADMIN；內建查詢不可刪除) */
+        /** Delete a named query (soft delete, ADMIN only; not built-in ones) 刪除具名查詢 (軟刪除，僅 ADMIN；內建查詢不可刪除) */
         delete: operations["deleteManagementNamedQueriesByName"];
         options?: never;
         head?: never;
@@ -568,11 +568,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 取得所有優惠規則列表 */
+        /** List promotion rules 取得所有優惠規則列表 */
         get: operations["getManagementPromotionRules"];
         put?: never;
         /**
-         * 建立新的優惠規則
+         * Create a promotion rule 建立新的優惠規則
          * @description SPEL 規則需可編譯、DROOLS 規則需為支援的 DRL 子集、HARDCODED 規則需為內建規則名稱；否則回傳 400 VALIDATION_FAILED 並指出位置。名稱重複回傳 409。
          */
         post: operations["postManagementPromotionRules"];
@@ -589,12 +589,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 取得特定優惠規則詳細資訊 */
+        /** Get a promotion rule 取得特定優惠規則詳細資訊 */
         get: operations["getManagementPromotionRulesByRuleId"];
-        /** 更新優惠規則 */
+        /** Update a promotion rule 更新優惠規則 */
         put: operations["putManagementPromotionRulesByRuleId"];
         post?: never;
-        /** 刪除優惠規則 (軟刪除，僅 ADMIN) */
+        /** Delete a promotion rule (soft delete, ADMIN only) 刪除優惠規則 (軟刪除，僅 ADMIN) */
         delete: operations["deleteManagementPromotionRulesByRuleId"];
         options?: never;
         head?: never;
@@ -614,7 +614,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** 更新規則狀態 (啟用/停用) */
+        /** Activate or deactivate a rule 更新規則狀態 (啟用/停用) */
         patch: operations["patchManagementPromotionRulesByRuleIdStatus"];
         trace?: never;
     };
@@ -625,7 +625,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 列出參考資料集 */
+        /** List reference datasets 列出參考資料集 */
         get: operations["getManagementReferenceData"];
         put?: never;
         post?: never;
@@ -642,15 +642,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 查詢參考資料集內容 */
+        /** Rows of a reference dataset 查詢參考資料集內容 */
         get: operations["getManagementReferenceDataByDataset"];
         put?: never;
         /**
-         * 匯入參考資料 (CSV)
+         * Import reference data (CSV) 匯入參考資料 (CSV)
          * @description Content-Type: text/csv，第一行為欄位名稱。`customer-blacklist` (customer_id, reason, listed_at, source) 與 `product-holdings` (customer_id, product_type, product_id, opened_at, status) 寫入專屬資料表；其他名稱為以 keyColumn 為鍵的通用資料集。任何一行有誤即整批不匯入，errors 列出行號。
          */
         post: operations["postManagementReferenceDataByDataset"];
-        /** 刪除參考資料集 (僅 ADMIN) */
+        /** Delete a reference dataset (ADMIN only) 刪除參考資料集 (僅 ADMIN) */
         delete: operations["deleteManagementReferenceDataByDataset"];
         options?: never;
         head?: never;
@@ -717,7 +717,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * 查詢目前可用的優惠方案
+         * Offers currently available 查詢目前可用的優惠方案
          * @description 列出決策樹的計算節點 (優惠) 與其路徑條件。accountType / region 以部分評估篩選：只讀取這些欄位的條件會被判定，其他條件保留 (可能適用)。
          */
         get: operations["getPromotionsAvailable"];
@@ -739,7 +739,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * 評估客戶優惠資格
+         * Evaluate a customer’s promotions 評估客戶優惠資格
          * @description 依決策樹評估客戶可得的優惠。指定 treeId 時只評估該樹 (不存在或未啟用回傳 404)；省略時評估所有啟用中的決策樹，回傳最佳優惠 (優先序最高者；同優先序取折扣金額較高者)，其餘符合資格的優惠列於 additionalDetails.otherEligibleOffers。`?dryRun=true` 只試算，不寫入歷史與稽核紀錄。回應送出前，其紀錄已提交至資料庫。
          */
         post: operations["postPromotionsEvaluate"];
@@ -756,7 +756,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 查詢客戶優惠歷史記錄 */
+        /** A customer’s promotion history 查詢客戶優惠歷史記錄 */
         get: operations["getPromotionsHistory"];
         put?: never;
         post?: never;
