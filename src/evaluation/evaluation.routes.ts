@@ -147,5 +147,6 @@ function requestInfo(request: import('fastify').FastifyRequest) {
     payload: request.body,
     clientIp: request.ip ?? null,
     userAgent: request.headers['user-agent'] ?? null,
+    correlationId: request.correlationId,
   };
 }

@@ -492,8 +492,8 @@ export interface paths {
         get: operations["getManagementExternalSystems"];
         put?: never;
         /**
-         * Register an external system 註冊外部系統
-         * @description 機密只能以環境變數參照寫在 headers (`${env:NAME}`)，於呼叫時解析，不儲存、不記錄、不回傳其值。名稱重複回傳 409。
+         * Register an external system (ADMIN only) 註冊外部系統 (僅 ADMIN)
+         * @description 僅 ADMIN。機密只能以環境變數參照寫在 headers (`${env:BANYAN_EXT_SECRET_NAME}`，只接受 BANYAN_EXT_SECRET_ 開頭的變數)，於呼叫時解析，不儲存、不記錄、不回傳其值。baseUrl 須符合對外位址政策 (正式環境拒絕私有與保留位址，或 EXTERNAL_HOSTS_ALLOW)。名稱重複回傳 409。
          */
         post: operations["postManagementExternalSystems"];
         delete?: never;
@@ -511,7 +511,7 @@ export interface paths {
         };
         /** Get an external system (with circuit-breaker state) 取得外部系統 (含斷路器狀態) */
         get: operations["getManagementExternalSystemsBySystemId"];
-        /** Update an external system 更新外部系統 */
+        /** Update an external system (ADMIN only) 更新外部系統 (僅 ADMIN) */
         put: operations["putManagementExternalSystemsBySystemId"];
         post?: never;
         /** Delete an external system (soft delete, ADMIN only) 刪除外部系統 (軟刪除，僅 ADMIN) */
@@ -885,6 +885,26 @@ export interface paths {
         put?: never;
         /** Rotate your callback signing secret (shown once; the old one stops signing within 5 s) */
         post: operations["postTenantCallbackSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * 變更自己的密碼
+         * @description At least 12 characters, not a published demo password, not a common password, not the username.
+         */
+        put: operations["putUsersMePassword"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -8381,7 +8401,7 @@ export interface operations {
                  *       "urlTemplate": "{baseUrl}/credit-bureau/score/{customerId}",
                  *       "method": "GET",
                  *       "headers": {
-                 *         "Authorization": "Bearer ${env:CREDIT_BUREAU_TOKEN}"
+                 *         "Authorization": "Bearer ${env:BANYAN_EXT_SECRET_CREDIT_BUREAU_TOKEN}"
                  *       },
                  *       "timeoutMs": 2000,
                  *       "retries": 2,
@@ -8420,7 +8440,7 @@ export interface operations {
                         volumeThreshold?: number;
                     };
                     description?: string;
-                    /** @description Header templates. Secrets only as environment references: `"Authorization": "Bearer ${env:CREDIT_BUREAU_TOKEN}"` (resolved at call time, never stored). */
+                    /** @description Header templates. Secrets only as references to `BANYAN_EXT_SECRET_*` environment variables: `"Authorization": "Bearer ${env:BANYAN_EXT_SECRET_CREDIT_BUREAU_TOKEN}"` (resolved at call time, never stored). */
                     headers?: {
                         [key: string]: string;
                     };
@@ -8885,7 +8905,7 @@ export interface operations {
                  *       "urlTemplate": "{baseUrl}/credit-bureau/score/{customerId}",
                  *       "method": "GET",
                  *       "headers": {
-                 *         "Authorization": "Bearer ${env:CREDIT_BUREAU_TOKEN}"
+                 *         "Authorization": "Bearer ${env:BANYAN_EXT_SECRET_CREDIT_BUREAU_TOKEN}"
                  *       },
                  *       "timeoutMs": 2000,
                  *       "retries": 2,
@@ -8924,7 +8944,7 @@ export interface operations {
                         volumeThreshold?: number;
                     };
                     description?: string;
-                    /** @description Header templates. Secrets only as environment references: `"Authorization": "Bearer ${env:CREDIT_BUREAU_TOKEN}"` (resolved at call time, never stored). */
+                    /** @description Header templates. Secrets only as references to `BANYAN_EXT_SECRET_*` environment variables: `"Authorization": "Bearer ${env:BANYAN_EXT_SECRET_CREDIT_BUREAU_TOKEN}"` (resolved at call time, never stored). */
                     headers?: {
                         [key: string]: string;
                     };
@@ -15328,6 +15348,125 @@ export interface operations {
             };
             /** @description FORBIDDEN */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "data": null,
+                     *       "message": "請求資料驗證失敗: 客戶ID不能為空",
+                     *       "errorCode": "INVALID_REQUEST",
+                     *       "timestamp": "2024-01-15T10:30:00",
+                     *       "requestId": "c0a8012e-0000-4000-8000-000000000000"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {object|null} */
+                        data: never | null;
+                        errorCode: string;
+                        errors?: {
+                            code?: string;
+                            field: string;
+                            message: string;
+                            nodeId?: string;
+                            path?: string;
+                            position?: {
+                                column: number;
+                                line: number;
+                                offset: number;
+                            };
+                        }[];
+                        message: string;
+                        requestId: string;
+                        /** @enum {boolean} */
+                        success: false;
+                        timestamp: string;
+                    };
+                };
+            };
+        };
+    };
+    putUsersMePassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    currentPassword: string;
+                    newPassword: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            username: string;
+                        } | null;
+                        dryRun?: boolean;
+                        errorCode: string | null;
+                        message: string;
+                        /** @description Also in the X-Request-Id header */
+                        requestId: string;
+                        success: boolean;
+                        /** @description ISO-8601 local date-time */
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description INVALID_REQUEST / VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "data": null,
+                     *       "message": "請求資料驗證失敗: 客戶ID不能為空",
+                     *       "errorCode": "INVALID_REQUEST",
+                     *       "timestamp": "2024-01-15T10:30:00",
+                     *       "requestId": "c0a8012e-0000-4000-8000-000000000000"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {object|null} */
+                        data: never | null;
+                        errorCode: string;
+                        errors?: {
+                            code?: string;
+                            field: string;
+                            message: string;
+                            nodeId?: string;
+                            path?: string;
+                            position?: {
+                                column: number;
+                                line: number;
+                                offset: number;
+                            };
+                        }[];
+                        message: string;
+                        requestId: string;
+                        /** @enum {boolean} */
+                        success: false;
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description UNAUTHORIZED (WWW-Authenticate: Basic) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

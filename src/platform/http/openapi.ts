@@ -27,6 +27,7 @@ export const TAGS: Readonly<Record<string, { readonly name: string; readonly des
     description: 'Reference data (blacklist, product holdings, CSV datasets) and named queries for DATABASE_QUERY nodes. 參考資料與具名查詢',
   },
   稽核追蹤: { name: 'Audit 稽核追蹤', description: 'Audit trail, decision steps, external calls, replay and compliance reports. 稽核軌跡與合規報告' },
+  使用者: { name: 'Users 使用者', description: 'Staff users: own password. 行員帳號 (變更密碼)' },
   系統監控: { name: 'Monitoring 系統監控', description: 'Health (Spring Boot Actuator shape). 系統健康檢查' },
   租戶管理: { name: 'Tenants 租戶管理', description: 'Tenant administration: tenants, API keys, callbacks. 租戶、API 金鑰與回呼設定' },
   租戶認證: { name: 'Tenant auth 租戶認證', description: 'Bearer tokens for tenant clients. 租戶權杖' },
@@ -119,7 +120,9 @@ export async function registerDocs(app: FastifyInstance, version: string): Promi
           'Decision-tree promotion evaluation (SpEL, JSONLogic, Drools), management and audit APIs, and the multi-tenant ' +
           'campaign platform. 決策樹優惠評估 (SpEL、JSONLogic、Drools)、管理與稽核 API，以及多租戶活動平台。\n\n' +
           'Every bank response uses the envelope `{success, data, message, errorCode, timestamp, requestId}`; ' +
-          'the request id is also returned in the `X-Request-Id` header. 所有回應皆使用統一信封格式。\n\n' +
+          'the request id (always issued by the server) is also returned in the `X-Request-Id` header; a client id sent as ' +
+          '`X-Correlation-Id` (or `X-Request-Id`) is stored as the correlation id and echoed in `X-Correlation-Id`. ' +
+          '所有回應皆使用統一信封格式。\n\n' +
           'Lists page as Spring Data does (`page`, `size` up to 2000, `sort=field,asc|desc`). 分頁與 Spring Data 相同。\n\n' +
           'Use **Authorize** with HTTP Basic (demo users admin/admin123, manager/manager123, auditor/auditor123 outside ' +
           'production), or a tenant API key / bearer token for the campaign platform. 使用 Authorize 登入。',
