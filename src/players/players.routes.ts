@@ -10,7 +10,8 @@ import { tenantOf } from '../platform/http/auth.js';
 import { AppError } from '../platform/http/errors.js';
 import { EnvelopeOf, errorResponses } from '../platform/http/schemas.js';
 import { ok, type App } from '../platform/http/server.js';
-import { PageQuery } from '../platform/paging.js';
+import { PageOf, PageQuery } from '../platform/paging.js';
+import { RewardView } from '../rewards/rewards.schema.js';
 import type { PlayersService } from './players.service.js';
 
 const TAG = ['玩家'];
@@ -39,7 +40,8 @@ const rewardFilter = (q: { playerId?: string; campaignId?: string; status?: stri
   size: q.size,
 });
 // The reward view belongs to the rewards module; its shape is passed through.
-const RewardPage = EnvelopeOf(Type.Unknown());
+const RewardPage = EnvelopeOf(PageOf(RewardView));
+const RewardOne = EnvelopeOf(RewardView);
 const rewardNotFound = (id: string) => new AppError('RESOURCE_NOT_FOUND', { zh: `獎勵不存在: ${id}`, en: `Reward not found: ${id}` });
 
 export interface PlayerRouteDeps {
@@ -98,7 +100,7 @@ export function registerPlayerRoutes(app: App, deps: PlayerRouteDeps): void {
 
   app.get(
     '/api/v1/rewards/:id',
-    { config: { auth: { tenant: ['rewards:read'] } }, schema: { tags: ['獎勵'], summary: 'A reward', security: tenantSecurity, params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) }), response: { 200: RewardPage, ...errorResponses(401, 403, 404) } } },
+    { config: { auth: { tenant: ['rewards:read'] } }, schema: { tags: ['獎勵'], summary: 'A reward', security: tenantSecurity, params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) }), response: { 200: RewardOne, ...errorResponses(401, 403, 404) } } },
     async (request) => {
       const reward = await getReward(db, tenantOf(request).tenantId, request.params.id);
       if (!reward) throw rewardNotFound(request.params.id);
@@ -108,7 +110,7 @@ export function registerPlayerRoutes(app: App, deps: PlayerRouteDeps): void {
 
   app.post(
     '/api/v1/rewards/:id/retry',
-    { config: { auth: { tenant: ['rewards:write'] } }, schema: { tags: ['獎勵'], summary: 'Retry a FAILED reward payout', security: tenantSecurity, params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) }), response: { 200: RewardPage, ...errorResponses(401, 403, 404, 422) } } },
+    { config: { auth: { tenant: ['rewards:write'] } }, schema: { tags: ['獎勵'], summary: 'Retry a FAILED reward payout', security: tenantSecurity, params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) }), response: { 200: RewardOne, ...errorResponses(401, 403, 404, 422) } } },
     async (request) => {
       const reward = await retryReward(db, tenantOf(request).tenantId, request.params.id);
       if (!reward) throw rewardNotFound(request.params.id);

@@ -73,7 +73,8 @@ export const ApiKeyView = Type.Object({
 });
 export type ApiKeyView = Static<typeof ApiKeyView>;
 
-export const CreatedApiKey = Type.Intersect([ApiKeyView, Type.Object({ apiKey: Type.String({ description: 'Shown once; only its hash is stored' }) })]);
+// One object rather than an allOf, so the document's schema is typed (Redocly: nullable needs a type).
+export const CreatedApiKey = Type.Object({ ...ApiKeyView.properties, apiKey: Type.String({ description: 'Shown once; only its hash is stored' }) });
 
 export const TokenRequest = Type.Object(
   {
@@ -96,12 +97,10 @@ export const CallbackSettings = Type.Object({
 });
 export type CallbackSettings = Static<typeof CallbackSettings>;
 
-export const CallbackSettingsWithSecret = Type.Intersect([
-  CallbackSettings,
-  Type.Object({
-    secret: Type.Optional(Type.String({ description: 'HMAC-SHA256 key of `X-Banyan-Signature`; present only in the answer that generated it (store it now)' })),
-  }),
-]);
+export const CallbackSettingsWithSecret = Type.Object({
+  ...CallbackSettings.properties,
+  secret: Type.Optional(Type.String({ description: 'HMAC-SHA256 key of `X-Banyan-Signature`; present only in the answer that generated it (store it now)' })),
+});
 export type CallbackSettingsWithSecret = Static<typeof CallbackSettingsWithSecret>;
 
 export const CallbackInput = Type.Object(

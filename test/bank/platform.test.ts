@@ -29,7 +29,7 @@ describe(`platform on ${DB_KIND}`, () => {
     expect(res.statusCode).toBe(200);
     const doc = res.json();
     expect(doc.openapi).toMatch(/^3\./);
-    expect(doc.components.securitySchemes.basicAuth).toEqual({ type: 'http', scheme: 'basic' });
+    expect(doc.components.securitySchemes.basicAuth).toMatchObject({ type: 'http', scheme: 'basic' });
     const expected: [string, string[]][] = [
       ['/api/v1/promotions/evaluate', ['post']],
       ['/api/v1/promotions/history', ['get']],

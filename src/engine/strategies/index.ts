@@ -10,7 +10,7 @@ import { compileDescription, isTemplate, renderDescription, validateDescription 
 import { checkArgs, COMMON_ARGS, type CalculationStrategy, type PrepareOptions } from './strategy.js';
 
 export * from './strategy.js';
-export { BUILTIN_STRATEGIES } from './builtin.js';
+export { BUILTIN_STRATEGIES, DEFAULT_BASE_FIELD, purchaseTotal } from './builtin.js';
 
 /** Built-in strategies by code. */
 export const strategies: ReadonlyMap<string, CalculationStrategy> = new Map(BUILTIN_STRATEGIES.map((s) => [s.code, s]));
@@ -39,6 +39,17 @@ export function validateStrategy(strategyType: unknown, parameters: unknown): Di
   const own = new Set(strategy.args.map((a) => a.name));
   const specs = [...COMMON_ARGS.filter((a) => !own.has(a.name)), ...strategy.args];
   const out = [...checkArgs(specs, params), ...validateDescription(params.description)];
+  if (!strategy.acceptsExtraParameters) {
+    const known = new Set(specs.map((a) => a.name));
+    for (const name of Object.keys(params)) {
+      if (known.has(name)) continue;
+      out.push({
+        code: 'INVALID_PARAMETER',
+        field: `parameters.${name}`,
+        message: `unknown parameter ${name} for ${strategy.code}; expected one of ${[...known].sort().join(', ')}`,
+      });
+    }
+  }
   if (out.length > 0) return out;
   return strategy.validate ? strategy.validate(params) : [];
 }

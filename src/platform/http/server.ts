@@ -1,6 +1,4 @@
 import { newId } from '../db/sql.js';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { AppError, ERROR_CATALOGUE, type ErrorCode, type LocalText } from './errors.js';
@@ -8,6 +6,8 @@ import { failure, success } from './envelope.js';
 import { isPlatformRoute, pick, preferredLocale, type Locale } from './i18n.js';
 import { fieldErrors, type SchemaIssue } from './validation.js';
 import { registerAuth, type AuthOptions } from './auth.js';
+import { registerDocs } from './openapi.js';
+import { registerPaging } from '../paging.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -87,6 +87,7 @@ export async function buildHttpServer(options: HttpOptions): Promise<App> {
 
   if (options.swaggerEnabled) await registerDocs(app, options.version);
   registerAuth(app, options.auth);
+  registerPaging(app);
   return app;
 }
 
@@ -157,47 +158,4 @@ function unexpected(error: unknown, request: FastifyRequest): AppError {
 /** Reply helper: the document's success envelope with a localised message. */
 export function ok<T>(request: FastifyRequest, data: T, message: LocalText, now?: Date) {
   return success(data, pick(message, request.locale), request.id, now);
-}
-
-async function registerDocs(app: App, version: string): Promise<void> {
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.0.3',
-      info: {
-        title: 'Banyan — 銀行客戶優惠推薦系統 API',
-        description:
-          'Decision-tree promotion evaluation (SpEL, JSONLogic, Drools), management and audit APIs. ' +
-          'Every response uses the envelope `{success, data, message, errorCode, timestamp, requestId}`; ' +
-          'the request id (always issued by the server) is also returned in the `X-Request-Id` header; a client id sent as ' +
-          '`X-Correlation-Id` (or `X-Request-Id`) is stored as the correlation id and echoed in `X-Correlation-Id`. Use **Authorize** with HTTP Basic ' +
-          '(demo users admin/admin123, manager/manager123, auditor/auditor123 outside production).',
-        version,
-      },
-      components: {
-        securitySchemes: {
-          basicAuth: { type: 'http', scheme: 'basic' },
-          apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'Tenant API key bnk_live_<id>_<secret>' },
-          bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'From POST /api/v1/auth/token' },
-        },
-      },
-      tags: [
-        { name: '優惠評估', description: 'Promotion evaluation' },
-        { name: '決策樹管理', description: 'Decision-tree management' },
-        { name: '優惠規則管理', description: 'Promotion-rule management' },
-        { name: '外部系統管理', description: 'External systems (credit bureau, AML …) for EXTERNAL_SYSTEM nodes' },
-        { name: '參考資料管理', description: 'Reference data (blacklist, product holdings, CSV datasets) and named queries for DATABASE_QUERY nodes' },
-        { name: '稽核追蹤', description: 'Audit trail' },
-        { name: '系統監控', description: 'Health' },
-      ],
-    },
-  });
-  await app.register(swaggerUi, { routePrefix: '/swagger-ui', uiConfig: { persistAuthorization: true, docExpansion: 'list' } });
-  app.get('/api-docs', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
-  app.get('/swagger-ui.html', { config: { auth: 'public' }, schema: { hide: true } }, async (_request, reply) =>
-    reply.redirect('/swagger-ui/index.html'),
-  );
-  // Springdoc's URL; the plugin serves the page at its prefix.
-  app.get('/swagger-ui/index.html', { config: { auth: 'public' }, schema: { hide: true } }, async (_request, reply) =>
-    reply.redirect('/swagger-ui/'),
-  );
 }
