@@ -8,7 +8,8 @@
  */
 import type { Kysely } from 'kysely';
 import { Value } from 'typebox/value';
-import { currencyScale, roundMoney, toDecimal } from '../engine/index.js';
+import { currencyScale, MAX_AMOUNT, roundMoney, toDecimal } from '../engine/index.js';
+import { findIllFormedText } from '../platform/text.js';
 import { EngineError, type CompiledExpression } from '../engine/types.js';
 import { truthy, holds } from '../campaigns/campaign-rules.js';
 import type { CampaignsService, LiveCampaign } from '../campaigns/campaigns.service.js';
@@ -74,10 +75,12 @@ export async function ingestEvents(deps: IngestDeps, tenantId: string, events: r
   const results: (EventResult | undefined)[] = new Array<EventResult | undefined>(events.length);
   const byPlayer = new Map<string, { index: number; event: BehaviourEvent }[]>();
   events.forEach((raw, index) => {
-    if (!Value.Check(BehaviourEvent, raw)) {
-      const first = [...Value.Errors(BehaviourEvent, raw)][0];
+    const illFormed = findIllFormedText(raw);
+    if (illFormed || !Value.Check(BehaviourEvent, raw)) {
+      const first = illFormed ? undefined : [...Value.Errors(BehaviourEvent, raw)][0];
       const eventId = typeof raw === 'object' && raw !== null && typeof (raw as { eventId?: unknown }).eventId === 'string' ? (raw as { eventId: string }).eventId : '';
-      results[index] = { eventId, outcome: 'INVALID_EVENT', detail: first ? `${first.instancePath || '/'} ${first.message}` : 'invalid event', rewards: [], campaigns: [] };
+      const detail = illFormed ? `${illFormed.path} contains a ${illFormed.reason}` : first ? `${first.instancePath || '/'} ${first.message}` : 'invalid event';
+      results[index] = { eventId: illFormed ? '' : eventId, outcome: 'INVALID_EVENT', detail, rewards: [], campaigns: [] };
       return;
     }
     let queue = byPlayer.get(raw.playerId);
@@ -145,6 +148,8 @@ function evaluate(event: BehaviourEvent, candidates: readonly LiveCampaign[], at
       const value = rules.formula.evaluate(rootFor(c, rules.formula), undefined, { now });
       const amount = roundMoney(typeof value === 'boolean' ? toDecimal(truthy(value) ? 1 : 0) : toDecimal(value, 'rewardFormula result'), scale);
       if (amount.lte(0)) return final('ZERO_REWARD');
+      // A formula may multiply a valid amount into nonsense: this event's campaign fails, not the batch.
+      if (amount.gt(MAX_AMOUNT)) return final('RULE_ERROR', `rewardFormula result ${amount.toExponential(3)} exceeds the maximum amount ${MAX_AMOUNT}`);
       return { live, decision: { kind: 'claim', amount, scale } };
     } catch (error) {
       if (!(error instanceof EngineError)) throw error;

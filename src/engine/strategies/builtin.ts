@@ -1,5 +1,5 @@
 /** The five built-in calculation strategies of seed 002 (plus FORMULA). */
-import { Decimal, toDecimal } from '../decimal.js';
+import { Decimal, MAX_AMOUNT, toDecimal } from '../decimal.js';
 import { compileExpression, validateExpression } from '../expression.js';
 import { EngineError, type Diagnostic, type Language } from '../types.js';
 import { readBase, type CalculationStrategy } from './strategy.js';
@@ -19,7 +19,7 @@ function num(v: unknown): number | undefined {
 export const fixedAmount: CalculationStrategy = {
   code: 'FIXED_AMOUNT',
   description: 'A fixed cash amount (開戶禮金).',
-  args: [{ name: 'discountAmount', type: 'number', required: true, min: 0, description: 'The amount.' }],
+  args: [{ name: 'discountAmount', type: 'number', required: true, min: 0, max: MAX_AMOUNT, description: 'The amount.' }],
   prepare(p) {
     const amount = toDecimal(p.discountAmount, 'discountAmount');
     const outcome = { amount };
@@ -54,7 +54,7 @@ export const tieredDiscount: CalculationStrategy = {
   args: [
     { name: 'tiers', type: 'array', description: '[{threshold, discountAmount?, discountPercentage?}], ascending by threshold. Absent: the node’s own discountAmount/discountPercentage apply.' },
     { name: 'baseField', type: 'string', default: 'annualIncome', description: 'Dotted path of the base amount in the customer.' },
-    { name: 'discountAmount', type: 'number', min: 0, description: 'Amount when no tiers are given.' },
+    { name: 'discountAmount', type: 'number', min: 0, max: MAX_AMOUNT, description: 'Amount when no tiers are given.' },
   ],
   validate(p) {
     const out: Diagnostic[] = [];
@@ -72,13 +72,13 @@ export const tieredDiscount: CalculationStrategy = {
       if (t === null || typeof t !== 'object') return void out.push({ code: 'INVALID_PARAMETER', field: f, message: 'a tier must be an object {threshold, discountAmount?, discountPercentage?}' });
       const tier = t as Record<string, unknown>;
       const threshold = num(tier.threshold);
-      if (threshold === undefined) out.push({ code: 'INVALID_PARAMETER', field: `${f}.threshold`, message: 'threshold must be a number' });
+      if (threshold === undefined || Math.abs(threshold) > MAX_AMOUNT) out.push({ code: 'INVALID_PARAMETER', field: `${f}.threshold`, message: `threshold must be a number between -${MAX_AMOUNT} and ${MAX_AMOUNT}` });
       else if (threshold <= prev) out.push({ code: 'INVALID_PARAMETER', field: `${f}.threshold`, message: `tiers must be in ascending threshold order (${threshold} after ${prev})` });
       else prev = threshold;
       const amount = tier.discountAmount;
       const pct = tier.discountPercentage;
       if (amount === undefined && pct === undefined) out.push({ code: 'INVALID_PARAMETER', field: f, message: 'a tier needs discountAmount or discountPercentage' });
-      if (amount !== undefined && (num(amount) === undefined || (amount as number) < 0)) out.push({ code: 'INVALID_PARAMETER', field: `${f}.discountAmount`, message: 'discountAmount must be a number ≥ 0' });
+      if (amount !== undefined && (num(amount) === undefined || (amount as number) < 0 || (amount as number) > MAX_AMOUNT)) out.push({ code: 'INVALID_PARAMETER', field: `${f}.discountAmount`, message: `discountAmount must be a number between 0 and ${MAX_AMOUNT}` });
       if (pct !== undefined && (num(pct) === undefined || (pct as number) < 0 || (pct as number) > 100)) out.push({ code: 'INVALID_PARAMETER', field: `${f}.discountPercentage`, message: 'discountPercentage must be between 0 and 100' });
     });
     return out;

@@ -7,6 +7,7 @@ import { AppError, ERROR_CATALOGUE, type ErrorCode, type FieldError, type LocalT
 import { failure, success } from './envelope.js';
 import { describeSchemaIssue, negotiateLocale, pick, type Locale } from './i18n.js';
 import { registerAuth, type AuthOptions } from './auth.js';
+import { checkRequestText, createValidatorCompiler } from './validation.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -44,9 +45,10 @@ export async function buildHttpServer(options: HttpOptions): Promise<App> {
     genReqId: () => newId(),
     // Per-request access logs come from the audit trail (request_logs), not from stdout.
     logController: new LogController({ disableRequestLogging: true }),
-    ajv: { customOptions: { allErrors: true, coerceTypes: 'array', useDefaults: true, removeAdditional: false } },
+    // Schema compilers: see validation.ts (bodies are strictly typed, the URL is coerced).
     routerOptions: { maxParamLength: 200 },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(createValidatorCompiler());
 
   // A JSON API: anything but JSON (and the formats a module registers itself, e.g. CSV imports) is 415.
   app.removeContentTypeParser('text/plain');
@@ -55,6 +57,12 @@ export async function buildHttpServer(options: HttpOptions): Promise<App> {
     if (!REQUEST_ID.test(request.id)) (request as { id: string }).id = newId();
     request.locale = negotiateLocale(request.headers['accept-language']);
     reply.header('X-Request-Id', request.id);
+  });
+
+  // One check for every route, schema or not: NUL and lone surrogates never reach a database.
+  app.addHook('preValidation', async (request) => {
+    const bad = checkRequestText(request);
+    if (bad) throw bad;
   });
 
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => sendError(error, request, reply, options.onUnexpectedError));
