@@ -65,7 +65,7 @@ const PLAYER_CONCURRENCY = 8;
 
 /**
  * Ingests a batch of behaviour events for one tenant (HTTP `POST /api/v1/events` and the NATS
- * `trigger.user.*` consumer). Never throws for bad events: each gets a result with a reason code.
+ * `trigger.<tenant>.user.*` consumer). Never throws for bad events: each gets a result with a reason code.
  * One transaction per event, so a failure affects only its event. Each player's events are
  * processed in batch order; on PostgreSQL different players' events run concurrently.
  */

@@ -1,6 +1,6 @@
 /**
  * Text no database can store: U+0000 and unpaired UTF-16 surrogates. Shared by the HTTP layer
- * (one preValidation check for every route) and the bus consumers (trigger.user.*).
+ * (one preValidation check for every route) and the bus consumers (trigger.<tenant>.user.*).
  */
 
 /** What one bad string looks like to the client. */
@@ -52,4 +52,23 @@ export function findIllFormedText(value: unknown, root = ''): IllFormedText | un
     }
   }
   return undefined;
+}
+
+const ILL_FORMED_ALL = new RegExp(ILL_FORMED.source, 'gu');
+
+/**
+ * `text` with every NUL and lone surrogate written out as its escape (`\u0000`, `\ud800`), for
+ * storing a copy of input that was refused (dead letters): readable, and storable everywhere.
+ */
+export function escapeIllFormed(text: string): string {
+  return text.replace(ILL_FORMED_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** A JSON value with `escapeIllFormed` applied to every string and key (depth-bounded). */
+export function storableJson(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return escapeIllFormed(value);
+  if (value === null || typeof value !== 'object') return value;
+  if (depth > 64) return '[nested too deep]';
+  if (Array.isArray(value)) return value.map((v) => storableJson(v, depth + 1));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [escapeIllFormed(k), storableJson(v, depth + 1)]));
 }
