@@ -24,7 +24,7 @@ export type RuleSpec = Static<typeof RuleSpec>;
 
 export const CampaignLimits = Type.Object(
   {
-    // No `null` branches: the HTTP layer coerces types, and 0 → null would silently mean "unlimited".
+    // No `null` branches: absent means unlimited, and an explicit null must not be read as a limit.
     maxRewardsPerPlayer: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
     maxAmountPerPlayer: Type.Optional(Decimal),
     cooldownSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 31_536_000 })),

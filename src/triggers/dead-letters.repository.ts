@@ -30,7 +30,23 @@ export interface DeadLetterView {
   readonly receivedAt: string;
 }
 
-export const deadLetterTopic = (topic: string): string => `${DEAD_LETTER_ROOT}.${topic}`;
+/**
+ * `banyan.dlq.<topic>`, made a valid outbox topic whatever the publisher's subject held: tokens
+ * keep `[A-Za-z0-9_-]` (anything else becomes `_`), and the whole stays within the outbox's 200
+ * characters. A dead letter must never fail to be written, or the message would be redelivered.
+ */
+export function deadLetterTopic(topic: string): string {
+  const tokens = topic.split('.').map((t) => t.replace(/[^A-Za-z0-9_-]/g, '_') || '_');
+  let out = DEAD_LETTER_ROOT;
+  for (const token of tokens) {
+    if (out.length + 1 + token.length > 200) break;
+    out += `.${token}`;
+  }
+  return out === DEAD_LETTER_ROOT ? `${out}.${(tokens[0] ?? '_').slice(0, 180)}` : out;
+}
+
+/** Column bounds of dead_letters: a subject or header from the bus can be longer. */
+const clip = (text: string, max: number): string => (text.length <= max ? text : text.slice(0, max));
 
 /**
  * Stores a dead letter once per message (a redelivery of the same message id is not stored
@@ -38,16 +54,16 @@ export const deadLetterTopic = (topic: string): string => `${DEAD_LETTER_ROOT}.$
  */
 export async function recordDeadLetter(db: Kysely<Tables>, input: DeadLetterInput, now: Date = new Date()): Promise<string> {
   return db.transaction().execute(async (trx) => {
-    const existing = await trx.selectFrom('dead_letters').select('id').where('message_id', '=', input.messageId).where('topic', '=', input.topic).executeTakeFirst();
+    const existing = await trx.selectFrom('dead_letters').select('id').where('message_id', '=', clip(input.messageId, 200)).where('topic', '=', clip(input.topic, 300)).executeTakeFirst();
     if (existing) return existing.id;
     const id = newId();
     await trx
       .insertInto('dead_letters')
       .values({
         id,
-        topic: input.topic,
-        message_id: input.messageId,
-        tenant_id: input.tenantId,
+        topic: clip(input.topic, 300),
+        message_id: clip(input.messageId, 200),
+        tenant_id: input.tenantId === null ? null : clip(input.tenantId, 64),
         reason_code: input.reasonCode,
         reason: input.reason,
         payload: toJson(input.payload),
@@ -58,8 +74,8 @@ export async function recordDeadLetter(db: Kysely<Tables>, input: DeadLetterInpu
       .execute();
     await enqueueEvent(trx, {
       topic: deadLetterTopic(input.topic),
-      tenantId: input.tenantId,
-      key: input.messageId,
+      tenantId: input.tenantId === null ? null : clip(input.tenantId, 64),
+      key: clip(input.messageId, 200),
       payload: { deadLetterId: id, topic: input.topic, messageId: input.messageId, reasonCode: input.reasonCode, reason: input.reason, payload: input.payload, headers: input.headers },
       headers: { 'Banyan-DLQ-Reason': input.reasonCode, 'Banyan-DLQ-Topic': input.topic },
     });

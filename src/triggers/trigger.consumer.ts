@@ -49,12 +49,18 @@ export interface TriggerOptions {
   readonly defaultTenant?: string | undefined;
 }
 
+/** The tenants module's id rule (tenants.schema.ts): a subject token outside it names no tenant. */
+const TENANT_ID = /^[a-z0-9][a-z0-9-]{1,39}$/;
+
 type Parsed = { readonly tenantId: string; readonly event: BehaviourEvent } | { readonly error: DeadReason; readonly tenantId?: string };
 
 /** The tenant and event type a subject names, or why it names none. */
 export function routeOf(topic: string, options: TriggerOptions = {}): { tenantId: string; type: string } | { error: DeadReason } {
   const t = topic.split('.');
-  if (t[0] === 'trigger' && t.length === 4 && t[2] === 'user' && t[1] && t[3]) return { tenantId: t[1], type: `user.${t[3]}` };
+  if (t[0] === 'trigger' && t.length === 4 && t[2] === 'user' && t[1] && t[3]) {
+    if (!TENANT_ID.test(t[1])) return { error: { code: 'UNKNOWN_TENANT', reason: `${t[1].slice(0, 64)} is not a tenant id` } };
+    return { tenantId: t[1], type: `user.${t[3]}` };
+  }
   if (t[0] === 'trigger' && t.length === 3 && t[1] === 'user' && t[2]) {
     if (options.defaultTenant) return { tenantId: options.defaultTenant, type: `user.${t[2]}` };
     return { error: { code: 'NO_TENANT', reason: `${topic} names no tenant: publish on trigger.<tenant>.user.${t[2]} (or configure TRIGGER_DEFAULT_TENANT for a single-tenant deployment)` } };

@@ -6,7 +6,7 @@ import { NatsBus } from '../../src/platform/events/nats-bus.js';
 import { enqueueEvent } from '../../src/platform/outbox/outbox.js';
 import type { OutboxRelay } from '../../src/platform/outbox/relay.js';
 import { deadLetterCounter, createDeadLetterSink } from '../../src/triggers/dead-letters.js';
-import { listDeadLetters } from '../../src/triggers/dead-letters.repository.js';
+import { deadLetterTopic, listDeadLetters } from '../../src/triggers/dead-letters.repository.js';
 import { routeOf, startTriggerConsumer, type BehaviourEvent } from '../../src/triggers/trigger.consumer.js';
 import { deleteStream, eventually, USE_NATS } from '../helpers/nats.js';
 import { openTestBus, openTestDatabase, testRelay } from '../helpers/outbox.js';
@@ -63,6 +63,17 @@ describe('subject → tenant binding (pure)', () => {
   it("Given the seed's trigger.user.deposit, Then it is accepted only when a default tenant is configured", () => {
     expect(routeOf('trigger.user.deposit')).toMatchObject({ error: { code: 'NO_TENANT' } });
     expect(routeOf('trigger.user.deposit', { defaultTenant: 'solo' })).toEqual({ tenantId: 'solo', type: 'user.deposit' });
+  });
+  it('Given a subject token that cannot be a tenant id, Then it is UNKNOWN_TENANT without a lookup', () => {
+    expect(routeOf(`trigger.${'a'.repeat(300)}.user.deposit`)).toMatchObject({ error: { code: 'UNKNOWN_TENANT' } });
+    expect(routeOf('trigger.Acme:1.user.deposit')).toMatchObject({ error: { code: 'UNKNOWN_TENANT' } });
+  });
+  it('Given any subject, Then its dead-letter topic is a valid outbox topic of at most 200 characters', () => {
+    expect(deadLetterTopic('trigger.acme.user.deposit')).toBe('banyan.dlq.trigger.acme.user.deposit');
+    expect(deadLetterTopic('trigger.ac:mé.user.deposit')).toBe('banyan.dlq.trigger.ac_m_.user.deposit');
+    const long = deadLetterTopic(`trigger.${'a'.repeat(300)}.user.deposit`);
+    expect(long.length).toBeLessThanOrEqual(200);
+    expect(long).toMatch(/^banyan\.dlq(\.[A-Za-z0-9_-]+)+$/);
   });
   it('Given any other subject under trigger., Then it is UNKNOWN_SUBJECT', () => {
     for (const topic of ['trigger.acme.game.spin', 'trigger.a.b.user.deposit', 'trigger.user', 'trigger.acme.user.']) expect(routeOf(topic)).toMatchObject({ error: { code: 'UNKNOWN_SUBJECT' } });
@@ -131,6 +142,15 @@ describe(`trigger.<tenant>.user.* consumer (${USE_NATS ? 'NATS JetStream' : 'in-
     expect(dead?.reasonCode).toBe('INVALID_TEXT');
     expect(dead?.payload).toMatchObject({ playerId: 'p\\u0000x' });
     expect(ingested.some((i) => i.event.eventId === 'nul')).toBe(false);
+  });
+
+  it.runIf(USE_NATS)('Given a subject with a 300-character tenant token and odd characters, When published, Then it is dead-lettered (the row and its copy fit their columns) instead of being redelivered', async () => {
+    const nats = bus as NatsBus;
+    const topic = `trigger.${'x'.repeat(300)}:é.user.deposit`;
+    const ack = await nats.connection.jetstream().publish(nats.subject(topic), new TextEncoder().encode('{"eventId":"long","playerId":"p1"}'));
+    const id = `${ack.stream}:${ack.seq}`;
+    await deadFor(id);
+    expect((await deadLetters(id))[0]?.reasonCode).toBe('UNKNOWN_TENANT');
   });
 
   it.runIf(USE_NATS)('ingests a plain JSON message published straight to NATS by another producer', async () => {
