@@ -3,6 +3,7 @@
  * a batch that fails half-way, and values of the wrong type or absurd size. Each is refused with
  * a 400 in the envelope before anything is written, on SQLite and PostgreSQL.
  */
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AS_ADMIN, AS_MANAGER, DB_KIND, startTestApp, type TestApp } from '../helpers/app.js';
 import { activeCampaign, as, deposit, depositMatch, newTenant, type Caller } from '../campaigns/helpers.js';
@@ -75,6 +76,19 @@ describe(`input validation attacks (${DB_KIND})`, () => {
       expect(res.statusCode).toBe(400);
       expect(res.json().errors[0].field).toBe('events[1].playerId');
       expect((await call('GET', `/api/v1/events/${good.eventId}`)).status).toBe(404);
+    });
+
+    it('Given a NUL in a header value (User-Agent is stored in request_logs), When sent over a real socket, Then the HTTP parser answers 400 before any route', async () => {
+      const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
+      const { port } = new URL(address);
+      const answer = await new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(port), '127.0.0.1', () => socket.write('POST /api/v1/promotions/evaluate HTTP/1.1\r\nHost: x\r\nUser-Agent: a\u0000b\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}'));
+        let out = '';
+        socket.on('data', (d) => (out += d.toString()));
+        socket.on('end', () => resolve(out));
+        socket.on('error', reject);
+      });
+      expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
     });
 
     it('Given well-formed text with emoji (a surrogate pair) and CJK, When evaluated, Then it is accepted', async () => {
