@@ -98,8 +98,18 @@ export async function ingestEvents(deps: IngestDeps, tenantId: string, events: r
     const postgres = dialectOf(deps.db) === 'postgres';
     const players = [...byPlayer];
     let next = 0;
+    let aborted = false;
     const lane = async () => {
-      for (let p = next++; p < players.length; p = next++) {
+      try {
+        await work();
+      } catch (error) {
+        // The batch is answered with this error: the other lanes stop taking players.
+        aborted = true;
+        throw error;
+      }
+    };
+    const work = async () => {
+      for (let p = next++; p < players.length && !aborted; p = next++) {
         const entry = players[p];
         if (!entry) continue;
         const [playerId, queue] = entry;
@@ -113,7 +123,12 @@ export async function ingestEvents(deps: IngestDeps, tenantId: string, events: r
         }
       }
     };
-    await Promise.all(Array.from({ length: postgres ? Math.min(PLAYER_CONCURRENCY, players.length) : 1 }, lane));
+    // Every lane finishes before the batch is answered, also when one failed: no event of this
+    // batch may be written after the client got its answer. Retrying the batch is safe (events
+    // already recorded answer DUPLICATE with their original outcome).
+    const settled = await Promise.allSettled(Array.from({ length: postgres ? Math.min(PLAYER_CONCURRENCY, players.length) : 1 }, lane));
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
   const done = results.map((r) => r ?? { eventId: '', outcome: 'INVALID_EVENT', rewards: [], campaigns: [] });
   return {
