@@ -13,7 +13,8 @@ import { pageOf, PageOf } from '../platform/paging.js';
 import type { TreesService } from '../trees/trees.service.js';
 import { listCalls, listQueries, listSteps, listTrails } from './audit.repository.js';
 import { CallItem, CallsQuery, DecisionsQuery, QueriesQuery, QueryItem, ReplayParams, ReplayQuery, ReportQuery, StepItem, TrailItem, TrailsQuery, VerifyQuery, VerifyResult } from './audit.schema.js';
-import { csvLine, DETAILED_COLUMNS, detailedRows, summaryCsv, summaryReport, type ReportFilter } from './report.js';
+import { csvLine } from '../platform/csv.js';
+import { DETAILED_COLUMNS, detailedRows, summaryCsv, summaryReport, type ReportFilter } from './report.js';
 import { replay } from './replay.js';
 import { verifyChain } from './verify.js';
 

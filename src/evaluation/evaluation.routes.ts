@@ -155,5 +155,6 @@ function requestInfo(request: import('fastify').FastifyRequest) {
     payload: request.body,
     clientIp: request.ip ?? null,
     userAgent: request.headers['user-agent'] ?? null,
+    correlationId: request.correlationId,
   };
 }

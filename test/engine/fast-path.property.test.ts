@@ -99,6 +99,8 @@ const SPEL = [
   'transactionHistory.size() <= 3', 'transactionHistory.size() != 0', "customerId != null and customerId != ''", 'customerId == null',
   'annualIncome == 0', 'accountBalance > 1000.5', 'true', 'false', 'annualIncome', "accountType.startsWith('V')",
   'annualIncome > 100 ? true : false', 'missing.field > 1', 'creditScore >= 700 or missing > 3', '#param_x == null',
+  // Java numeric typing and Spring's conversions: int overflow wraps, double division by zero, text as boolean.
+  'creditScore + 2147483647 < 0', 'accountBalance / 0.0 > 1', "'true' and creditScore > 600", 'transactionHistory.length > 1',
 ];
 const JSONLOGIC: unknown[] = [
   { '==': [{ var: 'accountType' }, 'VIP'] }, { '!=': [{ var: 'accountType' }, 'VIP'] }, { in: [{ var: 'accountType' }, ['白金', 'PLATINUM']] },
@@ -110,6 +112,7 @@ const JSONLOGIC: unknown[] = [
 const LEAVES: [StrategyType, Record<string, unknown>][] = [
   ['FIXED_AMOUNT', { promotionId: 'f', discountAmount: 1000, validDays: 30, additionalDetails: { k: 1 } }],
   ['FIXED_AMOUNT', { discountAmount: 12.345, currency: 'JPY' }],
+  ['FIXED_AMOUNT', { discountAmount: 100, description: '#{accountType ?: "?"}: #{amount} until #{validUntil}', validDays: 7 }],
   ['TIERED_DISCOUNT', { promotionId: 't', baseField: 'annualIncome', tiers: [{ threshold: 2000000, discountAmount: 5000, discountPercentage: 10 }, { threshold: 5000000, discountAmount: 12000, discountPercentage: 15 }], validDays: 92 }],
   ['TIERED_DISCOUNT', { baseField: 'accountBalance', tiers: [{ threshold: 100, discountPercentage: 1 }, { threshold: 1000.5, discountAmount: 50 }], maxDiscount: 400 }],
   ['TIERED_DISCOUNT', { discountAmount: 5000, discountPercentage: 10.0, promotionName: 'VIP' }],

@@ -6,6 +6,7 @@ import { currencyScale, Decimal, roundMoney, toDecimal } from '../decimal.js';
 export { BAIL, prepareFastAmount, type FastAmount } from './fast.js';
 import type { Diagnostic, PromotionResult, StrategyType } from '../types.js';
 import { BUILTIN_STRATEGIES } from './builtin.js';
+import { compileDescription, isTemplate, renderDescription, validateDescription } from './description.js';
 import { checkArgs, COMMON_ARGS, type CalculationStrategy, type PrepareOptions } from './strategy.js';
 
 export * from './strategy.js';
@@ -37,7 +38,7 @@ export function validateStrategy(strategyType: unknown, parameters: unknown): Di
   const params = (parameters ?? {}) as Readonly<Record<string, unknown>>;
   const own = new Set(strategy.args.map((a) => a.name));
   const specs = [...COMMON_ARGS.filter((a) => !own.has(a.name)), ...strategy.args];
-  const out = checkArgs(specs, params);
+  const out = [...checkArgs(specs, params), ...validateDescription(params.description)];
   if (out.length > 0) return out;
   return strategy.validate ? strategy.validate(params) : [];
 }
@@ -97,6 +98,8 @@ export function prepareOffer(strategyType: StrategyType, parameters: Readonly<Re
   if (!strategy) throw new Error(`unknown strategy ${strategyType}`);
   const calculate = strategy.prepare(parameters, options);
   const { promotionId, promotionName, promotionType, description, nodePercentage, scale, validDays, details } = offerFields(parameters);
+  // A description with `#{…}` parts is a SpEL template over the offer and the customer.
+  const template = isTemplate(description) ? compileDescription(description, options.limits) : undefined;
   const cap = parameters.maxDiscount === undefined || parameters.maxDiscount === null ? undefined : toDecimal(parameters.maxDiscount, 'maxDiscount');
   let cachedNow = Number.NaN;
   let cachedValidUntil: string | null = null;
@@ -126,13 +129,16 @@ export function prepareOffer(strategyType: StrategyType, parameters: Readonly<Re
       }
       validUntil = cachedValidUntil;
     }
+    const discountPercentage = outcome.percentage === undefined ? nodePercentage : outcome.percentage;
     const result: PromotionResult = {
       promotionId,
       promotionName,
       promotionType,
       discountAmount: lastRounded,
-      discountPercentage: outcome.percentage === undefined ? nodePercentage : outcome.percentage,
-      description,
+      discountPercentage,
+      description: template
+        ? renderDescription(template, { amount: new Decimal(lastText), discountPercentage, validUntil, promotionId, promotionName, promotionType }, customer, variables)
+        : description,
       validUntil,
       additionalDetails: details,
       eligible: true,

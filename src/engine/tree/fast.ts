@@ -115,6 +115,8 @@ function fastLeaf(node: CompiledNode, path: readonly string[], onError: OnError)
   const params = config.parameters ?? {};
   const strategy = config.strategyType as StrategyType;
   const slow = genericLeaf(node, path, onError);
+  // A templated description depends on the customer and the amount: never cached, always rendered.
+  if (typeof params.description === 'string' && params.description.includes('#{')) return slow;
   if (strategy === 'FIXED_AMOUNT' || (strategy === 'TIERED_DISCOUNT' && !Array.isArray(params.tiers) && params.discountAmount !== undefined)) {
     return constantCache(node, path, onError);
   }

@@ -12,6 +12,8 @@ import { checkRequestText, createValidatorCompiler } from './validation.js';
 declare module 'fastify' {
   interface FastifyRequest {
     locale: Locale;
+    /** The client's own id for this call (X-Correlation-Id, or its X-Request-Id), if sane; null otherwise. Never the request id. */
+    correlationId: string | null;
   }
 }
 
@@ -33,15 +35,26 @@ export interface HttpOptions {
   readonly onUnexpectedError?: (error: unknown, request: FastifyRequest) => void;
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,36}$/;
+/** What a client may send as its correlation id: printable, header- and log-safe, bounded. */
+const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The client's correlation id: X-Correlation-Id, else the X-Request-Id it sent (older clients), if sane. */
+function correlationIdOf(headers: import('node:http').IncomingHttpHeaders): string | null {
+  for (const name of ['x-correlation-id', 'x-request-id']) {
+    const value = headers[name];
+    if (typeof value === 'string' && CORRELATION_ID.test(value)) return value;
+  }
+  return null;
+}
 
 /** Build the HTTP app without listening (only `serve` listens; tests use `inject`). */
 export async function buildHttpServer(options: HttpOptions): Promise<App> {
   const app = Fastify({
     loggerInstance: options.logger,
     bodyLimit: options.bodyLimitBytes,
-    // A client-supplied X-Request-Id is kept when it is sane (so callers can correlate), else ours.
-    requestIdHeader: 'x-request-id',
+    // The request id is always ours: a client-chosen one collided (two evaluations sharing one id
+    // mixed their audit rows). What the client sends is kept apart as its correlation id.
+    requestIdHeader: false,
     genReqId: () => newId(),
     // Per-request access logs come from the audit trail (request_logs), not from stdout.
     logController: new LogController({ disableRequestLogging: true }),
@@ -53,10 +66,12 @@ export async function buildHttpServer(options: HttpOptions): Promise<App> {
   // A JSON API: anything but JSON (and the formats a module registers itself, e.g. CSV imports) is 415.
   app.removeContentTypeParser('text/plain');
   app.decorateRequest('locale', 'zh-TW');
+  app.decorateRequest('correlationId', null);
   app.addHook('onRequest', async (request, reply) => {
-    if (!REQUEST_ID.test(request.id)) (request as { id: string }).id = newId();
     request.locale = negotiateLocale(request.headers['accept-language']);
+    request.correlationId = correlationIdOf(request.headers);
     reply.header('X-Request-Id', request.id);
+    if (request.correlationId !== null) reply.header('X-Correlation-Id', request.correlationId);
   });
 
   // One check for every route, schema or not: NUL and lone surrogates never reach a database.
@@ -160,7 +175,8 @@ async function registerDocs(app: App, version: string): Promise<void> {
         description:
           'Decision-tree promotion evaluation (SpEL, JSONLogic, Drools), management and audit APIs. ' +
           'Every response uses the envelope `{success, data, message, errorCode, timestamp, requestId}`; ' +
-          'the request id is also returned in the `X-Request-Id` header. Use **Authorize** with HTTP Basic ' +
+          'the request id (always issued by the server) is also returned in the `X-Request-Id` header; a client id sent as ' +
+          '`X-Correlation-Id` (or `X-Request-Id`) is stored as the correlation id and echoed in `X-Correlation-Id`. Use **Authorize** with HTTP Basic ' +
           '(demo users admin/admin123, manager/manager123, auditor/auditor123 outside production).',
         version,
       },
