@@ -9,7 +9,7 @@
 import type { Kysely } from 'kysely';
 import { Value } from 'typebox/value';
 import { currencyScale, MAX_AMOUNT, roundMoney, toDecimal } from '../engine/index.js';
-import { findIllFormedText } from '../platform/text.js';
+import { describeIllFormed, findIllFormedText } from '../platform/text.js';
 import { EngineError, type CompiledExpression } from '../engine/types.js';
 import { truthy, holds } from '../campaigns/campaign-rules.js';
 import type { CampaignsService, LiveCampaign } from '../campaigns/campaigns.service.js';
@@ -79,7 +79,7 @@ export async function ingestEvents(deps: IngestDeps, tenantId: string, events: r
     if (illFormed || !Value.Check(BehaviourEvent, raw)) {
       const first = illFormed ? undefined : [...Value.Errors(BehaviourEvent, raw)][0];
       const eventId = typeof raw === 'object' && raw !== null && typeof (raw as { eventId?: unknown }).eventId === 'string' ? (raw as { eventId: string }).eventId : '';
-      const detail = illFormed ? `${illFormed.path} contains a ${illFormed.reason}` : first ? `${first.instancePath || '/'} ${first.message}` : 'invalid event';
+      const detail = illFormed ? describeIllFormed(illFormed) : first ? `${first.instancePath || '/'} ${first.message}` : 'invalid event';
       results[index] = { eventId: illFormed ? '' : eventId, outcome: 'INVALID_EVENT', detail, rewards: [], campaigns: [] };
       return;
     }

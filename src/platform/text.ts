@@ -6,10 +6,14 @@
 /** What one bad string looks like to the client. */
 export interface IllFormedText {
   readonly path: string;
-  readonly reason: 'NUL character' | 'lone surrogate';
+  readonly reason: 'NUL character' | 'lone surrogate' | 'nesting too deep';
 }
 
-/** Nesting the guard follows; JSON.parse itself limits deeper input (and the body limit its size). */
+/** `events[1].playerId contains a NUL character` */
+export const describeIllFormed = (found: IllFormedText): string =>
+  found.reason === 'nesting too deep' ? `${found.path || 'input'} is nested deeper than ${MAX_DEPTH} levels` : `${found.path || 'input'} contains a ${found.reason}`;
+
+/** Deeper input is refused as a whole: no API document nests anywhere near this. */
 const MAX_DEPTH = 10_000;
 
 /** In `u` mode a surrogate pair is one code point, so `\p{Cs}` matches only an unpaired surrogate. */
@@ -39,7 +43,8 @@ export function findIllFormedText(value: unknown, root = ''): IllFormedText | un
       if (reason) return { path: path || root, reason };
       continue;
     }
-    if (v === null || typeof v !== 'object' || depth > MAX_DEPTH) continue;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > MAX_DEPTH) return { path, reason: 'nesting too deep' };
     if (Array.isArray(v)) {
       for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], path: `${path}[${i}]`, depth: depth + 1 });
       continue;

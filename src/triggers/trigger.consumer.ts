@@ -13,7 +13,7 @@
  * (dead-letters.ts): stored, copied to `banyan.dlq.<subject>`, counted, one warning line.
  */
 import type { Delivery, EventBus, Subscription } from '../platform/events/bus.js';
-import { findIllFormedText } from '../platform/text.js';
+import { describeIllFormed, findIllFormedText } from '../platform/text.js';
 import type { DeadLetterSink, DeadReason } from './dead-letters.js';
 
 /**
@@ -76,7 +76,7 @@ export function toBehaviourEvent(delivery: Delivery, options: TriggerOptions = {
   const payload = delivery.payload;
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return { tenantId, error: { code: 'INVALID_EVENT', reason: 'payload is not a JSON object' } };
   const illFormed = findIllFormedText(payload);
-  if (illFormed) return { tenantId, error: { code: 'INVALID_TEXT', reason: `${illFormed.path} contains a ${illFormed.reason}` } };
+  if (illFormed) return { tenantId, error: { code: 'INVALID_TEXT', reason: describeIllFormed(illFormed) } };
   const body = payload as Record<string, unknown>;
   // The subject decides; a header or body naming someone else is an injection attempt, not a hint.
   for (const [where, named] of [['Banyan-Tenant-Id header', delivery.tenantId], ['payload.tenantId', body['tenantId']]] as const) {

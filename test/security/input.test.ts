@@ -91,6 +91,14 @@ describe(`input validation attacks (${DB_KIND})`, () => {
       expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
     });
 
+    it('Given a body nested deeper than 10,000 levels with a NUL at the bottom, When sent, Then 400 (the guard does not give up on depth)', async () => {
+      const deep = `${'{"a":'.repeat(10_050)}"x\\u0000"${'}'.repeat(10_050)}`;
+      const res = await inject('POST', '/api/v1/promotions/evaluate', `{"customerId":"deep","d":${deep}}`, { 'accept-language': 'en' });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ errorCode: 'INVALID_REQUEST', errors: [{ code: 'INVALID_TEXT' }] });
+      expect(res.json().message).toMatch(/nested deeper than 10000 levels/);
+    });
+
     it('Given well-formed text with emoji (a surrogate pair) and CJK, When evaluated, Then it is accepted', async () => {
       const res = await inject('POST', '/api/v1/promotions/evaluate?dryRun=true', { customerId: 'c-😀-客戶', accountType: 'VIP' }, {});
       expect(res.statusCode).toBe(200);

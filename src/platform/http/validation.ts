@@ -5,7 +5,7 @@
 import { Ajv, type Options } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
-import { findIllFormedText, type IllFormedText } from '../text.js';
+import { describeIllFormed, findIllFormedText, type IllFormedText } from '../text.js';
 import { AppError, type FieldError } from './errors.js';
 
 const COMMON: Options = { allErrors: true, useDefaults: true, removeAdditional: false, addUsedSchema: false, strict: false };
@@ -25,10 +25,10 @@ export function createValidatorCompiler(): FastifySchemaCompiler<unknown> {
 /** The 400 for ill-formed text in one part of the request (`body`, `querystring`, `params`). */
 export function illFormedTextError(part: string, found: IllFormedText): AppError {
   const field = found.path || part;
-  const errors: FieldError[] = [{ field, code: 'INVALID_TEXT', message: `${field} contains a ${found.reason}; text must be well-formed Unicode without U+0000` }];
+  const errors: FieldError[] = [{ field, code: 'INVALID_TEXT', message: `${describeIllFormed({ ...found, path: field })}; text must be well-formed Unicode without U+0000` }];
   return new AppError(
     'INVALID_REQUEST',
-    { zh: `請求資料驗證失敗: ${field} 含有不允許的字元 (${found.reason})`, en: `Request validation failed: ${field} contains a ${found.reason}` },
+    { zh: `請求資料驗證失敗: ${field} 含有不允許的字元 (${found.reason})`, en: `Request validation failed: ${describeIllFormed({ ...found, path: field })}` },
     { errors },
   );
 }
