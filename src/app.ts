@@ -49,6 +49,8 @@ import { createWalletClient, type WalletClient } from './rewards/wallet.client.j
 import { RewardWorker } from './rewards/worker.js';
 import { TOPICS } from './platform/outbox/outbox.js';
 import { startTriggerConsumer, type IngestBehaviour } from './triggers/trigger.consumer.js';
+import { createDeadLetterSink } from './triggers/dead-letters.js';
+import { registerDeadLetterRoutes } from './triggers/dead-letters.routes.js';
 import { registerRuleRoutes } from './rules/rules.routes.js';
 import { createRulesService, validateHardcodedRule, validateSpelRule, type RulesService } from './rules/rules.service.js';
 import { registerTreeRoutes } from './trees/trees.routes.js';
@@ -115,7 +117,7 @@ export interface BanyanOverrides {
   readonly bus?: EventBus;
   /** Where paid-reward callbacks go; default: the tenant's callback URL and secret (the tenants module's resolver). */
   readonly callbacks?: CallbackResolver;
-  /** Behaviour-event ingestion for `trigger.user.*` (the campaigns module's `ingestEvents`). */
+  /** Behaviour-event ingestion for `trigger.<tenant>.user.*` (the campaigns module's `ingestEvents`). */
   readonly ingestBehaviour?: IngestBehaviour;
 }
 
@@ -253,6 +255,7 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
     registerEventRoutes(app, ingest);
     registerAuditRoutes(app, { db, dialect: database.dialect, trees, evaluation, catalog });
     registerUserRoutes(app, users);
+    registerDeadLetterRoutes(app, db);
     // The HTTP benchmark's baseline: the full stack (hooks, auth, envelope) minus any work.
     if (process.env.BANYAN_BENCH === '1') {
       app.get('/_bench/noop', { config: { auth: 'public' }, schema: { hide: true } }, async () => ({ success: true }));
@@ -316,7 +319,12 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
       cleanup.push(() => callbackSub.stop());
 
       const ingestBehaviour = overrides.ingestBehaviour ?? ((tenantId, events) => ingestEvents(ingest, tenantId, events));
-      const triggerSub = await startTriggerConsumer(bus, ingestBehaviour, { logger });
+      const triggerSub = await startTriggerConsumer(bus, ingestBehaviour, {
+        logger,
+        deadLetters: createDeadLetterSink({ db, logger }),
+        defaultTenant: config.triggerDefaultTenant,
+        tenantActive: async (tenantId) => (await tenants.get(tenantId).catch(() => undefined))?.status === 'ACTIVE',
+      });
       cleanup.push(() => triggerSub.stop());
     }
 
@@ -381,6 +389,7 @@ function configSummary(config: Config): Record<string, unknown> {
     audit: { mode: config.audit.mode, batchSize: config.audit.batchSize, flushMs: config.audit.flushMs, retentionMonths: config.audit.retention },
     redis: config.redisUrl !== undefined,
     nats: config.natsUrl !== undefined,
+    triggerDefaultTenant: config.triggerDefaultTenant ?? null,
   };
 }
 

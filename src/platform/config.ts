@@ -40,6 +40,8 @@ const EnvSchema = Type.Object({
   NATS_STREAM: Type.String({ pattern: '^[A-Za-z0-9_-]+$', default: 'BANYAN' }),
   // A namespace in front of every subject, so several deployments (or test files) share one NATS.
   NATS_SUBJECT_PREFIX: Type.String({ pattern: '^([A-Za-z0-9_-]+\\.)*$', default: '' }),
+  /** The tenant of the seed's un-namespaced trigger.user.<type> subjects (single-tenant deployments); unset: only trigger.<tenant>.user.<type>. */
+  TRIGGER_DEFAULT_TENANT: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,39}$' })),
   OUTBOX_POLL_MS: Type.Integer({ minimum: 10, maximum: 60_000, default: 250 }),
   OUTBOX_BATCH_SIZE: Type.Integer({ minimum: 1, maximum: 5000, default: 200 }),
   OUTBOX_RETRY_MAX_MS: Type.Integer({ minimum: 10, maximum: 3_600_000, default: 10_000 }),
@@ -121,6 +123,8 @@ export interface Config {
    */
   readonly secretKeys: { readonly current: string; readonly previous: readonly string[]; readonly development: boolean };
   readonly nats: { readonly stream: string; readonly subjectPrefix: string };
+  /** TRIGGER_DEFAULT_TENANT: who `trigger.user.<type>` (no tenant in the subject) belongs to; undefined refuses such messages. */
+  readonly triggerDefaultTenant: string | undefined;
   readonly outbox: { readonly pollMs: number; readonly batchSize: number; readonly retryMaxMs: number; readonly retentionHours: number };
   /** Undefined: outside production the worker pays into an embedded sandbox wallet. */
   readonly walletUrl: string | undefined;
@@ -237,6 +241,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     externalHostsAllow: Object.freeze(externalHostsAllow),
     referenceCsvLimitBytes: env.REFERENCE_CSV_LIMIT_BYTES,
     nats: Object.freeze({ stream: env.NATS_STREAM, subjectPrefix: env.NATS_SUBJECT_PREFIX }),
+    triggerDefaultTenant: env.TRIGGER_DEFAULT_TENANT,
     outbox: Object.freeze({
       pollMs: env.OUTBOX_POLL_MS,
       batchSize: env.OUTBOX_BATCH_SIZE,

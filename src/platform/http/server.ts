@@ -8,6 +8,7 @@ import { fieldErrors, type SchemaIssue } from './validation.js';
 import { registerAuth, type AuthOptions } from './auth.js';
 import { registerDocs } from './openapi.js';
 import { registerPaging } from '../paging.js';
+import { checkRequestText, createValidatorCompiler } from './request-text.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -60,9 +61,10 @@ export async function buildHttpServer(options: HttpOptions): Promise<App> {
     genReqId: () => newId(),
     // Per-request access logs come from the audit trail (request_logs), not from stdout.
     logController: new LogController({ disableRequestLogging: true }),
-    ajv: { customOptions: { allErrors: true, coerceTypes: 'array', useDefaults: true, removeAdditional: false } },
+    // Schema compilers: see validation.ts (bodies are strictly typed, the URL is coerced).
     routerOptions: { maxParamLength: 200 },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(createValidatorCompiler());
 
   // A JSON API: anything but JSON (and the formats a module registers itself, e.g. CSV imports) is 415.
   app.removeContentTypeParser('text/plain');
@@ -78,6 +80,12 @@ export async function buildHttpServer(options: HttpOptions): Promise<App> {
     request.correlationId = correlationIdOf(request.headers);
     reply.header('X-Request-Id', request.id);
     if (request.correlationId !== null) reply.header('X-Correlation-Id', request.correlationId);
+  });
+
+  // One check for every route, schema or not: NUL and lone surrogates never reach a database.
+  app.addHook('preValidation', async (request) => {
+    const bad = checkRequestText(request);
+    if (bad) throw bad;
   });
 
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => sendError(error, request, reply, options.onUnexpectedError));
