@@ -47,7 +47,11 @@ const EnvSchema = Type.Object({
   REWARD_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 1000, default: 8 }),
   REWARD_RETRY_BASE_MS: Type.Integer({ minimum: 1, maximum: 3_600_000, default: 1000 }),
   REWARD_RETRY_MAX_MS: Type.Integer({ minimum: 1, maximum: 86_400_000, default: 300_000 }),
-  REWARD_LEASE_MS: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 30_000 }),
+  // A claim's lease; the paying worker renews it every REWARD_HEARTBEAT_MS, so a killed worker's
+  // claims are taken over about one lease (plus one heartbeat) after its last renewal.
+  REWARD_LEASE_MS: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 3000 }),
+  /** Default: a third of the lease, at most 1000 ms. Must be shorter than the lease. */
+  REWARD_HEARTBEAT_MS: Type.Optional(Type.Integer({ minimum: 20, maximum: 600_000 })),
   REWARD_ACK_WAIT_MS: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 30_000 }),
   REWARD_MAX_DELIVER: Type.Integer({ minimum: 1, maximum: 100_000, default: 100 }),
   REWARD_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 1000, default: 32 }),
@@ -114,6 +118,8 @@ export interface RewardsConfig {
   readonly retryBaseMs: number;
   readonly retryMaxMs: number;
   readonly leaseMs: number;
+  /** How often a paying worker renews its leases and looks for expired ones to take over. */
+  readonly heartbeatMs: number;
   readonly ackWaitMs: number;
   readonly maxDeliver: number;
   readonly concurrency: number;
@@ -182,6 +188,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (env.NODE_ENV === 'production' && !env.BANYAN_ADMIN_PASSWORD) {
     throw new ConfigError(['BANYAN_ADMIN_PASSWORD: required when NODE_ENV=production (demo passwords are refused in production)']);
   }
+  if (env.REWARD_HEARTBEAT_MS !== undefined && env.REWARD_HEARTBEAT_MS >= env.REWARD_LEASE_MS) {
+    throw new ConfigError([`REWARD_HEARTBEAT_MS: must be shorter than REWARD_LEASE_MS (${env.REWARD_LEASE_MS}), or a live claim would expire between renewals (got ${env.REWARD_HEARTBEAT_MS})`]);
+  }
   const database: Config['database'] = env.DATABASE_URL?.startsWith('postgres')
     ? { kind: 'postgres', url: env.DATABASE_URL, poolSize: env.DB_POOL_SIZE }
     : { kind: 'sqlite', file: env.DATABASE_URL ? env.DATABASE_URL.replace(/^sqlite:\/\//, '') : `${env.DATA_DIR}/banyan.db` };
@@ -221,6 +230,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       retryBaseMs: env.REWARD_RETRY_BASE_MS,
       retryMaxMs: env.REWARD_RETRY_MAX_MS,
       leaseMs: env.REWARD_LEASE_MS,
+      heartbeatMs: env.REWARD_HEARTBEAT_MS ?? Math.min(1000, Math.floor(env.REWARD_LEASE_MS / 3)),
       ackWaitMs: env.REWARD_ACK_WAIT_MS,
       maxDeliver: env.REWARD_MAX_DELIVER,
       concurrency: env.REWARD_CONCURRENCY,

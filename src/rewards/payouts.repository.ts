@@ -53,6 +53,34 @@ export async function claimReward(db: Db, id: string, leaseMs: number, now: Date
   return { kind: 'later', at: new Date(`${at.replace(' ', 'T')}Z`) };
 }
 
+/**
+ * Extend a live claim's lease (the heartbeat while the wallet call is in flight). False when the
+ * claim is no longer this worker's (finished, or taken over after a stall).
+ */
+export async function renewLease(db: Db, claim: Claim, leaseMs: number, now: Date = new Date()): Promise<boolean> {
+  const result = await db
+    .updateTable('rewards')
+    .set({ lease_until: toDbTimestamp(new Date(now.getTime() + leaseMs)) })
+    .where('id', '=', claim.reward.id)
+    .where('status', '=', 'PROCESSING')
+    .where('attempts', '=', claim.attempt)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Claims whose lease has expired (their worker died or stalled): to be taken over now. */
+export async function findExpiredClaims(db: Db, now: Date, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('rewards')
+    .select('id')
+    .where('status', '=', 'PROCESSING')
+    .where('lease_until', '<', toDbTimestamp(now))
+    .orderBy('next_attempt_at')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
 /** PROCESSING → PAID (with the wallet's transaction id) and a `reward.paid` event. False if the claim was lost. */
 export async function markPaid(db: Db, claim: Claim, walletTransactionId: string): Promise<boolean> {
   if (dialectOf(db) === 'postgres') return markPaidOneStatement(db, claim, walletTransactionId);

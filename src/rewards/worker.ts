@@ -4,8 +4,10 @@
  * - Work arrives as `promotion.event.reward` (`reward.created` / `reward.retried`) on a durable
  *   consumer shared by every worker process; a sweep of the rewards table catches anything whose
  *   message was lost (in-process bus after a crash, max-deliver reached).
- * - A reward is claimed with one conditional UPDATE and a lease; a crashed worker's claim expires
- *   and is taken over.
+ * - A reward is claimed with one conditional UPDATE and a lease (REWARD_LEASE_MS, 3 s). The paying
+ *   worker renews the lease every heartbeat (REWARD_HEARTBEAT_MS, 1 s) while the wallet call is in
+ *   flight, and every heartbeat each worker looks for expired leases: a killed worker's claims are
+ *   taken over within about lease + heartbeat, however long a wallet call may take.
  * - The wallet call carries Idempotency-Key = reward id and the same body every time, so a retry
  *   after any failure (even one where the credit went through but the answer was lost) credits
  *   nothing new and returns the original transaction id.
@@ -15,7 +17,7 @@ import type { RewardsConfig } from '../platform/config.js';
 import type { Tables } from '../platform/db/tables.js';
 import type { Delivery, EventBus, HandlerResult, Subscription } from '../platform/events/bus.js';
 import { TOPICS } from '../platform/outbox/outbox.js';
-import { claimReward, findDueRewards, markFailed, markPaid, scheduleRetry } from './payouts.repository.js';
+import { claimReward, findDueRewards, findExpiredClaims, markFailed, markPaid, renewLease, scheduleRetry, type Claim } from './payouts.repository.js';
 import type { RewardEventPayload } from './rewards.repository.js';
 import type { WalletClient } from './wallet.client.js';
 
@@ -52,8 +54,10 @@ export class RewardWorker {
   private subscription: Subscription | undefined;
   private sweeping: Promise<void> | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
+  private takeoverTimer: NodeJS.Timeout | undefined;
+  private takingOver: Promise<void> | undefined;
   private stopped = false;
-  private readonly counters = { paid: 0, retried: 0, failed: 0, replayed: 0 };
+  private readonly counters = { paid: 0, retried: 0, failed: 0, replayed: 0, takenOver: 0 };
 
   constructor(private readonly options: RewardWorkerOptions) {}
 
@@ -66,6 +70,7 @@ export class RewardWorker {
       concurrency: config.concurrency,
     });
     this.scheduleSweep();
+    this.scheduleTakeover();
   }
 
   stats(): Readonly<typeof this.counters> {
@@ -75,8 +80,10 @@ export class RewardWorker {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.sweepTimer);
+    clearTimeout(this.takeoverTimer);
     await this.subscription?.stop();
     await this.sweeping;
+    await this.takingOver;
   }
 
   private async onEvent(event: Delivery): Promise<HandlerResult> {
@@ -98,7 +105,9 @@ export class RewardWorker {
       return { kind: 'skipped' };
     }
     const { reward, attempt } = claim;
-    const result = await wallet.credit({ idempotencyKey: reward.id, playerId: reward.playerId, amount: reward.amount, currency: reward.currency, reference: reward.id });
+    const result = await this.whileHeld(claim, () =>
+      wallet.credit({ idempotencyKey: reward.id, playerId: reward.playerId, amount: reward.amount, currency: reward.currency, reference: reward.id }),
+    );
     switch (result.kind) {
       case 'credited':
         if (result.replayed) this.counters.replayed++;
@@ -123,19 +132,71 @@ export class RewardWorker {
     }
   }
 
+  /** Run `work` while renewing the claim's lease every heartbeat, so a slow wallet call keeps its claim. */
+  private async whileHeld<T>(claim: Claim, work: () => Promise<T>): Promise<T> {
+    const { db, config, logger } = this.options;
+    const timer = setInterval(() => {
+      renewLease(db, claim, config.leaseMs).then(
+        (held) => {
+          if (!held) logger.debug({ rewardId: claim.reward.id, attempt: claim.attempt }, 'reward claim lost while paying (taken over)');
+        },
+        (err: unknown) => logger.warn({ err, rewardId: claim.reward.id }, 'reward lease renewal failed'),
+      );
+    }, config.heartbeatMs);
+    timer.unref();
+    try {
+      return await work();
+    } finally {
+      clearInterval(timer);
+    }
+  }
+
+  /** Take over claims whose lease expired (their worker died): one heartbeat after expiry at most. */
+  async takeOverExpired(): Promise<number> {
+    const { db, logger } = this.options;
+    const ids = await findExpiredClaims(db, new Date(), 500);
+    await this.inLanes(ids, async (id) => {
+      const outcome = await this.process(id).catch((err: unknown) => {
+        logger.warn({ err, rewardId: id }, 'reward takeover: processing failed');
+        return undefined;
+      });
+      if (outcome && outcome.kind !== 'skipped') this.counters.takenOver++;
+    });
+    if (ids.length > 0) logger.info({ rewards: ids.length }, 'took over reward claims whose lease expired');
+    return ids.length;
+  }
+
+  private scheduleTakeover(): void {
+    if (this.stopped) return;
+    this.takeoverTimer = setTimeout(() => {
+      this.takingOver = this.takeOverExpired()
+        .then(() => undefined)
+        .catch((err: unknown) => this.options.logger.warn({ err }, 'reward takeover scan failed'))
+        .finally(() => this.scheduleTakeover());
+    }, this.options.config.heartbeatMs);
+    this.takeoverTimer.unref();
+  }
+
   /** Pay what is due but was not delivered as a message within one sweep interval. */
   async sweep(): Promise<number> {
     const { db, config } = this.options;
     const ids = await findDueRewards(db, new Date(Date.now() - config.sweepMs), 500);
+    await this.inLanes(ids, async (id) => {
+      await this.process(id).catch((err: unknown) => this.options.logger.warn({ err, rewardId: id }, 'reward sweep: processing failed'));
+    });
+    return ids.length;
+  }
+
+  /** `each` over `ids`, REWARD_CONCURRENCY at a time, until stopped. */
+  private async inLanes(ids: readonly string[], each: (id: string) => Promise<void>): Promise<void> {
     let next = 0;
     const lane = async () => {
       while (!this.stopped && next < ids.length) {
         const id = ids[next++];
-        if (id !== undefined) await this.process(id).catch((err: unknown) => this.options.logger.warn({ err, rewardId: id }, 'reward sweep: processing failed'));
+        if (id !== undefined) await each(id);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(config.concurrency, ids.length) }, lane));
-    return ids.length;
+    await Promise.all(Array.from({ length: Math.min(this.options.config.concurrency, ids.length) }, lane));
   }
 
   private scheduleSweep(): void {
