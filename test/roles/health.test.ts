@@ -1,0 +1,121 @@
+/**
+ * Health on every backend and role, the way a new user first meets it: `banyan serve` started
+ * from an empty directory (no ./data), and each role's HTTP surface.
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBanyan, type Role } from '../../src/app.js';
+import { loadConfig } from '../../src/platform/config.js';
+import { createTestDatabase, DB_KIND, type TestDatabase } from '../helpers/app.js';
+import { natsEnv } from '../helpers/nats.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+// Absolute, so the CLI runs from a directory that has no node_modules.
+const CLI = ['--import', pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href, join(ROOT, 'src/cli/main.ts')];
+
+let db: TestDatabase;
+let emptyDir: string;
+/** What the service is told about its database: DATABASE_URL only (no DATA_DIR), as a deployment would. */
+let databaseEnv: Record<string, string>;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  emptyDir = mkdtempSync(join(tmpdir(), 'banyan-empty-cwd-'));
+  databaseEnv = DB_KIND === 'postgres' ? { DATABASE_URL: db.env.DATABASE_URL ?? '' } : { DATABASE_URL: `sqlite://${join(db.dataDir, 'db', 'banyan.db')}` };
+});
+afterAll(async () => {
+  rmSync(emptyDir, { recursive: true, force: true });
+  await db?.drop();
+});
+
+describe(`Given a deployment on ${DB_KIND} started from a directory without ./data`, () => {
+  it('When banyan serve runs there, Then /actuator/health is UP and no ./data is created', async () => {
+    const env: Record<string, string> = { ...process.env, ...natsEnv(), ...databaseEnv, NODE_ENV: 'test', LOG_LEVEL: 'info', DEMO_DATA: 'false' };
+    delete env.DATA_DIR;
+    const child = spawn(process.execPath, [...CLI, 'serve', '--port', '0', '--host', '127.0.0.1'], { cwd: emptyDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      const address = await new Promise<string>((resolveAddress, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no ready line: ${output}`)), 60_000);
+        child.once('exit', (code) => reject(new Error(`serve exited ${String(code)}: ${output}`)));
+        child.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          const match = /"address":"(http:\/\/[^"]+)"/.exec(output);
+          if (match?.[1]) {
+            clearTimeout(timer);
+            resolveAddress(match[1]);
+          }
+        });
+      });
+      const health = await request(`${address}/actuator/health`);
+      const body = (await health.body.json()) as { status: string; components: Record<string, { status: string; details?: Record<string, unknown> }> };
+      expect(health.statusCode, JSON.stringify(body)).toBe(200);
+      expect(body.status).toBe('UP');
+      if (DB_KIND === 'postgres') {
+        // Nothing is written locally: no disk to report on.
+        expect(body.components.diskSpace).toBeUndefined();
+      } else {
+        // The directory that is written: the SQLite file's.
+        expect(body.components.diskSpace).toMatchObject({ status: 'UP', details: { path: join(db.dataDir, 'db') } });
+      }
+      expect(existsSync(join(emptyDir, 'data'))).toBe(false);
+    } finally {
+      child.kill('SIGTERM');
+      if (child.exitCode === null) await once(child, 'exit');
+    }
+  });
+});
+
+describe(`Given each role on ${DB_KIND}`, () => {
+  const roles: Role[] = ['all', 'api', 'worker', 'scheduler'];
+  it.each(roles)('When role %s is asked for its health with DATA_DIR pointing nowhere, Then it is UP', async (role) => {
+    const config = loadConfig({ ...natsEnv(), ...databaseEnv, NODE_ENV: 'test', LOG_LEVEL: 'silent', DEMO_DATA: 'false', DATA_DIR: join(emptyDir, 'never-created') });
+    const banyan = await createBanyan(config, { role });
+    try {
+      const res = await banyan.app.inject({ method: 'GET', url: '/actuator/health' });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json()).toMatchObject({ status: 'UP', components: { db: { status: 'UP' }, ping: { status: 'UP' } } });
+    } finally {
+      await banyan.close();
+    }
+  });
+
+  it.each(['worker', 'scheduler'] as Role[])('When role %s is asked for the public API, Then every route is 404 in the envelope', async (role) => {
+    const config = loadConfig({ ...natsEnv(), ...databaseEnv, NODE_ENV: 'test', LOG_LEVEL: 'silent', DEMO_DATA: 'true' });
+    const banyan = await createBanyan(config, { role });
+    try {
+      for (const [method, url] of [
+        ['POST', '/api/v1/promotions/evaluate'],
+        ['GET', '/api/v1/decision-trees'],
+        ['POST', '/api/v1/auth/token'],
+        ['GET', '/api/v1/campaigns'],
+        ['GET', '/api-docs'],
+      ] as const) {
+        const res = await banyan.app.inject({ method, url, headers: { 'content-type': 'application/json' }, payload: method === 'POST' ? '{}' : undefined });
+        expect(res.statusCode, `${method} ${url}`).toBe(404);
+        expect(res.json()).toMatchObject({ success: false, errorCode: 'RESOURCE_NOT_FOUND' });
+      }
+      expect((await banyan.app.inject({ method: 'GET', url: '/actuator/health' })).statusCode).toBe(200);
+    } finally {
+      await banyan.close();
+    }
+  });
+
+  it('When role api is asked for the public API, Then it serves it', async () => {
+    const config = loadConfig({ ...natsEnv(), ...databaseEnv, NODE_ENV: 'test', LOG_LEVEL: 'silent', DEMO_DATA: 'true' });
+    const banyan = await createBanyan(config, { role: 'api' });
+    try {
+      const res = await banyan.app.inject({ method: 'POST', url: '/api/v1/promotions/evaluate', payload: { customerId: 'C1', accountType: 'VIP', annualIncome: 2_500_000, creditScore: 780 } });
+      expect(res.statusCode, res.body).toBe(200);
+    } finally {
+      await banyan.close();
+    }
+  });
+});
