@@ -210,6 +210,7 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
     const app = await buildHttpServer({
       logger,
       bodyLimitBytes: config.bodyLimitBytes,
+      bodyDrainLimitBytes: config.bodyDrainLimitBytes,
       swaggerEnabled: config.swaggerEnabled && servesApi(role),
       version: VERSION,
       auth: { authenticator: users, tenants, throttle: config.loginThrottle, recorder: overrides.logins ?? audit.logins },

@@ -20,6 +20,8 @@ const EnvSchema = Type.Object({
     { default: 'info' },
   ),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 1_048_576 }),
+  /** A refused body is read and discarded up to this size before the 413/415 is answered. */
+  BODY_DRAIN_LIMIT_BYTES: Type.Integer({ minimum: 0, default: 16_777_216 }),
   DEMO_DATA: Type.Boolean({ default: true }),
   DEMO_FACTOR_TREES_ACTIVE: Type.Boolean({ default: false }),
   BANYAN_ADMIN_USER: Type.String({ minLength: 1, default: 'admin' }),
@@ -88,6 +90,7 @@ export interface Config {
   readonly database: { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'postgres'; readonly url: string; readonly poolSize: number };
   readonly logLevel: string;
   readonly bodyLimitBytes: number;
+  readonly bodyDrainLimitBytes: number;
   readonly demoData: boolean;
   /** Seed the factor-catalogue trees ACTIVE (they then take part in evaluate-all); INACTIVE by default. */
   readonly demoFactorTreesActive: boolean;
@@ -204,6 +207,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     database: Object.freeze(database),
     logLevel: env.LOG_LEVEL,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    bodyDrainLimitBytes: env.BODY_DRAIN_LIMIT_BYTES,
     demoData: env.DEMO_DATA,
     demoFactorTreesActive: env.DEMO_FACTOR_TREES_ACTIVE,
     admin: Object.freeze({ user: env.BANYAN_ADMIN_USER, password: env.BANYAN_ADMIN_PASSWORD }),

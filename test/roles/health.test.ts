@@ -93,7 +93,7 @@ describe(`Given each role on ${DB_KIND}`, () => {
     try {
       for (const [method, url] of [
         ['POST', '/api/v1/promotions/evaluate'],
-        ['GET', '/api/v1/decision-trees'],
+        ['GET', '/api/v1/management/decision-trees'],
         ['POST', '/api/v1/auth/token'],
         ['GET', '/api/v1/campaigns'],
         ['GET', '/api-docs'],
