@@ -3,7 +3,7 @@
  * whole body before it reads the answer, so a refused body must be read (up to a bound) before
  * the 413 is sent; and an empty body sent with `Content-Type: application/json` is no body.
  */
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_API_KEY } from '../../src/demo/campaigns.js';
@@ -29,11 +29,33 @@ function chunked(text: string): ReadableStream<Uint8Array> {
   });
 }
 
+/**
+ * A client like Java's HttpClient: it writes the whole request (headers and body) and only then
+ * reads the answer. Answers the status line, or the socket error it met.
+ */
+function writeAllThenRead(url: string, contentType: string, bodyBytes: number): Promise<string> {
+  const { hostname, port, pathname } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname);
+    socket.pause();
+    let answer = '';
+    socket.on('error', (err) => resolve(`network error: ${err.message}`));
+    socket.on('connect', () => {
+      socket.write(`POST ${pathname} HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: ${contentType}\r\nContent-Length: ${bodyBytes}\r\n\r\n`);
+      socket.write(Buffer.alloc(bodyBytes, 0x78), () => {
+        socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+        socket.on('end', () => resolve(answer.split('\r\n')[0] ?? ''));
+        socket.resume();
+      });
+    });
+  });
+}
+
 let t: TestApp;
 let base: string;
 
 beforeAll(async () => {
-  t = await startTestApp({ BODY_DRAIN_LIMIT_BYTES: String(4 * MB) });
+  t = await startTestApp({ BODY_DRAIN_LIMIT_BYTES: String(12 * MB) });
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
 });
@@ -47,6 +69,11 @@ describe('Given a client that writes its whole body before reading (fetch/undici
     expect(res.status).toBe(413);
     expect(res.headers.get('connection')).toBe('close');
     expect(await res.json()).toMatchObject({ success: false, errorCode: 'PAYLOAD_TOO_LARGE', data: null });
+  });
+
+  it('When a write-everything-then-read client (Java HttpClient style) sends 8 MB, Then it reads the 413, not a broken pipe', async () => {
+    expect(await writeAllThenRead(`${base}/api/v1/promotions/evaluate`, 'application/json', 8 * MB)).toBe('HTTP/1.1 413 Payload Too Large');
+    expect(await writeAllThenRead(`${base}/api/v1/promotions/evaluate`, 'application/xml', 8 * MB)).toBe('HTTP/1.1 415 Unsupported Media Type');
   });
 
   it('When it streams 2 MB chunked (no Content-Length), Then it reads the 413 too', async () => {
@@ -70,9 +97,9 @@ describe('Given a client that writes its whole body before reading (fetch/undici
     expect(ok.status).toBe(200);
   });
 
-  it('When the body is larger than the drain bound (8 MB > 4 MB), Then it is not read to the end: the request ends promptly and the service keeps answering', async () => {
+  it('When the body is larger than the drain bound (24 MB > 12 MB), Then it is not read to the end: the request ends promptly and the service keeps answering', async () => {
     const started = Date.now();
-    const outcome = await fetch(`${base}/api/v1/promotions/evaluate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: paddedCustomer(8 * MB) }).then(
+    const outcome = await fetch(`${base}/api/v1/promotions/evaluate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: paddedCustomer(24 * MB) }).then(
       (res) => res.status,
       (err: unknown) => (err instanceof Error ? err.name : 'error'),
     );
@@ -101,6 +128,7 @@ describe('Given a route with its own, smaller body limit', () => {
     const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: paddedCustomer(2 * MB) });
     expect(res.status).toBe(413);
     expect(await res.json()).toMatchObject({ success: false, errorCode: 'PAYLOAD_TOO_LARGE' });
+    expect(await writeAllThenRead(url, 'application/json', 8 * MB)).toBe('HTTP/1.1 413 Payload Too Large');
     const small = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(VIP) });
     expect(small.status).toBe(200);
   });
