@@ -25,6 +25,7 @@ import { createExternalSystemCommand } from './external/command.js';
 import { registerExternalSystemRoutes } from './external/external.routes.js';
 import { createExternalSystemsService, type ExternalSystemsService } from './external/external.service.js';
 import { localDataPath, registerHealthRoutes } from './health/health.routes.js';
+import { registerMetricsRoutes } from './health/metrics.routes.js';
 import { allMigrations } from './migrations.js';
 import type { ChangeRecorder } from './platform/changes.js';
 import type { Config } from './platform/config.js';
@@ -220,6 +221,8 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
       },
     });
     registerHealthRoutes(app, { database, diskPath: localDataPath(config.database) });
+    let rewardWorker: RewardWorker | undefined;
+    registerMetricsRoutes(app, { role, rewardWorker: () => rewardWorker });
     // Worker and scheduler processes answer health only: the public API is the api role's, so a
     // worker reachable for its health check does not become a second, unmonitored API.
     if (servesApi(role)) {
@@ -259,7 +262,6 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
       cleanup.push(() => relay.stop());
     }
 
-    let rewardWorker: RewardWorker | undefined;
     let walletUrl = config.walletUrl;
     if (role === 'all' || role === 'worker') {
       if (!walletUrl) {

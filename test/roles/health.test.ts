@@ -87,7 +87,7 @@ describe(`Given each role on ${DB_KIND}`, () => {
     }
   });
 
-  it.each(['worker', 'scheduler'] as Role[])('When role %s is asked for the public API, Then every route is 404 in the envelope', async (role) => {
+  it.each(['worker', 'scheduler'] as Role[])('When role %s is asked for the public API, Then every route is 404 in the envelope, and health and metrics answer', async (role) => {
     const config = loadConfig({ ...natsEnv(), ...databaseEnv, NODE_ENV: 'test', LOG_LEVEL: 'silent', DEMO_DATA: 'true' });
     const banyan = await createBanyan(config, { role });
     try {
@@ -103,6 +103,11 @@ describe(`Given each role on ${DB_KIND}`, () => {
         expect(res.json()).toMatchObject({ success: false, errorCode: 'RESOURCE_NOT_FOUND' });
       }
       expect((await banyan.app.inject({ method: 'GET', url: '/actuator/health' })).statusCode).toBe(200);
+      const metrics = await banyan.app.inject({ method: 'GET', url: '/actuator/prometheus' });
+      expect(metrics.statusCode).toBe(200);
+      expect(metrics.headers['content-type']).toContain('text/plain');
+      expect(metrics.body).toContain(`banyan_process_cpu_seconds_total{role="${role}"}`);
+      if (role === 'worker') expect(metrics.body).toMatch(/banyan_reward_worker_outcomes\{outcome="paid",role="worker"\} 0/);
     } finally {
       await banyan.close();
     }
