@@ -43,7 +43,14 @@ function writeAllThenRead(url: string, contentType: string, bodyBytes: number): 
     socket.on('connect', () => {
       socket.write(`POST ${pathname} HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: ${contentType}\r\nContent-Length: ${bodyBytes}\r\n\r\n`);
       socket.write(Buffer.alloc(bodyBytes, 0x78), () => {
-        socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+        // A fully drained body leaves the connection reusable (no close to wait for): the status line is enough.
+        socket.on('data', (chunk: Buffer) => {
+          answer += chunk.toString();
+          if (answer.includes('\r\n')) {
+            resolve(answer.split('\r\n')[0] ?? '');
+            socket.destroy();
+          }
+        });
         socket.on('end', () => resolve(answer.split('\r\n')[0] ?? ''));
         socket.resume();
       });

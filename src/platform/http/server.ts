@@ -80,10 +80,8 @@ export async function buildHttpServer(options: HttpOptions): Promise<App> {
   app.setErrorHandler(async (error: FastifyError | AppError, request, reply) => {
     // An error answered before the body was read (too large, 415 …): read the rest first, so the
     // client that is still writing it gets the answer and not a reset connection.
-    if (!request.raw.complete) {
-      reply.header('connection', 'close');
-      await drainRequest(request.raw, drainLimit);
-    }
+    // (Fastify already answers body errors with Connection: close; a body left unread must close too.)
+    if (!bodyReceived(request.raw) && !(await drainRequest(request.raw, drainLimit))) reply.header('connection', 'close');
     return sendError(error, request, reply, options.onUnexpectedError);
   });
   app.setNotFoundHandler((request, reply) =>
@@ -99,14 +97,20 @@ const DEFAULT_DRAIN_LIMIT_BYTES = 16 * 1024 * 1024;
 /** A client trickling a refused body does not hold the connection open for long. */
 const DRAIN_TIMEOUT_MS = 10_000;
 
+/** The whole body has arrived (`complete`) or been read (`readableEnded`; injected requests have only this). */
+function bodyReceived(raw: IncomingMessage): boolean {
+  return raw.complete || raw.readableEnded;
+}
+
 /**
  * Read and discard what is left of a request body, up to `maxBytes` (declared or received) or
- * DRAIN_TIMEOUT_MS. Past either bound the body is left unread and the connection closes after the
+ * DRAIN_TIMEOUT_MS; true when the whole body was read. Past either bound the body is left unread and the connection closes after the
  * answer (the client may then see a reset: the price of not reading unbounded input).
  */
-export function drainRequest(raw: IncomingMessage, maxBytes: number): Promise<void> {
+export function drainRequest(raw: IncomingMessage, maxBytes: number): Promise<boolean> {
+  if (bodyReceived(raw)) return Promise.resolve(true);
   const declared = Number(raw.headers['content-length']);
-  if (raw.complete || raw.destroyed || (Number.isFinite(declared) && declared > maxBytes)) return Promise.resolve();
+  if (raw.destroyed || (Number.isFinite(declared) && declared > maxBytes)) return Promise.resolve(false);
   return new Promise((resolve) => {
     let received = 0;
     const finish = () => {
@@ -116,8 +120,9 @@ export function drainRequest(raw: IncomingMessage, maxBytes: number): Promise<vo
       raw.off('error', finish);
       raw.off('close', finish);
       // Past the bound: stop reading (TCP back-pressure) until the answer closes the socket.
-      if (!raw.complete) raw.pause();
-      resolve();
+      const whole = bodyReceived(raw);
+      if (!whole) raw.pause();
+      resolve(whole);
     };
     const onData = (chunk: Buffer) => {
       received += chunk.length;
