@@ -7,7 +7,8 @@ import { runPrimary, workerSettings } from './cluster.js';
 /**
  * `banyan serve [--port N] [--host H] [--role all|api|worker|scheduler]`: start the service; drain
  * and close on SIGTERM/SIGINT. Roles `all` and `api` serve HTTP; `worker` and `scheduler` serve
- * HTTP only when --port is given (e.g. for health checks). Every role relays the outbox.
+ * HTTP only when --port is given, and then only /actuator/health and /actuator/prometheus (app.ts).
+ * Every role relays the outbox.
  * With HTTP_WORKERS > 1 a serving role runs as a cluster of that many processes (cluster.ts).
  */
 export async function run(argv: string[]): Promise<number> {
