@@ -223,7 +223,7 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
     registerHealthRoutes(app, { database, diskPath: localDataPath(config.database) });
     let rewardWorker: RewardWorker | undefined;
     registerMetricsRoutes(app, { role, rewardWorker: () => rewardWorker });
-    // Worker and scheduler processes answer health only: the public API is the api role's, so a
+    // Worker and scheduler processes answer health and metrics only: the public API is the api role's, so a
     // worker reachable for its health check does not become a second, unmonitored API.
     if (servesApi(role)) {
       registerEvaluationRoutes(app, { evaluation, recorder, trees, db });

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { createBanyan, type Role } from '../app.js';
+import { createBanyan, servesApi, type Role } from '../app.js';
 import { ConfigError, loadConfig } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
 import { runPrimary, workerSettings } from './cluster.js';
@@ -35,7 +35,9 @@ export async function run(argv: string[]): Promise<number> {
   const worker = workerSettings();
   const index = worker?.index;
   const servesHttp = (r: Role) => r === 'all' || r === 'api' || values.port !== undefined;
-  if (index === undefined && config.httpWorkers > 1 && servesHttp(requested)) {
+  // Only the API is worth several server processes: a worker or scheduler cluster would make its
+  // extra processes API servers (cluster.ts), i.e. a worker deployment serving the public API.
+  if (index === undefined && config.httpWorkers > 1 && servesApi(requested)) {
     return runPrimary(config, requested, createLogger(config.logLevel));
   }
   // A cluster worker runs the role its primary gave it (see cluster.ts).

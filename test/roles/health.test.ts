@@ -2,7 +2,7 @@
  * Health on every backend and role, the way a new user first meets it: `banyan serve` started
  * from an empty directory (no ./data), and each role's HTTP surface.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,24 +36,8 @@ afterAll(async () => {
 
 describe(`Given a deployment on ${DB_KIND} started from a directory without ./data`, () => {
   it('When banyan serve runs there, Then /actuator/health is UP and no ./data is created', async () => {
-    const env: Record<string, string> = { ...process.env, ...natsEnv(), ...databaseEnv, NODE_ENV: 'test', LOG_LEVEL: 'info', DEMO_DATA: 'false' };
-    delete env.DATA_DIR;
-    const child = spawn(process.execPath, [...CLI, 'serve', '--port', '0', '--host', '127.0.0.1'], { cwd: emptyDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const { child, address } = await serve(['--port', '0', '--host', '127.0.0.1'], {});
     try {
-      const address = await new Promise<string>((resolveAddress, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no ready line: ${output}`)), 60_000);
-        child.once('exit', (code) => reject(new Error(`serve exited ${String(code)}: ${output}`)));
-        child.stdout.on('data', (chunk: Buffer) => {
-          output += chunk.toString();
-          const match = /"address":"(http:\/\/[^"]+)"/.exec(output);
-          if (match?.[1]) {
-            clearTimeout(timer);
-            resolveAddress(match[1]);
-          }
-        });
-      });
       const health = await request(`${address}/actuator/health`);
       const body = (await health.body.json()) as { status: string; components: Record<string, { status: string; details?: Record<string, unknown> }> };
       expect(health.statusCode, JSON.stringify(body)).toBe(200);
@@ -67,11 +51,57 @@ describe(`Given a deployment on ${DB_KIND} started from a directory without ./da
       }
       expect(existsSync(join(emptyDir, 'data'))).toBe(false);
     } finally {
-      child.kill('SIGTERM');
-      if (child.exitCode === null) await once(child, 'exit');
+      await stop(child);
+    }
+  });
+
+  it('When a worker process is started with --port (and HTTP_WORKERS=2), Then it is one process answering health, and the public API is 404', async () => {
+    const { child, address, output } = await serve(['--role', 'worker', '--port', '0', '--host', '127.0.0.1'], { HTTP_WORKERS: '2' });
+    try {
+      expect(output()).not.toContain('cluster is ready');
+      const health = await request(`${address}/actuator/health`);
+      expect(health.statusCode).toBe(200);
+      await health.body.dump();
+      const evaluate = await request(`${address}/api/v1/promotions/evaluate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"customerId":"C1"}' });
+      expect(evaluate.statusCode).toBe(404);
+      expect(await evaluate.body.json()).toMatchObject({ success: false, errorCode: 'RESOURCE_NOT_FOUND' });
+    } finally {
+      await stop(child);
     }
   });
 });
+
+/** `banyan serve` from the empty directory, with DATABASE_URL only; resolves on its ready line. */
+async function serve(args: string[], extra: Record<string, string>): Promise<{ child: ChildProcess; address: string; output: () => string }> {
+  const env: Record<string, string> = { ...(process.env as Record<string, string>), ...natsEnv(), ...databaseEnv, NODE_ENV: 'test', LOG_LEVEL: 'info', DEMO_DATA: 'false', ...extra };
+  delete env.DATA_DIR;
+  const child = spawn(process.execPath, [...CLI, 'serve', ...args], { cwd: emptyDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const address = await new Promise<string>((resolveAddress, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ready line: ${output}`)), 60_000);
+    child.once('exit', (code) => reject(new Error(`serve exited ${String(code)}: ${output}`)));
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /"address":"(http:\/\/[^"]+)"/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolveAddress(match[1]);
+      }
+    });
+  }).catch(async (error: unknown) => {
+    child.kill('SIGKILL');
+    throw error;
+  });
+  return { child, address, output: () => output };
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  await exited;
+}
 
 describe(`Given each role on ${DB_KIND}`, () => {
   const roles: Role[] = ['all', 'api', 'worker', 'scheduler'];
