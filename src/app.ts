@@ -42,7 +42,8 @@ import { createEventBus } from './platform/events/connect.js';
 import type { EventBus, Subscription } from './platform/events/bus.js';
 import { OutboxRelay } from './platform/outbox/relay.js';
 import { createCallbackSender, type CallbackResolver } from './rewards/callbacks.js';
-import { connectGuard } from './tenants/callback-url.js';
+import { guardedConnector } from './platform/net/url-guard.js';
+import { secretBoxOf } from './platform/secrets/keys.js';
 import { createWalletClient, type WalletClient } from './rewards/wallet.client.js';
 import { RewardWorker } from './rewards/worker.js';
 import { TOPICS } from './platform/outbox/outbox.js';
@@ -104,7 +105,7 @@ export interface BanyanOverrides {
   readonly recorder?: (deps: { database: Database; logger: Logger }) => EvaluationRecorder;
   readonly changes?: ChangeRecorder;
   readonly logins?: LoginRecorder;
-  /** Where `${env:NAME}` secrets of external systems are read (default process.env). */
+  /** Where `${env:BANYAN_EXT_SECRET_*}` secrets of external systems are read (default process.env; no other name is ever read). */
   readonly secrets?: Readonly<Record<string, string | undefined>>;
   /** Default `all`. */
   readonly role?: Role;
@@ -154,7 +155,10 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
     await ensureUsers(config, users, logger);
 
     const rules = createRulesService({ db, changes, validators: { SPEL: validateSpelRule, HARDCODED: validateHardcodedRule, DROOLS: validateDroolsRule } });
-    externalSystems = createExternalSystemsService({ db, changes, ttlMs: config.externalCacheTtlMs });
+    // One address policy for every outbound URL (platform/net/url-guard.ts): public-only in production.
+    const publicOnly = config.env === 'production';
+    const externalPolicy = { publicOnly, allowedHosts: config.externalHostsAllow, onlyAllowed: publicOnly && config.externalHostsAllow.length > 0 };
+    externalSystems = createExternalSystemsService({ db, changes, ttlMs: config.externalCacheTtlMs, addressPolicy: externalPolicy });
     const reference = createReferenceService({ db, changes });
     // Host commands: the nodes that reach outside the engine (seed 002's Command Pattern).
     const commands: TreeCompileOptions['commands'] = {
@@ -190,13 +194,22 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
     if (!config.jwt.secret && config.env === 'production') {
       logger.warn('JWT_SECRET is not set: tenant tokens use a random per-process key and die on restart (set it for multi-node)');
     }
-    const callbackPolicy = { publicOnly: config.env === 'production', allowedHosts: config.rewards.callbackAllowedHosts };
+    const callbackPolicy = { publicOnly, allowedHosts: config.rewards.callbackAllowedHosts };
     const tenants = createTenantsService({
       db,
       jwtSecret: config.jwt.secret ? new TextEncoder().encode(config.jwt.secret) : randomBytes(32),
       tokenTtlSeconds: config.jwt.ttlSeconds,
       callbackPolicy,
+      secretBox: secretBoxOf(config),
     });
+    if (config.secretKeys.development) logger.warn('BANYAN_SECRET_KEY is not set: stored secrets are encrypted with the published development key (production refuses to start without one)');
+    // Plain rows from before encryption, and rows under a BANYAN_SECRET_KEY_PREVIOUS key, move to the current key.
+    const reencryption = await tenants.reencryptSecrets();
+    if (reencryption.reencrypted > 0) logger.info({ reencrypted: reencryption.reencrypted }, 'stored secrets re-encrypted with the current key');
+    if (reencryption.unreadable.length > 0) {
+      logger.error({ tenants: reencryption.unreadable }, 'stored callback secrets no configured key decrypts: set the key they were written with as BANYAN_SECRET_KEY_PREVIOUS');
+      void audit.emit({ type: 'SECURITY', category: 'SECURITY', severity: 'ERROR', source: 'platform.secrets', details: { unreadableCallbackSecrets: reencryption.unreadable } });
+    }
     const players = createPlayersService(db);
     const campaigns = createCampaignsService({ db, players });
     const templates = createTemplatesService({ db, campaigns });
@@ -287,7 +300,7 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
       const callbacks = createCallbackSender({
         resolve: overrides.callbacks ?? tenants.callbackResolver,
         timeoutMs: config.rewards.callbackTimeoutMs,
-        lookup: connectGuard(callbackPolicy),
+        connector: guardedConnector(callbackPolicy, { timeout: config.rewards.callbackTimeoutMs }),
         maxAttempts: 10,
       });
       cleanup.push(() => callbacks.close());

@@ -61,6 +61,17 @@ const commands: Record<string, Command> = {
     ].join('\n'),
     load: () => import('./audit.js'),
   },
+  secrets: {
+    summary: 'secrets reencrypt: re-encrypt stored secrets under BANYAN_SECRET_KEY (key rotation)',
+    usage: [
+      'usage: banyan secrets reencrypt',
+      '',
+      'Re-encrypt every stored secret under BANYAN_SECRET_KEY: plain rows from before encryption and',
+      'rows under a key listed in BANYAN_SECRET_KEY_PREVIOUS. Run it (or start the service once) before',
+      'removing a previous key.',
+    ].join('\n'),
+    load: () => import('./secrets.js'),
+  },
   sandbox: {
     summary: 'serve the credit bureau, AML and wallet simulators on localhost',
     usage: [

@@ -125,3 +125,15 @@ export async function updateCallbackSettings(db: Kysely<Tables>, tenantId: strin
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }
+
+/** Every stored callback secret, for re-encryption. */
+export async function listCallbackSecrets(db: Kysely<Tables>): Promise<{ tenantId: string; secret: string }[]> {
+  const rows = await db.selectFrom('tenants').select(['id', 'callback_secret']).where('callback_secret', 'is not', null).orderBy('id').execute();
+  return rows.map((r) => ({ tenantId: r.id, secret: r.callback_secret as string }));
+}
+
+/** Replace a stored secret only if it is still `expected` (another process may have re-encrypted or rotated it). */
+export async function replaceCallbackSecret(db: Kysely<Tables>, tenantId: string, expected: string, next: string): Promise<boolean> {
+  const result = await db.updateTable('tenants').set({ callback_secret: next }).where('id', '=', tenantId).where('callback_secret', '=', expected).executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}

@@ -162,7 +162,7 @@ describe('production mode', () => {
 
   it('Given production with an admin password, When started on a fresh database, Then the demo users do not exist and the admin from the environment works', async () => {
     const db = await createTestDatabase();
-    const banyan = await createBanyan(testConfig(db, { NODE_ENV: 'production', BANYAN_ADMIN_USER: 'root', BANYAN_ADMIN_PASSWORD: 'S3cure-enough!', WALLET_URL: 'http://127.0.0.1:9/wallet', JWT_SECRET: 'test-secret-for-production-mode-0123456789' }), { logger: silent });
+    const banyan = await createBanyan(testConfig(db, { NODE_ENV: 'production', BANYAN_ADMIN_USER: 'root', BANYAN_ADMIN_PASSWORD: 'S3cure-enough!', WALLET_URL: 'http://127.0.0.1:9/wallet', JWT_SECRET: 'test-secret-for-production-mode-0123456789', BANYAN_SECRET_KEY: 'a'.repeat(64) }), { logger: silent });
     try {
       const demo = await banyan.app.inject({ method: 'GET', url: '/api/v1/management/decision-trees', headers: { authorization: basic('manager', 'manager123') } });
       expect(demo.statusCode).toBe(401);
@@ -180,7 +180,7 @@ describe('production mode', () => {
     const db = await createTestDatabase();
     const dev = await createBanyan(testConfig(db), { logger: silent });
     await dev.close();
-    await expect(createBanyan(testConfig(db, { NODE_ENV: 'production', BANYAN_ADMIN_PASSWORD: 'S3cure-enough!' }), { logger: silent })).rejects.toThrow(StartupError);
+    await expect(createBanyan(testConfig(db, { NODE_ENV: 'production', BANYAN_ADMIN_PASSWORD: 'S3cure-enough!', BANYAN_SECRET_KEY: 'a'.repeat(64) }), { logger: silent })).rejects.toThrow(StartupError);
     await db.drop();
   });
 

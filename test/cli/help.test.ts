@@ -23,7 +23,7 @@ function banyan(args: string[]): Promise<{ status: number | null; stdout: string
   });
 }
 
-const COMMANDS = ['serve', 'migrate', 'seed', 'expr', 'tree', 'audit', 'sandbox'];
+const COMMANDS = ['serve', 'migrate', 'seed', 'expr', 'tree', 'audit', 'secrets', 'sandbox'];
 
 describe('Given banyan --help / -h', () => {
   it.each(['--help', '-h', 'help'])('When banyan %s runs, Then it lists every command and exits 0', async (flag) => {
