@@ -54,18 +54,19 @@ export async function claimReward(db: Db, id: string, leaseMs: number, now: Date
 }
 
 /**
- * Extend a live claim's lease (the heartbeat while the wallet call is in flight). False when the
- * claim is no longer this worker's (finished, or taken over after a stall).
+ * Extend the leases of live claims (the paying worker's heartbeat, one statement for all its
+ * claims). A claim no longer this worker's (finished, or taken over after a stall) is not touched.
+ * Answers how many were renewed.
  */
-export async function renewLease(db: Db, claim: Claim, leaseMs: number, now: Date = new Date()): Promise<boolean> {
+export async function renewLeases(db: Db, claims: readonly Claim[], leaseMs: number, now: Date = new Date()): Promise<number> {
+  if (claims.length === 0) return 0;
   const result = await db
     .updateTable('rewards')
     .set({ lease_until: toDbTimestamp(new Date(now.getTime() + leaseMs)) })
-    .where('id', '=', claim.reward.id)
     .where('status', '=', 'PROCESSING')
-    .where('attempts', '=', claim.attempt)
+    .where((eb) => eb.or(claims.map((c) => eb.and([eb('id', '=', c.reward.id), eb('attempts', '=', c.attempt)]))))
     .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+  return Number(result.numUpdatedRows);
 }
 
 /** Claims whose lease has expired (their worker died or stalled): to be taken over now. */

@@ -17,7 +17,7 @@ import type { RewardsConfig } from '../platform/config.js';
 import type { Tables } from '../platform/db/tables.js';
 import type { Delivery, EventBus, HandlerResult, Subscription } from '../platform/events/bus.js';
 import { TOPICS } from '../platform/outbox/outbox.js';
-import { claimReward, findDueRewards, findExpiredClaims, markFailed, markPaid, renewLease, scheduleRetry, type Claim } from './payouts.repository.js';
+import { claimReward, findDueRewards, findExpiredClaims, markFailed, markPaid, renewLeases, scheduleRetry, type Claim } from './payouts.repository.js';
 import type { RewardEventPayload } from './rewards.repository.js';
 import type { WalletClient } from './wallet.client.js';
 
@@ -56,6 +56,9 @@ export class RewardWorker {
   private sweepTimer: NodeJS.Timeout | undefined;
   private takeoverTimer: NodeJS.Timeout | undefined;
   private takingOver: Promise<void> | undefined;
+  /** Claims being paid by this process, renewed together every heartbeat. */
+  private readonly held = new Map<string, Claim>();
+  private renewTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly counters = { paid: 0, retried: 0, failed: 0, replayed: 0, takenOver: 0 };
 
@@ -81,6 +84,7 @@ export class RewardWorker {
     this.stopped = true;
     clearTimeout(this.sweepTimer);
     clearTimeout(this.takeoverTimer);
+    // Payments still in flight keep renewing until they finish (their leases stay theirs).
     await this.subscription?.stop();
     await this.sweeping;
     await this.takingOver;
@@ -132,23 +136,40 @@ export class RewardWorker {
     }
   }
 
-  /** Run `work` while renewing the claim's lease every heartbeat, so a slow wallet call keeps its claim. */
+  /** Run `work` while the claim's lease is renewed every heartbeat, so a slow wallet call keeps its claim. */
   private async whileHeld<T>(claim: Claim, work: () => Promise<T>): Promise<T> {
-    const { db, config, logger } = this.options;
-    const timer = setInterval(() => {
-      renewLease(db, claim, config.leaseMs).then(
-        (held) => {
-          if (!held) logger.debug({ rewardId: claim.reward.id, attempt: claim.attempt }, 'reward claim lost while paying (taken over)');
-        },
-        (err: unknown) => logger.warn({ err, rewardId: claim.reward.id }, 'reward lease renewal failed'),
-      );
-    }, config.heartbeatMs);
-    timer.unref();
+    // By claim, not reward: after a stall this process may hold a reward's newer claim too.
+    const key = `${claim.reward.id}#${claim.attempt}`;
+    this.held.set(key, claim);
+    this.startRenewing();
     try {
       return await work();
     } finally {
-      clearInterval(timer);
+      this.held.delete(key);
+      if (this.held.size === 0) {
+        clearInterval(this.renewTimer);
+        this.renewTimer = undefined;
+      }
     }
+  }
+
+  /** One heartbeat for all claims in flight: a single UPDATE however many payments are running. */
+  private startRenewing(): void {
+    if (this.renewTimer) return;
+    const { db, config, logger } = this.options;
+    let renewing = false;
+    this.renewTimer = setInterval(() => {
+      if (renewing || this.held.size === 0) return;
+      renewing = true;
+      const claims = [...this.held.values()];
+      renewLeases(db, claims, config.leaseMs)
+        .then((renewed) => {
+          if (renewed < claims.length) logger.debug({ held: claims.length, renewed }, 'some reward claims were lost while paying (finished or taken over)');
+        })
+        .catch((err: unknown) => logger.warn({ err, held: claims.length }, 'reward lease renewal failed'))
+        .finally(() => (renewing = false));
+    }, config.heartbeatMs);
+    this.renewTimer.unref();
   }
 
   /** Take over claims whose lease expired (their worker died): one heartbeat after expiry at most. */
