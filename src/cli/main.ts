@@ -17,7 +17,7 @@ const commands: Record<string, Command> = {
       'usage: banyan serve [--port N] [--host H] [--role all|api|worker|scheduler]',
       '',
       'Start the service; SIGTERM/SIGINT drain and close it.',
-      '  --port N     listen on N (default PORT, 8080); worker and scheduler serve HTTP (health only) only with --port',
+      '  --port N     listen on N (default PORT, 8080); worker and scheduler serve HTTP (health and metrics only) only with --port',
       '  --host H     listen address (default HOST, 0.0.0.0)',
       '  --role R     all (default): API + reward worker + scheduler; api: the HTTP API; worker: pays rewards',
       '               and consumes events; scheduler: audit retention and partitions',
