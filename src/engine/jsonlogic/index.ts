@@ -45,16 +45,26 @@ export function parseRuleSource(source: string, maxSourceLength = DEFAULT_LIMITS
   }
 }
 
-/** Message for whatever json-logic-engine threw (it throws plain `{ type }` objects). */
+/** Message for whatever json-logic-engine threw (it throws plain `{ type }` objects, or any value a rule `throw`s). */
 function describeThrown(err: unknown): string {
   if (err instanceof Error) return err.message;
-  if (err !== null && typeof err === 'object' && 'type' in err) {
-    const type = (err as { type: unknown }).type;
-    return typeof type === 'string' ? type : JSON.stringify(type) ?? String(type);
-  }
-  if (err !== null && typeof err === 'object' && 'message' in err) return String((err as { message: unknown }).message);
+  if (err !== null && typeof err === 'object' && 'type' in err) return textOf((err as { type: unknown }).type);
+  if (err !== null && typeof err === 'object' && 'message' in err) return textOf((err as { message: unknown }).message);
   if (typeof err === 'number' && Number.isNaN(err)) return 'NaN';
-  return String(err);
+  return textOf(err);
+}
+
+/**
+ * Text of a thrown value that never throws itself: a rule can `throw` the data, and a
+ * prototype-less object (`Object.create(null)`) has no toString, so String() would raise TypeError.
+ */
+function textOf(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
 }
 
 function toEngineError(err: unknown, phase: 'compile' | 'evaluate'): EngineError {
