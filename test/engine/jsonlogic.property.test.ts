@@ -36,6 +36,20 @@ describe('JSONLogic sandbox (property-based)', () => {
     );
   });
 
+  it('Given a rule that throws the data, When the data has no prototype, Then evaluation fails with an EngineError (the property test found String() raising TypeError)', () => {
+    const compiled = compileExpression({ throw: { var: '' } }, { language: 'jsonlogic' });
+    const err = (() => {
+      try {
+        compiled.evaluate(Object.create(null) as Record<string, unknown>, {}, { now: new Date(0) });
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(err).toBeInstanceOf(EngineError);
+    expect((err as EngineError).code).toBe('EVALUATION_ERROR');
+  });
+
   it('never yields host objects through prototype paths', () => {
     fc.assert(
       fc.property(fc.constantFrom('var', 'val'), fc.constantFrom('constructor', '__proto__', 'prototype', 'a.constructor', 'a.__proto__'), (op, p) => {
