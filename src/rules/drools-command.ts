@@ -26,7 +26,7 @@ function wholeSet(set: CompiledRuleSet): CompiledRuleSet {
     rules: set.rules,
     has: () => true,
     fieldsOf: () => set.fieldsOf(),
-    fire: (customer, options) => set.fire(customer, options?.now ? { now: options.now } : {}),
+    fire: (customer, options) => set.fire(customer, { ...(options?.now ? { now: options.now } : {}), ...(options?.budget ? { budget: options.budget } : {}) }),
   };
 }
 

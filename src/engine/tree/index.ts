@@ -2,6 +2,7 @@
 import { EngineError, type CompiledTree, type DecisionStep, type TreeCompileOptions, type TreeDefinition, type TreeEvaluation } from '../types.js';
 import { compileGraph, type CompiledNode } from './compile.js';
 import { DEFAULT_RESULT, EMPTY, evaluateAsync, evaluateSync, plainInputSnapshot } from './evaluate.js';
+import { withBudget } from './budget-scope.js';
 import { compileFast, compileFastSteps, FAILED, NO_PATH, NO_STEPS, type FastEvaluate, type FastSteps, type Snapshot, type StepRecorder } from './fast.js';
 
 export { validateTree, nodeKey } from './validate.js';
@@ -89,7 +90,11 @@ export function compileTree(tree: TreeDefinition, options: CompileTreeOptions = 
             fastReady = true;
             fast = compileFast(graph, codegen);
           }
-          if (fast !== undefined) return fast(customer, evalOptions.now ?? new Date()) ?? DEFAULT_EVALUATION;
+          if (fast !== undefined) {
+            const run = fast;
+            const now = evalOptions.now ?? new Date();
+            return withBudget(evalOptions.budget, () => run(customer, now)) ?? DEFAULT_EVALUATION;
+          }
         } else {
           if (!stepsReady) {
             stepsReady = true;
@@ -102,7 +107,9 @@ export function compileTree(tree: TreeDefinition, options: CompileTreeOptions = 
             busy = true;
             let done: TreeEvaluation | undefined;
             try {
-              done = withSteps(fastSteps, rec, customer, evalOptions?.now ?? new Date(), evalOptions?.trace !== false);
+              const steps = fastSteps;
+              const now = evalOptions?.now ?? new Date();
+              done = withBudget(evalOptions?.budget, () => withSteps(steps, rec, customer, now, evalOptions?.trace !== false));
             } finally {
               if (rec === recorder) busy = false;
             }

@@ -4,7 +4,8 @@ import { banyanFault, fault, spelError } from '../errors.js';
 import { arithmetic, isNumeric, negate, power, toDecimal, type ArithmeticOperator } from '../runtime/numbers.js';
 import { asEntries, asIterable, javaString, spelCompare, spelEquals, typeName } from '../runtime/values.js';
 import type { Compile } from './compile.js';
-import type { Compiled, CompileContext, Evaluator, StaticType } from './context.js';
+import { sizeUnits } from '../../budget.js';
+import { charge, type Compiled, type CompileContext, type Evaluator, type State, type StaticType } from './context.js';
 
 // Spring's own cap on `'text' * n` (MAX_REPEATED_TEXT_SIZE), kept for identical behaviour.
 const MAX_REPEATED_TEXT_SIZE = 256;
@@ -23,7 +24,15 @@ function numericType(l: StaticType, r: StaticType): StaticType {
   return 'any';
 }
 
+/** Charges comparing `l` with `r` when either is a collection or a long string (scanned in full). */
+function chargePair(s: State, l: unknown, r: unknown, max: number, at: number): void {
+  if ((typeof l !== 'object' || l === null) && (typeof l !== 'string' || l.length < 64) && (typeof r !== 'object' || r === null) && (typeof r !== 'string' || r.length < 64)) return;
+  const units = sizeUnits(l) + sizeUnits(r);
+  if (units > 0) charge(s, units, max, at);
+}
+
 export function compileBinary(node: BinaryNode, compile: Compile, ctx: CompileContext): Compiled {
+  const maxSteps = ctx.maxSteps;
   const left = compile(node.left);
   const right = compile(node.right);
   const lf = left.fn;
@@ -50,37 +59,49 @@ export function compileBinary(node: BinaryNode, compile: Compile, ctx: CompileCo
       return bool((s) => {
         const l = lf(s);
         const r = rf(s);
-        return l === r || spelEquals(l, r);
+        if (l === r) return true;
+        chargePair(s, l, r, maxSteps, at);
+        return spelEquals(l, r);
       });
     case '!=':
       return bool((s) => {
         const l = lf(s);
         const r = rf(s);
-        return l !== r && !spelEquals(l, r);
+        if (l === r) return false;
+        chargePair(s, l, r, maxSteps, at);
+        return !spelEquals(l, r);
       });
     case '<':
       return bool((s) => {
         const l = lf(s);
         const r = rf(s);
-        return typeof l === 'number' && typeof r === 'number' ? l < r : spelCompare(l, r, at) < 0;
+        if (typeof l === 'number' && typeof r === 'number') return l < r;
+        chargePair(s, l, r, maxSteps, at);
+        return spelCompare(l, r, at) < 0;
       });
     case '<=':
       return bool((s) => {
         const l = lf(s);
         const r = rf(s);
-        return typeof l === 'number' && typeof r === 'number' ? l <= r : spelCompare(l, r, at) <= 0;
+        if (typeof l === 'number' && typeof r === 'number') return l <= r;
+        chargePair(s, l, r, maxSteps, at);
+        return spelCompare(l, r, at) <= 0;
       });
     case '>':
       return bool((s) => {
         const l = lf(s);
         const r = rf(s);
-        return typeof l === 'number' && typeof r === 'number' ? l > r : spelCompare(l, r, at) > 0;
+        if (typeof l === 'number' && typeof r === 'number') return l > r;
+        chargePair(s, l, r, maxSteps, at);
+        return spelCompare(l, r, at) > 0;
       });
     case '>=':
       return bool((s) => {
         const l = lf(s);
         const r = rf(s);
-        return typeof l === 'number' && typeof r === 'number' ? l >= r : spelCompare(l, r, at) >= 0;
+        if (typeof l === 'number' && typeof r === 'number') return l >= r;
+        chargePair(s, l, r, maxSteps, at);
+        return spelCompare(l, r, at) >= 0;
       });
     case 'matches':
       return bool(compileMatches(node, left, right, ctx));
@@ -97,7 +118,7 @@ export function compileBinary(node: BinaryNode, compile: Compile, ctx: CompileCo
       });
     }
     case 'in':
-      return bool(compileIn(left, right, at));
+      return bool(compileIn(left, right, at, maxSteps));
     case '^': {
       const real = left.type === 'real' || right.type === 'real';
       const maxDigits = ctx.maxCollectionSize;
@@ -118,6 +139,7 @@ export function compileBinary(node: BinaryNode, compile: Compile, ctx: CompileCo
 }
 
 function compileArithmetic(op: ArithmeticOperator, left: Compiled, right: Compiled, node: BinaryNode, ctx: CompileContext, cost: number): Compiled {
+  const maxSteps = ctx.maxSteps;
   const lf = left.fn;
   const rf = right.fn;
   const at = node.start;
@@ -137,6 +159,8 @@ function compileArithmetic(op: ArithmeticOperator, left: Compiled, right: Compil
     }
     if (isNumeric(l) && isNumeric(r)) return arithmetic(op, dec ? toDecimal(l) : l, r, real, at);
     if (op === '+' && (typeof l === 'string' || typeof r === 'string')) {
+      // Stringifying a collection scans it; the concatenation copies both sides.
+      chargePair(s, l, r, maxSteps, at);
       const text = javaString(l, lReal) + javaString(r, rReal);
       if (text.length > max) throw banyanFault(at, 'LIMIT_EXCEEDED', `String length exceeds the limit of ${max}`);
       return text;
@@ -188,12 +212,15 @@ function compileMatches(node: BinaryNode, left: Compiled, right: Compiled, ctx: 
     if (typeof r !== 'string') {
       throw fault(ra, 'INVALID_SECOND_OPERAND_FOR_MATCHES_OPERATOR', `Second operand to matches operator must be a string. '${javaString(r)}' is not`);
     }
-    return compilePattern(r, false).matcher(javaString(l)).matches();
+    const text = javaString(l);
+    // RE2 is linear, but its JavaScript port scans about 8 characters in the time of one step.
+    charge(s, 1 + Math.ceil(text.length / 8) + sizeUnits(r), ctx.maxSteps, la);
+    return compilePattern(r, false).matcher(text).matches();
   };
 }
 
 /** Banyan's `x in {a, b}` extension: list membership (Spring equality) or map key presence. */
-function compileIn(left: Compiled, right: Compiled, at: number): Evaluator {
+function compileIn(left: Compiled, right: Compiled, at: number, maxSteps: number): Evaluator {
   const lf = left.fn;
   const rf = right.fn;
   const constList = right.constant ? asIterable(right.constant.value) : undefined;
@@ -209,9 +236,15 @@ function compileIn(left: Compiled, right: Compiled, at: number): Evaluator {
     const r = rf(s);
     if (r === null || r === undefined) return false;
     const list = asIterable(r);
-    if (list) return list.some((x) => spelEquals(l, x));
+    if (list) {
+      charge(s, list.length, maxSteps, at);
+      return list.some((x) => spelEquals(l, x));
+    }
     const entries = asEntries(r);
-    if (entries) return entries.some((e) => spelEquals(l, e.key));
+    if (entries) {
+      charge(s, entries.length, maxSteps, at);
+      return entries.some((e) => spelEquals(l, e.key));
+    }
     throw opFault('in', l, r, at);
   };
 }
