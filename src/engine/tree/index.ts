@@ -93,7 +93,10 @@ export function compileTree(tree: TreeDefinition, options: CompileTreeOptions = 
           if (fast !== undefined) {
             const run = fast;
             const now = evalOptions.now ?? new Date();
-            return withBudget(evalOptions.budget, () => run(customer, now)) ?? DEFAULT_EVALUATION;
+            const out = withBudget(evalOptions.budget, () => run(customer, now));
+            // Past the deadline no later node may succeed (as on the walker); generated
+            // constant-time nodes do not charge the budget, so the outcome is decided here.
+            return out === null || evalOptions.budget?.exhausted === true ? DEFAULT_EVALUATION : out;
           }
         } else {
           if (!stepsReady) {
@@ -113,7 +116,8 @@ export function compileTree(tree: TreeDefinition, options: CompileTreeOptions = 
             } finally {
               if (rec === recorder) busy = false;
             }
-            if (done !== undefined) return done;
+            // Past the deadline the walker records which nodes failed (each fails at once).
+            if (done !== undefined && evalOptions?.budget?.exhausted !== true) return done;
           }
         }
       }
