@@ -53,6 +53,7 @@ import { createReferenceValidator } from './trees/node-references.js';
 import { createTreesService, type TreesService } from './trees/trees.service.js';
 import { startSandbox, type RunningSandbox } from './sandbox/index.js';
 import { createUsersService, type UsersService } from './users/users.service.js';
+import { deadlineBudgets, pausingCommand } from './platform/deadline.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -151,8 +152,9 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
     const reference = createReferenceService({ db, changes });
     // Host commands: the nodes that reach outside the engine (seed 002's Command Pattern).
     const commands: TreeCompileOptions['commands'] = {
-      EXTERNAL_SYSTEM: createExternalSystemCommand({ systems: externalSystems, env: overrides.secrets ?? process.env }),
-      DATABASE_QUERY: createDatabaseQueryCommand({ reference }),
+      // I/O commands pause the tree's deadline while they wait (src/platform/deadline.ts).
+      EXTERNAL_SYSTEM: pausingCommand(createExternalSystemCommand({ systems: externalSystems, env: overrides.secrets ?? process.env })),
+      DATABASE_QUERY: pausingCommand(createDatabaseQueryCommand({ reference })),
       DROOLS_RULE: createDroolsRuleCommand({ rules, ttlMs: config.externalCacheTtlMs }),
     };
     const compileOptions = (): TreeCompileOptions => ({ commands });
@@ -163,7 +165,8 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
     });
     const trees = createTreesService({ db, changes, compileOptions, validateReferences });
     const catalog = new TreeCatalog(trees, compileOptions, config.treeCacheTtlMs);
-    const evaluation = createEvaluationService(catalog);
+    const budgets = deadlineBudgets(config.evaluation.deadlineMs);
+    const evaluation = createEvaluationService(catalog, { budgets });
     const recorder = overrides.recorder?.({ database, logger }) ?? audit.recorder;
 
     if (config.demoData && config.sandbox.enabled) {
@@ -189,9 +192,9 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
       callbackPolicy,
     });
     const players = createPlayersService(db);
-    const campaigns = createCampaignsService({ db, players });
+    const campaigns = createCampaignsService({ db, players, budgets });
     const templates = createTemplatesService({ db, campaigns });
-    const ingest: IngestDeps = { db, campaigns, players };
+    const ingest: IngestDeps = { db, campaigns, players, budgets };
     let demoCampaigns: CampaignSeedReport | null = null;
     if (config.demoData && config.env !== 'production') {
       demoCampaigns = await seedDemoCampaigns({ tenants, templates, campaigns });
@@ -211,7 +214,7 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
       },
     });
     registerHealthRoutes(app, { database, dataDir: config.dataDir });
-    registerEvaluationRoutes(app, { evaluation, recorder, trees, db });
+    registerEvaluationRoutes(app, { evaluation, recorder, trees, db, bodyLimitBytes: config.evaluation.bodyLimitBytes });
     registerTreeRoutes(app, trees);
     registerRuleRoutes(app, rules);
     registerExternalSystemRoutes(app, externalSystems);
@@ -346,6 +349,7 @@ function configSummary(config: Config): Record<string, unknown> {
     swaggerEnabled: config.swaggerEnabled,
     treeCacheTtlMs: config.treeCacheTtlMs,
     bodyLimitBytes: config.bodyLimitBytes,
+    evaluation: config.evaluation,
     loginThrottle: config.loginThrottle,
     audit: { mode: config.audit.mode, batchSize: config.audit.batchSize, flushMs: config.audit.flushMs, retentionMonths: config.audit.retention },
     redis: config.redisUrl !== undefined,

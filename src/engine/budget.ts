@@ -20,7 +20,8 @@ export const CHECK_EVERY = 2048;
 export const CHARS_PER_UNIT = 64;
 
 export function budgetExceeded(position?: SourcePosition): EngineError {
-  return new EngineError(BUDGET_EXCEEDED, 'Evaluation exceeded its time budget (deadline reached)', position);
+  // The code leads the message: a tree records only the message in its FAILED decision step.
+  return new EngineError(BUDGET_EXCEEDED, `${BUDGET_EXCEEDED}: the evaluation ran past its deadline (time budget)`, position);
 }
 
 /**

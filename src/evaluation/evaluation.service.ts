@@ -1,5 +1,6 @@
 import { DEFAULT_RESULT } from '../engine/index.js';
 import type { PromotionResult, TreeEvaluation } from '../engine/types.js';
+import { deadlineBudgets, type BudgetFactory } from '../platform/deadline.js';
 import { AppError } from '../platform/http/errors.js';
 import { newSession, sessionVariables } from './session.js';
 import type { LoadedTree, TreeCatalog } from './tree-catalog.js';
@@ -80,12 +81,19 @@ export interface EvaluationService {
   evaluateTrees(trees: readonly LoadedTree[], input: EvaluateInput): Promise<EvaluationOutcome>;
 }
 
-export function createEvaluationService(catalog: TreeCatalog): EvaluationService {
+export interface EvaluationServiceOptions {
+  /** A fresh budget (deadline) per tree evaluation; default: EVALUATION_DEADLINE_MS' default. */
+  readonly budgets?: BudgetFactory;
+}
+
+export function createEvaluationService(catalog: TreeCatalog, serviceOptions: EvaluationServiceOptions = {}): EvaluationService {
+  const budgets = serviceOptions.budgets ?? deadlineBudgets();
   async function evaluateTrees(trees: readonly LoadedTree[], input: EvaluateInput): Promise<EvaluationOutcome> {
     const runs: TreeRun[] = [];
     const session = newSession();
     for (const { ref, compiled } of trees) {
-      const options = { now: input.now, requestId: input.requestId, variables: sessionVariables(session), recordSteps: input.recordSteps ?? true };
+      // Every tree gets its own deadline: past it, its running node and every later one are false.
+      const options = { now: input.now, requestId: input.requestId, variables: sessionVariables(session), recordSteps: input.recordSteps ?? true, budget: budgets() };
       try {
         const evaluation = compiled.isAsync ? await compiled.evaluateAsync(input.customer, options) : compiled.evaluate(input.customer, options);
         runs.push({ treeId: ref.id, treeName: ref.name, version: ref.version, priority: ref.priority, evaluation, error: null });

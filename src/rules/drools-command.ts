@@ -6,6 +6,7 @@
  */
 import { compileDrl, createDroolsCommand, type CompiledRuleSet } from '../engine/index.js';
 import { EngineError, type CommandHandler, type Diagnostic } from '../engine/types.js';
+import { outsideDeadline } from '../platform/deadline.js';
 import type { RulesService, RuleValidator } from './rules.service.js';
 
 /** The DROOLS validator for the rules service: a bad DRL is rejected at write time with line/column. */
@@ -75,7 +76,8 @@ export function createDroolsRuleCommand(deps: DroolsNodeDeps): CommandHandler {
 
   return {
     async execute(node, context) {
-      const sets = await ruleSets();
+      // Loading rule sets is I/O: it does not count against the tree's deadline; firing does.
+      const sets = await outsideDeadline(context.budget, ruleSets);
       return createDroolsCommand(lookup(sets), deps.now ? { now: deps.now } : {}).execute(node, context);
     },
   };
