@@ -1,4 +1,4 @@
-import { DEFAULT_RESULT } from '../engine/index.js';
+import { CHECK_EVERY, DEFAULT_RESULT } from '../engine/index.js';
 import type { PromotionResult, TreeEvaluation } from '../engine/types.js';
 import { deadlineBudgets, type BudgetFactory } from '../platform/deadline.js';
 import { AppError } from '../platform/http/errors.js';
@@ -93,7 +93,8 @@ export function createEvaluationService(catalog: TreeCatalog, serviceOptions: Ev
     const session = newSession();
     for (const { ref, compiled } of trees) {
       // Every tree gets its own deadline: past it, its running node and every later one are false.
-      const options = { now: input.now, requestId: input.requestId, variables: sessionVariables(session), recordSteps: input.recordSteps ?? true, budget: budgets() };
+      const budget = budgets();
+      const options = { now: input.now, requestId: input.requestId, variables: sessionVariables(session), recordSteps: input.recordSteps ?? true, budget };
       try {
         const evaluation = compiled.isAsync ? await compiled.evaluateAsync(input.customer, options) : compiled.evaluate(input.customer, options);
         runs.push({ treeId: ref.id, treeName: ref.name, version: ref.version, priority: ref.priority, evaluation, error: null });
@@ -101,6 +102,9 @@ export function createEvaluationService(catalog: TreeCatalog, serviceOptions: Ev
         if (error instanceof AppError) throw error;
         runs.push({ treeId: ref.id, treeName: ref.name, version: ref.version, priority: ref.priority, evaluation: null, error: error instanceof Error ? error.message : String(error) });
       }
+      // A tree that worked hard held the event loop: let other requests in before the next tree,
+      // so evaluate-all over many trees never blocks for more than one tree's deadline.
+      if (budget.units >= CHECK_EVERY) await new Promise<void>((resolve) => setImmediate(resolve));
       if (session.failure) throw new EvaluationFailedError(session.failure, { result: NOT_ELIGIBLE, runs, chosen: null });
     }
     const chosen = chooseBest(runs);
