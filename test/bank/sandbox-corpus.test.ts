@@ -61,7 +61,7 @@ const CASES: readonly Case[] = [
   { name: 'JSONLogic nested filters over the whole list', tree: root([jsonlogic('n', { some: [{ var: 'transactionHistory' }, { some: [{ val: [[2], 'transactionHistory'] }, { '==': [{ var: 'id' }, 'none'] }] }] })]), body: customer(), codes: ['LIMIT_EXCEEDED', 'EVALUATION_BUDGET_EXCEEDED'] },
   { name: 'Drools contains … from', tree: root([drools('n', 'corpus-contains-from')]), body: customer(), codes: ['LIMIT_EXCEEDED', 'EVALUATION_BUDGET_EXCEEDED'] },
   { name: 'reward formula over nested selections (decimal mode)', tree: root([formula('n', "#sum(transactionHistory.![#root.transactionHistory.?[id == 'none'].size() * 1.5])")]), body: customer(), codes: ['LIMIT_EXCEEDED', 'EVALUATION_BUDGET_EXCEEDED'] },
-  { name: 'deeply nested payload stringified', tree: root([spel('n', "#{('' + deep).length() > 0}")]), body: { customerId: 'CORPUS', deep: JSON.parse(`${'['.repeat(3_000)}1${']'.repeat(3_000)}`) as unknown }, codes: ['LIMIT_EXCEEDED', 'EVALUATION_BUDGET_EXCEEDED'] },
+  { name: 'a deeply nested payload stringified per element', tree: root([spel('n', "#{transactionHistory.![#root.deep + ''].size() < 0}")]), body: customer({ deep: JSON.parse(`${'['.repeat(3_000)}1${']'.repeat(3_000)}`) as unknown }), codes: ['LIMIT_EXCEEDED', 'EVALUATION_BUDGET_EXCEEDED'] },
   { name: 'a tree of many heavy nodes (only the deadline stops it)', tree: root(manyHeavyNodes), body: customer({ transactionHistory: shortHistory }), codes: ['EVALUATION_BUDGET_EXCEEDED'] },
 ];
 
@@ -83,8 +83,8 @@ describe(`expression sandbox corpus over HTTP (${DB_KIND})`, () => {
     await t.destroy();
   });
 
-  const evaluate = (body: Record<string, unknown> | string) =>
-    t.app.inject({ method: 'POST', url: '/api/v1/promotions/evaluate', payload: body, headers: { 'content-type': 'application/json' } });
+  const evaluate = (body: Record<string, unknown> | string, query = '') =>
+    t.app.inject({ method: 'POST', url: `/api/v1/promotions/evaluate${query}`, payload: body, headers: { 'content-type': 'application/json' } });
 
   for (const c of CASES) {
     it(`Given ${c.name}, When evaluated, Then it ends within the deadline with a clear refusal while /actuator/health answers within ${CONCURRENT_WITHIN_MS} ms`, async () => {
@@ -92,22 +92,34 @@ describe(`expression sandbox corpus over HTTP (${DB_KIND})`, () => {
       // Serialised once up front: the client's JSON.stringify is not the server's time.
       const payload = JSON.stringify(body);
       expect(payload.length).toBeLessThanOrEqual(BODY_CAP);
-      await evaluate(payload); // warm-up: compile and JIT, so the bound measures evaluation, not first use
-      const started = performance.now();
-      const heavy = evaluate(payload).then((res) => ({ res, ms: performance.now() - started }));
-      // Sent while the evaluation runs: answered as soon as the evaluation yields the event loop.
-      const sent = performance.now();
-      const health = t.app.inject({ method: 'GET', url: '/actuator/health' }).then((res) => ({ res, ms: performance.now() - sent }));
-      const [h, e] = await Promise.all([health, heavy]);
-      expect(e.res.statusCode, e.res.body).toBe(200);
-      expect(e.res.json().data.eligible).toBe(false);
-      expect(h.res.statusCode).toBeLessThan(600);
-      expect(e.ms, 'evaluation time').toBeLessThan(ENDS_WITHIN_MS);
-      expect(h.ms, 'concurrent health check').toBeLessThan(CONCURRENT_WITHIN_MS);
+      // Warm-up: compile and JIT, so the bounds measure evaluation, not first use.
+      for (let i = 0; i < 3; i++) await evaluate(payload, '?dryRun=true');
+      // Timed: a dry run is the evaluation and the HTTP path without the audit trail's storage.
+      // Three trials; the health bound is on the median (2 CPUs shared by several test runs).
+      const healthMs: number[] = [];
+      for (let trial = 0; trial < 3; trial++) {
+        const started = performance.now();
+        const heavy = evaluate(payload, '?dryRun=true').then((res) => ({ res, ms: performance.now() - started }));
+        // Sent while the evaluation runs: answered as soon as the evaluation yields the event loop.
+        const sent = performance.now();
+        const health = t.app.inject({ method: 'GET', url: '/actuator/health' }).then((res) => ({ res, ms: performance.now() - sent }));
+        const [h, e] = await Promise.all([health, heavy]);
+        expect(e.res.statusCode, e.res.body).toBe(200);
+        expect(e.res.json().data.eligible).toBe(false);
+        expect(h.res.statusCode).toBeLessThan(600);
+        expect(e.ms, 'evaluation time').toBeLessThan(ENDS_WITHIN_MS);
+        healthMs.push(h.ms);
+      }
+      expect(healthMs.sort((a, b) => a - b)[1], `concurrent health check (${healthMs.map(Math.round).join(', ')} ms)`).toBeLessThan(CONCURRENT_WITHIN_MS);
 
-      const requestId = e.res.json().requestId as string;
+      // Recorded: the decision steps say why (and their own durations stay within the bound too).
+      const recorded = await evaluate(payload);
+      expect(recorded.statusCode).toBe(200);
+      const requestId = recorded.json().requestId as string;
       const steps = await t.app.inject({ method: 'GET', url: `/api/v1/audit/decisions?requestId=${requestId}&size=100`, headers: AS_AUDITOR });
-      const failed = (steps.json() as { data: { content: { status: string; errorDetails: string | null }[] } }).data.content.filter((s) => s.status === 'FAILED');
+      const rows = (steps.json() as { data: { content: { status: string; errorDetails: string | null; executionTimeMs: number | null }[] } }).data.content;
+      expect(rows.reduce((n, r) => n + (r.executionTimeMs ?? 0), 0), 'recorded evaluation time').toBeLessThan(ENDS_WITHIN_MS);
+      const failed = rows.filter((r) => r.status === 'FAILED');
       expect(failed.length).toBeGreaterThan(0);
       const errors = failed.map((s) => s.errorDetails ?? '');
       // A step stores the message: the deadline's carries its code; the step limit's says "limit".

@@ -163,6 +163,8 @@ function compileArithmetic(op: ArithmeticOperator, left: Compiled, right: Compil
       chargePair(s, l, r, maxSteps, at);
       const text = javaString(l, lReal) + javaString(r, rReal);
       if (text.length > max) throw banyanFault(at, 'LIMIT_EXCEEDED', `String length exceeds the limit of ${max}`);
+      // What was built counts too: a nested value stringifies to far more than its top-level size.
+      if (text.length >= 64) charge(s, sizeUnits(text), maxSteps, at);
       return text;
     }
     if (op === '-' && typeof l === 'string' && l.length === 1 && typeof r === 'number' && Number.isInteger(r)) {
