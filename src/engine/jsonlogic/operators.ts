@@ -110,9 +110,10 @@ function guard(args: Args): unknown {
  */
 const SIZED_OPERATORS = ['in', 'cat', 'substr', 'merge', 'keys', 'missing', 'missing_some', 'min', 'max', '+', '*', '-', '/', '%'];
 
+/** The arguments scanned (a list spread into `max`/`+` is its length) plus what each touches. */
 function argUnits(args: unknown): number {
   if (!Array.isArray(args)) return sizeUnits(args);
-  let units = 0;
+  let units = args.length > 8 ? args.length : 0;
   for (const a of args) units += sizeUnits(a);
   return units;
 }
