@@ -19,6 +19,18 @@ export const CHECK_EVERY = 2048;
 /** Characters of a string operation per work unit: scanning 64 characters costs about one comparison. */
 export const CHARS_PER_UNIT = 64;
 
+/**
+ * Longest input a regular expression may scan. RE2 is linear, but its JavaScript port needs up to
+ * ~0.5 µs a character with nested groups: one match on 100 000 characters would hold the event
+ * loop for the whole deadline before a check could see it. 10 000 characters is ≤ ~5 ms.
+ */
+export const MAX_MATCH_INPUT = 10_000;
+
+/** Work units of one regex match over `length` characters (about 4 characters per unit). */
+export function matchUnits(length: number): number {
+  return 1 + Math.ceil(length / 4);
+}
+
 export function budgetExceeded(position?: SourcePosition): EngineError {
   // The code leads the message: a tree records only the message in its FAILED decision step.
   return new EngineError(BUDGET_EXCEEDED, `${BUDGET_EXCEEDED}: the evaluation ran past its deadline (time budget)`, position);

@@ -1,5 +1,6 @@
 /** Compiles expression nodes to closures over a frame (bound variables + the current fact). */
 import { RE2JS } from 're2js';
+import { MAX_MATCH_INPUT, matchUnits } from '../budget.js';
 import { EngineError, type SourcePosition } from '../types.js';
 import type { Expr } from './ast.js';
 import {
@@ -207,7 +208,8 @@ function compileCollection(e: Extract<Expr, { kind: 'collection' }>, scope: Scop
       return wrap((a, b, f) => {
         if (a === null || a === undefined) return false;
         if (typeof a !== 'string') throw new EngineError('TYPE_ERROR', `'matches' needs a string, got ${typeName(a)}`, pos);
-        f.budget.tick(pos, 1 + Math.ceil(a.length / 100));
+        if (a.length > MAX_MATCH_INPUT) throw new EngineError('LIMIT_EXCEEDED', `'matches' input of ${a.length} characters exceeds the limit of ${MAX_MATCH_INPUT}`, pos);
+        f.budget.tick(pos, matchUnits(a.length));
         return regexFor(b).matches(a);
       });
     }

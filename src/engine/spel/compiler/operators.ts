@@ -4,7 +4,7 @@ import { banyanFault, fault, spelError } from '../errors.js';
 import { arithmetic, isNumeric, negate, power, toDecimal, type ArithmeticOperator } from '../runtime/numbers.js';
 import { asEntries, asIterable, javaString, spelCompare, spelEquals, typeName } from '../runtime/values.js';
 import type { Compile } from './compile.js';
-import { sizeUnits } from '../../budget.js';
+import { MAX_MATCH_INPUT, matchUnits, sizeUnits } from '../../budget.js';
 import { charge, type Compiled, type CompileContext, type Evaluator, type State, type StaticType } from './context.js';
 
 // Spring's own cap on `'text' * n` (MAX_REPEATED_TEXT_SIZE), kept for identical behaviour.
@@ -215,8 +215,9 @@ function compileMatches(node: BinaryNode, left: Compiled, right: Compiled, ctx: 
       throw fault(ra, 'INVALID_SECOND_OPERAND_FOR_MATCHES_OPERATOR', `Second operand to matches operator must be a string. '${javaString(r)}' is not`);
     }
     const text = javaString(l);
-    // RE2 is linear, but its JavaScript port scans about 8 characters in the time of one step.
-    charge(s, 1 + Math.ceil(text.length / 8) + sizeUnits(r), ctx.maxSteps, la);
+    // RE2 is linear, but slow enough per character that the input is bounded (see MAX_MATCH_INPUT).
+    if (text.length > MAX_MATCH_INPUT) throw banyanFault(la, 'LIMIT_EXCEEDED', `matches: input of ${text.length} characters exceeds the limit of ${MAX_MATCH_INPUT}`);
+    charge(s, matchUnits(text.length) + sizeUnits(r), ctx.maxSteps, la);
     return compilePattern(r, false).matcher(text).matches();
   };
 }
