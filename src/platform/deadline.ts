@@ -17,15 +17,24 @@ const monotonic: Clock = () => performance.now();
 
 /** A budget whose deadline is `limitMs` of computing time, with the clock paused while waiting. */
 export class DeadlineBudget extends EvaluationBudget {
-  private readonly meter: { spentMs: number; since: number | undefined; depth: number };
+  private readonly meter: { spentMs: number; since: number | undefined; depth: number; started: boolean };
   private readonly clock: Clock;
 
   constructor(
     readonly limitMs: number,
     clock: Clock = monotonic,
   ) {
-    const meter = { spentMs: 0, since: clock() as number | undefined, depth: 0 };
-    super(() => meter.spentMs + (meter.since === undefined ? 0 : clock() - meter.since) > limitMs);
+    // The clock starts at the first check (after CHECK_EVERY units of work, a few µs): a cheap
+    // evaluation, the common case, never reads the clock at all.
+    const meter = { spentMs: 0, since: undefined as number | undefined, depth: 0, started: false };
+    super(() => {
+      if (!meter.started) {
+        meter.started = true;
+        if (meter.depth === 0) meter.since = clock();
+        return false;
+      }
+      return meter.spentMs + (meter.since === undefined ? 0 : clock() - meter.since) > limitMs;
+    });
     this.meter = meter;
     this.clock = clock;
   }
@@ -41,7 +50,7 @@ export class DeadlineBudget extends EvaluationBudget {
 
   resume(): void {
     const m = this.meter;
-    if (m.depth > 0 && --m.depth === 0) m.since = this.clock();
+    if (m.depth > 0 && --m.depth === 0 && m.started) m.since = this.clock();
   }
 }
 

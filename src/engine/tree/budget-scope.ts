@@ -17,13 +17,13 @@ export function fastOptions(now: Date): EvaluateOptions {
   return current === undefined ? { now } : { now, budget: current };
 }
 
-export function withBudget<T>(budget: EvaluationBudget | undefined, run: () => T): T {
-  if (budget === undefined && current === undefined) return run();
+/** Makes `budget` the active one; returns the previous one for `leaveBudget` (no closure per call). */
+export function enterBudget(budget: EvaluationBudget | undefined): EvaluationBudget | undefined {
   const saved = current;
   current = budget;
-  try {
-    return run();
-  } finally {
-    current = saved;
-  }
+  return saved;
+}
+
+export function leaveBudget(saved: EvaluationBudget | undefined): void {
+  current = saved;
 }

@@ -2,7 +2,7 @@
 import { EngineError, type CompiledTree, type DecisionStep, type TreeCompileOptions, type TreeDefinition, type TreeEvaluation } from '../types.js';
 import { compileGraph, type CompiledNode } from './compile.js';
 import { DEFAULT_RESULT, EMPTY, evaluateAsync, evaluateSync, plainInputSnapshot } from './evaluate.js';
-import { withBudget } from './budget-scope.js';
+import { enterBudget, leaveBudget } from './budget-scope.js';
 import { compileFast, compileFastSteps, FAILED, NO_PATH, NO_STEPS, type FastEvaluate, type FastSteps, type Snapshot, type StepRecorder } from './fast.js';
 
 export { validateTree, nodeKey } from './validate.js';
@@ -91,12 +91,17 @@ export function compileTree(tree: TreeDefinition, options: CompileTreeOptions = 
             fast = compileFast(graph, codegen);
           }
           if (fast !== undefined) {
-            const run = fast;
-            const now = evalOptions.now ?? new Date();
-            const out = withBudget(evalOptions.budget, () => run(customer, now));
+            const budget = evalOptions.budget;
+            const saved = enterBudget(budget);
+            let out: TreeEvaluation | null;
+            try {
+              out = fast(customer, evalOptions.now ?? new Date());
+            } finally {
+              leaveBudget(saved);
+            }
             // Past the deadline no later node may succeed (as on the walker); generated
             // constant-time nodes do not charge the budget, so the outcome is decided here.
-            return out === null || evalOptions.budget?.exhausted === true ? DEFAULT_EVALUATION : out;
+            return out === null || budget?.exhausted === true ? DEFAULT_EVALUATION : out;
           }
         } else {
           if (!stepsReady) {
@@ -110,9 +115,12 @@ export function compileTree(tree: TreeDefinition, options: CompileTreeOptions = 
             busy = true;
             let done: TreeEvaluation | undefined;
             try {
-              const steps = fastSteps;
-              const now = evalOptions?.now ?? new Date();
-              done = withBudget(evalOptions?.budget, () => withSteps(steps, rec, customer, now, evalOptions?.trace !== false));
+              const saved = enterBudget(evalOptions?.budget);
+              try {
+                done = withSteps(fastSteps, rec, customer, evalOptions?.now ?? new Date(), evalOptions?.trace !== false);
+              } finally {
+                leaveBudget(saved);
+              }
             } finally {
               if (rec === recorder) busy = false;
             }
