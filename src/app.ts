@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createCampaignsService, type CampaignsService } from './campaigns/campaigns.service.js';
 import { registerCampaignRoutes } from './campaigns/campaigns.routes.js';
 import { DEMO_API_KEY, seedDemoCampaigns, type CampaignSeedReport } from './demo/campaigns.js';
+import { retireDemoTenant } from './demo/retire.js';
 import { registerEventRoutes } from './events/events.routes.js';
 import { ingestEvents, type IngestDeps } from './events/events.service.js';
 import { registerPlayerRoutes } from './players/players.routes.js';
@@ -32,6 +33,7 @@ import { openDatabase, type Database } from './platform/db/database.js';
 import { migrateToLatest } from './platform/db/migrate.js';
 import type { LoginRecorder } from './platform/http/auth.js';
 import { buildHttpServer, type App } from './platform/http/server.js';
+import { createLoginLimiter } from './platform/http/login-limiter.js';
 import { createLogger, type Logger } from './platform/logger.js';
 import { createDatabaseQueryCommand } from './reference/command.js';
 import { registerReferenceRoutes } from './reference/reference.routes.js';
@@ -41,7 +43,8 @@ import { createEventBus } from './platform/events/connect.js';
 import type { EventBus, Subscription } from './platform/events/bus.js';
 import { OutboxRelay } from './platform/outbox/relay.js';
 import { createCallbackSender, type CallbackResolver } from './rewards/callbacks.js';
-import { connectGuard } from './tenants/callback-url.js';
+import { guardedConnector } from './platform/net/url-guard.js';
+import { secretBoxOf } from './platform/secrets/keys.js';
 import { createWalletClient, type WalletClient } from './rewards/wallet.client.js';
 import { RewardWorker } from './rewards/worker.js';
 import { TOPICS } from './platform/outbox/outbox.js';
@@ -54,6 +57,8 @@ import { createTreesService, type TreesService } from './trees/trees.service.js'
 import { startSandbox, type RunningSandbox } from './sandbox/index.js';
 import { createUsersService, type UsersService } from './users/users.service.js';
 import { deadlineBudgets, pausingCommand } from './platform/deadline.js';
+import { passwordProblem } from './users/password-policy.js';
+import { registerUserRoutes } from './users/users.routes.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -99,7 +104,7 @@ export interface BanyanOverrides {
   readonly recorder?: (deps: { database: Database; logger: Logger }) => EvaluationRecorder;
   readonly changes?: ChangeRecorder;
   readonly logins?: LoginRecorder;
-  /** Where `${env:NAME}` secrets of external systems are read (default process.env). */
+  /** Where `${env:BANYAN_EXT_SECRET_*}` secrets of external systems are read (default process.env; no other name is ever read). */
   readonly secrets?: Readonly<Record<string, string | undefined>>;
   /** Default `all`. */
   readonly role?: Role;
@@ -148,7 +153,10 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
     await ensureUsers(config, users, logger);
 
     const rules = createRulesService({ db, changes, validators: { SPEL: validateSpelRule, HARDCODED: validateHardcodedRule, DROOLS: validateDroolsRule } });
-    externalSystems = createExternalSystemsService({ db, changes, ttlMs: config.externalCacheTtlMs });
+    // One address policy for every outbound URL (platform/net/url-guard.ts): public-only in production.
+    const publicOnly = config.env === 'production';
+    const externalPolicy = { publicOnly, allowedHosts: config.externalHostsAllow, onlyAllowed: publicOnly && config.externalHostsAllow.length > 0 };
+    externalSystems = createExternalSystemsService({ db, changes, ttlMs: config.externalCacheTtlMs, addressPolicy: externalPolicy });
     const reference = createReferenceService({ db, changes });
     // Host commands: the nodes that reach outside the engine (seed 002's Command Pattern).
     const commands: TreeCompileOptions['commands'] = {
@@ -184,17 +192,33 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
     if (!config.jwt.secret && config.env === 'production') {
       logger.warn('JWT_SECRET is not set: tenant tokens use a random per-process key and die on restart (set it for multi-node)');
     }
-    const callbackPolicy = { publicOnly: config.env === 'production', allowedHosts: config.rewards.callbackAllowedHosts };
+    const callbackPolicy = { publicOnly, allowedHosts: config.rewards.callbackAllowedHosts };
     const tenants = createTenantsService({
       db,
       jwtSecret: config.jwt.secret ? new TextEncoder().encode(config.jwt.secret) : randomBytes(32),
       tokenTtlSeconds: config.jwt.ttlSeconds,
       callbackPolicy,
+      secretBox: secretBoxOf(config),
     });
+    if (config.secretKeys.development) logger.warn('BANYAN_SECRET_KEY is not set: stored secrets are encrypted with the published development key (production refuses to start without one)');
+    // Plain rows from before encryption, and rows under a BANYAN_SECRET_KEY_PREVIOUS key, move to the current key.
+    const reencryption = await tenants.reencryptSecrets();
+    if (reencryption.reencrypted > 0) logger.info({ reencrypted: reencryption.reencrypted }, 'stored secrets re-encrypted with the current key');
+    if (reencryption.unreadable.length > 0) {
+      logger.error({ tenants: reencryption.unreadable }, 'stored callback secrets no configured key decrypts: set the key they were written with as BANYAN_SECRET_KEY_PREVIOUS');
+      void audit.emit({ type: 'SECURITY', category: 'SECURITY', severity: 'ERROR', source: 'platform.secrets', details: { unreadableCallbackSecrets: reencryption.unreadable } });
+    }
     const players = createPlayersService(db);
     const campaigns = createCampaignsService({ db, players, budgets });
     const templates = createTemplatesService({ db, campaigns });
     const ingest: IngestDeps = { db, campaigns, players, budgets };
+    if (config.env === 'production') {
+      const retired = await retireDemoTenant(tenants);
+      if (retired) {
+        logger.warn(retired, 'production: the demo tenant and its published API key were retired (revoked / suspended)');
+        await audit.emit({ type: 'SECURITY', category: 'SECURITY', severity: 'WARN', source: 'demo.retire', details: { reason: 'DEMO_TENANT_RETIRED', ...retired } });
+      }
+    }
     let demoCampaigns: CampaignSeedReport | null = null;
     if (config.demoData && config.env !== 'production') {
       demoCampaigns = await seedDemoCampaigns({ tenants, templates, campaigns });
@@ -202,12 +226,18 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
       logger.info({ tenant: 'demo', apiKey: DEMO_API_KEY }, 'demo tenant API key (development only)');
     }
 
+    const loginLimiter = createLoginLimiter({
+      ...config.loginThrottle,
+      redisUrl: config.redisUrl,
+      onRedisError: (err) => logger.warn({ err }, 'login limiter: Redis unreachable, counting in process'),
+    });
+    cleanup.push(() => loginLimiter.close());
     const app = await buildHttpServer({
       logger,
       bodyLimitBytes: config.bodyLimitBytes,
       swaggerEnabled: config.swaggerEnabled,
       version: VERSION,
-      auth: { authenticator: users, tenants, throttle: config.loginThrottle, recorder: overrides.logins ?? audit.logins },
+      auth: { authenticator: users, tenants, limiter: loginLimiter, limits: config.loginThrottle, recorder: overrides.logins ?? audit.logins },
       onUnexpectedError: (error, request) => {
         const err = error instanceof Error ? { name: error.name, message: error.message } : { message: String(error) };
         void audit?.emit({ type: 'ERROR', category: 'SYSTEM', severity: 'ERROR', source: 'http', details: { ...err, method: request.method, url: request.url }, correlationId: request.id });
@@ -225,6 +255,7 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
     registerPlayerRoutes(app, { database, players, campaigns });
     registerEventRoutes(app, ingest);
     registerAuditRoutes(app, { db, dialect: database.dialect, trees, evaluation, catalog });
+    registerUserRoutes(app, users);
     // The HTTP benchmark's baseline: the full stack (hooks, auth, envelope) minus any work.
     if (process.env.BANYAN_BENCH === '1') {
       app.get('/_bench/noop', { config: { auth: 'public' }, schema: { hide: true } }, async () => ({ success: true }));
@@ -275,7 +306,7 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
       const callbacks = createCallbackSender({
         resolve: overrides.callbacks ?? tenants.callbackResolver,
         timeoutMs: config.rewards.callbackTimeoutMs,
-        lookup: connectGuard(callbackPolicy),
+        connector: guardedConnector(callbackPolicy, { timeout: config.rewards.callbackTimeoutMs }),
         maxAttempts: 10,
       });
       cleanup.push(() => callbacks.close());
@@ -363,6 +394,11 @@ function configSummary(config: Config): Record<string, unknown> {
  * password stops the start.
  */
 async function ensureUsers(config: Config, users: UsersService, logger: Logger): Promise<void> {
+  if (config.env === 'production' && config.admin.password) {
+    // Checked before it is stored: a weak admin password never reaches the database.
+    const problem = passwordProblem(config.admin.user, config.admin.password);
+    if (problem) throw new StartupError(`refusing to start in production: BANYAN_ADMIN_PASSWORD for user ${config.admin.user} is refused (${problem.rule}: ${problem.message})`);
+  }
   if (config.admin.password) {
     await users.upsert(config.admin.user, config.admin.password, ['ADMIN', 'MANAGER', 'AUDITOR']);
   }
@@ -372,7 +408,7 @@ async function ensureUsers(config: Config, users: UsersService, logger: Logger):
   }
   const offenders = await users.demoPasswordUsers();
   if (offenders.length > 0) {
-    throw new StartupError(`refusing to start in production: users ${offenders.join(', ')} still have the published demo passwords; change or disable them`);
+    throw new StartupError(`refusing to start in production: users ${offenders.join(', ')} still have a published demo password (PASSWORD_PUBLISHED); change or disable them`);
   }
   logger.info({ admin: config.admin.user }, 'production mode: demo users disabled');
 }

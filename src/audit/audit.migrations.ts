@@ -165,4 +165,13 @@ export const auditMigrations: Record<string, Migration> = {
       if (dialect === 'postgres') await ensureUpcomingPartitions(db as never, 3);
     },
   },
+  // The request id is always the server's; what a client sends (X-Correlation-Id / X-Request-Id)
+  // is kept here, apart, so a repeated client id can never merge two requests' audit rows.
+  // On a partitioned PostgreSQL table the column and the index propagate to every partition.
+  '2026_12_04_0100_request_correlation_id': {
+    async up(db) {
+      await db.schema.alterTable('request_logs').addColumn('correlation_id', 'varchar(128)').execute();
+      await db.schema.createIndex('idx_request_correlation_id').on('request_logs').column('correlation_id').execute();
+    },
+  },
 };

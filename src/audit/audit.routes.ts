@@ -12,8 +12,9 @@ import { ok, type App } from '../platform/http/server.js';
 import { pageOf, PageOf } from '../platform/paging.js';
 import type { TreesService } from '../trees/trees.service.js';
 import { listCalls, listQueries, listSteps, listTrails } from './audit.repository.js';
-import { CallItem, CallsQuery, DecisionsQuery, QueriesQuery, QueryItem, ReplayParams, ReplayQuery, ReportQuery, StepItem, TrailItem, TrailsQuery, VerifyQuery, VerifyResult } from './audit.schema.js';
-import { csvLine, DETAILED_COLUMNS, detailedRows, summaryCsv, summaryReport, type ReportFilter } from './report.js';
+import { CallItem, CallsQuery, DecisionsQuery, QueriesQuery, QueryItem, ReplayParams, ReplayQuery, ReplayReportSchema, ReportQuery, StepItem, TrailItem, TrailsQuery, VerifyQuery, VerifyResult } from './audit.schema.js';
+import { csvLine } from '../platform/csv.js';
+import { DETAILED_COLUMNS, detailedRows, summaryCsv, summaryReport, type ReportFilter } from './report.js';
 import { replay } from './replay.js';
 import { verifyChain } from './verify.js';
 
@@ -47,7 +48,7 @@ export function registerAuditRoutes(app: App, deps: AuditRouteDeps): void {
 
   app.get(
     '/api/v1/audit/trails',
-    { config, schema: { tags: TAG, summary: '查詢稽核軌跡記錄', security: SECURITY, querystring: TrailsQuery, response: { 200: EnvelopeOf(PageOf(TrailItem)), ...ERRORS } } },
+    { config, schema: { tags: TAG, summary: 'Audit trail records 查詢稽核軌跡記錄', security: SECURITY, querystring: TrailsQuery, response: { 200: EnvelopeOf(PageOf(TrailItem)), ...ERRORS } } },
     async (request) => {
       const q = request.query;
       const { rows, total } = await listTrails(db, { ...q, ...range(q.startDate, q.endDate) });
@@ -57,7 +58,7 @@ export function registerAuditRoutes(app: App, deps: AuditRouteDeps): void {
 
   app.get(
     '/api/v1/audit/decisions',
-    { config, schema: { tags: TAG, summary: '查詢決策步驟追蹤', security: SECURITY, querystring: DecisionsQuery, response: { 200: EnvelopeOf(PageOf(StepItem)), ...ERRORS } } },
+    { config, schema: { tags: TAG, summary: 'Decision steps of an evaluation 查詢決策步驟追蹤', security: SECURITY, querystring: DecisionsQuery, response: { 200: EnvelopeOf(PageOf(StepItem)), ...ERRORS } } },
     async (request) => {
       const q = request.query;
       const { rows, total } = await listSteps(db, q);
@@ -67,7 +68,7 @@ export function registerAuditRoutes(app: App, deps: AuditRouteDeps): void {
 
   app.get(
     '/api/v1/audit/external-calls',
-    { config, schema: { tags: TAG, summary: '查詢外部系統呼叫記錄', security: SECURITY, querystring: CallsQuery, response: { 200: EnvelopeOf(PageOf(CallItem)), ...ERRORS } } },
+    { config, schema: { tags: TAG, summary: 'External system calls 查詢外部系統呼叫記錄', security: SECURITY, querystring: CallsQuery, response: { 200: EnvelopeOf(PageOf(CallItem)), ...ERRORS } } },
     async (request) => {
       const q = request.query;
       const { rows, total } = await listCalls(db, { ...q, ...range(q.startDate, q.endDate) });
@@ -77,7 +78,7 @@ export function registerAuditRoutes(app: App, deps: AuditRouteDeps): void {
 
   app.get(
     '/api/v1/audit/database-queries',
-    { config, schema: { tags: TAG, summary: '查詢資料庫操作記錄', security: SECURITY, querystring: QueriesQuery, response: { 200: EnvelopeOf(PageOf(QueryItem)), ...ERRORS } } },
+    { config, schema: { tags: TAG, summary: 'Database look-ups 查詢資料庫操作記錄', security: SECURITY, querystring: QueriesQuery, response: { 200: EnvelopeOf(PageOf(QueryItem)), ...ERRORS } } },
     async (request) => {
       const q = request.query;
       const { rows, total } = await listQueries(db, { ...q, ...range(q.startDate, q.endDate) });
@@ -91,7 +92,7 @@ export function registerAuditRoutes(app: App, deps: AuditRouteDeps): void {
       config,
       schema: {
         tags: TAG,
-        summary: '驗證稽核軌跡雜湊鏈',
+        summary: 'Verify the audit hash chain 驗證稽核軌跡雜湊鏈',
         description: '重新計算 audit_trails 的雜湊鏈 (hash = sha256(prev_hash + 內容))，回報第一個斷裂處 (被修改或刪除的紀錄)。',
         security: SECURITY,
         querystring: VerifyQuery,
@@ -110,12 +111,23 @@ export function registerAuditRoutes(app: App, deps: AuditRouteDeps): void {
       config,
       schema: {
         tags: TAG,
-        summary: '生成合規性報告',
+        summary: 'Compliance report 生成合規性報告',
         description:
           'SUMMARY: 依結果、決策樹、優惠、客戶分群 (accountType)、失敗、外部呼叫失敗統計，及延遲 p50/p95/max。DETAILED: 每次評估一列 (路徑與優惠)，以串流輸出 (JSON 信封或 CSV 附件)，大量資料亦以固定記憶體匯出。',
         security: SECURITY,
         querystring: ReportQuery,
-        response: { ...errorResponses(400, 401, 403) },
+        response: {
+          200: {
+            description: 'The report: JSON envelope (format=JSON) or a CSV attachment (format=CSV) 合規性報告',
+            content: {
+              // Any object: SUMMARY's report, or DETAILED's streamed rows (the stream bypasses serialisation).
+              'application/json': { schema: EnvelopeOf(Type.Unsafe<unknown>({ type: 'object', additionalProperties: true, description: 'SUMMARY report or DETAILED rows' })) },
+              // Sent as a string or streamed (Readable); JSON rows are streamed too.
+              'text/csv': { schema: Type.Unsafe<string | Readable>({ type: 'string', description: 'UTF-8 CSV with a BOM' }) },
+            },
+          },
+          ...errorResponses(400, 401, 403),
+        },
       },
     },
     async (request, reply) => {
@@ -157,12 +169,12 @@ export function registerAuditRoutes(app: App, deps: AuditRouteDeps): void {
       config,
       schema: {
         tags: TAG,
-        summary: '重播評估',
+        summary: 'Replay an evaluation 重播評估',
         description: '以原始的決策樹版本、輸入、時間與外部系統回應 (取自決策步驟紀錄，不呼叫外部系統) 重新評估並比較；`?against=latest` 改以目前啟用中的決策樹評估，顯示差異。',
         security: SECURITY,
         params: ReplayParams,
         querystring: ReplayQuery,
-        response: { 200: EnvelopeOf(Type.Unknown()), ...errorResponses(400, 401, 403, 404) },
+        response: { 200: EnvelopeOf(ReplayReportSchema), ...errorResponses(400, 401, 403, 404) },
       },
     },
     async (request) => {

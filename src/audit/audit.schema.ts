@@ -130,3 +130,30 @@ export const VerifyResult = Type.Object({
     Type.Object({ id: Type.String(), requestId: Type.String(), createdAt: Type.String(), seq: Type.Integer(), expectedHash: Type.String(), actualHash: Type.String() }),
   ),
 });
+
+const ReplaySide = Type.Object({
+  result: Type.Unknown({ description: 'The PromotionResult answered (or replayed)' }),
+  // Immutable: replay.ts's arrays are readonly.
+  trees: Type.Immutable(Type.Array(
+    Type.Object({
+      treeId: Type.String(),
+      version: Type.Integer(),
+      path: Type.Immutable(Type.Array(Type.String())),
+      eligible: Type.Boolean(),
+      promotionId: Nullable(Type.String()),
+      error: Nullable(Type.String()),
+    }),
+  )),
+  error: Nullable(Type.String()),
+});
+
+/** replay.ts's ReplayReport. */
+export const ReplayReportSchema = Type.Object({
+  requestId: Type.String(),
+  against: Type.Union([Type.Literal('recorded'), Type.Literal('latest')]),
+  evaluatedAt: Type.String(),
+  identical: Type.Boolean(),
+  original: ReplaySide,
+  replayed: ReplaySide,
+  differences: Type.Array(Type.Object({ field: Type.String(), original: Type.Unknown(), replayed: Type.Unknown() })),
+});

@@ -110,6 +110,16 @@ export function createAuditModule(deps: { database: Database; config: AuditConfi
         });
       }
     },
+    loginThrottled(username, request, verdict) {
+      void emit({
+        type: 'SECURITY',
+        category: 'SECURITY',
+        severity: 'WARN',
+        source: 'http.auth',
+        details: { reason: 'LOGIN_THROTTLED', username: username.slice(0, 100), clientIp: request.ip, limitedBy: verdict.limitedBy, attempts: verdict.attempts, retryAfterSeconds: verdict.retryAfterSeconds },
+        correlationId: request.id,
+      });
+    },
   };
 
   function emit(event: SystemEvent): Promise<void> {

@@ -2,6 +2,8 @@
 export interface RequestLogsTable {
   id: string;
   request_id: string;
+  /** The client's own id (X-Correlation-Id / X-Request-Id header), never unique, may be null. */
+  correlation_id: string | null;
   api_endpoint: string;
   http_method: string;
   request_payload: unknown;

@@ -130,6 +130,7 @@ export function evaluationEntry(record: EvaluationRecord): AuditEntry {
         processing_time_ms: elapsed,
         created_at: createdAt,
         completed_at: finishedAt,
+        correlation_id: record.request.correlationId ?? null,
       },
     ],
     trails: [trail],

@@ -37,6 +37,7 @@ const TABLES = {
     ['processing_time_ms', 'int4'],
     ['created_at', 'timestamp'],
     ['completed_at', 'timestamp'],
+    ['correlation_id', 'varchar'],
   ],
   decision_steps: [
     ['id', 'varchar'],

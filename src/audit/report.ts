@@ -1,3 +1,4 @@
+import { csvLine } from '../platform/csv.js';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DialectName } from '../platform/db/database.js';
 import { fromDbTimestamp, fromJson } from '../platform/db/sql.js';
@@ -162,16 +163,6 @@ export async function* detailedRows(db: Kysely<Tables>, f: ReportFilter, chunk =
     last = { created_at: tail.created_at, id: tail.id };
   }
 }
-
-/** RFC 4180 quoting; cells that a spreadsheet would run as a formula are prefixed with '. */
-export function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  let text = typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text) && !/^-?\d+(\.\d+)?$/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-export const csvLine = (cells: readonly unknown[]): string => `${cells.map(csvCell).join(',')}\r\n`;
 
 export function summaryCsv(report: SummaryReport): string {
   const lines = [csvLine(['section', 'key', 'value'])];

@@ -1,5 +1,5 @@
-import type { Kysely, Selectable } from 'kysely';
-import { fromDbTimestamp, fromJson, toDbTimestamp, toJson } from '../platform/db/sql.js';
+import { sql, type Kysely, type Selectable, type SqlBool } from 'kysely';
+import { dialectOf, fromJson, toDbTimestamp, toJson } from '../platform/db/sql.js';
 import type { Tables } from '../platform/db/tables.js';
 import type { CampaignStatus, RuleSpec } from './campaigns.schema.js';
 import type { CampaignTable } from './campaigns.tables.js';
@@ -56,7 +56,7 @@ function toRecord(row: Selectable<CampaignTable>): CampaignRecord {
     priority: row.priority,
     exclusivityGroup: row.exclusivity_group,
     templateId: row.template_id,
-    createdAt: fromDbTimestamp(row.created_at) ?? '',
+    createdAt: String(row.created_at),
     updatedAt: String(row.updated_at),
   };
 }
@@ -110,16 +110,29 @@ export async function findCampaign(db: Kysely<Tables>, tenantId: string, id: str
 export interface CampaignFilter {
   readonly status?: string;
   readonly exclusivityGroup?: string;
+  /** Name contains, case-insensitive. */
   readonly q?: string;
+  readonly templateId?: string;
+  readonly eventType?: string;
+  readonly rewardType?: string;
+  readonly currency?: string;
   readonly page: number;
   readonly size: number;
 }
+
+/** A LIKE pattern (escape character backslash) matching text that contains `value` literally. */
+const containsPattern = (value: string): string => `%${value.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 export async function listCampaigns(db: Kysely<Tables>, tenantId: string, f: CampaignFilter) {
   let q = db.selectFrom('campaigns').where('tenant_id', '=', tenantId);
   if (f.status) q = q.where('status', '=', f.status);
   if (f.exclusivityGroup) q = q.where('exclusivity_group', '=', f.exclusivityGroup);
-  if (f.q) q = q.where('name', 'like', `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  if (f.q) q = q.where(sql<SqlBool>`lower(name) like ${containsPattern(f.q.toLowerCase())} escape '\\'`);
+  if (f.templateId) q = q.where('template_id', '=', f.templateId);
+  if (f.rewardType) q = q.where('reward_type', '=', f.rewardType);
+  if (f.currency) q = q.where('currency', '=', f.currency);
+  // event_types is a JSON array of event-type names (their pattern has no quote): match the quoted name.
+  if (f.eventType) q = q.where(sql<SqlBool>`${sql.ref('event_types')}${dialectOf(db) === 'postgres' ? sql`::text` : sql``} like ${containsPattern(JSON.stringify(f.eventType))} escape '\\'`);
   const [rows, count] = await Promise.all([
     q.selectAll().orderBy('priority', 'desc').orderBy('created_at', 'desc').orderBy('id').limit(f.size).offset(f.page * f.size).execute(),
     q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),

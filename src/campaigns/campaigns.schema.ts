@@ -98,8 +98,13 @@ export const TransitionInput = Type.Object({ to: CampaignStatusSchema }, { addit
 
 export const CampaignListQuery = Type.Object({
   status: Type.Optional(CampaignStatusSchema),
+  name: Type.Optional(Type.String({ maxLength: 100, description: 'name contains (case-insensitive)' })),
+  q: Type.Optional(Type.String({ maxLength: 100, description: 'name contains (same as name)' })),
+  templateId: Type.Optional(Type.String({ maxLength: 100, description: 'built from this template' })),
+  eventType: Type.Optional(Type.String({ maxLength: 100, description: 'listens to this event type' })),
+  rewardType: Type.Optional(RewardTypeSchema),
+  currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$' })),
   exclusivityGroup: Type.Optional(Type.String({ maxLength: 100 })),
-  q: Type.Optional(Type.String({ maxLength: 100, description: 'name contains' })),
 });
 
 export const JoinInput = Type.Object({ playerId: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false });

@@ -2,9 +2,15 @@ import type { Kysely } from 'kysely';
 import { LRUCache } from 'lru-cache';
 import { EngineError } from '../engine/types.js';
 import { enqueueEvent } from '../events/reward-port.js';
-import { apiDateToDb, fromDbTimestamp, newId, toDbTimestamp } from '../platform/db/sql.js';
+import { apiDateToDb, newId, toDbTimestamp } from '../platform/db/sql.js';
+import { dbToIso } from '../platform/time.js';
 import type { Tables } from '../platform/db/tables.js';
 import { AppError } from '../platform/http/errors.js';
+import type { Locale } from '../platform/http/i18n.js';
+import { applyCampaignPatch } from './editing.js';
+import { ruleVariableErrors } from './rule-variables.js';
+import { simulateCampaign } from './simulate.js';
+import type { SimulationInput, SimulationResult } from './simulate.schema.js';
 import { pageOf, type Page } from '../platform/paging.js';
 import type { PlayersService } from '../players/players.service.js';
 import { compileCampaignRules, holds, normalizeRule, validateCampaignRules, type CompiledCampaignRules, type RuleName } from './campaign-rules.js';
@@ -37,7 +43,13 @@ export interface CampaignsService {
   get(tenantId: string, id: string): Promise<CampaignView>;
   create(tenantId: string, input: CampaignInput, templateId?: string | null): Promise<CampaignView>;
   update(tenantId: string, id: string, input: CampaignInput): Promise<CampaignView>;
+  /** Applies a JSON Merge Patch (RFC 7396) to the definition, then updates as `update` does. */
+  patch(tenantId: string, id: string, patch: Record<string, unknown>, locale: Locale): Promise<CampaignView>;
   remove(tenantId: string, id: string): Promise<void>;
+  /** Runs events against a saved campaign (any status) without writing anything. */
+  simulate(tenantId: string, id: string, input: SimulationInput): Promise<SimulationResult>;
+  /** The same for an unsaved campaign body (validated as on create: 400 naming the rule or variable). */
+  simulateDraft(input: CampaignInput, simulation: SimulationInput): SimulationResult;
   transition(tenantId: string, id: string, to: CampaignStatus): Promise<CampaignView>;
   /** Campaigns live at `at`, highest priority first, rules compiled (cached per version). */
   live(tenantId: string, at: Date): Promise<LiveCampaign[]>;
@@ -77,20 +89,23 @@ export function toView(c: repo.CampaignRecord, now: Date): CampaignView {
     limits: { maxRewardsPerPlayer: c.maxRewardsPerPlayer, maxAmountPerPlayer: c.maxAmountPerPlayer, cooldownSeconds: c.cooldownSeconds },
     priority: c.priority,
     exclusivityGroup: c.exclusivityGroup,
-    startsAt: fromDbTimestamp(c.startsAt),
-    endsAt: fromDbTimestamp(c.endsAt),
+    startsAt: dbToIso(c.startsAt),
+    endsAt: dbToIso(c.endsAt),
     templateId: c.templateId,
-    createdAt: c.createdAt,
-    updatedAt: fromDbTimestamp(c.updatedAt) ?? '',
+    createdAt: dbToIso(c.createdAt) ?? '',
+    updatedAt: dbToIso(c.updatedAt) ?? '',
   };
 }
 
 /** Input → stored form, after checking the window and compiling every rule (400 naming the rule and position). */
 function toWrite(input: CampaignInput, templateId: string | null): repo.CampaignWrite {
-  const errors = validateCampaignRules(input);
+  // Rules must compile, and read only what the evaluation root has (event.amout is refused here, not at run time).
+  const compileErrors = validateCampaignRules(input);
+  const errors = compileErrors.length > 0 ? compileErrors : ruleVariableErrors(input, input.eventTypes);
   if (errors.length > 0) {
     const first = errors[0];
-    throw new AppError('VALIDATION_FAILED', { zh: `規則無法編譯: ${first?.message ?? ''}`, en: `Rule does not compile: ${first?.message ?? ''}` }, { errors });
+    const what = compileErrors.length > 0 ? { zh: '規則無法編譯', en: 'Rule does not compile' } : { zh: '規則讀取了不存在的變數', en: 'Rule reads an unknown variable' };
+    throw new AppError('VALIDATION_FAILED', { zh: `${what.zh}: ${first?.message ?? ''}`, en: `${what.en}: ${first?.message ?? ''}` }, { errors });
   }
   const startsAt = input.startsAt ? apiDateToDb(input.startsAt) : null;
   const endsAt = input.endsAt ? apiDateToDb(input.endsAt) : null;
@@ -188,6 +203,18 @@ export function createCampaignsService(deps: CampaignsDeps): CampaignsService {
       }
       return toView(await load(tenantId, id), clock());
     },
+    async patch(tenantId, id, patch, locale) {
+      const current = toView(await load(tenantId, id), clock());
+      return this.update(tenantId, id, applyCampaignPatch(current, patch, locale));
+    },
+    async simulate(tenantId, id, input) {
+      const c = await load(tenantId, id);
+      return simulateCampaign(c, rulesOf(c), input, clock());
+    },
+    simulateDraft(input, simulation) {
+      const draft = toWrite(input, null);
+      return simulateCampaign({ ...draft, id: '' }, compileCampaignRules(draft), simulation, clock());
+    },
     async remove(tenantId, id) {
       const current = await load(tenantId, id);
       const deleted = await repo.deleteDraftCampaign(db, tenantId, id);
@@ -251,7 +278,7 @@ export function createCampaignsService(deps: CampaignsDeps): CampaignsService {
     async join(tenantId, campaignId, playerId) {
       const c = await load(tenantId, campaignId);
       const existing = await repo.findParticipant(db, tenantId, campaignId, playerId);
-      if (existing) return { campaignId, playerId, joined: true, alreadyJoined: true, joinedAt: fromDbTimestamp(existing.joined_at) ?? '' };
+      if (existing) return { campaignId, playerId, joined: true, alreadyJoined: true, joinedAt: dbToIso(existing.joined_at) ?? '' };
       const now = clock();
       const status = effectiveStatus(c, now);
       if (status !== 'ACTIVE' && status !== 'SCHEDULED') throw violation(`campaign is ${status}; only ACTIVE or SCHEDULED campaigns can be joined`, `活動狀態為 ${status}，無法參加`);
@@ -272,7 +299,7 @@ export function createCampaignsService(deps: CampaignsDeps): CampaignsService {
         return inserted;
       });
       const row = await repo.findParticipant(db, tenantId, campaignId, playerId);
-      return { campaignId, playerId, joined: true, alreadyJoined: !created, joinedAt: fromDbTimestamp(row?.joined_at ?? toDbTimestamp(now)) ?? '' };
+      return { campaignId, playerId, joined: true, alreadyJoined: !created, joinedAt: dbToIso(row?.joined_at ?? toDbTimestamp(now)) ?? '' };
     },
   };
 }

@@ -1,3 +1,4 @@
+import { dbTimeMs } from '../platform/time.js';
 import type { CampaignStatus } from './campaigns.schema.js';
 
 /**
@@ -15,8 +16,6 @@ export const TRANSITIONS: Readonly<Record<CampaignStatus, readonly CampaignStatu
 /** Statuses whose definition may still change (an ACTIVE campaign must be paused first). */
 export const EDITABLE: readonly CampaignStatus[] = ['DRAFT', 'SCHEDULED', 'PAUSED'];
 
-/** A database timestamp (UTC text, with or without milliseconds) as epoch milliseconds. */
-export const dbTimeMs = (text: string): number => Date.parse(`${text.replace(' ', 'T')}Z`);
 
 /** The status as a player would experience it at `now`. */
 export function effectiveStatus(c: { status: CampaignStatus; startsAt: string | null; endsAt: string | null }, now: Date): CampaignStatus {
@@ -26,3 +25,5 @@ export function effectiveStatus(c: { status: CampaignStatus; startsAt: string | 
   if (c.startsAt !== null && t < dbTimeMs(c.startsAt)) return 'SCHEDULED';
   return c.status === 'SCHEDULED' && c.startsAt === null ? 'SCHEDULED' : 'ACTIVE';
 }
+
+export { dbTimeMs };

@@ -7,9 +7,10 @@ const commands: Record<string, { summary: string; load: () => Promise<{ run(argv
   serve: { summary: 'start the service (--role all|api|worker|scheduler)', load: () => import('./serve.js') },
   migrate: { summary: 'apply database migrations and exit', load: () => import('./migrate.js') },
   seed: { summary: 'load the demo data (idempotent)', load: () => import('./seed.js') },
-  expr: { summary: 'evaluate expressions from JSON lines on stdin (--lang spel|jsonlogic)', load: () => import('./expr.js') },
+  expr: { summary: 'evaluate expressions from JSON lines on stdin (--lang spel|jsonlogic, --template)', load: () => import('./expr.js') },
   tree: { summary: 'tree eval --tree tree.json: evaluate customers (JSON lines) against a tree', load: () => import('./tree.js') },
   audit: { summary: 'audit retention | verify: run the audit retention job once, or check the hash chain', load: () => import('./audit.js') },
+  secrets: { summary: 'secrets reencrypt: re-encrypt stored secrets under BANYAN_SECRET_KEY (key rotation)', load: () => import('./secrets.js') },
   sandbox: { summary: 'serve the credit bureau, AML and wallet simulators on localhost', load: () => import('./sandbox.js') },
 };
 

@@ -3,7 +3,7 @@ import type { TemplatesService } from '../templates/templates.service.js';
 import type { TenantsService } from '../tenants/tenants.service.js';
 
 export const DEMO_TENANT_ID = 'demo';
-const DEMO_KEY_ID = 'demo00000000';
+export const DEMO_KEY_ID = 'demo00000000';
 /** Published on purpose (README, startup log): never created in production. */
 const DEMO_SECRET = 'DemoOnly-NotASecret-NeverUseInProduction-00';
 export const DEMO_API_KEY = `bnk_live_${DEMO_KEY_ID}_${DEMO_SECRET}`;

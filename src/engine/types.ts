@@ -84,6 +84,13 @@ export interface CompileOptions {
    * so `amount * 0.015` is exact. Off by default (Java int/long/double semantics).
    */
   readonly decimal?: boolean;
+  /**
+   * SpEL only. `auto` (default): a whole-string `#{…}` is its inner expression, anything else a
+   * plain expression (how tree conditions are stored). `expression`: the text is one plain
+   * expression. `template`: Spring's TemplateParserContext, literal text with any number of
+   * `#{…}` parts (`'回饋 #{amount} 元'`); a text without `#{` is the text itself.
+   */
+  readonly mode?: 'template' | 'expression' | 'auto';
 }
 
 /** Per-evaluation options. The clock is injected so the engine stays pure and replayable. */

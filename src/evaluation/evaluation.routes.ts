@@ -3,12 +3,12 @@ import { AppError } from '../platform/http/errors.js';
 import { EnvelopeOf, errorResponses } from '../platform/http/schemas.js';
 import { ok, type App } from '../platform/http/server.js';
 import { apiDateToDb } from '../platform/db/sql.js';
-import { pageOf, PageOf } from '../platform/paging.js';
+import { pageOf, PageOf, parseSort } from '../platform/paging.js';
 import type { TreesService } from '../trees/trees.service.js';
 import { offersOf } from './available.js';
 import { AvailableOffer, AvailableQuery, EvaluateBody, HistoryItem, HistoryQuery, PromotionResultSchema } from './evaluation.schema.js';
 import { EvaluationFailedError, type EvaluationOutcome, type EvaluationService } from './evaluation.service.js';
-import { listHistory } from './history.repository.js';
+import { HISTORY_SORT_PROPERTIES, listHistory } from './history.repository.js';
 import type { EvaluationRecorder } from './recorder.js';
 import type { Kysely } from 'kysely';
 import type { Tables } from '../platform/db/tables.js';
@@ -41,7 +41,7 @@ export function registerEvaluationRoutes(app: App, deps: EvaluationRouteDeps): v
       config: { auth: 'public' },
       schema: {
         tags: TAG,
-        summary: '評估客戶優惠資格',
+        summary: 'Evaluate a customer’s promotions 評估客戶優惠資格',
         description:
           '依決策樹評估客戶可得的優惠。指定 treeId 時只評估該樹 (不存在或未啟用回傳 404)；省略時評估所有啟用中的決策樹，回傳最佳優惠 ' +
           '(優先序最高者；同優先序取折扣金額較高者)，其餘符合資格的優惠列於 additionalDetails.otherEligibleOffers。' +
@@ -98,7 +98,7 @@ export function registerEvaluationRoutes(app: App, deps: EvaluationRouteDeps): v
       config: { auth: 'authenticated' },
       schema: {
         tags: TAG,
-        summary: '查詢客戶優惠歷史記錄',
+        summary: 'A customer’s promotion history 查詢客戶優惠歷史記錄',
         security: [{ basicAuth: [] }],
         querystring: HistoryQuery,
         response: { 200: EnvelopeOf(PageOf(HistoryItem)), ...errorResponses(400, 401) },
@@ -106,12 +106,13 @@ export function registerEvaluationRoutes(app: App, deps: EvaluationRouteDeps): v
     },
     async (request) => {
       const { customerId, startDate, endDate, page, size } = request.query;
+      const sort = parseSort(request.query.sort, HISTORY_SORT_PROPERTIES, 'PromotionHistory');
       const from = startDate ? apiDateToDb(startDate) : undefined;
       const to = endDate ? apiDateToDb(endDate, true) : undefined;
       if (from === null || to === null) throw new AppError('INVALID_REQUEST', { zh: '日期格式錯誤 (ISO 8601)', en: 'Invalid date (ISO 8601 expected)' });
       if (from && to && from > to) throw new AppError('INVALID_REQUEST', { zh: '開始日期不能晚於結束日期', en: 'startDate must not be after endDate' });
-      const { rows, total } = await listHistory(deps.db, { ...(customerId ? { customerId } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}), page, size });
-      return ok(request, pageOf(rows, page, size, total), { zh: '查詢成功', en: 'OK' });
+      const { rows, total } = await listHistory(deps.db, { ...(customerId ? { customerId } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}), page, size, sort });
+      return ok(request, pageOf(rows, page, size, total, sort), { zh: '查詢成功', en: 'OK' });
     },
   );
 
@@ -121,7 +122,7 @@ export function registerEvaluationRoutes(app: App, deps: EvaluationRouteDeps): v
       config: { auth: 'authenticated' },
       schema: {
         tags: TAG,
-        summary: '查詢目前可用的優惠方案',
+        summary: 'Offers currently available 查詢目前可用的優惠方案',
         description: '列出決策樹的計算節點 (優惠) 與其路徑條件。accountType / region 以部分評估篩選：只讀取這些欄位的條件會被判定，其他條件保留 (可能適用)。',
         security: [{ basicAuth: [] }],
         querystring: AvailableQuery,
@@ -149,5 +150,6 @@ function requestInfo(request: import('fastify').FastifyRequest) {
     payload: request.body,
     clientIp: request.ip ?? null,
     userAgent: request.headers['user-agent'] ?? null,
+    correlationId: request.correlationId,
   };
 }

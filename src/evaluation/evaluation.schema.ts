@@ -1,19 +1,22 @@
 import { Type, type Static } from 'typebox';
 import { CUST001 } from '../demo/customers.js';
 import { IsoDate, Nullable } from '../platform/http/schemas.js';
+import { PageQuery, SortQuery } from '../platform/paging.js';
+import { HISTORY_SORT_PROPERTIES } from './history.repository.js';
 
 const money = (description: string) => Type.Number({ minimum: -1e15, maximum: 1e15, description });
 
 export const EvaluateBody = Type.Object(
   {
     customerId: Type.String({ minLength: 1, maxLength: 50, description: '客戶ID' }),
-    accountType: Type.Optional(Type.String({ maxLength: 50, description: '帳戶類型 (VIP / 白金 / 一般)' })),
-    annualIncome: Type.Optional(money('年收入')),
-    creditScore: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000, description: '信用評分' })),
-    region: Type.Optional(Type.String({ maxLength: 50, description: '地區' })),
-    transactionCount: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000_000, description: '交易次數' })),
-    accountBalance: Type.Optional(money('帳戶餘額')),
-    transactionHistory: Type.Optional(Type.Array(Type.Record(Type.String(), Type.Any()), { maxItems: 10_000, description: '交易紀錄' })),
+    // The document's CustomerPayload has boxed Java fields: null is a value (not coerced to "" or 0).
+    accountType: Type.Optional(Nullable(Type.String({ maxLength: 50, description: '帳戶類型 (VIP / 白金 / 一般)' }))),
+    annualIncome: Type.Optional(Nullable(money('年收入'))),
+    creditScore: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 1000, description: '信用評分' }))),
+    region: Type.Optional(Nullable(Type.String({ maxLength: 50, description: '地區' }))),
+    transactionCount: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 100_000_000, description: '交易次數' }))),
+    accountBalance: Type.Optional(Nullable(money('帳戶餘額'))),
+    transactionHistory: Type.Optional(Nullable(Type.Array(Type.Record(Type.String(), Type.Any()), { maxItems: 10_000, description: '交易紀錄' }))),
     treeId: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: '指定決策樹 (省略時評估所有啟用中的決策樹)' })),
   },
   {
@@ -56,8 +59,8 @@ export const HistoryQuery = Type.Object({
   customerId: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
   startDate: Type.Optional(IsoDate('開始日期')),
   endDate: Type.Optional(IsoDate('結束日期')),
-  page: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 }),
-  size: Type.Integer({ minimum: 1, maximum: 500, default: 20 }),
+  ...PageQuery,
+  ...SortQuery(HISTORY_SORT_PROPERTIES),
 });
 
 export const HistoryItem = Type.Object({

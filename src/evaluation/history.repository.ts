@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { PromotionResult } from '../engine/types.js';
 import type { Tables } from '../platform/db/tables.js';
+import type { SortOrder } from '../platform/paging.js';
 import { fromDbTimestamp, fromJson } from '../platform/db/sql.js';
 import type { HistoryItem } from './evaluation.schema.js';
 
@@ -10,15 +11,22 @@ export interface HistoryFilter {
   readonly to?: string;
   readonly page: number;
   readonly size: number;
+  readonly sort?: readonly SortOrder[];
 }
+
+/** API property → column, for `sort=`. */
+const HISTORY_SORT = { id: 'id', customerId: 'customer_id', promotionId: 'promotion_id', executedAt: 'executed_at' } as const;
+export const HISTORY_SORT_PROPERTIES = Object.keys(HISTORY_SORT);
 
 export async function listHistory(db: Kysely<Tables>, filter: HistoryFilter): Promise<{ rows: HistoryItem[]; total: number }> {
   let query = db.selectFrom('promotion_history');
   if (filter.customerId) query = query.where('customer_id', '=', filter.customerId);
   if (filter.from) query = query.where('executed_at', '>=', filter.from);
   if (filter.to) query = query.where('executed_at', '<=', filter.to);
+  let select = query.selectAll();
+  for (const order of filter.sort ?? []) select = select.orderBy(HISTORY_SORT[order.property as keyof typeof HISTORY_SORT], order.direction === 'DESC' ? 'desc' : 'asc');
   const [rows, count] = await Promise.all([
-    query.selectAll().orderBy('executed_at', 'desc').orderBy('id').limit(filter.size).offset(filter.page * filter.size).execute(),
+    select.orderBy('executed_at', 'desc').orderBy('id').limit(filter.size).offset(filter.page * filter.size).execute(),
     query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return {

@@ -68,6 +68,8 @@ export interface EvaluationRecord {
     readonly payload: unknown;
     readonly clientIp: string | null;
     readonly userAgent: string | null;
+    /** The client's correlation id (its X-Correlation-Id / X-Request-Id), stored apart from the request id. */
+    readonly correlationId?: string | null;
   };
   readonly response: { readonly status: number; readonly body: unknown };
   /** Null when the request failed before evaluating (e.g. unknown treeId). */

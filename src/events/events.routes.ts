@@ -4,8 +4,12 @@ import { tenantOf } from '../platform/http/auth.js';
 import { AppError } from '../platform/http/errors.js';
 import { EnvelopeOf, errorResponses } from '../platform/http/schemas.js';
 import { ok, type App } from '../platform/http/server.js';
-import { findEvent } from './events.repository.js';
-import { EventBatch, EventResult, IngestResult, MAX_BATCH } from './events.schema.js';
+import { findEvent, listEvents } from './events.repository.js';
+import { DateRangeQuery, dateRange, StrictQuery } from '../platform/http/filters.js';
+import { PageOf, PageQuery, pageOf } from '../platform/paging.js';
+import { CAMPAIGN_OUTCOMES, EventBatch, EventResult, IngestResult, MAX_BATCH } from './events.schema.js';
+
+const EventView = Type.Object({ eventId: Type.String(), type: Type.String(), playerId: Type.String(), occurredAt: Type.String(), data: Type.Record(Type.String(), Type.Unknown()), outcome: Type.String(), result: Type.Union([EventResult, Type.Null()]), receivedAt: Type.String() });
 import { ingestEvents, type IngestDeps } from './events.service.js';
 
 const TAG = ['行為事件'];
@@ -28,6 +32,32 @@ export function registerEventRoutes(app: App, deps: IngestDeps): void {
   );
 
   app.get(
+    '/api/v1/events',
+    {
+      config: { auth: { tenant: ['events:read'] } },
+      schema: {
+        tags: TAG,
+        summary: 'Received events and their outcomes, newest first (filter by type, outcome, player, occurredAt range)',
+        security: tenantSecurity,
+        querystring: StrictQuery({
+          type: Type.Optional(Type.String({ maxLength: 100, description: 'user.deposit …' })),
+          outcome: Type.Optional(Type.Union([...CAMPAIGN_OUTCOMES, 'DUPLICATE', 'NO_ACTIVE_CAMPAIGN', 'PROCESSING'].map((o) => Type.Literal(o)))),
+          playerId: Type.Optional(Type.String({ maxLength: 100 })),
+          ...DateRangeQuery,
+          ...PageQuery,
+        }),
+        response: { 200: EnvelopeOf(PageOf(EventView)), ...errorResponses(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      const { type, outcome, playerId, page, size } = request.query;
+      const filter = { ...(type ? { type } : {}), ...(outcome ? { outcome } : {}), ...(playerId ? { playerId } : {}), ...dateRange(request.query), page, size };
+      const { rows, total } = await listEvents(deps.db, tenantOf(request).tenantId, filter);
+      return ok(request, pageOf(rows, page, size, total), { zh: '查詢成功', en: 'OK' });
+    },
+  );
+
+  app.get(
     '/api/v1/events/:eventId',
     {
       config: { auth: { tenant: ['events:read'] } },
@@ -36,12 +66,7 @@ export function registerEventRoutes(app: App, deps: IngestDeps): void {
         summary: 'A received event and its outcome',
         security: tenantSecurity,
         params: Type.Object({ eventId: Type.String({ minLength: 1, maxLength: 100 }) }),
-        response: {
-          200: EnvelopeOf(
-            Type.Object({ eventId: Type.String(), type: Type.String(), playerId: Type.String(), occurredAt: Type.String(), data: Type.Record(Type.String(), Type.Unknown()), outcome: Type.String(), result: Type.Union([EventResult, Type.Null()]), receivedAt: Type.String() }),
-          ),
-          ...errorResponses(401, 403, 404),
-        },
+        response: { 200: EnvelopeOf(EventView), ...errorResponses(401, 403, 404) },
       },
     },
     async (request) => {

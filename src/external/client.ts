@@ -5,7 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import CircuitBreaker from 'opossum';
-import { Pool } from 'undici';
+import { Pool, type buildConnector } from 'undici';
 import type { CircuitBreakerSettings } from './external.schema.js';
 
 export interface CallRequest {
@@ -34,6 +34,8 @@ export interface CallerSettings {
   readonly retryBackoffMs: number;
   readonly circuitBreaker: CircuitBreakerSettings;
   readonly maxConnections: number;
+  /** Opens the sockets (the address policy's `guardedConnector`). */
+  readonly connector?: buildConnector.connector;
 }
 
 const MAX_RESPONSE_BYTES = 1_048_576;
@@ -66,6 +68,7 @@ export class ExternalCaller {
       keepAliveMaxTimeout: 120_000,
       headersTimeout: settings.timeoutMs + 1_000,
       bodyTimeout: settings.timeoutMs + 1_000,
+      ...(settings.connector ? { connect: settings.connector } : {}),
     });
     this.breaker = new CircuitBreaker((request: CallRequest) => this.attempts(request), {
       name: settings.name,
@@ -102,7 +105,9 @@ export class ExternalCaller {
     const total = this.settings.retries + 1;
     for (let attempt = 1; attempt <= total; attempt++) {
       last = await this.once(request);
-      const again = last.status === 'TIMEOUT' || (last.status === 'FAILED' && (last.responseStatus === null || retryable(last.responseStatus)));
+      // A destination the address policy refuses stays refused: no retry.
+      const blocked = last.errorMessage?.startsWith('EADDRESSBLOCKED') === true;
+      const again = !blocked && (last.status === 'TIMEOUT' || (last.status === 'FAILED' && (last.responseStatus === null || retryable(last.responseStatus))));
       if (last.status === 'SUCCESS' || !again || attempt === total) {
         const result: CallResult = { ...last, attempts: attempt, latencyMs: performance.now() - started };
         if (result.status === 'SUCCESS') return result;

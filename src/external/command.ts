@@ -14,11 +14,12 @@ import { sessionOf, type EvaluationSession } from '../evaluation/session.js';
 import { AppError } from '../platform/http/errors.js';
 import type { CallResult } from './client.js';
 import type { ExternalSystemsService } from './external.service.js';
+import { secretScrubber } from './redact.js';
 import { fillBody, fillUrl, mapResponse, resolveHeaders, TemplateError } from './template.js';
 
 export interface ExternalCommandDeps {
   readonly systems: ExternalSystemsService;
-  /** Where `${env:NAME}` secrets come from (process.env in the service). */
+  /** Where `${env:BANYAN_EXT_SECRET_*}` secrets come from (process.env in the service). */
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
@@ -61,14 +62,16 @@ export function createExternalSystemCommand(deps: ExternalCommandDeps): CommandH
           const url = new URL(fillUrl(view.urlTemplate, view.baseUrl, scope));
           endpoint = url.toString();
           requestPayload = view.bodyTemplate === null ? null : fillBody(view.bodyTemplate, scope);
-          const headers = resolveHeaders(view.headers, deps.env, view.name);
+          const { headers, secrets } = resolveHeaders(view.headers, deps.env, view.name);
+          const scrub = secretScrubber(secrets);
           const key = `${view.name}\u0000${view.method}\u0000${endpoint}\u0000${JSON.stringify(requestPayload)}`;
           const earlier = session?.cache.get(key) as Promise<CallResult> | undefined;
           if (earlier) {
             cached = true;
             result = await earlier;
           } else {
-            const pending = registered.caller.call({ url, method: view.method, headers, body: requestPayload });
+            // Scrubbed before caching, mapping, recording or answering: an echo of a secret goes nowhere.
+            const pending = registered.caller.call({ url, method: view.method, headers, body: requestPayload }).then(scrub);
             session?.cache.set(key, pending);
             result = await pending;
           }

@@ -7,7 +7,9 @@ import type { ExternalSystemsService } from './external.service.js';
 
 const BASE = '/api/v1/management/external-systems';
 const TAG = ['外部系統管理'];
-const WRITERS = ['ADMIN', 'MANAGER'] as const;
+/** Reads as before; writes only ADMIN: a system's headers decide which secrets leave the process, and where to. */
+const READERS = ['ADMIN', 'MANAGER'] as const;
+const WRITERS = ['ADMIN'] as const;
 const security = [{ basicAuth: [] }];
 const Params = Type.Object({ systemId: Type.String({ minLength: 1, maxLength: 100, description: 'id or name' }) });
 
@@ -15,10 +17,10 @@ export function registerExternalSystemRoutes(app: App, systems: ExternalSystemsS
   app.get(
     BASE,
     {
-      config: { auth: WRITERS },
+      config: { auth: READERS },
       schema: {
         tags: TAG,
-        summary: '取得外部系統列表',
+        summary: 'List external systems 取得外部系統列表',
         security,
         querystring: Type.Object({ status: Type.Optional(SystemStatus), ...PageQuery }),
         response: { 200: EnvelopeOf(PageOf(ExternalSystemView)), ...errorResponses(400, 401, 403) },
@@ -36,8 +38,8 @@ export function registerExternalSystemRoutes(app: App, systems: ExternalSystemsS
       config: { auth: WRITERS },
       schema: {
         tags: TAG,
-        summary: '註冊外部系統',
-        description: '機密只能以環境變數參照寫在 headers (`${env:NAME}`)，於呼叫時解析，不儲存、不記錄、不回傳其值。名稱重複回傳 409。',
+        summary: 'Register an external system (ADMIN only) 註冊外部系統 (僅 ADMIN)',
+        description: '僅 ADMIN。機密只能以環境變數參照寫在 headers (`${env:BANYAN_EXT_SECRET_NAME}`，只接受 BANYAN_EXT_SECRET_ 開頭的變數)，於呼叫時解析，不儲存、不記錄、不回傳其值。baseUrl 須符合對外位址政策 (正式環境拒絕私有與保留位址，或 EXTERNAL_HOSTS_ALLOW)。名稱重複回傳 409。',
         security,
         body: ExternalSystemInput,
         response: { 201: EnvelopeOf(ExternalSystemView), ...errorResponses(400, 401, 403, 409) },
@@ -52,8 +54,8 @@ export function registerExternalSystemRoutes(app: App, systems: ExternalSystemsS
   app.get(
     `${BASE}/:systemId`,
     {
-      config: { auth: WRITERS },
-      schema: { tags: TAG, summary: '取得外部系統 (含斷路器狀態)', security, params: Params, response: { 200: EnvelopeOf(ExternalSystemView), ...errorResponses(401, 403, 404) } },
+      config: { auth: READERS },
+      schema: { tags: TAG, summary: 'Get an external system (with circuit-breaker state) 取得外部系統 (含斷路器狀態)', security, params: Params, response: { 200: EnvelopeOf(ExternalSystemView), ...errorResponses(401, 403, 404) } },
     },
     async (request) => ok(request, await systems.get(request.params.systemId), { zh: '查詢成功', en: 'OK' }),
   );
@@ -62,7 +64,7 @@ export function registerExternalSystemRoutes(app: App, systems: ExternalSystemsS
     `${BASE}/:systemId`,
     {
       config: { auth: WRITERS },
-      schema: { tags: TAG, summary: '更新外部系統', security, params: Params, body: ExternalSystemInput, response: { 200: EnvelopeOf(ExternalSystemView), ...errorResponses(400, 401, 403, 404, 409) } },
+      schema: { tags: TAG, summary: 'Update an external system (ADMIN only) 更新外部系統 (僅 ADMIN)', security, params: Params, body: ExternalSystemInput, response: { 200: EnvelopeOf(ExternalSystemView), ...errorResponses(400, 401, 403, 404, 409) } },
     },
     async (request) => ok(request, await systems.update(request.params.systemId, request.body, { actor: request.principal, requestId: request.id }), { zh: '外部系統已更新', en: 'External system updated' }),
   );
@@ -73,7 +75,7 @@ export function registerExternalSystemRoutes(app: App, systems: ExternalSystemsS
       config: { auth: ['ADMIN'] },
       schema: {
         tags: TAG,
-        summary: '刪除外部系統 (軟刪除，僅 ADMIN)',
+        summary: 'Delete an external system (soft delete, ADMIN only) 刪除外部系統 (軟刪除，僅 ADMIN)',
         security,
         params: Params,
         response: { 200: EnvelopeOf(Type.Object({ systemId: Type.String(), deleted: Type.Boolean() })), ...errorResponses(401, 403, 404) },

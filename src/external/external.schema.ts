@@ -30,7 +30,7 @@ export const ExternalSystemInput = Type.Object(
     method: Type.Optional(HttpMethod),
     headers: Type.Optional(
       Type.Record(Type.String({ minLength: 1, maxLength: 100 }), Type.String({ maxLength: 2000 }), {
-        description: 'Header templates. Secrets only as environment references: `"Authorization": "Bearer ${env:CREDIT_BUREAU_TOKEN}"` (resolved at call time, never stored).',
+        description: 'Header templates. Secrets only as references to `BANYAN_EXT_SECRET_*` environment variables: `"Authorization": "Bearer ${env:BANYAN_EXT_SECRET_CREDIT_BUREAU_TOKEN}"` (resolved at call time, never stored).',
       }),
     ),
     bodyTemplate: Type.Optional(Type.Unknown({ description: 'JSON body; strings may hold `${customer.x}` / `${vars.x}` placeholders (a string that is one placeholder keeps the value’s type).' })),
@@ -56,7 +56,7 @@ export const ExternalSystemInput = Type.Object(
         baseUrl: 'http://127.0.0.1:8090',
         urlTemplate: '{baseUrl}/credit-bureau/score/{customerId}',
         method: 'GET',
-        headers: { Authorization: 'Bearer ${env:CREDIT_BUREAU_TOKEN}' },
+        headers: { Authorization: 'Bearer ${env:BANYAN_EXT_SECRET_CREDIT_BUREAU_TOKEN}' },
         timeoutMs: 2000,
         retries: 2,
         circuitBreaker: { errorThresholdPercentage: 50, resetTimeoutMs: 30000, volumeThreshold: 5 },

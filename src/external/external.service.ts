@@ -9,7 +9,8 @@ import { pageOf, type Page } from '../platform/paging.js';
 import { ExternalCaller } from './client.js';
 import * as repo from './external.repository.js';
 import type { ExternalSystemInput, ExternalSystemView } from './external.schema.js';
-import { envReferences, SECRET_HEADERS, urlPlaceholders } from './template.js';
+import { guardedConnector, urlProblem, type AddressPolicy } from '../platform/net/url-guard.js';
+import { envReferences, EXT_SECRET_PREFIX, isExtSecretName, SECRET_HEADERS, urlPlaceholders } from './template.js';
 
 /** Names the EXTERNAL_SYSTEM node puts next to the mapped variables, so a mapping may not use them. */
 export const RESERVED_RESULT_KEYS: ReadonlySet<string> = new Set(['available', 'calls', 'system', 'fallback', 'conditionError']);
@@ -47,6 +48,8 @@ export interface ExternalDeps {
   readonly changes: ChangeRecorder;
   /** How long the registry trusts its cache before re-reading (other processes' writes). */
   readonly ttlMs: number;
+  /** Which base URLs are acceptable and reachable (production: public addresses or EXTERNAL_HOSTS_ALLOW). */
+  readonly addressPolicy: AddressPolicy;
 }
 
 const notFound = (id: string) => new AppError('RESOURCE_NOT_FOUND', { zh: `外部系統不存在: ${id}`, en: `External system not found: ${id}` });
@@ -77,7 +80,7 @@ export function checkSystem(system: repo.ExternalSystemWrite): Diagnostic[] {
   let base: URL | undefined;
   try {
     base = new URL(system.baseUrl);
-    if (base.username || base.password) out.push({ code: 'INVALID_PARAMETER', field: 'baseUrl', message: 'credentials in the URL are not allowed; use a header with ${env:NAME}' });
+    if (base.username || base.password) out.push({ code: 'INVALID_PARAMETER', field: 'baseUrl', message: 'credentials in the URL are not allowed; use a header with ${env:BANYAN_EXT_SECRET_NAME}' });
     if (base.search || base.hash) out.push({ code: 'INVALID_PARAMETER', field: 'baseUrl', message: 'baseUrl must not have a query or fragment' });
   } catch {
     out.push({ code: 'INVALID_PARAMETER', field: 'baseUrl', message: `not a URL: ${system.baseUrl}` });
@@ -94,9 +97,14 @@ export function checkSystem(system: repo.ExternalSystemWrite): Diagnostic[] {
   for (const [header, value] of Object.entries(system.headers)) {
     if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(header)) out.push({ code: 'INVALID_PARAMETER', field: `headers.${header}`, message: 'not a valid header name' });
     if (SECRET_HEADERS.has(header.toLowerCase()) && envReferences(value).length === 0) {
-      out.push({ code: 'INVALID_PARAMETER', field: `headers.${header}`, message: `${header} carries credentials: reference them from the environment, e.g. "Bearer \${env:TOKEN}"` });
+      out.push({ code: 'INVALID_PARAMETER', field: `headers.${header}`, message: `${header} carries credentials: reference them from the environment, e.g. "Bearer \${env:BANYAN_EXT_SECRET_TOKEN}"` });
     }
     if (/\$\{env:(?![A-Za-z_][A-Za-z0-9_]*\})/.test(value)) out.push({ code: 'INVALID_PARAMETER', field: `headers.${header}`, message: 'malformed ${env:NAME} reference' });
+    for (const name of envReferences(value)) {
+      if (!isExtSecretName(name)) {
+        out.push({ code: 'INVALID_PARAMETER', field: `headers.${header}`, message: `\${env:${name}} may not be referenced: only variables named ${EXT_SECRET_PREFIX}* hold external-system secrets` });
+      }
+    }
   }
   for (const [variable, path] of Object.entries(system.responseMapping)) {
     if (!/^[A-Za-z_]\w*$/.test(variable)) out.push({ code: 'INVALID_PARAMETER', field: `responseMapping.${variable}`, message: 'a mapped variable must be an identifier' });
@@ -119,8 +127,12 @@ export function createExternalSystemsService(deps: ExternalDeps): ExternalSystem
     return found;
   }
 
-  function validate(write: repo.ExternalSystemWrite): void {
+  async function validate(write: repo.ExternalSystemWrite): Promise<void> {
     const diagnostics = checkSystem(write);
+    if (!diagnostics.some((d) => d.field === 'baseUrl')) {
+      const problem = await urlProblem('baseUrl', write.baseUrl, deps.addressPolicy);
+      if (problem) diagnostics.push({ code: 'INVALID_PARAMETER', field: 'baseUrl', message: problem });
+    }
     if (diagnostics.length > 0) throw invalidContent({ zh: '外部系統設定', en: 'External system' }, diagnostics, '');
   }
 
@@ -172,6 +184,8 @@ export function createExternalSystemsService(deps: ExternalDeps): ExternalSystem
       retryBackoffMs: view.retryBackoffMs,
       circuitBreaker: view.circuitBreaker,
       maxConnections: view.maxConnections,
+      // Checked again on every connection: the row may predate the policy, or its name may now resolve elsewhere.
+      connector: guardedConnector(deps.addressPolicy, { timeout: view.timeoutMs }),
     });
     callers.set(view.id, { version: view.updatedAt, caller });
     return caller;
@@ -192,7 +206,7 @@ export function createExternalSystemsService(deps: ExternalDeps): ExternalSystem
     },
     async create(input, ctx) {
       const write = toWrite(input);
-      validate(write);
+      await validate(write);
       await ensureUniqueName(write.name);
       const id = newId();
       await repo.insertSystem(db, id, write, ctx.actor?.username ?? null);
@@ -204,7 +218,7 @@ export function createExternalSystemsService(deps: ExternalDeps): ExternalSystem
     async update(idOrName, input, ctx) {
       const before = await load(idOrName);
       const write = toWrite(input);
-      validate(write);
+      await validate(write);
       await ensureUniqueName(write.name, before.id);
       await repo.updateSystem(db, before.id, write, ctx.actor?.username ?? null);
       const after = await load(before.id);

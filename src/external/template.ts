@@ -90,19 +90,40 @@ export function envReferences(template: string): string[] {
   return [...template.matchAll(ENV_REFERENCE)].map((m) => m[1] as string);
 }
 
-/** Resolve `${env:NAME}` in header templates at call time. A missing variable is an error naming it (never a value). */
-export function resolveHeaders(headers: Readonly<Record<string, string>>, env: Readonly<Record<string, string | undefined>>, system: string): Record<string, string> {
+/**
+ * The only environment variables an external system may read: Banyan's own configuration
+ * (JWT_SECRET, BANYAN_ADMIN_PASSWORD, DATABASE_URL, …) is never reachable through a header.
+ */
+export const EXT_SECRET_PREFIX = 'BANYAN_EXT_SECRET_';
+export const isExtSecretName = (name: string): boolean => name.startsWith(EXT_SECRET_PREFIX) && name.length > EXT_SECRET_PREFIX.length;
+
+export interface ResolvedHeaders {
+  readonly headers: Record<string, string>;
+  /** The values put in, so whatever the call produced can be scrubbed of them. */
+  readonly secrets: readonly string[];
+}
+
+/**
+ * Resolve `${env:NAME}` in header templates at call time. A missing variable, or one outside
+ * `BANYAN_EXT_SECRET_*` (a row written before the rule), is an error naming it (never a value).
+ */
+export function resolveHeaders(headers: Readonly<Record<string, string>>, env: Readonly<Record<string, string | undefined>>, system: string): ResolvedHeaders {
   const out: Record<string, string> = {};
+  const secrets: string[] = [];
   for (const [name, template] of Object.entries(headers)) {
     out[name] = template.replace(ENV_REFERENCE, (_m, variable: string) => {
+      if (!isExtSecretName(variable)) {
+        throw new TemplateError(`environment variable ${variable} may not be referenced (header ${name} of external system ${system}): only ${EXT_SECRET_PREFIX}* variables are external-system secrets`);
+      }
       const value = env[variable];
       if (value === undefined || value === '') {
         throw new TemplateError(`environment variable ${variable} is not set (referenced by header ${name} of external system ${system})`);
       }
+      secrets.push(value);
       return value;
     });
   }
-  return out;
+  return { headers: out, secrets };
 }
 
 /** Headers that carry credentials: their values must come from `${env:…}`, never be stored literally. */

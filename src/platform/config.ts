@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
+import { DEVELOPMENT_SECRET_KEY, parseSecretKey } from './secrets/secret-box.js';
 
 /**
  * Configuration comes from the environment only, is validated once at start against this schema
@@ -31,7 +32,8 @@ const EnvSchema = Type.Object({
   TREE_CACHE_TTL_MS: Type.Integer({ minimum: 0, default: 2000 }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 10_000 }),
   LOGIN_THROTTLE_FREE_ATTEMPTS: Type.Integer({ minimum: 1, default: 5 }),
-  LOGIN_THROTTLE_MAX_DELAY_MS: Type.Integer({ minimum: 0, default: 5000 }),
+  LOGIN_THROTTLE_ADDRESS_ATTEMPTS: Type.Integer({ minimum: 1, default: 20 }),
+  LOGIN_THROTTLE_WINDOW_SECONDS: Type.Integer({ minimum: 1, maximum: 86_400, default: 900 }),
   SWAGGER_ENABLED: Type.Optional(Type.Boolean()),
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
   NATS_URL: Type.Optional(Type.String({ pattern: '^(nats|tls)://' })),
@@ -58,9 +60,19 @@ const EnvSchema = Type.Object({
   REWARD_SWEEP_MS: Type.Integer({ minimum: 50, maximum: 3_600_000, default: 5000 }),
   /** Comma-separated host names or addresses a tenant callback URL may use even though they are private (production refuses private addresses otherwise). */
   CALLBACK_ALLOWED_HOSTS: Type.String({ default: '' }),
+  /**
+   * Comma-separated `host` or `host:port` entries. When set, in production an external system's
+   * base URL must use one of them (and they may be private addresses); unset, production accepts
+   * public addresses only.
+   */
+  EXTERNAL_HOSTS_ALLOW: Type.String({ default: '' }),
   CALLBACK_TIMEOUT_MS: Type.Integer({ minimum: 50, maximum: 120_000, default: 5000 }),
   /** HS256 key for tenant access tokens; without it a random per-process key is used (single node only). */
   JWT_SECRET: Type.Optional(Type.String({ minLength: 32 })),
+  /** AES-256-GCM key for secrets stored in the database (callback signing keys): 32 bytes as 64 hex digits or base64. Required in production. */
+  BANYAN_SECRET_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  /** Comma-separated earlier keys, still accepted for decryption during a rotation. */
+  BANYAN_SECRET_KEY_PREVIOUS: Type.Optional(Type.String({ minLength: 1 })),
   JWT_TTL_SECONDS: Type.Integer({ minimum: 30, maximum: 86_400, default: 900 }),
   AUDIT_MODE: Type.Union([Type.Literal('strict'), Type.Literal('best-effort')], { default: 'strict' }),
   AUDIT_BATCH_SIZE: Type.Integer({ minimum: 1, maximum: 10_000, default: 64 }),
@@ -96,7 +108,8 @@ export interface Config {
   readonly admin: { readonly user: string; readonly password: string | undefined };
   readonly treeCacheTtlMs: number;
   readonly shutdownTimeoutMs: number;
-  readonly loginThrottle: { readonly freeAttempts: number; readonly maxDelayMs: number };
+  /** Login attempts per username / per client address within a fixed window before 429 (login-limiter.ts). */
+  readonly loginThrottle: { readonly userAttempts: number; readonly addressAttempts: number; readonly windowMs: number };
   readonly swaggerEnabled: boolean;
   readonly redisUrl: string | undefined;
   readonly natsUrl: string | undefined;
@@ -104,8 +117,15 @@ export interface Config {
   readonly sandbox: { readonly enabled: boolean; readonly port: number };
   /** How long external-system and Drools registries trust their cache (other processes' writes). */
   readonly externalCacheTtlMs: number;
+  /** EXTERNAL_HOSTS_ALLOW: the only hosts external systems may call in production, when not empty. */
+  readonly externalHostsAllow: readonly string[];
   readonly referenceCsvLimitBytes: number;
   readonly jwt: { readonly secret: string | undefined; readonly ttlSeconds: number };
+  /**
+   * Keys for secrets at rest, base64. `development`: BANYAN_SECRET_KEY was not set and the
+   * published development key is in use (refused in production).
+   */
+  readonly secretKeys: { readonly current: string; readonly previous: readonly string[]; readonly development: boolean };
   readonly nats: { readonly stream: string; readonly subjectPrefix: string };
   readonly outbox: { readonly pollMs: number; readonly batchSize: number; readonly retryMaxMs: number; readonly retentionHours: number };
   /** Undefined: outside production the worker pays into an embedded sandbox wallet. */
@@ -188,6 +208,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (env.NODE_ENV === 'production' && !env.BANYAN_ADMIN_PASSWORD) {
     throw new ConfigError(['BANYAN_ADMIN_PASSWORD: required when NODE_ENV=production (demo passwords are refused in production)']);
   }
+  const externalHostsAllow = hostList(env.EXTERNAL_HOSTS_ALLOW);
+  const badHost = externalHostsAllow.find((h) => !HOST_ENTRY.test(h));
+  if (badHost !== undefined) throw new ConfigError([`EXTERNAL_HOSTS_ALLOW: "${badHost}" is not a host or host:port (no scheme or path; IPv6 as [addr] or [addr]:port)`]);
+  const secretKeys = secretKeysOf(env);
   const database: Config['database'] = env.DATABASE_URL?.startsWith('postgres')
     ? { kind: 'postgres', url: env.DATABASE_URL, poolSize: env.DB_POOL_SIZE }
     : { kind: 'sqlite', file: env.DATABASE_URL ? env.DATABASE_URL.replace(/^sqlite:\/\//, '') : `${env.DATA_DIR}/banyan.db` };
@@ -207,12 +231,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     admin: Object.freeze({ user: env.BANYAN_ADMIN_USER, password: env.BANYAN_ADMIN_PASSWORD }),
     treeCacheTtlMs: env.TREE_CACHE_TTL_MS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
-    loginThrottle: Object.freeze({ freeAttempts: env.LOGIN_THROTTLE_FREE_ATTEMPTS, maxDelayMs: env.LOGIN_THROTTLE_MAX_DELAY_MS }),
+    loginThrottle: Object.freeze({
+      userAttempts: env.LOGIN_THROTTLE_FREE_ATTEMPTS,
+      addressAttempts: env.LOGIN_THROTTLE_ADDRESS_ATTEMPTS,
+      windowMs: env.LOGIN_THROTTLE_WINDOW_SECONDS * 1000,
+    }),
     swaggerEnabled: env.SWAGGER_ENABLED ?? env.NODE_ENV !== 'production',
     redisUrl: env.REDIS_URL,
     natsUrl: env.NATS_URL,
     sandbox: Object.freeze({ enabled: env.SANDBOX_ENABLED ?? env.NODE_ENV !== 'production', port: env.SANDBOX_PORT }),
     externalCacheTtlMs: env.EXTERNAL_CACHE_TTL_MS,
+    externalHostsAllow: Object.freeze(externalHostsAllow),
     referenceCsvLimitBytes: env.REFERENCE_CSV_LIMIT_BYTES,
     nats: Object.freeze({ stream: env.NATS_STREAM, subjectPrefix: env.NATS_SUBJECT_PREFIX }),
     outbox: Object.freeze({
@@ -233,13 +262,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       concurrency: env.REWARD_CONCURRENCY,
       sweepMs: env.REWARD_SWEEP_MS,
       callbackTimeoutMs: env.CALLBACK_TIMEOUT_MS,
-      callbackAllowedHosts: Object.freeze(
-        env.CALLBACK_ALLOWED_HOSTS.split(',')
-          .map((h) => h.trim().toLowerCase().replace(/^\[|\]$/g, ''))
-          .filter(Boolean),
-      ),
+      callbackAllowedHosts: Object.freeze(hostList(env.CALLBACK_ALLOWED_HOSTS)),
     }),
     jwt: Object.freeze({ secret: env.JWT_SECRET, ttlSeconds: env.JWT_TTL_SECONDS }),
+    secretKeys: Object.freeze({ ...secretKeys, previous: Object.freeze(secretKeys.previous) }),
     audit: Object.freeze({
       mode: env.AUDIT_MODE,
       batchSize: env.AUDIT_BATCH_SIZE,
@@ -258,6 +284,43 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       }),
     }),
   });
+}
+
+/** BANYAN_SECRET_KEY(_PREVIOUS): validated, base64; the development key when unset outside production. */
+function secretKeysOf(env: Env): { current: string; previous: string[]; development: boolean } {
+  const problems: string[] = [];
+  const decode = (name: string, text: string): string | undefined => {
+    const key = parseSecretKey(text);
+    if (!key) problems.push(`${name}: must be 32 bytes as 64 hex digits or base64 (e.g. \`openssl rand -base64 32\`)`);
+    return key ? Buffer.from(key).toString('base64') : undefined;
+  };
+  const development = Buffer.from(DEVELOPMENT_SECRET_KEY).toString('base64');
+  const current = env.BANYAN_SECRET_KEY === undefined ? undefined : decode('BANYAN_SECRET_KEY', env.BANYAN_SECRET_KEY);
+  const previous = (env.BANYAN_SECRET_KEY_PREVIOUS ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean)
+    .map((k) => decode('BANYAN_SECRET_KEY_PREVIOUS', k))
+    .filter((k): k is string => k !== undefined);
+  if (env.NODE_ENV === 'production') {
+    if (env.BANYAN_SECRET_KEY === undefined) problems.push('BANYAN_SECRET_KEY: required when NODE_ENV=production (encrypts stored secrets; generate with `openssl rand -base64 32`)');
+    else if (current === development) problems.push('BANYAN_SECRET_KEY: the published development key is not a secret; generate one with `openssl rand -base64 32`');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  // Outside production the development key stays readable too, so data written before a key was set keeps working.
+  const withDev = current !== undefined && current !== development && env.NODE_ENV !== 'production' ? [...previous, development] : previous;
+  return { current: current ?? development, previous: withDev, development: current === undefined || current === development };
+}
+
+/** `host`, `host:port`, `[v6]`, `[v6]:port` or a bare IPv6 address. */
+const HOST_ENTRY = /^(?:[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.?(?::\d{1,5})?|\[[0-9a-f:.]+\](?::\d{1,5})?|[0-9a-f]*:[0-9a-f:.]+)$/;
+
+/** A comma-separated host list, trimmed and lower-cased (entries are `host`, `host:port`, `[v6]:port`). */
+function hostList(text: string): string[] {
+  return text
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
 }
 
 /** A human sentence for what a variable accepts, from its schema. */

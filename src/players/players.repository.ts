@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import { fromDbTimestamp, fromJson, toDbTimestamp, toJson } from '../platform/db/sql.js';
+import { fromJson, toDbTimestamp, toJson } from '../platform/db/sql.js';
+import { dbToIso } from '../platform/time.js';
 import type { Tables } from '../platform/db/tables.js';
 
 export interface PlayerRecord {
@@ -12,7 +13,7 @@ export interface PlayerRecord {
 export async function findPlayer(db: Kysely<Tables>, tenantId: string, id: string): Promise<PlayerRecord | undefined> {
   const row = await db.selectFrom('players').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
   if (!row) return undefined;
-  return { id: row.id, attributes: fromJson<Record<string, unknown>>(row.attributes) ?? {}, createdAt: fromDbTimestamp(row.created_at) ?? '', updatedAt: fromDbTimestamp(row.updated_at) ?? '' };
+  return { id: row.id, attributes: fromJson<Record<string, unknown>>(row.attributes) ?? {}, createdAt: dbToIso(row.created_at) ?? '', updatedAt: dbToIso(row.updated_at) ?? '' };
 }
 
 /** Creates the player with `attributes`, or replaces its attributes when `replace` (last writer wins: attributes are facts, not counters). */

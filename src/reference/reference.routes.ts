@@ -23,7 +23,7 @@ export function registerReferenceRoutes(app: App, reference: ReferenceService, o
       bodyLimit: options.csvLimitBytes,
       schema: {
         tags: TAG,
-        summary: '匯入參考資料 (CSV)',
+        summary: 'Import reference data (CSV) 匯入參考資料 (CSV)',
         description:
           'Content-Type: text/csv，第一行為欄位名稱。`customer-blacklist` (customer_id, reason, listed_at, source) 與 `product-holdings` ' +
           '(customer_id, product_type, product_id, opened_at, status) 寫入專屬資料表；其他名稱為以 keyColumn 為鍵的通用資料集。' +
@@ -45,7 +45,7 @@ export function registerReferenceRoutes(app: App, reference: ReferenceService, o
 
   app.get(
     DATA,
-    { config: { auth: WRITERS }, schema: { tags: TAG, summary: '列出參考資料集', security, response: { 200: EnvelopeOf(Type.Array(DatasetSummary)), ...errorResponses(401, 403) } } },
+    { config: { auth: WRITERS }, schema: { tags: TAG, summary: 'List reference datasets 列出參考資料集', security, response: { 200: EnvelopeOf(Type.Array(DatasetSummary)), ...errorResponses(401, 403) } } },
     async (request) => ok(request, await reference.datasets(), { zh: '查詢成功', en: 'OK' }),
   );
 
@@ -55,7 +55,7 @@ export function registerReferenceRoutes(app: App, reference: ReferenceService, o
       config: { auth: WRITERS },
       schema: {
         tags: TAG,
-        summary: '查詢參考資料集內容',
+        summary: 'Rows of a reference dataset 查詢參考資料集內容',
         security,
         params: DatasetParam,
         querystring: Type.Object(PageQuery),
@@ -71,7 +71,7 @@ export function registerReferenceRoutes(app: App, reference: ReferenceService, o
       config: { auth: ['ADMIN'] },
       schema: {
         tags: TAG,
-        summary: '刪除參考資料集 (僅 ADMIN)',
+        summary: 'Delete a reference dataset (ADMIN only) 刪除參考資料集 (僅 ADMIN)',
         security,
         params: DatasetParam,
         response: { 200: EnvelopeOf(Type.Object({ dataset: Type.String(), removed: Type.Integer() })), ...errorResponses(401, 403, 404) },
@@ -85,13 +85,13 @@ export function registerReferenceRoutes(app: App, reference: ReferenceService, o
 
   app.get(
     QUERIES,
-    { config: { auth: WRITERS }, schema: { tags: TAG, summary: '列出具名查詢 (內建與自訂)', security, response: { 200: EnvelopeOf(Type.Array(NamedQueryView)), ...errorResponses(401, 403) } } },
+    { config: { auth: WRITERS }, schema: { tags: TAG, summary: 'List named queries (built-in and own) 列出具名查詢 (內建與自訂)', security, response: { 200: EnvelopeOf(Type.Array(NamedQueryView)), ...errorResponses(401, 403) } } },
     async (request) => ok(request, await reference.listQueries(), { zh: '查詢成功', en: 'OK' }),
   );
 
   app.get(
     `${QUERIES}/:name`,
-    { config: { auth: WRITERS }, schema: { tags: TAG, summary: '取得具名查詢', security, params: NameParam, response: { 200: EnvelopeOf(NamedQueryView), ...errorResponses(401, 403, 404) } } },
+    { config: { auth: WRITERS }, schema: { tags: TAG, summary: 'Get a named query 取得具名查詢', security, params: NameParam, response: { 200: EnvelopeOf(NamedQueryView), ...errorResponses(401, 403, 404) } } },
     async (request) => ok(request, await reference.getQuery(request.params.name), { zh: '查詢成功', en: 'OK' }),
   );
 
@@ -101,7 +101,7 @@ export function registerReferenceRoutes(app: App, reference: ReferenceService, o
       config: { auth: WRITERS },
       schema: {
         tags: TAG,
-        summary: '建立具名查詢',
+        summary: 'Create a named query 建立具名查詢',
         description: '只能宣告來源資料表、模式 (EXISTS/LIST/COUNT/FIRST)、參數與固定條件；不接受 SQL。',
         security,
         body: NamedQueryInput,
@@ -115,7 +115,7 @@ export function registerReferenceRoutes(app: App, reference: ReferenceService, o
     `${QUERIES}/:name`,
     {
       config: { auth: WRITERS },
-      schema: { tags: TAG, summary: '更新具名查詢 (內建查詢不可修改)', security, params: NameParam, body: NamedQueryInput, response: { 200: EnvelopeOf(NamedQueryView), ...errorResponses(400, 401, 403, 404, 409, 422) } },
+      schema: { tags: TAG, summary: 'Update a named query (built-in ones are read-only) 更新具名查詢 (內建查詢不可修改)', security, params: NameParam, body: NamedQueryInput, response: { 200: EnvelopeOf(NamedQueryView), ...errorResponses(400, 401, 403, 404, 409, 422) } },
     },
     async (request) => ok(request, await reference.updateQuery(request.params.name, request.body, { actor: request.principal, requestId: request.id }), { zh: '具名查詢已更新', en: 'Named query updated' }),
   );
@@ -126,7 +126,7 @@ export function registerReferenceRoutes(app: App, reference: ReferenceService, o
       config: { auth: ['ADMIN'] },
       schema: {
         tags: TAG,
-        summary: '刪除具名查詢 (軟刪除，僅 ADMIN；內建查詢不可刪除)',
+        summary: 'Delete a named query (soft delete, ADMIN only; not built-in ones) 刪除具名查詢 (軟刪除，僅 ADMIN；內建查詢不可刪除)',
         security,
         params: NameParam,
         response: { 200: EnvelopeOf(Type.Object({ name: Type.String(), deleted: Type.Boolean() })), ...errorResponses(401, 403, 404, 422) },

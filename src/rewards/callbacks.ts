@@ -6,8 +6,7 @@
  * `X-Banyan-Event-Id`.
  */
 import { createHmac } from 'node:crypto';
-import type { LookupFunction } from 'node:net';
-import { Agent, request } from 'undici';
+import { Agent, request, type buildConnector } from 'undici';
 import type { Delivery, HandlerResult } from '../platform/events/bus.js';
 import type { RewardEventPayload } from './rewards.repository.js';
 
@@ -33,10 +32,10 @@ export function createCallbackSender(options: {
   readonly resolve: CallbackResolver;
   readonly timeoutMs: number;
   readonly maxAttempts: number;
-  /** Name resolution for the sockets (the tenants module's guard against private addresses). */
-  readonly lookup?: LookupFunction | undefined;
+  /** Opens the sockets (`guardedConnector`: the address policy, checked on the resolved address). */
+  readonly connector?: buildConnector.connector | undefined;
 }): CallbackSender {
-  const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 16, connect: { timeout: options.timeoutMs, ...(options.lookup ? { lookup: options.lookup } : {}) } });
+  const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 16, connect: options.connector ?? { timeout: options.timeoutMs } });
   return {
     async handle(event) {
       const payload = event.payload as RewardEventPayload;

@@ -6,7 +6,8 @@
  */
 import { Decimal } from 'decimal.js';
 import type { Kysely, Selectable } from 'kysely';
-import { fromDbTimestamp, fromJson, newId, toDbTimestamp, toJson } from '../platform/db/sql.js';
+import { fromJson, newId, toDbTimestamp, toJson } from '../platform/db/sql.js';
+import { dbToIso, isoInstant } from '../platform/time.js';
 import type { Tables } from '../platform/db/tables.js';
 import { AppError } from '../platform/http/errors.js';
 import { enqueueEvent, TOPICS } from '../platform/outbox/outbox.js';
@@ -118,10 +119,10 @@ export function toReward(row: Row): Reward {
     attempts: row.attempts,
     lastError: row.last_error,
     walletTransactionId: row.wallet_transaction_id,
-    paidAt: fromDbTimestamp(row.paid_at),
+    paidAt: dbToIso(row.paid_at),
     metadata: fromJson<Record<string, unknown>>(row.metadata),
-    createdAt: fromDbTimestamp(row.created_at) ?? '',
-    updatedAt: fromDbTimestamp(row.updated_at) ?? '',
+    createdAt: dbToIso(row.created_at) ?? '',
+    updatedAt: dbToIso(row.updated_at) ?? '',
   };
 }
 
@@ -139,7 +140,7 @@ export function rewardEvent(reward: Reward, event: RewardEventPayload['event'], 
     quantity: reward.quantity,
     status: reward.status,
     ...extra,
-    occurredAt: new Date().toISOString(),
+    occurredAt: isoInstant(new Date()),
   };
 }
 
@@ -210,12 +211,17 @@ export async function listRewards(
   db: Db,
   tenantId: string,
   // `status` is matched as given: a value that is no status matches nothing.
-  filter: { playerId?: string; campaignId?: string; status?: RewardStatus | (string & {}); page: number; size: number },
+  // `from`/`to` are database timestamps on createdAt, inclusive.
+  filter: { playerId?: string; campaignId?: string; status?: RewardStatus | (string & {}); rewardType?: string; eventId?: string; from?: string; to?: string; page: number; size: number },
 ): Promise<Page<Reward>> {
   let query = db.selectFrom('rewards').where('tenant_id', '=', tenantId);
   if (filter.playerId !== undefined) query = query.where('player_id', '=', filter.playerId);
   if (filter.campaignId !== undefined) query = query.where('campaign_id', '=', filter.campaignId);
   if (filter.status !== undefined) query = query.where('status', '=', filter.status as RewardStatus);
+  if (filter.rewardType !== undefined) query = query.where('reward_type', '=', filter.rewardType as RewardType);
+  if (filter.eventId !== undefined) query = query.where('event_id', '=', filter.eventId);
+  if (filter.from !== undefined) query = query.where('created_at', '>=', filter.from);
+  if (filter.to !== undefined) query = query.where('created_at', '<=', filter.to);
   const [rows, count] = await Promise.all([
     query.selectAll().orderBy('created_at', 'desc').orderBy('id').limit(filter.size).offset(filter.page * filter.size).execute(),
     query.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirst(),

@@ -1,11 +1,14 @@
 /**
  * The wallet API client. The reward id is the Idempotency-Key and the body is the same on every
  * attempt, so any number of retries (after timeouts, crashes, lost responses) credits once.
+ * The body carries the tenant: a wallet account is tenant + player (player ids are only unique
+ * within a tenant), and the wallet scopes idempotency keys by tenant.
  */
 import { Agent, request } from 'undici';
 
 export interface CreditRequest {
   readonly idempotencyKey: string;
+  readonly tenantId: string;
   readonly playerId: string;
   /** Decimal string. */
   readonly amount: string;
@@ -35,7 +38,7 @@ export function createWalletClient(options: { readonly baseUrl: string; readonly
           method: 'POST',
           dispatcher,
           headers: { 'content-type': 'application/json', 'idempotency-key': req.idempotencyKey },
-          body: JSON.stringify({ playerId: req.playerId, amount: req.amount, currency: req.currency, reference: req.reference }),
+          body: JSON.stringify({ tenantId: req.tenantId, playerId: req.playerId, amount: req.amount, currency: req.currency, reference: req.reference }),
           headersTimeout: options.timeoutMs,
           bodyTimeout: options.timeoutMs,
         });

@@ -98,7 +98,7 @@ export class RewardWorker {
       return { kind: 'skipped' };
     }
     const { reward, attempt } = claim;
-    const result = await wallet.credit({ idempotencyKey: reward.id, playerId: reward.playerId, amount: reward.amount, currency: reward.currency, reference: reward.id });
+    const result = await wallet.credit({ idempotencyKey: reward.id, tenantId: reward.tenantId, playerId: reward.playerId, amount: reward.amount, currency: reward.currency, reference: reward.id });
     switch (result.kind) {
       case 'credited':
         if (result.replayed) this.counters.replayed++;

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Tables } from '../platform/db/tables.js';
 import { fromDbTimestamp, fromJson, toDbTimestamp, toJson } from '../platform/db/sql.js';
+import type { SortOrder } from '../platform/paging.js';
 import type { RuleView } from './rules.schema.js';
 import type { PromotionRuleTable } from './rules.tables.js';
 
@@ -21,12 +22,18 @@ function toView(row: Selectable<PromotionRuleTable>): RuleView {
   };
 }
 
-export async function listRules(db: Kysely<Tables>, filter: { ruleType?: string; status?: string; page: number; size: number }) {
+/** API property → column, for `sort=`. */
+const RULE_SORT = { ruleId: 'id', id: 'id', name: 'name', ruleType: 'rule_type', status: 'status', createdAt: 'created_at', updatedAt: 'updated_at' } as const;
+export const RULE_SORT_PROPERTIES = Object.keys(RULE_SORT);
+
+export async function listRules(db: Kysely<Tables>, filter: { ruleType?: string; status?: string; page: number; size: number; sort?: readonly SortOrder[] }) {
   let query = db.selectFrom('promotion_rules').where('deleted_at', 'is', null);
   if (filter.ruleType) query = query.where('rule_type', '=', filter.ruleType);
   if (filter.status) query = query.where('status', '=', filter.status);
+  let select = query.selectAll();
+  for (const order of filter.sort ?? []) select = select.orderBy(RULE_SORT[order.property as keyof typeof RULE_SORT], order.direction === 'DESC' ? 'desc' : 'asc');
   const [rows, count] = await Promise.all([
-    query.selectAll().orderBy('created_at', 'asc').orderBy('id').limit(filter.size).offset(filter.page * filter.size).execute(),
+    select.orderBy('created_at', 'asc').orderBy('id').limit(filter.size).offset(filter.page * filter.size).execute(),
     query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows: rows.map(toView), total: Number(count.n) };

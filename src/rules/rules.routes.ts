@@ -2,7 +2,8 @@ import { Type } from 'typebox';
 import type { App } from '../platform/http/server.js';
 import { ok } from '../platform/http/server.js';
 import { EnvelopeOf, errorResponses } from '../platform/http/schemas.js';
-import { PageOf, PageQuery } from '../platform/paging.js';
+import { PageOf, PageQuery, parseSort, SortQuery } from '../platform/paging.js';
+import { RULE_SORT_PROPERTIES } from './rules.repository.js';
 import { RuleInput, RuleStatus, RuleStatusInput, RuleType, RuleView } from './rules.schema.js';
 import type { RulesService } from './rules.service.js';
 
@@ -19,15 +20,16 @@ export function registerRuleRoutes(app: App, rules: RulesService): void {
       config: { auth: WRITERS },
       schema: {
         tags: TAG,
-        summary: '取得所有優惠規則列表',
+        summary: 'List promotion rules 取得所有優惠規則列表',
         security,
-        querystring: Type.Object({ ruleType: Type.Optional(RuleType), status: Type.Optional(RuleStatus), ...PageQuery }),
+        querystring: Type.Object({ ruleType: Type.Optional(RuleType), status: Type.Optional(RuleStatus), ...PageQuery, ...SortQuery(RULE_SORT_PROPERTIES) }),
         response: { 200: EnvelopeOf(PageOf(RuleView)), ...errorResponses(400, 401, 403) },
       },
     },
     async (request) => {
       const { ruleType, status, page, size } = request.query;
-      return ok(request, await rules.list({ ...(ruleType ? { ruleType } : {}), ...(status ? { status } : {}), page, size }), { zh: '查詢成功', en: 'OK' });
+      const sort = parseSort(request.query.sort, RULE_SORT_PROPERTIES, 'PromotionRule');
+      return ok(request, await rules.list({ ...(ruleType ? { ruleType } : {}), ...(status ? { status } : {}), page, size, sort }), { zh: '查詢成功', en: 'OK' });
     },
   );
 
@@ -37,7 +39,7 @@ export function registerRuleRoutes(app: App, rules: RulesService): void {
       config: { auth: WRITERS },
       schema: {
         tags: TAG,
-        summary: '建立新的優惠規則',
+        summary: 'Create a promotion rule 建立新的優惠規則',
         description: 'SPEL 規則需可編譯、DROOLS 規則需為支援的 DRL 子集、HARDCODED 規則需為內建規則名稱；否則回傳 400 VALIDATION_FAILED 並指出位置。名稱重複回傳 409。',
         security,
         body: RuleInput,
@@ -54,7 +56,7 @@ export function registerRuleRoutes(app: App, rules: RulesService): void {
     `${BASE}/:ruleId`,
     {
       config: { auth: WRITERS },
-      schema: { tags: TAG, summary: '取得特定優惠規則詳細資訊', security, params: RuleIdParam, response: { 200: EnvelopeOf(RuleView), ...errorResponses(401, 403, 404) } },
+      schema: { tags: TAG, summary: 'Get a promotion rule 取得特定優惠規則詳細資訊', security, params: RuleIdParam, response: { 200: EnvelopeOf(RuleView), ...errorResponses(401, 403, 404) } },
     },
     async (request) => ok(request, await rules.get(request.params.ruleId), { zh: '查詢成功', en: 'OK' }),
   );
@@ -63,7 +65,7 @@ export function registerRuleRoutes(app: App, rules: RulesService): void {
     `${BASE}/:ruleId`,
     {
       config: { auth: WRITERS },
-      schema: { tags: TAG, summary: '更新優惠規則', security, params: RuleIdParam, body: RuleInput, response: { 200: EnvelopeOf(RuleView), ...errorResponses(400, 401, 403, 404, 409) } },
+      schema: { tags: TAG, summary: 'Update a promotion rule 更新優惠規則', security, params: RuleIdParam, body: RuleInput, response: { 200: EnvelopeOf(RuleView), ...errorResponses(400, 401, 403, 404, 409) } },
     },
     async (request) => ok(request, await rules.update(request.params.ruleId, request.body, { actor: request.principal, requestId: request.id }), { zh: '優惠規則已更新', en: 'Promotion rule updated' }),
   );
@@ -74,7 +76,7 @@ export function registerRuleRoutes(app: App, rules: RulesService): void {
       config: { auth: ['ADMIN'] },
       schema: {
         tags: TAG,
-        summary: '刪除優惠規則 (軟刪除，僅 ADMIN)',
+        summary: 'Delete a promotion rule (soft delete, ADMIN only) 刪除優惠規則 (軟刪除，僅 ADMIN)',
         security,
         params: RuleIdParam,
         response: { 200: EnvelopeOf(Type.Object({ ruleId: Type.String(), deleted: Type.Boolean() })), ...errorResponses(401, 403, 404) },
@@ -90,7 +92,7 @@ export function registerRuleRoutes(app: App, rules: RulesService): void {
     `${BASE}/:ruleId/status`,
     {
       config: { auth: WRITERS },
-      schema: { tags: TAG, summary: '更新規則狀態 (啟用/停用)', security, params: RuleIdParam, body: RuleStatusInput, response: { 200: EnvelopeOf(RuleView), ...errorResponses(400, 401, 403, 404) } },
+      schema: { tags: TAG, summary: 'Activate or deactivate a rule 更新規則狀態 (啟用/停用)', security, params: RuleIdParam, body: RuleStatusInput, response: { 200: EnvelopeOf(RuleView), ...errorResponses(400, 401, 403, 404) } },
     },
     async (request) => ok(request, await rules.setStatus(request.params.ruleId, request.body.status, { actor: request.principal, requestId: request.id }), { zh: '規則狀態已更新', en: 'Rule status updated' }),
   );

@@ -6,7 +6,7 @@ import { newId } from '../platform/db/sql.js';
 import type { Tables } from '../platform/db/tables.js';
 import { invalidContent } from '../platform/diagnostics.js';
 import { AppError } from '../platform/http/errors.js';
-import { pageOf, type Page } from '../platform/paging.js';
+import { pageOf, type Page, type SortOrder } from '../platform/paging.js';
 import { HARDCODED_RULES } from './hardcoded.js';
 import * as repo from './rules.repository.js';
 import type { RuleInput, RuleView } from './rules.schema.js';
@@ -30,7 +30,7 @@ export const validateHardcodedRule: RuleValidator = (content) =>
     : [{ code: 'UNKNOWN_RULE', field: 'ruleContent', message: `unknown built-in rule '${content.trim()}'; known: ${Object.keys(HARDCODED_RULES).join(', ')}` }];
 
 export interface RulesService {
-  list(filter: { ruleType?: string; status?: string; page: number; size: number }): Promise<Page<RuleView>>;
+  list(filter: { ruleType?: string; status?: string; page: number; size: number; sort?: readonly SortOrder[] }): Promise<Page<RuleView>>;
   get(id: string): Promise<RuleView>;
   create(input: RuleInput, ctx: RequestContext): Promise<RuleView>;
   update(id: string, input: RuleInput, ctx: RequestContext): Promise<RuleView>;
@@ -88,7 +88,7 @@ export function createRulesService(deps: RulesDeps): RulesService {
   return {
     async list(filter) {
       const { rows, total } = await repo.listRules(db, filter);
-      return pageOf(rows, filter.page, filter.size, total);
+      return pageOf(rows, filter.page, filter.size, total, filter.sort);
     },
     get: load,
     async create(input, ctx) {

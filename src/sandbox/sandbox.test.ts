@@ -82,13 +82,13 @@ describe('wallet', () => {
   const credit = (key: string | undefined, body: unknown) => call('POST', '/wallet/credits', body, key === undefined ? {} : { 'idempotency-key': key });
 
   it('credits once per idempotency key: replay returns the same transaction, a different body is a conflict', async () => {
-    const first = await credit('w-1', { playerId: 'P1', amount: '100.50', currency: 'TWD', reference: 'camp-1' });
+    const first = await credit('w-1', { tenantId: 'T1', playerId: 'P1', amount: '100.50', currency: 'TWD', reference: 'camp-1' });
     expect(first.status).toBe(201);
     expect(first.json).toMatchObject({ status: 'COMPLETED', playerId: 'P1', amount: '100.5', currency: 'TWD', idempotencyKey: 'w-1', balance: '100.5' });
-    const again = await credit('w-1', { playerId: 'P1', amount: 100.5, currency: 'TWD', reference: 'camp-1' });
+    const again = await credit('w-1', { tenantId: 'T1', playerId: 'P1', amount: 100.5, currency: 'TWD', reference: 'camp-1' });
     expect(again.status).toBe(200);
     expect(again.json?.['transactionId']).toBe(first.json?.['transactionId']);
-    const conflict = await credit('w-1', { playerId: 'P1', amount: '999', currency: 'TWD', reference: 'camp-1' });
+    const conflict = await credit('w-1', { tenantId: 'T1', playerId: 'P1', amount: '999', currency: 'TWD', reference: 'camp-1' });
     expect(conflict.status).toBe(409);
     expect(conflict.json).toMatchObject({ error: { code: 'IDEMPOTENCY_KEY_REUSED' } });
     const list = await call('GET', '/wallet/credits?playerId=P1');
@@ -97,7 +97,7 @@ describe('wallet', () => {
 
   it('concurrent identical requests with one key credit exactly once', async () => {
     const before = (await call('GET', '/wallet/stats')).json as Record<string, number>;
-    const results = await Promise.all(Array.from({ length: 40 }, () => credit('w-concurrent', { playerId: 'P2', amount: '5', currency: 'USD' })));
+    const results = await Promise.all(Array.from({ length: 40 }, () => credit('w-concurrent', { tenantId: 'T1', playerId: 'P2', amount: '5', currency: 'USD' })));
     const statuses = results.map((r) => r.status).sort();
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
     expect(statuses.filter((s) => s === 200)).toHaveLength(39);
@@ -109,23 +109,45 @@ describe('wallet', () => {
   });
 
   it('adds money in decimal, never binary floating point', async () => {
-    await credit('w-dec-1', { playerId: 'P3', amount: 0.1, currency: 'EUR' });
-    const second = await credit('w-dec-2', { playerId: 'P3', amount: '0.2', currency: 'EUR' });
+    await credit('w-dec-1', { tenantId: 'T1', playerId: 'P3', amount: 0.1, currency: 'EUR' });
+    const second = await credit('w-dec-2', { tenantId: 'T1', playerId: 'P3', amount: '0.2', currency: 'EUR' });
     expect(second.json?.['balance']).toBe('0.3');
   });
 
   it.each([
-    ['no Idempotency-Key', undefined, { playerId: 'P', amount: '1', currency: 'TWD' }, 'IDEMPOTENCY_KEY_REQUIRED'],
-    ['negative amount', 'k-neg', { playerId: 'P', amount: -5, currency: 'TWD' }, 'VALIDATION_ERROR'],
-    ['zero amount', 'k-zero', { playerId: 'P', amount: '0', currency: 'TWD' }, 'VALIDATION_ERROR'],
-    ['exponent amount', 'k-exp', { playerId: 'P', amount: '1e5', currency: 'TWD' }, 'VALIDATION_ERROR'],
-    ['text amount', 'k-txt', { playerId: 'P', amount: 'ten', currency: 'TWD' }, 'VALIDATION_ERROR'],
-    ['bad currency', 'k-cur', { playerId: 'P', amount: '1', currency: 'dollars' }, 'VALIDATION_ERROR'],
-    ['missing player', 'k-pl', { amount: '1', currency: 'TWD' }, 'VALIDATION_ERROR'],
+    ['no Idempotency-Key', undefined, { tenantId: 'T1', playerId: 'P', amount: '1', currency: 'TWD' }, 'IDEMPOTENCY_KEY_REQUIRED'],
+    ['negative amount', 'k-neg', { tenantId: 'T1', playerId: 'P', amount: -5, currency: 'TWD' }, 'VALIDATION_ERROR'],
+    ['zero amount', 'k-zero', { tenantId: 'T1', playerId: 'P', amount: '0', currency: 'TWD' }, 'VALIDATION_ERROR'],
+    ['exponent amount', 'k-exp', { tenantId: 'T1', playerId: 'P', amount: '1e5', currency: 'TWD' }, 'VALIDATION_ERROR'],
+    ['text amount', 'k-txt', { tenantId: 'T1', playerId: 'P', amount: 'ten', currency: 'TWD' }, 'VALIDATION_ERROR'],
+    ['bad currency', 'k-cur', { tenantId: 'T1', playerId: 'P', amount: '1', currency: 'dollars' }, 'VALIDATION_ERROR'],
+    ['missing player', 'k-pl', { tenantId: 'T1', amount: '1', currency: 'TWD' }, 'VALIDATION_ERROR'],
+    ['missing tenant', 'k-tn', { playerId: 'P', amount: '1', currency: 'TWD' }, 'VALIDATION_ERROR'],
   ])('%s → 400 JSON error', async (_name, key, body, code) => {
     const r = await credit(key, body);
     expect(r.status).toBe(400);
     expect(r.json).toMatchObject({ error: { code } });
+  });
+
+  it('Given two tenants with the same player id, When both are credited, Then they are two accounts with separate balances', async () => {
+    const a = await credit('tenant-a-reward-1', { tenantId: 'TA', playerId: 'SHARED', amount: '10', currency: 'USD' });
+    const b = await credit('tenant-b-reward-1', { tenantId: 'TB', playerId: 'SHARED', amount: '3', currency: 'USD' });
+    expect(a.json).toMatchObject({ tenantId: 'TA', balance: '10' });
+    expect(b.json).toMatchObject({ tenantId: 'TB', balance: '3' });
+    const listed = await call('GET', '/wallet/credits?tenantId=TA&playerId=SHARED');
+    expect(listed.json?.['credits']).toEqual([expect.objectContaining({ tenantId: 'TA', amount: '10' })]);
+  });
+
+  it('Given tenant A used an idempotency key, When tenant B sends the same key, Then B is credited (not replayed A, not a conflict)', async () => {
+    const a = await credit('same-key', { tenantId: 'TA', playerId: 'K1', amount: '7', currency: 'USD' });
+    const b = await credit('same-key', { tenantId: 'TB', playerId: 'K1', amount: '7', currency: 'USD' });
+    expect(a.status).toBe(201);
+    expect(b.status).toBe(201);
+    expect(b.json?.['transactionId']).not.toBe(a.json?.['transactionId']);
+    expect(b.json).toMatchObject({ tenantId: 'TB', balance: '7' });
+    const replay = await credit('same-key', { tenantId: 'TA', playerId: 'K1', amount: '7', currency: 'USD' });
+    expect(replay.status).toBe(200);
+    expect(replay.json?.['transactionId']).toBe(a.json?.['transactionId']);
   });
 
   it('lists every credit without a playerId filter', async () => {

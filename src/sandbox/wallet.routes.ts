@@ -8,6 +8,8 @@ const DECIMAL_STRING = /^\d{1,15}(\.\d{1,8})?$/;
 
 const CreditBody = Type.Object(
   {
+    // The account is tenant + player: the same player id in two tenants is two accounts.
+    tenantId: Type.String({ minLength: 1, maxLength: 64 }),
     playerId: Type.String({ minLength: 1, maxLength: 128 }),
     amount: Type.Union([Type.String({ maxLength: 40 }), Type.Number()]),
     currency: Type.String({ pattern: '^[A-Z]{3}$' }),
@@ -40,8 +42,8 @@ export const walletRoutes: FastifyPluginAsyncTypebox<{ store: WalletStore }> = a
       if (amount === undefined) {
         return sendError(reply, 400, 'VALIDATION_ERROR', 'amount must be a positive decimal with at most 15 integer and 8 fraction digits');
       }
-      const { playerId, currency } = request.body;
-      const outcome = store.credit(key, { playerId, amount, currency, reference: request.body.reference ?? null });
+      const { tenantId, playerId, currency } = request.body;
+      const outcome = store.credit(key, { tenantId, playerId, amount, currency, reference: request.body.reference ?? null });
       switch (outcome.kind) {
         case 'created':
           return reply.code(201).send(outcome.credit);
@@ -55,8 +57,11 @@ export const walletRoutes: FastifyPluginAsyncTypebox<{ store: WalletStore }> = a
 
   app.get(
     '/wallet/credits',
-    { config: { service: 'wallet' }, schema: { querystring: Type.Object({ playerId: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })) }) } },
-    async (request) => ({ credits: store.list(request.query.playerId) }),
+    {
+      config: { service: 'wallet' },
+      schema: { querystring: Type.Object({ tenantId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })), playerId: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })) }) },
+    },
+    async (request) => ({ credits: store.list({ tenantId: request.query.tenantId, playerId: request.query.playerId }) }),
   );
 
   // Stats are for test harnesses: never delayed or failed by the controls.

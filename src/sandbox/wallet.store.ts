@@ -1,10 +1,15 @@
 /**
- * The wallet simulator's ledger: credits keyed by idempotency key. `credit` is synchronous, so
- * the check-and-insert is atomic on Node's single thread: concurrent requests with one key credit once.
+ * The wallet simulator's ledger. An account is (tenant, player, currency): two tenants' players
+ * with the same id are different people and never share a balance. Idempotency keys are scoped by
+ * tenant too, so one tenant can neither replay nor block another tenant's key. `credit` is
+ * synchronous, so the check-and-insert is atomic on Node's single thread: concurrent requests with
+ * one key credit once.
  */
 import { Decimal } from 'decimal.js';
 
 export interface CreditRequest {
+  /** The tenant the player belongs to: part of the account and of the idempotency scope. */
+  readonly tenantId: string;
   readonly playerId: string;
   /** Canonical decimal string (no exponent, no trailing zeros beyond the input's meaning). */
   readonly amount: string;
@@ -46,9 +51,11 @@ export class WalletStore {
   constructor(private readonly now: () => Date) {}
 
   credit(key: string, req: CreditRequest): CreditOutcome {
-    const existing = this.byKey.get(key);
+    const scopedKey = `${req.tenantId}\u0000${key}`;
+    const existing = this.byKey.get(scopedKey);
     if (existing) {
       const same =
+        existing.tenantId === req.tenantId &&
         existing.playerId === req.playerId &&
         new Decimal(existing.amount).eq(req.amount) &&
         existing.currency === req.currency &&
@@ -60,7 +67,7 @@ export class WalletStore {
       this.duplicates++;
       return { kind: 'replayed', credit: existing };
     }
-    const balanceKey = `${req.playerId}\u0000${req.currency}`;
+    const balanceKey = `${req.tenantId}\u0000${req.playerId}\u0000${req.currency}`;
     const balance = (this.balances.get(balanceKey) ?? new Decimal(0)).plus(req.amount);
     this.balances.set(balanceKey, balance);
     this.total = this.total.plus(req.amount);
@@ -72,13 +79,13 @@ export class WalletStore {
       createdAt: this.now().toISOString(),
       balance: balance.toFixed(),
     };
-    this.byKey.set(key, credit);
+    this.byKey.set(scopedKey, credit);
     this.ledger.push(credit);
     return { kind: 'created', credit };
   }
 
-  list(playerId?: string): WalletCredit[] {
-    return playerId === undefined ? [...this.ledger] : this.ledger.filter((c) => c.playerId === playerId);
+  list(filter: { readonly tenantId?: string | undefined; readonly playerId?: string | undefined } = {}): WalletCredit[] {
+    return this.ledger.filter((c) => (filter.tenantId === undefined || c.tenantId === filter.tenantId) && (filter.playerId === undefined || c.playerId === filter.playerId));
   }
 
   stats(): WalletStats {

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import { fromJson, toDbTimestamp, toJson } from '../platform/db/sql.js';
 import type { Tables } from '../platform/db/tables.js';
+import { dbToIso } from '../platform/time.js';
 import type { TemplateDefinition } from './build.js';
 import type { CampaignTemplateTable } from './templates.tables.js';
 
@@ -14,7 +15,7 @@ const toDefinition = (row: Selectable<CampaignTemplateTable>): StoredTemplate =>
   description: row.description,
   parametersSchema: fromJson<Record<string, unknown>>(row.parameters_schema),
   campaign: fromJson<Record<string, unknown>>(row.campaign),
-  updatedAt: String(row.updated_at),
+  updatedAt: dbToIso(row.updated_at) ?? '',
 });
 
 export async function listTemplates(db: Kysely<Tables>, tenantId: string): Promise<StoredTemplate[]> {

@@ -4,6 +4,7 @@ import { CampaignView } from '../campaigns/campaigns.schema.js';
 import { tenantOf } from '../platform/http/auth.js';
 import { EnvelopeOf, errorResponses } from '../platform/http/schemas.js';
 import { ok, type App } from '../platform/http/server.js';
+import { StrictQuery } from '../platform/http/filters.js';
 import { FromTemplateInput, TemplateInput, TemplateView } from './templates.schema.js';
 import type { TemplatesService } from './templates.service.js';
 
@@ -12,7 +13,7 @@ const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) 
 const OK = { zh: '查詢成功', en: 'OK' };
 
 export function registerTemplateRoutes(app: App, templates: TemplatesService): void {
-  app.get('/api/v1/templates', { config: { auth: { tenant: ['templates:read'] } }, schema: { tags: TAG, summary: 'Built-in and own templates', security: tenantSecurity, response: { 200: EnvelopeOf(Type.Array(TemplateView)), ...errorResponses(401, 403) } } }, async (request) =>
+  app.get('/api/v1/templates', { config: { auth: { tenant: ['templates:read'] } }, schema: { tags: TAG, summary: 'Built-in and own templates', security: tenantSecurity, querystring: StrictQuery({}), response: { 200: EnvelopeOf(Type.Array(TemplateView)), ...errorResponses(401, 403) } } }, async (request) =>
     ok(request, await templates.list(tenantOf(request).tenantId), OK),
   );
 
@@ -53,7 +54,7 @@ export function registerTemplateRoutes(app: App, templates: TemplatesService): v
     },
     async (request, reply) => {
       const { templateId, parameters, overrides } = request.body;
-      const view = await templates.instantiate(tenantOf(request).tenantId, templateId, parameters, overrides);
+      const view = await templates.instantiate(tenantOf(request).tenantId, templateId, parameters, overrides, request.locale);
       return reply.status(201).send(ok(request, view, { zh: '已由模板建立活動', en: 'Campaign created from template' }));
     },
   );

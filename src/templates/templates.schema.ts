@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { CampaignInput } from '../campaigns/campaigns.schema.js';
 
 export const TemplateInput = Type.Object(
   {
@@ -25,17 +26,10 @@ export const FromTemplateInput = Type.Object(
     templateId: Type.String({ minLength: 1, maxLength: 100 }),
     parameters: Type.Record(Type.String(), Type.Unknown(), { default: {} }),
     overrides: Type.Optional(
-      Type.Object(
-        {
-          name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-          description: Type.Optional(Type.String({ maxLength: 2000 })),
-          startsAt: Type.Optional(Type.Union([Type.String({ format: 'date-time' }), Type.Null()])),
-          endsAt: Type.Optional(Type.Union([Type.String({ format: 'date-time' }), Type.Null()])),
-          priority: Type.Optional(Type.Integer({ minimum: -1_000_000, maximum: 1_000_000 })),
-          exclusivityGroup: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 100 }), Type.Null()])),
-        },
-        { additionalProperties: false },
-      ),
+      Type.Partial(CampaignInput, {
+        additionalProperties: false,
+        description: 'Any campaign field (name, schedule, limits, rules, priority …); each replaces the whole field of the template-built draft',
+      }),
     ),
   },
   { additionalProperties: false, examples: [{ templateId: 'deposit-match', parameters: { matchPercent: 50, maxBonus: 200, currency: 'USD' } }] },

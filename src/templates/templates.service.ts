@@ -1,11 +1,12 @@
 import type { ValidateFunction } from 'ajv';
 import type { Kysely } from 'kysely';
-import { Value } from 'typebox/value';
 import { CampaignInput, type CampaignView } from '../campaigns/campaigns.schema.js';
 import type { CampaignsService } from '../campaigns/campaigns.service.js';
 import type { Tables } from '../platform/db/tables.js';
 import { AppError, type FieldError } from '../platform/http/errors.js';
-import { compileParametersSchema, parameterErrors, placeholders, substitute, type TemplateDefinition } from './build.js';
+import type { Locale } from '../platform/http/i18n.js';
+import { fieldErrors, validatorOf } from '../platform/http/validation.js';
+import { compileParametersSchema, forValidation, parameterErrors, placeholders, substitute, type TemplateDefinition } from './build.js';
 import { BUILTIN_TEMPLATES } from './templates.builtin.js';
 import { unsupportedPatterns } from './linear-regex.js';
 import * as repo from './templates.repository.js';
@@ -20,8 +21,8 @@ export interface TemplatesService {
   create(tenantId: string, input: TemplateDefinition): Promise<TemplateView>;
   remove(tenantId: string, id: string): Promise<void>;
   /** Builds the campaign draft from a template and parameters (400 naming `parameters.<field>`). */
-  build(tenantId: string, templateId: string, parameters: Record<string, unknown>, overrides?: Record<string, unknown>): Promise<CampaignInput>;
-  instantiate(tenantId: string, templateId: string, parameters: Record<string, unknown>, overrides?: Record<string, unknown>): Promise<CampaignView>;
+  build(tenantId: string, templateId: string, parameters: Record<string, unknown>, overrides?: Record<string, unknown>, locale?: Locale): Promise<CampaignInput>;
+  instantiate(tenantId: string, templateId: string, parameters: Record<string, unknown>, overrides?: Record<string, unknown>, locale?: Locale): Promise<CampaignView>;
 }
 
 const invalid = (what: string, errors: readonly FieldError[]) =>
@@ -85,27 +86,32 @@ export function createTemplatesService(deps: { db: Kysely<Tables>; campaigns: Ca
       if (builtIns.has(id)) throw new AppError('BUSINESS_RULE_VIOLATION', { zh: '內建模板不可刪除', en: 'Built-in templates cannot be deleted' });
       if (!(await repo.deleteTemplate(db, tenantId, id))) throw new AppError('RESOURCE_NOT_FOUND', { zh: `模板不存在: ${id}`, en: `Template not found: ${id}` });
     },
-    async build(tenantId, templateId, parameters, overrides = {}) {
+    async build(tenantId, templateId, parameters, overrides = {}, locale = 'en') {
       const { template, key } = await find(tenantId, templateId);
-      const params = structuredClone(parameters);
       const validate = validatorFor(key, template.parametersSchema);
-      if (!validate(params)) throw invalid('parameters', parameterErrors(validate.errors));
+      // Checked as numbers where the schema says number; the exact strings are what is substituted.
+      const checked = forValidation(template.parametersSchema, structuredClone(parameters));
+      if (!validate(checked)) throw invalid('parameters', parameterErrors(validate.errors, locale));
+      // Ajv filled defaults into `checked`; take them, but keep each given value as given (decimal strings stay exact).
+      const params = { ...checked, ...parameters };
+      // Overrides replace whole campaign fields (limits, rules, schedule …) of the built draft.
       const draft = { ...(substitute(template.campaign, params) as Record<string, unknown>), ...overrides };
       // A missing optional parameter means "not set": drop it (but never inside rules, where null is a value).
       for (const [k, v] of Object.entries(draft)) if (v === null) delete draft[k];
       const limits = draft.limits;
       if (typeof limits === 'object' && limits !== null) draft.limits = Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== null));
-      if (!Value.Check(CampaignInput, draft)) {
-        const errors = [...Value.Errors(CampaignInput, draft)].slice(0, 20).map((e) => {
-          const field = `campaign${e.instancePath.replace(/\//g, '.')}`;
-          return { field, message: `template ${templateId} built an invalid campaign: ${field} ${e.message}` };
-        });
+      const check = validatorOf(CampaignInput);
+      if (!check(draft)) {
+        const errors = fieldErrors((check.errors ?? []).slice(0, 20), locale, { prefix: 'campaign' }).map((e) => ({
+          ...e,
+          message: `template ${templateId} built an invalid campaign: ${e.message}`,
+        }));
         throw invalid('campaign', errors);
       }
-      return draft;
+      return draft as CampaignInput;
     },
-    async instantiate(tenantId, templateId, parameters, overrides) {
-      const draft = await service.build(tenantId, templateId, parameters, overrides);
+    async instantiate(tenantId, templateId, parameters, overrides, locale) {
+      const draft = await service.build(tenantId, templateId, parameters, overrides, locale);
       return deps.campaigns.create(tenantId, draft, templateId);
     },
   };

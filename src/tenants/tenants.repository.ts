@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
-import { fromDbTimestamp, toDbTimestamp } from '../platform/db/sql.js';
+import { toDbTimestamp } from '../platform/db/sql.js';
+import { dbToIso } from '../platform/time.js';
 import type { Tables } from '../platform/db/tables.js';
 import type { ApiKeyView, TenantView } from './tenants.schema.js';
 import type { TenantApiKeyTable, TenantTable } from './tenants.tables.js';
@@ -8,8 +9,9 @@ const tenantView = (row: Selectable<TenantTable>): TenantView => ({
   id: row.id,
   name: row.name,
   status: row.status,
-  createdAt: fromDbTimestamp(row.created_at) ?? '',
-  updatedAt: fromDbTimestamp(row.updated_at) ?? '',
+  defaultLocale: row.default_locale === 'zh-TW' ? 'zh-TW' : 'en',
+  createdAt: dbToIso(row.created_at) ?? '',
+  updatedAt: dbToIso(row.updated_at) ?? '',
 });
 
 export const apiKeyView = (row: Selectable<TenantApiKeyTable>): ApiKeyView => ({
@@ -18,16 +20,16 @@ export const apiKeyView = (row: Selectable<TenantApiKeyTable>): ApiKeyView => ({
   name: row.name,
   scopes: row.scopes.split(' ').filter(Boolean),
   revoked: row.revoked_at !== null,
-  revokedAt: fromDbTimestamp(row.revoked_at),
-  lastUsedAt: fromDbTimestamp(row.last_used_at),
-  createdAt: fromDbTimestamp(row.created_at) ?? '',
+  revokedAt: dbToIso(row.revoked_at),
+  lastUsedAt: dbToIso(row.last_used_at),
+  createdAt: dbToIso(row.created_at) ?? '',
 });
 
-export async function insertTenant(db: Kysely<Tables>, id: string, name: string): Promise<boolean> {
+export async function insertTenant(db: Kysely<Tables>, id: string, name: string, defaultLocale: string | null = null): Promise<boolean> {
   const now = toDbTimestamp();
   const result = await db
     .insertInto('tenants')
-    .values({ id, name, status: 'ACTIVE', created_at: now, updated_at: now })
+    .values({ id, name, status: 'ACTIVE', default_locale: defaultLocale, created_at: now, updated_at: now })
     .onConflict((oc) => oc.column('id').doNothing())
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
@@ -75,6 +77,7 @@ export interface KeyWithTenant {
   readonly scopes: readonly string[];
   readonly revoked: boolean;
   readonly tenantStatus: string;
+  readonly tenantLocale: string | null;
 }
 
 /** The key and its tenant's status in one read (checked on every authenticated request). */
@@ -82,11 +85,11 @@ export async function findKeyWithTenant(db: Kysely<Tables>, id: string): Promise
   const row = await db
     .selectFrom('tenant_api_keys as k')
     .innerJoin('tenants as t', 't.id', 'k.tenant_id')
-    .select(['k.id', 'k.tenant_id', 'k.secret_hash', 'k.scopes', 'k.revoked_at', 't.status'])
+    .select(['k.id', 'k.tenant_id', 'k.secret_hash', 'k.scopes', 'k.revoked_at', 't.status', 't.default_locale'])
     .where('k.id', '=', id)
     .executeTakeFirst();
   if (!row) return undefined;
-  return { id: row.id, tenantId: row.tenant_id, secretHash: row.secret_hash, scopes: row.scopes.split(' ').filter(Boolean), revoked: row.revoked_at !== null, tenantStatus: row.status };
+  return { id: row.id, tenantId: row.tenant_id, secretHash: row.secret_hash, scopes: row.scopes.split(' ').filter(Boolean), revoked: row.revoked_at !== null, tenantStatus: row.status, tenantLocale: row.default_locale };
 }
 
 /** At most one write a minute per key: last-used is for humans, not an audit log. */
@@ -108,7 +111,7 @@ export interface CallbackSettingsRow {
 
 export async function findCallbackSettings(db: Kysely<Tables>, tenantId: string): Promise<CallbackSettingsRow | undefined> {
   const row = await db.selectFrom('tenants').select(['callback_url', 'callback_secret', 'callback_secret_created_at']).where('id', '=', tenantId).executeTakeFirst();
-  return row ? { url: row.callback_url, secret: row.callback_secret, secretCreatedAt: fromDbTimestamp(row.callback_secret_created_at) } : undefined;
+  return row ? { url: row.callback_url, secret: row.callback_secret, secretCreatedAt: dbToIso(row.callback_secret_created_at) } : undefined;
 }
 
 /** Sets the URL; sets the secret too when `secret` is given. False when the tenant does not exist. */
@@ -123,5 +126,27 @@ export async function updateCallbackSettings(db: Kysely<Tables>, tenantId: strin
     })
     .where('id', '=', tenantId)
     .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** Changes a tenant's name and/or default locale; false when there is no such tenant. */
+export async function updateTenant(db: Kysely<Tables>, id: string, change: { name?: string; defaultLocale?: string }): Promise<boolean> {
+  const result = await db
+    .updateTable('tenants')
+    .set({ ...(change.name !== undefined ? { name: change.name } : {}), ...(change.defaultLocale !== undefined ? { default_locale: change.defaultLocale } : {}), updated_at: toDbTimestamp() })
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** Every stored callback secret, for re-encryption. */
+export async function listCallbackSecrets(db: Kysely<Tables>): Promise<{ tenantId: string; secret: string }[]> {
+  const rows = await db.selectFrom('tenants').select(['id', 'callback_secret']).where('callback_secret', 'is not', null).orderBy('id').execute();
+  return rows.map((r) => ({ tenantId: r.id, secret: r.callback_secret as string }));
+}
+
+/** Replace a stored secret only if it is still `expected` (another process may have re-encrypted or rotated it). */
+export async function replaceCallbackSecret(db: Kysely<Tables>, tenantId: string, expected: string, next: string): Promise<boolean> {
+  const result = await db.updateTable('tenants').set({ callback_secret: next }).where('id', '=', tenantId).where('callback_secret', '=', expected).executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }

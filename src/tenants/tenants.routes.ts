@@ -4,8 +4,9 @@ import { tenantOf } from '../platform/http/auth.js';
 import { AppError } from '../platform/http/errors.js';
 import { EnvelopeOf, errorResponses } from '../platform/http/schemas.js';
 import { ok, type App } from '../platform/http/server.js';
+import { StrictQuery } from '../platform/http/filters.js';
 import { PageOf, PageQuery } from '../platform/paging.js';
-import { ApiKeyInput, ApiKeyView, CallbackInput, CallbackSettings, CallbackSettingsWithSecret, CreatedApiKey, TenantInput, TenantStatus, TenantView, TokenRequest, TokenView } from './tenants.schema.js';
+import { ApiKeyInput, ApiKeyView, CallbackInput, CallbackSettings, CallbackSettingsWithSecret, CreatedApiKey, TenantChange, TenantInput, TenantStatus, TenantView, TokenRequest, TokenView } from './tenants.schema.js';
 import type { TenantsService } from './tenants.service.js';
 
 const BASE = '/api/v1/admin/tenants';
@@ -21,12 +22,18 @@ export function registerTenantRoutes(app: App, tenants: TenantsService): void {
     reply.status(201).send(ok(request, await tenants.create(request.body), { zh: '租戶建立成功', en: 'Tenant created' })),
   );
 
-  app.get(BASE, { config: { auth: ADMIN }, schema: { tags: TAG, summary: 'List tenants', security, querystring: Type.Object(PageQuery), response: { 200: EnvelopeOf(PageOf(TenantView)), ...errorResponses(400, 401, 403) } } }, async (request) =>
+  app.get(BASE, { config: { auth: ADMIN }, schema: { tags: TAG, summary: 'List tenants', security, querystring: StrictQuery(PageQuery), response: { 200: EnvelopeOf(PageOf(TenantView)), ...errorResponses(400, 401, 403) } } }, async (request) =>
     ok(request, await tenants.list(request.query.page, request.query.size), { zh: '查詢成功', en: 'OK' }),
   );
 
   app.get(`${BASE}/:tenantId`, { config: { auth: ADMIN }, schema: { tags: TAG, summary: 'Get a tenant', security, params: TenantIdParam, response: { 200: EnvelopeOf(TenantView), ...errorResponses(401, 403, 404) } } }, async (request) =>
     ok(request, await tenants.get(request.params.tenantId), { zh: '查詢成功', en: 'OK' }),
+  );
+
+  app.patch(
+    `${BASE}/:tenantId`,
+    { config: { auth: ADMIN }, schema: { tags: TAG, summary: 'Change a tenant’s name or default locale (en, zh-TW)', security, params: TenantIdParam, body: TenantChange, response: { 200: EnvelopeOf(TenantView), ...errorResponses(400, 401, 403, 404) } } },
+    async (request) => ok(request, await tenants.update(request.params.tenantId, request.body), { zh: '租戶已更新', en: 'Tenant updated' }),
   );
 
   app.patch(
@@ -55,7 +62,7 @@ export function registerTenantRoutes(app: App, tenants: TenantsService): void {
 
   app.get(
     `${BASE}/:tenantId/api-keys`,
-    { config: { auth: ADMIN }, schema: { tags: TAG, summary: 'List a tenant’s API keys (never the secrets)', security, params: TenantIdParam, response: { 200: EnvelopeOf(Type.Array(ApiKeyView)), ...errorResponses(401, 403, 404) } } },
+    { config: { auth: ADMIN }, schema: { tags: TAG, summary: 'List a tenant’s API keys (never the secrets)', security, params: TenantIdParam, querystring: StrictQuery({}), response: { 200: EnvelopeOf(Type.Array(ApiKeyView)), ...errorResponses(401, 403, 404) } } },
     async (request) => ok(request, await tenants.listApiKeys(request.params.tenantId), { zh: '查詢成功', en: 'OK' }),
   );
 

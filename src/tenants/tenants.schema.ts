@@ -20,21 +20,33 @@ export type Scope = (typeof SCOPES)[number];
 export const DEFAULT_SCOPES: readonly Scope[] = SCOPES.filter((s) => s !== 'tenant:admin');
 
 export const ScopeSchema = Type.Union(SCOPES.map((s) => Type.Literal(s)));
+/** Language of messages to the tenant's clients when they send no Accept-Language. */
+export const LocaleSchema = Type.Union([Type.Literal('en'), Type.Literal('zh-TW')], { description: 'Default language of messages (Accept-Language wins); default en' });
+
 export const TenantStatus = Type.Union([Type.Literal('ACTIVE'), Type.Literal('SUSPENDED')]);
 
 export const TenantInput = Type.Object(
   {
     id: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,39}$', description: 'Slug; generated when absent' })),
     name: Type.String({ minLength: 1, maxLength: 200 }),
+    defaultLocale: Type.Optional(LocaleSchema),
   },
-  { additionalProperties: false, examples: [{ id: 'acme-casino', name: 'ACME Casino' }] },
+  { additionalProperties: false, examples: [{ id: 'acme-casino', name: 'ACME Casino', defaultLocale: 'en' }] },
 );
 export type TenantInput = Static<typeof TenantInput>;
+
+/** PATCH /admin/tenants/{id}: what staff may change of a tenant. */
+export const TenantChange = Type.Object(
+  { name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), defaultLocale: Type.Optional(LocaleSchema) },
+  { additionalProperties: false, examples: [{ defaultLocale: 'zh-TW' }] },
+);
+export type TenantChange = Static<typeof TenantChange>;
 
 export const TenantView = Type.Object({
   id: Type.String(),
   name: Type.String(),
   status: Type.String(),
+  defaultLocale: Type.String({ description: 'en or zh-TW' }),
   createdAt: Type.String(),
   updatedAt: Type.String(),
 });
@@ -61,7 +73,8 @@ export const ApiKeyView = Type.Object({
 });
 export type ApiKeyView = Static<typeof ApiKeyView>;
 
-export const CreatedApiKey = Type.Intersect([ApiKeyView, Type.Object({ apiKey: Type.String({ description: 'Shown once; only its hash is stored' }) })]);
+// One object rather than an allOf, so the document's schema is typed (Redocly: nullable needs a type).
+export const CreatedApiKey = Type.Object({ ...ApiKeyView.properties, apiKey: Type.String({ description: 'Shown once; only its hash is stored' }) });
 
 export const TokenRequest = Type.Object(
   {
@@ -84,12 +97,10 @@ export const CallbackSettings = Type.Object({
 });
 export type CallbackSettings = Static<typeof CallbackSettings>;
 
-export const CallbackSettingsWithSecret = Type.Intersect([
-  CallbackSettings,
-  Type.Object({
-    secret: Type.Optional(Type.String({ description: 'HMAC-SHA256 key of `X-Banyan-Signature`; present only in the answer that generated it (store it now)' })),
-  }),
-]);
+export const CallbackSettingsWithSecret = Type.Object({
+  ...CallbackSettings.properties,
+  secret: Type.Optional(Type.String({ description: 'HMAC-SHA256 key of `X-Banyan-Signature`; present only in the answer that generated it (store it now)' })),
+});
 export type CallbackSettingsWithSecret = Static<typeof CallbackSettingsWithSecret>;
 
 export const CallbackInput = Type.Object(

@@ -3,12 +3,14 @@ import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import type { Kysely } from 'kysely';
 import type { TenantAuthenticator, TenantAuthResult, TenantPrincipal } from '../platform/http/auth.js';
 import type { Tables } from '../platform/db/tables.js';
+import type { Locale } from '../platform/http/i18n.js';
 import { AppError } from '../platform/http/errors.js';
 import { pageOf, type Page } from '../platform/paging.js';
 import * as repo from './tenants.repository.js';
 import type { CallbackResolver, CallbackTarget } from '../rewards/callbacks.js';
-import { callbackUrlProblem, type CallbackUrlPolicy } from './callback-url.js';
-import { DEFAULT_SCOPES, type ApiKeyInput, type CallbackSettings, type CallbackSettingsWithSecret, type ApiKeyView, type Scope, type TenantInput, type TenantView } from './tenants.schema.js';
+import { urlProblem, type AddressPolicy } from '../platform/net/url-guard.js';
+import type { SecretBox } from '../platform/secrets/secret-box.js';
+import { DEFAULT_SCOPES, type ApiKeyInput, type CallbackSettings, type CallbackSettingsWithSecret, type ApiKeyView, type Scope, type TenantChange, type TenantInput, type TenantView } from './tenants.schema.js';
 
 /**
  * API keys look like `bnk_live_<keyId>_<secret>`: the key id finds the row, the secret is checked
@@ -28,6 +30,7 @@ export function formatApiKey(keyId: string, secret: string): string {
 
 export interface TenantsService extends TenantAuthenticator {
   create(input: TenantInput): Promise<TenantView>;
+  update(id: string, change: TenantChange): Promise<TenantView>;
   list(page: number, size: number): Promise<Page<TenantView>>;
   get(id: string): Promise<TenantView>;
   setStatus(id: string, status: 'ACTIVE' | 'SUSPENDED'): Promise<TenantView>;
@@ -37,12 +40,21 @@ export interface TenantsService extends TenantAuthenticator {
   issueToken(principal: TenantPrincipal, scopes?: readonly string[]): Promise<{ accessToken: string; tokenType: 'Bearer'; expiresIn: number; scope: string }>;
   /** The tenant's callback settings (never the secret). */
   getCallback(tenantId: string): Promise<CallbackSettings>;
-  /** Sets or removes the callback URL (validated: `callback-url.ts`); the first URL also generates the secret, returned this once. */
+  /** Sets or removes the callback URL (validated: `platform/net/url-guard.ts`); the first URL also generates the secret, returned this once. */
   setCallback(tenantId: string, callbackUrl: string | null): Promise<CallbackSettingsWithSecret>;
   /** A new signing secret, returned this once; the old one stops signing at once. */
   rotateCallbackSecret(tenantId: string): Promise<CallbackSettingsWithSecret>;
   /** Where the tenant's paid-reward callbacks go (the rewards module's `CallbackResolver`). */
   readonly callbackResolver: CallbackResolver;
+  /** Encrypt every stored callback secret that is plain or under a previous key with the current key. */
+  reencryptSecrets(): Promise<ReencryptReport>;
+}
+
+export interface ReencryptReport {
+  readonly reencrypted: number;
+  readonly current: number;
+  /** Tenants whose stored secret no configured key decrypts (their callbacks fail until the key is restored). */
+  readonly unreadable: readonly string[];
 }
 
 export interface TenantsDeps {
@@ -51,13 +63,20 @@ export interface TenantsDeps {
   readonly jwtSecret: Uint8Array;
   readonly tokenTtlSeconds: number;
   /** Which callback URLs are acceptable (production: public addresses only). */
-  readonly callbackPolicy: CallbackUrlPolicy;
+  readonly callbackPolicy: AddressPolicy;
+  /** Encrypts the callback signing secrets at rest (BANYAN_SECRET_KEY). */
+  readonly secretBox: SecretBox;
   readonly now?: () => Date;
 }
 
 const newCallbackSecret = (): string => `whsec_${randomBytes(32).toString('base64url')}`;
 
+/** Additional data of a tenant's encrypted callback secret: the ciphertext only decrypts in its own row. */
+const secretContext = (tenantId: string): string => `tenants.callback_secret:${tenantId}`;
+
 const tenantNotFound = (id: string) => new AppError('RESOURCE_NOT_FOUND', { zh: `租戶不存在: ${id}`, en: `Tenant not found: ${id}` });
+
+const localeOf = (key: repo.KeyWithTenant): Locale | null => (key.tenantLocale === 'zh-TW' || key.tenantLocale === 'en' ? key.tenantLocale : null);
 
 export function createTenantsService(deps: TenantsDeps): TenantsService {
   const { db } = deps;
@@ -109,17 +128,18 @@ export function createTenantsService(deps: TenantsDeps): TenantsService {
     async setCallback(tenantId, callbackUrl) {
       const current = await callbackSettings(tenantId);
       if (callbackUrl !== null) {
-        const problem = await callbackUrlProblem(callbackUrl, deps.callbackPolicy);
+        const problem = await urlProblem('callbackUrl', callbackUrl, deps.callbackPolicy);
         if (problem) throw new AppError('VALIDATION_FAILED', { zh: `回呼網址無效: ${problem}`, en: `Invalid callback URL: ${problem}` }, { errors: [{ field: 'callbackUrl', message: problem }] });
       }
       const secret = callbackUrl !== null && current.secret === null ? newCallbackSecret() : undefined;
-      if (!(await repo.updateCallbackSettings(db, tenantId, { url: callbackUrl, ...(secret ? { secret } : {}) }))) throw tenantNotFound(tenantId);
+      const stored = secret ? { secret: deps.secretBox.encrypt(secret, secretContext(tenantId)) } : {};
+      if (!(await repo.updateCallbackSettings(db, tenantId, { url: callbackUrl, ...stored }))) throw tenantNotFound(tenantId);
       targets.delete(tenantId);
       return callbackView(await callbackSettings(tenantId), secret);
     },
     async rotateCallbackSecret(tenantId) {
       const secret = newCallbackSecret();
-      if (!(await repo.updateCallbackSettings(db, tenantId, { secret }))) throw tenantNotFound(tenantId);
+      if (!(await repo.updateCallbackSettings(db, tenantId, { secret: deps.secretBox.encrypt(secret, secretContext(tenantId)) }))) throw tenantNotFound(tenantId);
       targets.delete(tenantId);
       return callbackView(await callbackSettings(tenantId), secret);
     },
@@ -128,14 +148,37 @@ export function createTenantsService(deps: TenantsDeps): TenantsService {
       const cached = targets.get(tenantId);
       if (cached && cached.until > wall) return cached.target;
       const row = await repo.findCallbackSettings(db, tenantId);
-      const target = row?.url && row.secret ? { url: row.url, secret: row.secret } : null;
+      // A plain legacy value reads as is (and is re-encrypted on the next start).
+      const target = row?.url && row.secret ? { url: row.url, secret: deps.secretBox.decrypt(row.secret, secretContext(tenantId)) } : null;
       if (targets.size >= 10_000) targets.clear();
       targets.set(tenantId, { until: wall + CALLBACK_TTL_MS, target });
       return target;
     },
+    async reencryptSecrets() {
+      let reencrypted = 0;
+      let current = 0;
+      const unreadable: string[] = [];
+      for (const { tenantId, secret } of await repo.listCallbackSecrets(db)) {
+        if (deps.secretBox.isCurrent(secret)) {
+          current += 1;
+          continue;
+        }
+        let plain: string;
+        try {
+          plain = deps.secretBox.decrypt(secret, secretContext(tenantId));
+        } catch {
+          unreadable.push(tenantId);
+          continue;
+        }
+        // Compare-and-set: a concurrent rotation or another process's re-encryption wins.
+        if (await repo.replaceCallbackSecret(db, tenantId, secret, deps.secretBox.encrypt(plain, secretContext(tenantId)))) reencrypted += 1;
+        targets.delete(tenantId);
+      }
+      return { reencrypted, current, unreadable };
+    },
     async create(input) {
       const id = input.id ?? `t-${randomBytes(6).toString('hex')}`;
-      if (!(await repo.insertTenant(db, id, input.name))) {
+      if (!(await repo.insertTenant(db, id, input.name, input.defaultLocale ?? null))) {
         throw new AppError('DUPLICATE_RESOURCE', { zh: `租戶已存在: ${id}`, en: `Tenant already exists: ${id}` });
       }
       return get(id);
@@ -145,6 +188,10 @@ export function createTenantsService(deps: TenantsDeps): TenantsService {
       return pageOf(rows, page, size, total);
     },
     get,
+    async update(id, change) {
+      if (!(await repo.updateTenant(db, id, change))) throw tenantNotFound(id);
+      return get(id);
+    },
     async setStatus(id, status) {
       if (!(await repo.setTenantStatus(db, id, status))) throw tenantNotFound(id);
       return get(id);
@@ -176,7 +223,7 @@ export function createTenantsService(deps: TenantsDeps): TenantsService {
       const given = Buffer.from(sha256(match[2]), 'hex');
       const stored = Buffer.from(checked.secretHash, 'hex');
       if (given.length !== stored.length || !timingSafeEqual(given, stored)) return { ok: false, reason: 'invalid' };
-      return { ok: true, principal: { tenantId: checked.tenantId, scopes: checked.scopes, keyId: checked.id, via: 'api-key' } };
+      return { ok: true, principal: { tenantId: checked.tenantId, scopes: checked.scopes, keyId: checked.id, via: 'api-key', locale: localeOf(checked) } };
     },
 
     async fromToken(token) {
@@ -193,7 +240,7 @@ export function createTenantsService(deps: TenantsDeps): TenantsService {
       if ('ok' in checked) return checked;
       if (checked.tenantId !== tid) return { ok: false, reason: 'invalid' };
       const scopes = scope.split(' ').filter((s) => checked.scopes.includes(s));
-      return { ok: true, principal: { tenantId: tid, scopes, keyId: kid, via: 'token' } };
+      return { ok: true, principal: { tenantId: tid, scopes, keyId: kid, via: 'token', locale: localeOf(checked) } };
     },
 
     async issueToken(principal, requested) {

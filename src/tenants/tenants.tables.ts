@@ -6,9 +6,11 @@ export interface TenantTable {
   status: string;
   /** Where paid-reward callbacks are POSTed (null: none). */
   callback_url: ColumnType<string | null, string | null | undefined, string | null>;
-  /** HMAC-SHA256 key of the callbacks; shown to the tenant once, when generated. */
+  /** HMAC-SHA256 key of the callbacks, AES-256-GCM encrypted (`enc:v1:…`; a plain legacy value until re-encrypted); shown to the tenant once, when generated. */
   callback_secret: ColumnType<string | null, string | null | undefined, string | null>;
   callback_secret_created_at: ColumnType<string | null, string | null | undefined, string | null>;
+  /** 'en' | 'zh-TW'; null: English. */
+  default_locale: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: ColumnType<string, string, never>;
   updated_at: string;
 }

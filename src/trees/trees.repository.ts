@@ -1,6 +1,7 @@
 import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
 import type { NodeDefinition, TreeDefinition } from '../engine/types.js';
 import type { Tables } from '../platform/db/tables.js';
+import type { SortOrder } from '../platform/paging.js';
 import { fromDbTimestamp, fromJson, newId, toDbTimestamp, toJson } from '../platform/db/sql.js';
 import type { TreeSummary, TreeView } from './trees.schema.js';
 import type { DecisionNodeTable, DecisionTreeTable } from './trees.tables.js';
@@ -33,11 +34,18 @@ export function toView(stored: StoredTree): TreeView {
   return { ...stored.summary, rootNode: stored.definition.rootNode };
 }
 
-export async function listTrees(db: Db, filter: { status?: string; page: number; size: number }): Promise<{ rows: TreeSummary[]; total: number }> {
+/** API property → column, for `sort=` (Spring's Sort on the entity's properties). */
+const TREE_SORT = { id: 'id', treeId: 'id', name: 'name', status: 'status', version: 'version', priority: 'priority', createdAt: 'created_at', updatedAt: 'updated_at' } as const;
+export const TREE_SORT_PROPERTIES = Object.keys(TREE_SORT);
+
+export async function listTrees(db: Db, filter: { status?: string; page: number; size: number; sort?: readonly SortOrder[] }): Promise<{ rows: TreeSummary[]; total: number }> {
   let query = db.selectFrom('decision_trees').where('deleted_at', 'is', null);
   if (filter.status) query = query.where('status', '=', filter.status);
+  let select = query.selectAll();
+  for (const order of filter.sort ?? []) select = select.orderBy(TREE_SORT[order.property as keyof typeof TREE_SORT], order.direction === 'DESC' ? 'desc' : 'asc');
   const [rows, count] = await Promise.all([
-    query.selectAll().orderBy('priority', 'desc').orderBy('created_at', 'asc').orderBy('id').limit(filter.size).offset(filter.page * filter.size).execute(),
+    // The default order stays as the tie-breaker, so pages of a sorted list are stable.
+    select.orderBy('priority', 'desc').orderBy('created_at', 'asc').orderBy('id').limit(filter.size).offset(filter.page * filter.size).execute(),
     query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows: rows.map(summarize), total: Number(count.n) };

@@ -2,7 +2,8 @@ import { Type } from 'typebox';
 import type { App } from '../platform/http/server.js';
 import { ok } from '../platform/http/server.js';
 import { EnvelopeOf, errorResponses } from '../platform/http/schemas.js';
-import { PageOf, PageQuery } from '../platform/paging.js';
+import { PageOf, PageQuery, parseSort, SortQuery } from '../platform/paging.js';
+import { TREE_SORT_PROPERTIES } from './trees.repository.js';
 import { TreeInput, TreeStatus, TreeSummary, TreeView } from './trees.schema.js';
 import type { TreesService } from './trees.service.js';
 
@@ -19,15 +20,16 @@ export function registerTreeRoutes(app: App, trees: TreesService): void {
       config: { auth: WRITERS },
       schema: {
         tags: TAG,
-        summary: '取得所有決策樹列表',
+        summary: 'List decision trees 取得所有決策樹列表',
         security,
-        querystring: Type.Object({ status: Type.Optional(TreeStatus), ...PageQuery }),
+        querystring: Type.Object({ status: Type.Optional(TreeStatus), ...PageQuery, ...SortQuery(TREE_SORT_PROPERTIES) }),
         response: { 200: EnvelopeOf(PageOf(TreeSummary)), ...errorResponses(400, 401, 403) },
       },
     },
     async (request) => {
       const { status, page, size } = request.query;
-      const result = await trees.list({ ...(status ? { status } : {}), page, size });
+      const sort = parseSort(request.query.sort, TREE_SORT_PROPERTIES, 'DecisionTree');
+      const result = await trees.list({ ...(status ? { status } : {}), page, size, sort });
       return ok(request, result, { zh: '查詢成功', en: 'OK' });
     },
   );
@@ -38,7 +40,7 @@ export function registerTreeRoutes(app: App, trees: TreesService): void {
       config: { auth: WRITERS },
       schema: {
         tags: TAG,
-        summary: '建立新的決策樹',
+        summary: 'Create a decision tree 建立新的決策樹',
         description: '表達式無法編譯或計算參數不合法時回傳 400 VALIDATION_FAILED，並指出節點與位置；不會寫入任何資料。',
         security,
         body: TreeInput,
@@ -55,7 +57,7 @@ export function registerTreeRoutes(app: App, trees: TreesService): void {
     `${BASE}/:treeId`,
     {
       config: { auth: WRITERS },
-      schema: { tags: TAG, summary: '取得特定決策樹詳細資訊', security, params: TreeIdParam, response: { 200: EnvelopeOf(TreeView), ...errorResponses(401, 403, 404) } },
+      schema: { tags: TAG, summary: 'Get a decision tree 取得特定決策樹詳細資訊', security, params: TreeIdParam, response: { 200: EnvelopeOf(TreeView), ...errorResponses(401, 403, 404) } },
     },
     async (request) => ok(request, await trees.get(request.params.treeId), { zh: '查詢成功', en: 'OK' }),
   );
@@ -66,7 +68,7 @@ export function registerTreeRoutes(app: App, trees: TreesService): void {
       config: { auth: WRITERS },
       schema: {
         tags: TAG,
-        summary: '更新決策樹配置 (產生新版本)',
+        summary: 'Update a decision tree (creates a new version) 更新決策樹配置 (產生新版本)',
         security,
         params: TreeIdParam,
         body: TreeInput,
@@ -85,7 +87,7 @@ export function registerTreeRoutes(app: App, trees: TreesService): void {
       config: { auth: ['ADMIN'] },
       schema: {
         tags: TAG,
-        summary: '刪除決策樹 (軟刪除，僅 ADMIN)',
+        summary: 'Delete a decision tree (soft delete, ADMIN only) 刪除決策樹 (軟刪除，僅 ADMIN)',
         security,
         params: TreeIdParam,
         response: { 200: EnvelopeOf(Type.Object({ treeId: Type.String(), deleted: Type.Boolean() })), ...errorResponses(401, 403, 404) },

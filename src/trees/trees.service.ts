@@ -6,7 +6,7 @@ import { newId } from '../platform/db/sql.js';
 import type { Tables } from '../platform/db/tables.js';
 import { invalidContent } from '../platform/diagnostics.js';
 import { AppError } from '../platform/http/errors.js';
-import { pageOf, type Page } from '../platform/paging.js';
+import { pageOf, type Page, type SortOrder } from '../platform/paging.js';
 import * as repo from './trees.repository.js';
 import type { TreeInput, TreeSummary, TreeView } from './trees.schema.js';
 
@@ -14,7 +14,7 @@ export const MAX_TREE_NODES = 2000;
 export const MAX_TREE_DEPTH = 50;
 
 export interface TreesService {
-  list(filter: { status?: string; page: number; size: number }): Promise<Page<TreeSummary>>;
+  list(filter: { status?: string; page: number; size: number; sort?: readonly SortOrder[] }): Promise<Page<TreeSummary>>;
   get(id: string): Promise<TreeView>;
   create(input: TreeInput, ctx: RequestContext): Promise<TreeView>;
   update(id: string, input: TreeInput, ctx: RequestContext): Promise<TreeView>;
@@ -86,7 +86,7 @@ export function createTreesService(deps: TreesDeps): TreesService {
   return {
     async list(filter) {
       const { rows, total } = await repo.listTrees(db, filter);
-      return pageOf(rows, filter.page, filter.size, total);
+      return pageOf(rows, filter.page, filter.size, total, filter.sort);
     },
     async get(id) {
       return repo.toView(await load(id));

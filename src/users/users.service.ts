@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Tables } from '../platform/db/tables.js';
 import { ROLES, type Principal, type Role } from '../platform/http/auth.js';
 import { newId, toDbTimestamp } from '../platform/db/sql.js';
-
+import { passwordProblem, PUBLISHED_PASSWORDS, WeakPasswordError } from './password-policy.js';
 
 /** The document's 認證說明 table. These passwords are public, so they never exist in production. */
 export const DEMO_USERS: readonly { username: string; password: string; roles: Role[] }[] = [
@@ -36,8 +36,13 @@ export interface UsersService {
   upsert(username: string, password: string, roles: readonly Role[], demo?: boolean): Promise<void>;
   /** Create the user only if no user has this name (never overwrites a changed password). */
   createIfMissing(username: string, password: string, roles: readonly Role[], demo?: boolean): Promise<boolean>;
-  /** Usernames still using a published demo password. */
+  /** Usernames still using a published demo password (by the seed's flag or because the hash verifies against one). */
   demoPasswordUsers(): Promise<string[]>;
+  /**
+   * A user changes their own password: the current one must verify and the new one must pass the
+   * password policy (WeakPasswordError otherwise). False when the current password is wrong.
+   */
+  changePassword(username: string, currentPassword: string, newPassword: string): Promise<boolean>;
 }
 
 export function createUsersService(db: Kysely<Tables>): UsersService {
@@ -71,8 +76,25 @@ export function createUsersService(db: Kysely<Tables>): UsersService {
       return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
     },
     async demoPasswordUsers() {
-      const rows = await db.selectFrom('users').select('username').where('demo_password', '=', 1).where('enabled', '=', 1).execute();
-      return rows.map((r) => r.username);
+      // The flag alone missed a published password set another way (BANYAN_ADMIN_PASSWORD=admin123
+      // clears it), so every enabled user's hash is tried against every published password.
+      const rows = await db.selectFrom('users').select(['username', 'password_hash', 'demo_password']).where('enabled', '=', 1).orderBy('username').execute();
+      const published = await Promise.all(
+        rows.map(async (r) => r.demo_password === 1 || (await Promise.all(PUBLISHED_PASSWORDS.map((p) => verifyPassword(r.password_hash, p)))).some(Boolean)),
+      );
+      return rows.filter((_, i) => published[i]).map((r) => r.username);
+    },
+    async changePassword(username, currentPassword, newPassword) {
+      const row = await db.selectFrom('users').select(['password_hash', 'enabled']).where('username', '=', username).executeTakeFirst();
+      if (!row || row.enabled !== 1 || !(await verifyPassword(row.password_hash, currentPassword))) return false;
+      const problem = passwordProblem(username, newPassword);
+      if (problem) throw new WeakPasswordError(username, problem);
+      await db
+        .updateTable('users')
+        .set({ password_hash: await hashPassword(newPassword), demo_password: 0, updated_at: toDbTimestamp() })
+        .where('username', '=', username)
+        .execute();
+      return true;
     },
   };
 }

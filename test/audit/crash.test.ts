@@ -53,7 +53,8 @@ describe(`crash safety of the audit trail (${DB_KIND})`, () => {
         try {
           const res = await pool.request({ method: 'POST', path: '/api/v1/promotions/evaluate', headers: { 'content-type': 'application/json', 'x-request-id': id }, body: JSON.stringify(VIP) });
           await res.body.text();
-          if (res.statusCode === 200) answered.push(id);
+          // The request id is the server's (the client's id is only a correlation id).
+          if (res.statusCode === 200) answered.push(String(res.headers['x-request-id']));
         } catch {
           return; // the server died under us
         }

@@ -3,7 +3,7 @@ import { compileTree } from '../../src/engine/index.js';
 import type { CommandHandler, TreeDefinition } from '../../src/engine/types.js';
 import { canonicalJson, canonicalTimestamp, chainHash, trailDigest } from '../../src/audit/hash.js';
 import { recordedCommands } from '../../src/audit/replay.js';
-import { csvCell, csvLine } from '../../src/audit/report.js';
+import { csvCell, csvLine } from '../../src/platform/csv.js';
 import { toJson } from '../../src/platform/db/sql.js';
 
 describe('audit hashing', () => {
@@ -60,7 +60,8 @@ describe('CSV cells', () => {
     expect(csvCell('say "hi"')).toBe('"say ""hi"""');
     expect(csvCell('x\ny')).toBe('"x\ny"');
     expect(csvCell('=HYPERLINK("x")')).toBe('"\'=HYPERLINK(""x"")"');
-    expect(csvCell('-42')).toBe('-42');
+    expect(csvCell(-42)).toBe('-42');
+    expect(csvCell('-42')).toBe("'-42");
     expect(csvCell(null)).toBe('');
     expect(csvLine(['a', 1, true])).toBe('a,1,true\r\n');
   });

@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callbackUrlProblem, isReservedAddress } from '../../src/tenants/callback-url.js';
+import { isReservedAddress, urlProblem, type AddressPolicy } from '../../src/platform/net/url-guard.js';
 import { AS_ADMIN, AS_MANAGER, startTestApp, type TestApp } from '../helpers/app.js';
 import { deleteStream, natsEnv, requireNats, USE_NATS } from '../helpers/nats.js';
 import { activeCampaign, as, deposit, depositMatch, newTenant, type Caller, type Envelope } from './helpers.js';
@@ -160,6 +160,7 @@ describe('tenant callback URL: signed reward.paid callbacks', () => {
 
 describe('callback URL policy', () => {
   const production = { publicOnly: true, allowedHosts: ['hooks.internal', '10.1.2.3'] };
+  const callbackUrlProblem = (raw: string, policy: AddressPolicy, resolve?: (host: string) => Promise<string[]>) => urlProblem('callbackUrl', raw, policy, resolve);
   const resolveTo = (addresses: string[]) => () => Promise.resolve(addresses);
 
   it('Given production rules, When URLs point at private, loopback or link-local addresses, Then they are refused unless allow-listed', async () => {
@@ -172,6 +173,12 @@ describe('callback URL policy', () => {
     expect(await callbackUrlProblem('http://10.1.2.3/x', production)).toBeNull();
     expect(await callbackUrlProblem('http://hooks.internal/x', production, resolveTo(['10.0.0.9']))).toBeNull();
     expect(await callbackUrlProblem('javascript:alert(1)', production)).toMatch(/http or https/);
+  });
+
+  it('Given production rules, When a callback URL uses [::127.0.0.1], [fec0::1], [2002:7f00:1::] or [64:ff9b:1::7f00:1] (issue 10.13), Then each is refused', async () => {
+    for (const host of ['[::127.0.0.1]', '[fec0::1]', '[2002:7f00:1::]', '[64:ff9b:1::7f00:1]']) {
+      expect(await callbackUrlProblem(`http://${host}/hook`, production), host).toMatch(/private or reserved/);
+    }
   });
 
   it('Given development rules, When a loopback URL is set, Then it is accepted (scheme and credentials are still checked)', async () => {

@@ -28,7 +28,7 @@ describe('banyan expr', () => {
     const input = [
       JSON.stringify({ expr: { '>=': [{ var: 'a' }, 2] }, root: { a: 3 } }),
       'not json',
-      JSON.stringify({ expr: '{"money.mul": [{"var": "a"}, "0.1"]}', root: { a: 3 } }),
+      JSON.stringify({ expr: { 'money.mul': [{ var: 'a' }, '0.1'] }, root: { a: 3 } }),
       JSON.stringify({ expr: { foo: 1 }, root: {} }),
       JSON.stringify({ expr: { '*': [{ variable: 'k' }, 2] }, root: {}, variables: { k: 21 } }),
     ].join('\n');
@@ -41,6 +41,36 @@ describe('banyan expr', () => {
       { ok: false, error: 'UNKNOWN_FUNCTION', message: 'unknown operator "foo" at $' },
       { ok: true, value: 42 },
     ]);
+  });
+
+  it('Given a JSON string as the JSONLogic rule, Then it is the literal it is (the official suite\'s first case), not rule text', async () => {
+    const input = [
+      JSON.stringify({ expr: 'apple', root: {} }),
+      JSON.stringify({ expr: '{"var": "a"}', root: { a: 1 } }),
+      JSON.stringify({ expr: { var: 'a' }, root: { a: 1 } }),
+    ].join('\n');
+    const { code, stdout } = await banyan(['expr', '--lang', 'jsonlogic'], input);
+    expect(code).toBe(0);
+    expect(lines(stdout)).toEqual([{ ok: true, value: 'apple' }, { ok: true, value: '{"var": "a"}' }, { ok: true, value: 1 }]);
+  });
+
+  it('Given --template, Then SpEL reads each expr as a Spring template; without it a whole-string #{…} is still an expression', async () => {
+    const input = [
+      JSON.stringify({ expr: '回饋 #{amount} 元，到期 #{validUntil}', root: { amount: 500, validUntil: '2026-12-31' } }),
+      JSON.stringify({ expr: 'plain text', root: {} }),
+      JSON.stringify({ expr: 'broken #{amount', root: {} }),
+    ].join('\n');
+    const { code, stdout } = await banyan(['expr', '--lang', 'spel', '--template'], input);
+    expect(code).toBe(0);
+    expect(lines(stdout)).toEqual([
+      { ok: true, value: '回饋 500 元，到期 2026-12-31' },
+      { ok: true, value: 'plain text' },
+      { ok: false, error: 'SYNTAX_ERROR', message: expect.stringContaining("No ending '}'") },
+    ]);
+    const plain = await banyan(['expr', '--lang', 'spel'], JSON.stringify({ expr: '#{amount > 1}', root: { amount: 2 } }));
+    expect(lines(plain.stdout)).toEqual([{ ok: true, value: true }]);
+    const refused = await banyan(['expr', '--lang', 'jsonlogic', '--template'], '');
+    expect(refused.code).toBe(2);
   });
 
   it('works through npm run banyan', async () => {

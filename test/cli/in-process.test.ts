@@ -50,17 +50,19 @@ describe('banyan expr (in process)', () => {
     expect(out[6]).toEqual({ ok: true, value: 30 });
   });
 
-  it('Given JSONLogic rules as values or strings, When evaluated, Then the official semantics apply', async () => {
+  it('Given JSONLogic rules as JSON values, When evaluated, Then the official semantics apply (a string rule is its literal)', async () => {
     const t = io([
       { expr: { '>=': [{ var: 'creditScore' }, 700] }, root: { creditScore: 750 } },
+      { expr: 'apple', root: null },
       { expr: '{"+":[1,2]}', root: null },
       { expr: { no_such_op: [] }, root: {} },
     ]);
     expect(await expr(['--lang', 'jsonlogic'], t.streams)).toBe(0);
     const out = t.lines();
     expect(out[0]).toEqual({ ok: true, value: true });
-    expect(out[1]).toEqual({ ok: true, value: 3 });
-    expect(out[2]).toMatchObject({ ok: false });
+    expect(out[1]).toEqual({ ok: true, value: 'apple' });
+    expect(out[2]).toEqual({ ok: true, value: '{"+":[1,2]}' });
+    expect(out[3]).toMatchObject({ ok: false });
   });
 
   it('Given bad options, When run, Then exit 2 with usage; --help exits 0', async () => {

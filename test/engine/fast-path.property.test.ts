@@ -69,7 +69,9 @@ describe('fast amounts ≡ decimal.js offers', () => {
 
   it('PERCENTAGE_DISCOUNT', () => {
     fc.assert(fc.property(amount, percentage, cap, currency, (base, pct, maxDiscount, cur) => {
-      check('PERCENTAGE_DISCOUNT', { discountPercentage: pct, maxDiscount, currency: cur }, { accountBalance: base });
+      // Without baseField the base is annualIncome, as in the Java implementation.
+      check('PERCENTAGE_DISCOUNT', { discountPercentage: pct, maxDiscount, currency: cur }, { annualIncome: base });
+      check('PERCENTAGE_DISCOUNT', { discountPercentage: pct, maxDiscount, currency: cur, baseField: 'accountBalance' }, { accountBalance: base });
     }), { numRuns: runs * 5 });
   });
 
@@ -83,9 +85,9 @@ describe('fast amounts ≡ decimal.js offers', () => {
 
   it('bails (never guesses) on non-numbers and inexact inputs', () => {
     const f = prepareFastAmount('PERCENTAGE_DISCOUNT', { discountPercentage: 1.5 });
-    expect(f?.({ accountBalance: '100' })).toBe(BAIL);
-    expect(f?.({ accountBalance: 0.125 })).toBe(BAIL);
-    expect(f?.({ accountBalance: 1e300 })).toBe(BAIL);
+    expect(f?.({ annualIncome: '100' })).toBe(BAIL);
+    expect(f?.({ annualIncome: 0.125 })).toBe(BAIL);
+    expect(f?.({ annualIncome: 1e300 })).toBe(BAIL);
     expect(f?.({})).toBe(BAIL);
   });
 });
@@ -99,6 +101,10 @@ const SPEL = [
   'transactionHistory.size() <= 3', 'transactionHistory.size() != 0', "customerId != null and customerId != ''", 'customerId == null',
   'annualIncome == 0', 'accountBalance > 1000.5', 'true', 'false', 'annualIncome', "accountType.startsWith('V')",
   'annualIncome > 100 ? true : false', 'missing.field > 1', 'creditScore >= 700 or missing > 3', '#param_x == null',
+  // Java numeric typing and Spring's conversions: int overflow wraps, double division by zero, text as boolean.
+  'creditScore + 2147483647 < 0', 'accountBalance / 0.0 > 1', "'true' and creditScore > 600", 'transactionHistory.length > 1',
+  // Null-valued conditions: false with a SUCCESS step, on both paths.
+  'region', 'customerId == null ? null : true', 'null', "accountType == 'VIP' ? null : false",
 ];
 const JSONLOGIC: unknown[] = [
   { '==': [{ var: 'accountType' }, 'VIP'] }, { '!=': [{ var: 'accountType' }, 'VIP'] }, { in: [{ var: 'accountType' }, ['白金', 'PLATINUM']] },
@@ -110,6 +116,7 @@ const JSONLOGIC: unknown[] = [
 const LEAVES: [StrategyType, Record<string, unknown>][] = [
   ['FIXED_AMOUNT', { promotionId: 'f', discountAmount: 1000, validDays: 30, additionalDetails: { k: 1 } }],
   ['FIXED_AMOUNT', { discountAmount: 12.345, currency: 'JPY' }],
+  ['FIXED_AMOUNT', { discountAmount: 100, description: '#{accountType ?: "?"}: #{amount} until #{validUntil}', validDays: 7 }],
   ['TIERED_DISCOUNT', { promotionId: 't', baseField: 'annualIncome', tiers: [{ threshold: 2000000, discountAmount: 5000, discountPercentage: 10 }, { threshold: 5000000, discountAmount: 12000, discountPercentage: 15 }], validDays: 92 }],
   ['TIERED_DISCOUNT', { baseField: 'accountBalance', tiers: [{ threshold: 100, discountPercentage: 1 }, { threshold: 1000.5, discountAmount: 50 }], maxDiscount: 400 }],
   ['TIERED_DISCOUNT', { discountAmount: 5000, discountPercentage: 10.0, promotionName: 'VIP' }],
@@ -117,6 +124,13 @@ const LEAVES: [StrategyType, Record<string, unknown>][] = [
   ['PERCENTAGE_DISCOUNT', { baseField: 'annualIncome', discountPercentage: 0.125, currency: 'KWD' }],
   ['PROGRESSIVE_DISCOUNT', { baseField: 'accountBalance', brackets: [{ from: 0, to: 100000, rate: 0.1 }, { from: 100000, to: 500000, rate: 0.2 }, { from: 500000, rate: 0.3 }], maxDiscount: 5000, validDays: 30 }],
   ['FORMULA', { formula: 'accountBalance * 0.01 + #param_extra', extra: 5 }],
+  // The Java implementation's conventions: minimum purchase, amount cap, annualIncome as the default base, a fixed baseAmount.
+  ['FIXED_AMOUNT', { promotionId: 'm', discountAmount: 5000, minPurchaseAmount: 3, maxDiscountAmount: 4000, validDays: 7 }],
+  ['FIXED_AMOUNT', { discountAmount: 800, minPurchaseAmount: 200000 }],
+  ['PERCENTAGE_DISCOUNT', { promotionId: 'pa', discountPercentage: 0.5, maxDiscount: 9000 }],
+  ['PERCENTAGE_DISCOUNT', { discountPercentage: 2, baseAmount: 1234.56 }],
+  ['TIERED_DISCOUNT', { tiers: [{ threshold: 1000000, discountPercentage: 0.1 }, { threshold: 3000000, discountAmount: 6000 }] }],
+  ['TIERED_DISCOUNT', { baseAmount: 2500000, tiers: [{ threshold: 2000000, discountAmount: 5000 }] }],
   ['FORMULA', { formula: "accountType == 'VIP' ? null : 7" }],
 ];
 
@@ -140,7 +154,11 @@ const customer = fc.record({
   annualIncome: fc.oneof(amount, fc.constantFrom(null, '2500000', undefined, 2000000, 5000000)),
   creditScore: fc.oneof(fc.integer({ min: 500, max: 850 }), fc.constantFrom(700, '700', null, Number.NaN)),
   accountBalance: fc.oneof(amount, fc.constantFrom(null, 'x', 1000.5)),
-  transactionHistory: fc.oneof(fc.array(fc.constant({ amount: 1 }), { maxLength: 6 }), fc.constantFrom(null, 'abc', 3)),
+  transactionHistory: fc.oneof(
+    fc.array(fc.constant({ amount: 1 }), { maxLength: 6 }),
+    fc.array(fc.record({ amount: fc.oneof(amount, fc.constantFrom(null, 'x', '12.5')) }, { requiredKeys: [] }), { maxLength: 4 }),
+    fc.constantFrom(null, 'abc', 3),
+  ),
 }, { requiredKeys: [] });
 
 describe('fast path ≡ slow path on random trees and customers', () => {

@@ -20,7 +20,7 @@ async function control(body: Record<string, unknown>): Promise<void> {
 }
 
 async function register(payload: Record<string, unknown>): Promise<{ status: number; body: { data: Record<string, unknown> | null; errorCode: string | null; errors?: { field: string; message: string }[] } }> {
-  const response = await app.app.inject({ method: 'POST', url: SYSTEMS, headers: AS_MANAGER, payload });
+  const response = await app.app.inject({ method: 'POST', url: SYSTEMS, headers: AS_ADMIN, payload });
   return { status: response.statusCode, body: response.json() };
 }
 
@@ -44,7 +44,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
   const address = echo.address();
   echoUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  app = await startTestApp({ DEMO_DATA: 'false', EXTERNAL_CACHE_TTL_MS: '0' }, { ...overrides, secrets: { PARTNER_TOKEN: 's3cr3t-token' } });
+  app = await startTestApp({ DEMO_DATA: 'false', EXTERNAL_CACHE_TTL_MS: '0' }, { ...overrides, secrets: { BANYAN_EXT_SECRET_PARTNER_TOKEN: 's3cr3t-token' } });
 });
 
 afterAll(async () => {
@@ -62,9 +62,9 @@ describe('external system registry', () => {
   });
 
   it('Given an env-referenced secret, When registering and reading back, Then only the reference is stored and returned', async () => {
-    const { status, body } = await register(creditBureau('partner', { baseUrl: echoUrl, urlTemplate: '{baseUrl}/partner/{customerId}', headers: { Authorization: 'Bearer ${env:PARTNER_TOKEN}' } }));
+    const { status, body } = await register(creditBureau('partner', { baseUrl: echoUrl, urlTemplate: '{baseUrl}/partner/{customerId}', headers: { Authorization: 'Bearer ${env:BANYAN_EXT_SECRET_PARTNER_TOKEN}' } }));
     expect(status).toBe(201);
-    expect(body.data?.headers).toEqual({ Authorization: 'Bearer ${env:PARTNER_TOKEN}' });
+    expect(body.data?.headers).toEqual({ Authorization: 'Bearer ${env:BANYAN_EXT_SECRET_PARTNER_TOKEN}' });
     const read = await app.app.inject({ method: 'GET', url: `${SYSTEMS}/partner`, headers: AS_ADMIN });
     expect(read.body).not.toContain('s3cr3t-token');
     expect(read.json().data.circuitBreaker).toEqual({ errorThresholdPercentage: 50, resetTimeoutMs: 30000, volumeThreshold: 5 });
@@ -83,7 +83,7 @@ describe('external system registry', () => {
 
   it('Given a urlTemplate off the registered origin or a secret in the body, When registering, Then 400', async () => {
     expect((await register(creditBureau('off-origin', { urlTemplate: 'http://evil.example/{customerId}' }))).status).toBe(400);
-    expect((await register(creditBureau('body-secret', { method: 'POST', bodyTemplate: { token: '${env:PARTNER_TOKEN}' } }))).status).toBe(400);
+    expect((await register(creditBureau('body-secret', { method: 'POST', bodyTemplate: { token: '${env:BANYAN_EXT_SECRET_PARTNER_TOKEN}' } }))).status).toBe(400);
     expect((await register(creditBureau('reserved', { responseMapping: { calls: 'x' } }))).status).toBe(400);
   });
 });
@@ -172,7 +172,7 @@ describe('EXTERNAL_SYSTEM nodes', () => {
   });
 
   it('Given a header secret whose environment variable is missing, When calling, Then no request is made and the error names the variable', async () => {
-    expect((await register(creditBureau('no-secret', { baseUrl: echoUrl, urlTemplate: '{baseUrl}/x/{customerId}', headers: { 'X-Api-Key': '${env:MISSING_PARTNER_KEY}' } }))).status).toBe(201);
+    expect((await register(creditBureau('no-secret', { baseUrl: echoUrl, urlTemplate: '{baseUrl}/x/{customerId}', headers: { 'X-Api-Key': '${env:BANYAN_EXT_SECRET_MISSING_PARTNER_KEY}' } }))).status).toBe(201);
     await createTree(app, 'no-secret-tree', { nodeId: 'ns', nodeType: 'CONDITION', configuration: { commandType: 'EXTERNAL_SYSTEM', system: 'no-secret' }, children: [leaf('ns-ok')] });
     const before = seenHeaders.length;
     const result = await evaluate(app, { customerId: 'CUST-1' }, 'no-secret-tree');
@@ -180,7 +180,7 @@ describe('EXTERNAL_SYSTEM nodes', () => {
     expect(seenHeaders.length).toBe(before);
     const call = sideEffects(records, result.requestId).calls[0];
     expect(call).toMatchObject({ status: 'FAILED', attempts: 0 });
-    expect(call?.errorMessage).toContain('MISSING_PARTNER_KEY');
+    expect(call?.errorMessage).toContain('BANYAN_EXT_SECRET_MISSING_PARTNER_KEY');
   });
 });
 

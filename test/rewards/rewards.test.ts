@@ -74,6 +74,20 @@ describe(`rewards worker (${USE_NATS ? 'NATS JetStream' : 'in-process bus'})`, (
     expect((await walletStats()).credits).toBe(before.credits + 1);
   });
 
+  it('Given two tenants each with player "shared-player", When both are rewarded, Then the wallet credits two accounts (tenant + player), never one', async () => {
+    await wallet({ mode: 'ok' });
+    const playerId = `shared-player-${Date.now()}`;
+    const a = await create(input({ tenantId: 'tenant-a', playerId, eventId: 'same-event', amount: '10.00' }));
+    const b = await create(input({ tenantId: 'tenant-b', playerId, eventId: 'same-event', amount: '3.00' }));
+    await eventually(async () => (await getReward(app.database.db, 'tenant-a', a.id))?.status === 'PAID', 10_000, 'tenant-a reward paid');
+    await eventually(async () => (await getReward(app.database.db, 'tenant-b', b.id))?.status === 'PAID', 10_000, 'tenant-b reward paid');
+    type Credit = { tenantId: string; playerId: string; balance: string; idempotencyKey: string };
+    const list = async (tenantId: string) => ((await (await request(`${walletUrl}/wallet/credits?tenantId=${tenantId}&playerId=${playerId}`)).body.json()) as { credits: Credit[] }).credits;
+    // Each tenant's player sees only its own credit, and its balance holds only its own money.
+    expect(await list('tenant-a')).toEqual([expect.objectContaining({ tenantId: 'tenant-a', balance: '10', idempotencyKey: a.id })]);
+    expect(await list('tenant-b')).toEqual([expect.objectContaining({ tenantId: 'tenant-b', balance: '3', idempotencyKey: b.id })]);
+  });
+
   it('is idempotent per (tenant, campaign, event, player): a repeat returns the same reward and writes no second event', async () => {
     const i = input();
     const first = await create(i);

@@ -12,19 +12,21 @@ import {
 } from '../types.js';
 import type { SpelAst } from './ast/nodes.js';
 import { collectReads, resultTypeOf } from './analyzer/analyze.js';
-import { createCompiler } from './compiler/compile.js';
+import { compileBody } from './compiler/body.js';
 import type { State } from './compiler/context.js';
 import { banyanError, RuntimeFault } from './errors.js';
 import { resolveLimits } from './limits.js';
 import { parseSource } from './parser/parse.js';
 import { printAst } from './printer/printer.js';
 import { isNumeric, toDecimal } from './runtime/numbers.js';
+import { exportValue, javaString } from './runtime/values.js';
 
 export type { SpelAst, ExpressionNode } from './ast/nodes.js';
 export { SpelError, SPEL_MESSAGES, type SpelMessage } from './errors.js';
 export { DEFAULT_LIMITS } from './limits.js';
 
 export type SpelOptions = Omit<CompileOptions, 'language'>;
+export type { SpelMode } from './compiler/body.js';
 
 export interface SpelAnalysis {
   readonly fields: readonly string[];
@@ -34,9 +36,13 @@ export interface SpelAnalysis {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-/** Parse (template `#{…}` or plain form) into an AST. Throws EngineError on syntax errors. */
+/**
+ * Parse one expression (the whole-string `#{…}` form or the plain form; `mode: 'expression'`
+ * takes the text as is) into an AST. A template has no single tree: it is compiled, not parsed.
+ * Throws EngineError on syntax errors.
+ */
 export function parseSpel(source: string, options?: SpelOptions): SpelAst {
-  return parseSource(source, resolveLimits(options?.limits));
+  return parseSource(source, resolveLimits(options?.limits), options?.mode === 'expression' ? 'expression' : 'auto');
 }
 
 /** Canonical source for an AST; `parseSpel(printSpel(ast))` gives the same tree. */
@@ -52,18 +58,30 @@ function toEngineError(e: unknown, source: string): EngineError {
   return new EngineError('EVALUATION_ERROR', `Evaluation failed: ${e instanceof Error ? e.message : String(e)}`);
 }
 
+// The evaluator's own view of a result (JavaDouble boxes intact), for Java-typed text.
+const rawEvaluators = new WeakMap<CompiledExpression, CompiledExpression['evaluate']>();
+
+/**
+ * Java's `String.valueOf` of an expression's result as Banyan computes it (`5.0` for a double,
+ * `[1, 2]` for a list): what Spring would print. Evaluates `expression` once more.
+ */
+export function spelResultText(expression: CompiledExpression, root: unknown, variables?: Readonly<Record<string, unknown>>, options?: EvaluateOptions): string {
+  const raw = rawEvaluators.get(expression);
+  return javaString(raw ? raw(root, variables, options) : expression.evaluate(root, variables, options));
+}
+
 /** Compile once, evaluate many times. All user-caused failures throw EngineError. */
 export function compileSpel(source: string, options?: SpelOptions): CompiledExpression {
   const limits = resolveLimits(options?.limits);
-  const ast = parseSource(source, limits);
   const decimal = options?.decimal === true;
-  const compiled = createCompiler({
+  const body = compileBody(source, limits, options?.mode ?? 'auto', {
     source,
     decimal,
     maxSteps: limits.maxSteps,
     maxCollectionSize: limits.maxCollectionSize,
-  })(ast.root);
-  const reads = collectReads(ast.root);
+  });
+  const reads = body.reads;
+  const compiled = body;
   const fn = compiled.fn;
   const baseCost = compiled.cost;
   const maxSteps = limits.maxSteps;
@@ -72,13 +90,13 @@ export function compileSpel(source: string, options?: SpelOptions): CompiledExpr
   // (only possible from host getters) gets its own.
   const shared: State = { root: undefined, active: undefined, vars: undefined, now: undefined, steps: 0, budget: undefined };
   let busy = false;
-  return {
+  const raw: CompiledExpression = {
     source,
     language: 'spel',
     fields: Object.freeze(reads.fields),
     variables: Object.freeze(reads.variables),
     functions: Object.freeze(reads.functions),
-    resultType: resultTypeOf(ast.root),
+    resultType: body.resultType,
     evaluate(root: unknown, variables?: Readonly<Record<string, unknown>>, opts?: EvaluateOptions): unknown {
       const reentrant = busy;
       const budget = opts?.budget;
@@ -109,6 +127,17 @@ export function compileSpel(source: string, options?: SpelOptions): CompiledExpr
       }
     },
   };
+  const rawEvaluate = raw.evaluate;
+  const expression: CompiledExpression = {
+    ...raw,
+    // Booleans, strings and plain numbers (nearly every condition result) need no export.
+    evaluate: (root, variables, opts) => {
+      const v = rawEvaluate(root, variables, opts);
+      return typeof v === 'object' && v !== null ? exportValue(v) : v;
+    },
+  };
+  rawEvaluators.set(expression, rawEvaluate);
+  return expression;
 }
 
 /** Static analysis for editors and validation; reports problems as diagnostics, never throws for them. */

@@ -2,7 +2,7 @@
 import { Decimal, toDecimal } from '../decimal.js';
 import { compileExpression, validateExpression } from '../expression.js';
 import { EngineError, type Diagnostic, type Language } from '../types.js';
-import { readBase, type CalculationStrategy } from './strategy.js';
+import { readBase, readPath, type CalculationStrategy } from './strategy.js';
 
 const HUNDRED = new Decimal(100);
 
@@ -16,28 +16,84 @@ function num(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }
 
+/** Where PERCENTAGE_DISCOUNT and TIERED_DISCOUNT take their base when neither baseAmount nor baseField is given (the Java implementation's choice). */
+export const DEFAULT_BASE_FIELD = 'annualIncome';
+const TEN_PERCENT = new Decimal('0.1');
+
+/**
+ * The customer's purchase total as the document's Java implementation estimates it: the sum of
+ * the `amount`s of `transactionHistory`, or 10 % of `annualIncome` when there is no history (no
+ * income either: 0). Entries without a numeric amount count as 0.
+ */
+export function purchaseTotal(customer: Readonly<Record<string, unknown>>): Decimal {
+  const history = customer.transactionHistory;
+  if (Array.isArray(history) && history.length > 0) {
+    let total = new Decimal(0);
+    for (const entry of history) {
+      const amount = entry !== null && typeof entry === 'object' ? (entry as Record<string, unknown>).amount : undefined;
+      if (amount === undefined || amount === null) continue;
+      try {
+        total = total.plus(toDecimal(amount, 'transactionHistory.amount'));
+      } catch {
+        // An amount that is not a number (text, object, NaN) counts as 0, like a missing one.
+      }
+    }
+    return total;
+  }
+  const income = readPath(customer, 'annualIncome');
+  if (income === undefined || income === null) return new Decimal(0);
+  return toDecimal(income, 'annualIncome').times(TEN_PERCENT);
+}
+
+/** The base of a percentage/tiered strategy: `baseAmount`, else the customer's `baseField` (default annualIncome). */
+function baseReader(p: Readonly<Record<string, unknown>>): (customer: unknown) => Decimal {
+  if (p.baseAmount !== undefined && p.baseAmount !== null) {
+    const fixed = toDecimal(p.baseAmount, 'baseAmount');
+    return () => fixed;
+  }
+  const field = typeof p.baseField === 'string' ? p.baseField : DEFAULT_BASE_FIELD;
+  return (customer) => baseOf(customer, field);
+}
+
 export const fixedAmount: CalculationStrategy = {
   code: 'FIXED_AMOUNT',
-  description: 'A fixed cash amount (開戶禮金).',
-  args: [{ name: 'discountAmount', type: 'number', required: true, min: 0, description: 'The amount.' }],
+  description: 'A fixed cash amount (開戶禮金), granted when the purchase total reaches minPurchaseAmount, capped by maxDiscountAmount.',
+  args: [
+    { name: 'discountAmount', type: 'number', required: true, min: 0, description: 'The amount.' },
+    {
+      name: 'minPurchaseAmount',
+      type: 'number',
+      min: 0,
+      description: 'Not eligible below this purchase total (sum of transactionHistory amounts, or 10 % of annualIncome without history).',
+    },
+    { name: 'maxDiscountAmount', type: 'number', min: 0, description: 'Upper bound on the amount.' },
+  ],
   prepare(p) {
-    const amount = toDecimal(p.discountAmount, 'discountAmount');
+    let amount = toDecimal(p.discountAmount, 'discountAmount');
+    if (p.maxDiscountAmount !== undefined && p.maxDiscountAmount !== null) amount = Decimal.min(amount, toDecimal(p.maxDiscountAmount, 'maxDiscountAmount'));
     const outcome = { amount };
-    return () => outcome;
+    if (p.minPurchaseAmount === undefined || p.minPurchaseAmount === null) return () => outcome;
+    const minimum = toDecimal(p.minPurchaseAmount, 'minPurchaseAmount');
+    return (customer) => (purchaseTotal(customer).gte(minimum) ? outcome : null);
   },
 };
+
+const BASE_ARGS = [
+  { name: 'baseAmount', type: 'number', min: 0, description: 'A fixed base amount; absent: the customer’s baseField.' },
+  { name: 'baseField', type: 'string', default: DEFAULT_BASE_FIELD, description: 'Dotted path of the base amount in the customer (default annualIncome, as the Java implementation).' },
+] as const;
 
 export const percentageDiscount: CalculationStrategy = {
   code: 'PERCENTAGE_DISCOUNT',
   description: 'base × discountPercentage / 100, capped by maxDiscount (手續費減免).',
   args: [
     { name: 'discountPercentage', type: 'number', required: true, min: 0, max: 100, description: 'Percentage of the base, 0–100.' },
-    { name: 'baseField', type: 'string', default: 'accountBalance', description: 'Dotted path of the base amount in the customer.' },
+    ...BASE_ARGS,
   ],
   prepare(p) {
     const rate = toDecimal(p.discountPercentage, 'discountPercentage').dividedBy(HUNDRED);
-    const field = typeof p.baseField === 'string' ? p.baseField : 'accountBalance';
-    return (customer) => ({ amount: baseOf(customer, field).times(rate) });
+    const base = baseReader(p);
+    return (customer) => ({ amount: base(customer).times(rate) });
   },
 };
 
@@ -53,7 +109,7 @@ export const tieredDiscount: CalculationStrategy = {
   description: 'The highest tier whose threshold the base reaches: its discountAmount, else base × its discountPercentage / 100.',
   args: [
     { name: 'tiers', type: 'array', description: '[{threshold, discountAmount?, discountPercentage?}], ascending by threshold. Absent: the node’s own discountAmount/discountPercentage apply.' },
-    { name: 'baseField', type: 'string', default: 'annualIncome', description: 'Dotted path of the base amount in the customer.' },
+    ...BASE_ARGS,
     { name: 'discountAmount', type: 'number', min: 0, description: 'Amount when no tiers are given.' },
   ],
   validate(p) {
@@ -84,7 +140,9 @@ export const tieredDiscount: CalculationStrategy = {
     return out;
   },
   prepare(p) {
-    const field = typeof p.baseField === 'string' ? p.baseField : 'annualIncome';
+    const field = typeof p.baseField === 'string' ? p.baseField : DEFAULT_BASE_FIELD;
+    const readBaseOf = baseReader(p);
+    const fixedBase = p.baseAmount !== undefined && p.baseAmount !== null;
     if (!Array.isArray(p.tiers)) {
       // Seed example 1: no tiers, the leaf's own amount/percentage apply.
       const pct = num(p.discountPercentage);
@@ -93,7 +151,7 @@ export const tieredDiscount: CalculationStrategy = {
         return () => outcome;
       }
       const rate = toDecimal(pct ?? 0).dividedBy(HUNDRED);
-      return (customer) => ({ amount: baseOf(customer, field).times(rate), percentage: pct ?? null });
+      return (customer) => ({ amount: readBaseOf(customer).times(rate), percentage: pct ?? null });
     }
     // Highest first, so evaluation stops at the first tier reached.
     const tiers: Tier[] = (p.tiers as Record<string, unknown>[])
@@ -110,7 +168,7 @@ export const tieredDiscount: CalculationStrategy = {
     return (customer) => {
       // Fast path: a JS-number base against thresholds that are exact doubles; comparing doubles is
       // exact, so the tier chosen is the decimal one. Only fixed-amount tiers skip decimal work.
-      const raw = field.includes('.') ? undefined : customer[field];
+      const raw = fixedBase || field.includes('.') ? undefined : customer[field];
       if (exact && typeof raw === 'number' && Number.isFinite(raw)) {
         for (let i = 0; i < tiers.length; i++) {
           if (raw >= (thresholds[i] as number)) {
@@ -121,7 +179,7 @@ export const tieredDiscount: CalculationStrategy = {
           if (i === tiers.length - 1) return null;
         }
       }
-      const base = baseOf(customer, field);
+      const base = readBaseOf(customer);
       for (let i = 0; i < tiers.length; i++) {
         const tier = tiers[i] as Tier;
         if (base.gte(tier.threshold)) return fixed[i] ?? { amount: base.times(tier.rate ?? 0), percentage: tier.percentage };
@@ -189,6 +247,7 @@ export const progressiveDiscount: CalculationStrategy = {
 export const formula: CalculationStrategy = {
   code: 'FORMULA',
   description: 'An expression evaluated in money mode with the customer as root and #param_<name> variables; its value is the amount.',
+  acceptsExtraParameters: true,
   args: [
     { name: 'formula', type: 'string', required: true, description: "Expression, e.g. `accountBalance * #param_rate / 100` (SpEL) or a JSONLogic rule's JSON." },
     { name: 'language', type: 'string', default: 'spel', description: "'spel' (default) or 'jsonlogic'." },

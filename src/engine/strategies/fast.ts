@@ -8,6 +8,7 @@
  */
 import { currencyScale, decimalScaleOf, divideHalfUp, pow10, toScaledInteger } from '../decimal.js';
 import type { StrategyType } from '../types.js';
+import { DEFAULT_BASE_FIELD } from './builtin.js';
 
 /** Returned by a FastAmount when it cannot be exact: use the decimal.js builder instead. */
 export const BAIL = -1;
@@ -57,7 +58,9 @@ function baseField(parameters: Readonly<Record<string, unknown>>, fallback: stri
 }
 
 function percentage(parameters: Readonly<Record<string, unknown>>): FastAmount | undefined {
-  const field = baseField(parameters, 'accountBalance');
+  // A fixed baseAmount is a constant: the decimal.js builder is exact and cheap enough.
+  if (parameters.baseAmount !== undefined && parameters.baseAmount !== null) return undefined;
+  const field = baseField(parameters, DEFAULT_BASE_FIELD);
   const pct = finite(parameters.discountPercentage);
   if (field === undefined || pct === undefined) return undefined;
   const kr = decimalScaleOf(pct, MAX_SCALE);

@@ -7,10 +7,11 @@ import type { EvaluationBudget } from '../budget.js';
 export { BAIL, prepareFastAmount, type FastAmount } from './fast.js';
 import type { Diagnostic, PromotionResult, StrategyType } from '../types.js';
 import { BUILTIN_STRATEGIES } from './builtin.js';
+import { compileDescription, isTemplate, renderDescription, validateDescription } from './description.js';
 import { checkArgs, COMMON_ARGS, type CalculationStrategy, type PrepareOptions } from './strategy.js';
 
 export * from './strategy.js';
-export { BUILTIN_STRATEGIES } from './builtin.js';
+export { BUILTIN_STRATEGIES, DEFAULT_BASE_FIELD, purchaseTotal } from './builtin.js';
 
 /** Built-in strategies by code. */
 export const strategies: ReadonlyMap<string, CalculationStrategy> = new Map(BUILTIN_STRATEGIES.map((s) => [s.code, s]));
@@ -38,7 +39,18 @@ export function validateStrategy(strategyType: unknown, parameters: unknown): Di
   const params = (parameters ?? {}) as Readonly<Record<string, unknown>>;
   const own = new Set(strategy.args.map((a) => a.name));
   const specs = [...COMMON_ARGS.filter((a) => !own.has(a.name)), ...strategy.args];
-  const out = checkArgs(specs, params);
+  const out = [...checkArgs(specs, params), ...validateDescription(params.description)];
+  if (!strategy.acceptsExtraParameters) {
+    const known = new Set(specs.map((a) => a.name));
+    for (const name of Object.keys(params)) {
+      if (known.has(name)) continue;
+      out.push({
+        code: 'INVALID_PARAMETER',
+        field: `parameters.${name}`,
+        message: `unknown parameter ${name} for ${strategy.code}; expected one of ${[...known].sort().join(', ')}`,
+      });
+    }
+  }
   if (out.length > 0) return out;
   return strategy.validate ? strategy.validate(params) : [];
 }
@@ -103,6 +115,8 @@ export function prepareOffer(strategyType: StrategyType, parameters: Readonly<Re
   if (!strategy) throw new Error(`unknown strategy ${strategyType}`);
   const calculate = strategy.prepare(parameters, options);
   const { promotionId, promotionName, promotionType, description, nodePercentage, scale, validDays, details } = offerFields(parameters);
+  // A description with `#{…}` parts is a SpEL template over the offer and the customer.
+  const template = isTemplate(description) ? compileDescription(description, options.limits) : undefined;
   const cap = parameters.maxDiscount === undefined || parameters.maxDiscount === null ? undefined : toDecimal(parameters.maxDiscount, 'maxDiscount');
   let cachedNow = Number.NaN;
   let cachedValidUntil: string | null = null;
@@ -132,13 +146,16 @@ export function prepareOffer(strategyType: StrategyType, parameters: Readonly<Re
       }
       validUntil = cachedValidUntil;
     }
+    const discountPercentage = outcome.percentage === undefined ? nodePercentage : outcome.percentage;
     const result: PromotionResult = {
       promotionId,
       promotionName,
       promotionType,
       discountAmount: lastRounded,
-      discountPercentage: outcome.percentage === undefined ? nodePercentage : outcome.percentage,
-      description,
+      discountPercentage,
+      description: template
+        ? renderDescription(template, { amount: new Decimal(lastText), discountPercentage, validUntil, promotionId, promotionName, promotionType }, customer, variables)
+        : description,
       validUntil,
       additionalDetails: details,
       eligible: true,

@@ -45,6 +45,12 @@ export interface CalculationStrategy {
   readonly description: string;
   /** Strategy-specific arguments (the common ones are in COMMON_ARGS). */
   readonly args: readonly ArgSpec[];
+  /**
+   * Whether parameters beyond `args` and COMMON_ARGS are allowed. Only FORMULA: its other
+   * parameters are the formula's `#param_<name>` inputs. Elsewhere an unknown parameter is refused
+   * at write time (a misspelt or unsupported one would otherwise be silently ignored).
+   */
+  readonly acceptsExtraParameters?: boolean;
   /** Checks beyond the schema (ordering, expressions); fields are `parameters.<name>…`. */
   validate?(parameters: Readonly<Record<string, unknown>>): Diagnostic[];
   prepare(parameters: Readonly<Record<string, unknown>>, options: PrepareOptions): Calculate;

@@ -150,8 +150,13 @@ function condition(node: CompiledNode, run: Run): boolean {
     record(run, node, input, matched, start);
     return matched;
   }
+  if (value === null || value === undefined) {
+    // The Java implementation tests Boolean.TRUE.equals(result): null is a successful "false".
+    record(run, node, input, false, start);
+    return false;
+  }
   if (typeof value !== 'boolean') {
-    record(run, node, input, value ?? null, start, `condition must evaluate to a boolean, got ${value === null ? 'null' : typeof value}`);
+    record(run, node, input, value, start, `condition must evaluate to a boolean, got ${typeof value}`);
     return false;
   }
   record(run, node, input, value, start);

@@ -27,7 +27,7 @@
  */
 import { pow10, toScaledInteger } from '../decimal.js';
 import { activeBudget, fastOptions } from './budget-scope.js';
-import { BAIL, offerFields, prepareFastAmount, validUntilFor } from '../strategies/index.js';
+import { BAIL, DEFAULT_BASE_FIELD, offerFields, prepareFastAmount, validUntilFor } from '../strategies/index.js';
 import type { DecisionStep, PromotionResult, StrategyType, TreeEvaluation } from '../types.js';
 import type { CompiledGraph, CompiledNode } from './compile.js';
 import { conditionCode, Gen } from './condition-code.js';
@@ -67,7 +67,8 @@ function genericCondition(node: CompiledNode, onError: number): Condition {
       return onError;
     }
     if (jsonLogic) return (Array.isArray(value) ? value.length > 0 : Boolean(value)) ? 1 : 0;
-    return value === true ? 1 : value === false ? 0 : onError;
+    // A null (or undefined) value is false, as the Java implementation's Boolean.TRUE.equals(…).
+    return value === true ? 1 : value === false || value === null || value === undefined ? 0 : onError;
   };
 }
 
@@ -116,11 +117,17 @@ function fastLeaf(node: CompiledNode, path: readonly string[], onError: OnError)
   const params = config.parameters ?? {};
   const strategy = config.strategyType as StrategyType;
   const slow = genericLeaf(node, path, onError);
-  if (strategy === 'FIXED_AMOUNT' || (strategy === 'TIERED_DISCOUNT' && !Array.isArray(params.tiers) && params.discountAmount !== undefined)) {
+  // A templated description depends on the customer and the amount: never cached, always rendered.
+  if (typeof params.description === 'string' && params.description.includes('#{')) return slow;
+  // A minimum purchase makes FIXED_AMOUNT depend on the customer: no constant outcome then.
+  const hasMinimum = params.minPurchaseAmount !== undefined && params.minPurchaseAmount !== null;
+  if ((strategy === 'FIXED_AMOUNT' && !hasMinimum) || (strategy === 'TIERED_DISCOUNT' && !Array.isArray(params.tiers) && params.discountAmount !== undefined)) {
     return constantCache(node, path, onError);
   }
+  if (strategy === 'FIXED_AMOUNT') return slow;
+  if (strategy === 'TIERED_DISCOUNT' && params.baseAmount !== undefined && params.baseAmount !== null) return slow;
   if (strategy === 'TIERED_DISCOUNT' && Array.isArray(params.tiers)) {
-    const field = typeof params.baseField === 'string' ? params.baseField : 'annualIncome';
+    const field = typeof params.baseField === 'string' ? params.baseField : DEFAULT_BASE_FIELD;
     const tiers = (params.tiers as readonly Record<string, unknown>[]).slice().reverse();
     const thresholds = tiers.map((t) => num(t.threshold));
     if (field.includes('.') || thresholds.some((t) => t === undefined)) return slow;

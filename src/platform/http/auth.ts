@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
+import type { Locale } from './i18n.js';
 import { AppError } from './errors.js';
+import type { AttemptVerdict, LoginLimiter } from './login-limiter.js';
 
 export const ROLES = ['ADMIN', 'MANAGER', 'AUDITOR'] as const;
 export type Role = (typeof ROLES)[number];
@@ -21,6 +22,8 @@ export interface TenantPrincipal {
   readonly scopes: readonly string[];
   readonly keyId: string;
   readonly via: 'api-key' | 'token';
+  /** The tenant's default locale for messages when the client sends no Accept-Language (null: English). */
+  readonly locale?: Locale | null;
 }
 
 /** A tenant route: the caller needs every listed scope; `apiKeyOnly` refuses bearer tokens. */
@@ -35,6 +38,10 @@ export type RouteAuth = 'public' | 'authenticated' | readonly Role[] | TenantRou
 declare module 'fastify' {
   interface FastifyContextConfig {
     auth?: RouteAuth;
+  }
+  interface FastifyInstance {
+    /** Drop every cached credential, e.g. after a password change (this process; the 1-minute TTL covers others). */
+    forgetCredentials(): void;
   }
   interface FastifyRequest {
     principal: Principal | null;
@@ -68,13 +75,18 @@ export interface Authenticator {
 export interface LoginRecorder {
   loginSucceeded(principal: Principal, request: FastifyRequest): void;
   loginFailed(username: string, request: FastifyRequest, failures: number): void;
+  /** A login refused with 429 before its password was checked (called once per window and counter). */
+  loginThrottled?(username: string, request: FastifyRequest, verdict: Extract<AttemptVerdict, { allowed: false }>): void;
 }
 
 export interface AuthOptions {
   readonly authenticator: Authenticator;
   readonly tenants?: TenantAuthenticator;
   readonly recorder?: LoginRecorder;
-  readonly throttle: { readonly freeAttempts: number; readonly maxDelayMs: number };
+  /** Failed-login counters per username and per client address (login-limiter.ts). */
+  readonly limiter: LoginLimiter;
+  /** The limits the limiter applies, to tell the first refusal of a window from later ones. */
+  readonly limits: { readonly userAttempts: number; readonly addressAttempts: number };
 }
 
 const CHALLENGE = { 'WWW-Authenticate': 'Basic realm="Banyan", charset="UTF-8"' };
@@ -94,17 +106,17 @@ function parseBasic(header: string | undefined): { username: string; password: s
  * a route without it fails at registration, so no endpoint can ship unchecked.
  *
  * Verified credentials are cached for a minute (keyed by a hash of username:password) because
- * argon2id costs ~20 ms by design and Basic sends the password on every request. Failed attempts
- * per username+IP are slowed down exponentially after `freeAttempts` (in-process; a Redis-backed
- * counter is the multi-node version).
+ * argon2id costs ~20 ms by design and Basic sends the password on every request. Attempts are
+ * counted per username and per client address (in Redis when configured); over either limit the
+ * answer is 429 with Retry-After and the password is not checked at all.
  */
 export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
   const cache = new LRUCache<string, Principal>({ max: 10_000, ttl: 60_000 });
-  const failures = new LRUCache<string, number>({ max: 100_000, ttl: 15 * 60_000 });
-  const { freeAttempts, maxDelayMs } = options.throttle;
+  const { limiter, limits } = options;
 
   app.decorateRequest('principal', null);
   app.decorateRequest('tenant', null);
+  app.decorate('forgetCredentials', () => cache.clear());
 
   app.addHook('onRoute', (route) => {
     if (route.config?.auth === undefined && !route.url.startsWith('/swagger-ui')) {
@@ -116,6 +128,7 @@ export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
     const rule = request.routeOptions.config.auth ?? 'public';
     if (isTenantRule(rule)) {
       request.tenant = await tenantLogin(request, rule);
+      if (!request.localeRequested && request.tenant.locale) request.locale = request.tenant.locale;
       const missing = rule.tenant.filter((scope) => !request.tenant?.scopes.includes(scope));
       if (missing.length > 0) {
         throw new AppError('FORBIDDEN', { zh: `權限不足，需要範圍: ${missing.join(', ')}`, en: `Missing scope: ${missing.join(', ')}` });
@@ -152,21 +165,41 @@ export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
     throw unauthorized({ zh: '憑證無效', en: 'Invalid credentials' });
   }
 
+  // Concurrent logins with the same credentials share one check (and count as one attempt), so a
+  // client opening many connections at once is not throttled by its own correct password.
+  const inFlight = new Map<string, Promise<Principal | null>>();
+
   async function login(username: string, password: string, request: FastifyRequest): Promise<Principal | null> {
     const key = createHash('sha256').update(`${username}\u0000${password}`).digest('base64');
     const cached = cache.get(key);
     if (cached) return cached;
-    const throttleKey = `${username}|${request.ip}`;
-    const failed = failures.get(throttleKey) ?? 0;
-    if (failed >= freeAttempts) await sleep(Math.min(maxDelayMs, 250 * 2 ** (failed - freeAttempts)));
+    const pending = inFlight.get(key);
+    if (pending) return pending;
+    const check = checkLogin(key, username, password, request).finally(() => inFlight.delete(key));
+    inFlight.set(key, check);
+    return check;
+  }
+
+  async function checkLogin(key: string, username: string, password: string, request: FastifyRequest): Promise<Principal | null> {
+    const verdict = await limiter.attempt(username, request.ip);
+    if (!verdict.allowed) {
+      // One event per lockout: only the attempt that first crosses a limit sees limit + 1.
+      const limit = verdict.limitedBy === 'user' ? limits.userAttempts : limits.addressAttempts;
+      if (verdict.attempts === limit + 1) options.recorder?.loginThrottled?.(username, request, verdict);
+      request.log.warn({ username, ip: request.ip, limitedBy: verdict.limitedBy, retryAfterSeconds: verdict.retryAfterSeconds }, 'login throttled');
+      throw new AppError(
+        'TOO_MANY_REQUESTS',
+        { zh: `登入失敗次數過多，請於 ${verdict.retryAfterSeconds} 秒後再試`, en: `Too many failed logins; retry after ${verdict.retryAfterSeconds} s` },
+        { headers: { 'Retry-After': String(verdict.retryAfterSeconds) } },
+      );
+    }
     const principal = await options.authenticator.authenticate(username, password);
     if (!principal) {
-      failures.set(throttleKey, failed + 1);
-      request.log.warn({ username, ip: request.ip, failures: failed + 1 }, 'login failed');
-      options.recorder?.loginFailed(username, request, failed + 1);
+      request.log.warn({ username, ip: request.ip, failures: verdict.attempts }, 'login failed');
+      options.recorder?.loginFailed(username, request, verdict.attempts);
       return null;
     }
-    failures.delete(throttleKey);
+    await limiter.succeeded(username, request.ip);
     cache.set(key, principal);
     options.recorder?.loginSucceeded(principal, request);
     return principal;

@@ -1,16 +1,21 @@
 import { newId } from '../db/sql.js';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { AppError, ERROR_CATALOGUE, type ErrorCode, type FieldError, type LocalText } from './errors.js';
+import { AppError, ERROR_CATALOGUE, type ErrorCode, type LocalText } from './errors.js';
 import { failure, success } from './envelope.js';
-import { describeSchemaIssue, negotiateLocale, pick, type Locale } from './i18n.js';
+import { isPlatformRoute, pick, preferredLocale, type Locale } from './i18n.js';
+import { fieldErrors, type SchemaIssue } from './validation.js';
 import { registerAuth, type AuthOptions } from './auth.js';
+import { registerDocs } from './openapi.js';
+import { registerPaging } from '../paging.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     locale: Locale;
+    /** True when Accept-Language chose the locale (a tenant's default locale then does not apply). */
+    localeRequested: boolean;
+    /** The client's own id for this call (X-Correlation-Id, or its X-Request-Id), if sane; null otherwise. Never the request id. */
+    correlationId: string | null;
   }
 }
 
@@ -32,15 +37,26 @@ export interface HttpOptions {
   readonly onUnexpectedError?: (error: unknown, request: FastifyRequest) => void;
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,36}$/;
+/** What a client may send as its correlation id: printable, header- and log-safe, bounded. */
+const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The client's correlation id: X-Correlation-Id, else the X-Request-Id it sent (older clients), if sane. */
+function correlationIdOf(headers: import('node:http').IncomingHttpHeaders): string | null {
+  for (const name of ['x-correlation-id', 'x-request-id']) {
+    const value = headers[name];
+    if (typeof value === 'string' && CORRELATION_ID.test(value)) return value;
+  }
+  return null;
+}
 
 /** Build the HTTP app without listening (only `serve` listens; tests use `inject`). */
 export async function buildHttpServer(options: HttpOptions): Promise<App> {
   const app = Fastify({
     loggerInstance: options.logger,
     bodyLimit: options.bodyLimitBytes,
-    // A client-supplied X-Request-Id is kept when it is sane (so callers can correlate), else ours.
-    requestIdHeader: 'x-request-id',
+    // The request id is always ours: a client-chosen one collided (two evaluations sharing one id
+    // mixed their audit rows). What the client sends is kept apart as its correlation id.
+    requestIdHeader: false,
     genReqId: () => newId(),
     // Per-request access logs come from the audit trail (request_logs), not from stdout.
     logController: new LogController({ disableRequestLogging: true }),
@@ -51,10 +67,17 @@ export async function buildHttpServer(options: HttpOptions): Promise<App> {
   // A JSON API: anything but JSON (and the formats a module registers itself, e.g. CSV imports) is 415.
   app.removeContentTypeParser('text/plain');
   app.decorateRequest('locale', 'zh-TW');
+  app.decorateRequest('localeRequested', false);
+  app.decorateRequest('correlationId', null);
   app.addHook('onRequest', async (request, reply) => {
-    if (!REQUEST_ID.test(request.id)) (request as { id: string }).id = newId();
-    request.locale = negotiateLocale(request.headers['accept-language']);
+    // Accept-Language first; else zh-TW on the bank API and English on the campaign platform
+    // (where the auth hook then applies the tenant's default locale).
+    const requested = preferredLocale(request.headers['accept-language']);
+    request.localeRequested = requested !== undefined;
+    request.locale = requested ?? (isPlatformRoute(request.url, request.routeOptions.config?.auth) ? 'en' : 'zh-TW');
+    request.correlationId = correlationIdOf(request.headers);
     reply.header('X-Request-Id', request.id);
+    if (request.correlationId !== null) reply.header('X-Correlation-Id', request.correlationId);
   });
 
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => sendError(error, request, reply, options.onUnexpectedError));
@@ -64,6 +87,7 @@ export async function buildHttpServer(options: HttpOptions): Promise<App> {
 
   if (options.swaggerEnabled) await registerDocs(app, options.version);
   registerAuth(app, options.auth);
+  registerPaging(app);
   return app;
 }
 
@@ -94,14 +118,7 @@ function catalogueText(code: ErrorCode): LocalText {
 
 function validationError(error: FastifyError, locale: Locale): AppError {
   const context = error.validationContext ?? 'body';
-  const errors: FieldError[] = (error.validation ?? []).map((issue) => {
-    const path = issue.instancePath.replace(/^\//, '').replace(/\/(\d+)(?=\/|$)/g, '[$1]').replace(/\//g, '.');
-    const missing = (issue.params as { missingProperty?: string }).missingProperty;
-    const field = [path, missing].filter(Boolean).join('.') || context;
-    return { field, message: describeSchemaIssue(field, issue as { keyword: string; params: Record<string, unknown> }, locale) };
-  });
-  // anyOf/union failures repeat per branch; one sentence per field is enough.
-  const unique = errors.filter((e, i) => errors.findIndex((o) => o.field === e.field && o.message === e.message) === i);
+  const unique = fieldErrors((error.validation ?? []) as SchemaIssue[], locale, { context });
   const detail = unique.map((e) => e.message).join('; ');
   return new AppError('INVALID_REQUEST', { zh: `請求資料驗證失敗: ${detail}`, en: `Request validation failed: ${detail}` }, { errors: unique });
 }
@@ -141,46 +158,4 @@ function unexpected(error: unknown, request: FastifyRequest): AppError {
 /** Reply helper: the document's success envelope with a localised message. */
 export function ok<T>(request: FastifyRequest, data: T, message: LocalText, now?: Date) {
   return success(data, pick(message, request.locale), request.id, now);
-}
-
-async function registerDocs(app: App, version: string): Promise<void> {
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.0.3',
-      info: {
-        title: 'Banyan — 銀行客戶優惠推薦系統 API',
-        description:
-          'Decision-tree promotion evaluation (SpEL, JSONLogic, Drools), management and audit APIs. ' +
-          'Every response uses the envelope `{success, data, message, errorCode, timestamp, requestId}`; ' +
-          'the request id is also returned in the `X-Request-Id` header. Use **Authorize** with HTTP Basic ' +
-          '(demo users admin/admin123, manager/manager123, auditor/auditor123 outside production).',
-        version,
-      },
-      components: {
-        securitySchemes: {
-          basicAuth: { type: 'http', scheme: 'basic' },
-          apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'Tenant API key bnk_live_<id>_<secret>' },
-          bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'From POST /api/v1/auth/token' },
-        },
-      },
-      tags: [
-        { name: '優惠評估', description: 'Promotion evaluation' },
-        { name: '決策樹管理', description: 'Decision-tree management' },
-        { name: '優惠規則管理', description: 'Promotion-rule management' },
-        { name: '外部系統管理', description: 'External systems (credit bureau, AML …) for EXTERNAL_SYSTEM nodes' },
-        { name: '參考資料管理', description: 'Reference data (blacklist, product holdings, CSV datasets) and named queries for DATABASE_QUERY nodes' },
-        { name: '稽核追蹤', description: 'Audit trail' },
-        { name: '系統監控', description: 'Health' },
-      ],
-    },
-  });
-  await app.register(swaggerUi, { routePrefix: '/swagger-ui', uiConfig: { persistAuthorization: true, docExpansion: 'list' } });
-  app.get('/api-docs', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
-  app.get('/swagger-ui.html', { config: { auth: 'public' }, schema: { hide: true } }, async (_request, reply) =>
-    reply.redirect('/swagger-ui/index.html'),
-  );
-  // Springdoc's URL; the plugin serves the page at its prefix.
-  app.get('/swagger-ui/index.html', { config: { auth: 'public' }, schema: { hide: true } }, async (_request, reply) =>
-    reply.redirect('/swagger-ui/'),
-  );
 }

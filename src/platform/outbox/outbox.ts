@@ -7,6 +7,7 @@ import { EventEmitter } from 'node:events';
 import { sql, type Insertable, type Kysely } from 'kysely';
 import { dialectOf, fromJson, newId, toDbTimestamp, toJson } from '../db/sql.js';
 import type { Tables } from '../db/tables.js';
+import { dbToIso } from '../time.js';
 import type { OutboxEventsTable } from './outbox.tables.js';
 
 /** The seed's topics (seed 000): part of the contract, spelled exactly so. */
@@ -118,7 +119,8 @@ export async function claimPending(db: Kysely<Tables>, limit: number, now: strin
     key: r.message_key,
     payload: fromJson(r.payload),
     headers: fromJson<Record<string, string>>(r.headers),
-    createdAt: r.created_at,
+    // ISO 8601 UTC: the Banyan-Created-At header and consumers read it, whatever the database.
+    createdAt: dbToIso(r.created_at) ?? r.created_at,
     attempts: r.attempts,
   }));
 }

@@ -159,7 +159,9 @@ function compileSelection(step: SelectionStep, compile: Compile, ctx: CompileCon
     }
     const entries = asEntries(v);
     if (!entries) throw fault(at, 'INVALID_TYPE_FOR_SELECTION', `Cannot perform selection on input data of type '${typeName(v)}'`);
-    let chosen = entries.filter((e) => accept(s, e));
+    // Spring stops at the first match for `^[…]`: later entries are never tested.
+    const firstMatch = mode === 'first' ? entries.find((e) => accept(s, e)) : undefined;
+    let chosen = mode === 'first' ? (firstMatch ? [firstMatch] : []) : entries.filter((e) => accept(s, e));
     if (mode !== 'all') {
       const pick = mode === 'first' ? chosen[0] : chosen[chosen.length - 1];
       if (!pick) return null;

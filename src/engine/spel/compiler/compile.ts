@@ -2,7 +2,7 @@ import type { ExpressionNode, ExpressionVisitor } from '../ast/nodes.js';
 import { visit } from '../ast/nodes.js';
 import { banyanError, banyanFault, spelError } from '../errors.js';
 import { lookupFunction } from '../runtime/functions.js';
-import { toDecimal } from '../runtime/numbers.js';
+import { double, toDecimal } from '../runtime/numbers.js';
 import { setOwn, javaString, propertyIsEnumerable } from '../runtime/values.js';
 import { compileChain } from './chain.js';
 import { sizeUnits } from '../../budget.js';
@@ -38,7 +38,8 @@ export function createCompiler(ctx: CompileContext): Compile {
       const v = node.value;
       if (typeof v === 'number') {
         if (ctx.decimal) return constant(toDecimal(v), 'decimal');
-        return constant(v, node.numberKind === 'float' || node.numberKind === 'double' ? 'real' : 'int');
+        if (node.numberKind === 'float' || node.numberKind === 'double') return constant(double(v), 'double');
+        return constant(v, node.numberKind === 'long' ? 'long' : 'int');
       }
       return constant(v, v === null ? 'null' : typeof v === 'string' ? 'string' : 'boolean');
     },

@@ -15,8 +15,11 @@ export interface State {
 
 export type Evaluator = (s: State) => unknown;
 
-/** What the compiler knows statically about a value; `real` marks literal-derived doubles. */
-export type StaticType = 'int' | 'real' | 'decimal' | 'string' | 'boolean' | 'null' | 'list' | 'map' | 'any';
+/**
+ * What the compiler knows statically about a value. `long` matters at run time: a long literal
+ * (`10L`) is a plain JS number like an int, and only its static type says to compute in 64 bits.
+ */
+export type StaticType = 'int' | 'long' | 'double' | 'decimal' | 'string' | 'boolean' | 'null' | 'list' | 'map' | 'any';
 
 export interface Compiled {
   readonly fn: Evaluator;
@@ -42,8 +45,4 @@ export function charge(s: State, units: number, max: number, at: number): void {
   s.steps += units;
   if (s.steps > max) throw banyanFault(at, 'LIMIT_EXCEEDED', `Evaluation exceeded the limit of ${max} steps`);
   if (s.budget !== undefined) s.budget.spend(units);
-}
-
-export function isRealType(t: StaticType): boolean {
-  return t === 'real';
 }

@@ -2,7 +2,7 @@ import { RE2JS } from 're2js';
 import type { BinaryNode, ElvisNode, TernaryNode, UnaryNode } from '../ast/nodes.js';
 import { banyanFault, fault, spelError } from '../errors.js';
 import { arithmetic, isNumeric, negate, power, toDecimal, type ArithmeticOperator } from '../runtime/numbers.js';
-import { asEntries, asIterable, javaString, spelCompare, spelEquals, typeName } from '../runtime/values.js';
+import { asEntries, asIterable, concatText, javaString, spelCompare, spelEquals, typeName } from '../runtime/values.js';
 import type { Compile } from './compile.js';
 import { MAX_MATCH_INPUT, matchUnits, sizeUnits } from '../../budget.js';
 import { charge, type Compiled, type CompileContext, type Evaluator, type State, type StaticType } from './context.js';
@@ -14,14 +14,39 @@ function boolFault(v: unknown, at: number) {
   return fault(at, 'TYPE_CONVERSION_ERROR', `Cannot convert value '${javaString(v)}' of type '${typeName(v)}' to boolean`);
 }
 
+const TRUE_WORDS: ReadonlySet<string> = new Set(['true', 'on', 'yes', '1']);
+const FALSE_WORDS: ReadonlySet<string> = new Set(['false', 'off', 'no', '0']);
+
+/**
+ * A boolean operand as Spring converts it (StringToBooleanConverter): a real boolean, or the text
+ * `true`/`on`/`yes`/`1` or `false`/`off`/`no`/`0` in any case; anything else (null included) is EL1001E.
+ */
+function toBoolean(v: unknown, at: number): boolean {
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'string') {
+    const word = v.trim().toLowerCase();
+    if (TRUE_WORDS.has(word)) return true;
+    if (FALSE_WORDS.has(word)) return false;
+  }
+  throw boolFault(v, at);
+}
+
 function opFault(op: string, l: unknown, r: unknown, at: number) {
   return fault(at, 'OPERATOR_NOT_SUPPORTED_BETWEEN_TYPES', `The operator '${op}' is not supported between objects of type '${typeName(l)}' and '${typeName(r)}'`);
 }
 
+const NUMERIC: ReadonlySet<StaticType> = new Set(['int', 'long', 'double']);
+
+/** Spring's binary numeric promotion on static types (`any` when an operand's kind is unknown). */
 function numericType(l: StaticType, r: StaticType): StaticType {
   if (l === 'decimal' || r === 'decimal') return 'decimal';
-  if ((l === 'int' || l === 'real') && (r === 'int' || r === 'real')) return l === 'real' || r === 'real' ? 'real' : 'int';
-  return 'any';
+  if (!NUMERIC.has(l) || !NUMERIC.has(r)) return 'any';
+  return l === 'double' || r === 'double' ? 'double' : l === 'long' || r === 'long' ? 'long' : 'int';
+}
+
+/** A long literal somewhere in the operands: compute in 64 bits even for small values. */
+function isLong(l: StaticType, r: StaticType): boolean {
+  return l === 'long' || r === 'long';
 }
 
 /** Charges comparing `l` with `r` when either is a collection or a long string (scanned in full). */
@@ -47,12 +72,11 @@ export function compileBinary(node: BinaryNode, compile: Compile, ctx: CompileCo
       const la = node.left.start;
       const ra = node.right.start;
       return bool((s) => {
-        const l = lf(s);
-        if (typeof l !== 'boolean') throw boolFault(l, la);
+        const lv = lf(s);
+        const l = typeof lv === 'boolean' ? lv : toBoolean(lv, la);
         if (l === isOr) return l;
         const r = rf(s);
-        if (typeof r !== 'boolean') throw boolFault(r, ra);
-        return r;
+        return typeof r === 'boolean' ? r : toBoolean(r, ra);
       });
     }
     case '==':
@@ -120,14 +144,14 @@ export function compileBinary(node: BinaryNode, compile: Compile, ctx: CompileCo
     case 'in':
       return bool(compileIn(left, right, at, maxSteps));
     case '^': {
-      const real = left.type === 'real' || right.type === 'real';
+      const long = isLong(left.type, right.type);
       const maxDigits = ctx.maxCollectionSize;
       return {
         fn: (s) => {
           const l = lf(s);
           const r = rf(s);
           if (!isNumeric(l) || !isNumeric(r)) throw opFault('^', l, r, at);
-          return power(ctx.decimal ? toDecimal(l) : l, r, real, maxDigits, at);
+          return power(ctx.decimal ? toDecimal(l) : l, r, long, maxDigits, at);
         },
         type: numericType(left.type, right.type),
         cost,
@@ -143,9 +167,7 @@ function compileArithmetic(op: ArithmeticOperator, left: Compiled, right: Compil
   const lf = left.fn;
   const rf = right.fn;
   const at = node.start;
-  const real = left.type === 'real' || right.type === 'real';
-  const lReal = left.type === 'real';
-  const rReal = right.type === 'real';
+  const long = isLong(left.type, right.type);
   const max = ctx.maxCollectionSize;
   // Money mode: every number, input or literal, is a BigDecimal, so no plain-number fast path.
   const dec = ctx.decimal;
@@ -154,14 +176,11 @@ function compileArithmetic(op: ArithmeticOperator, left: Compiled, right: Compil
   const fn: Evaluator = (s) => {
     const l = lf(s);
     const r = rf(s);
-    if (!dec && typeof l === 'number' && typeof r === 'number' && op !== '/' && op !== '%') {
-      return op === '+' ? l + r : op === '-' ? l - r : l * r;
-    }
-    if (isNumeric(l) && isNumeric(r)) return arithmetic(op, dec ? toDecimal(l) : l, r, real, at);
+    if (isNumeric(l) && isNumeric(r)) return arithmetic(op, dec ? toDecimal(l) : l, r, long, at);
     if (op === '+' && (typeof l === 'string' || typeof r === 'string')) {
       // Stringifying a collection scans it; the concatenation copies both sides.
       chargePair(s, l, r, maxSteps, at);
-      const text = javaString(l, lReal) + javaString(r, rReal);
+      const text = concatText(l) + concatText(r);
       if (text.length > max) throw banyanFault(at, 'LIMIT_EXCEEDED', `String length exceeds the limit of ${max}`);
       // What was built counts too: a nested value stringifies to far more than its top-level size.
       if (text.length >= 64) charge(s, sizeUnits(text), maxSteps, at);
@@ -262,19 +281,19 @@ export function compileUnary(node: UnaryNode, compile: Compile, _ctx: CompileCon
     return {
       fn: (s) => {
         const v = f(s);
-        if (typeof v !== 'boolean') throw boolFault(v, oa);
-        return !v;
+        return typeof v === 'boolean' ? !v : !toBoolean(v, oa);
       },
       type: 'boolean',
       cost,
     };
   }
   const minus = node.operator === '-';
+  const long = operand.type === 'long';
   return {
     fn: (s) => {
       const v = f(s);
       if (!isNumeric(v)) throw fault(at, 'OPERATOR_NOT_SUPPORTED_BETWEEN_TYPES', `The operator '${node.operator}' is not supported on type '${typeName(v)}'`);
-      return minus ? negate(v) : v;
+      return minus ? negate(v, long) : v;
     },
     type: numericType(operand.type, operand.type),
     cost,
@@ -292,8 +311,7 @@ export function compileTernary(node: TernaryNode, compile: Compile, _ctx: Compil
   return {
     fn: (s) => {
       const v = cf(s);
-      if (typeof v !== 'boolean') throw boolFault(v, ca);
-      return v ? tf(s) : ef(s);
+      return (typeof v === 'boolean' ? v : toBoolean(v, ca)) ? tf(s) : ef(s);
     },
     type: t.type === e.type ? t.type : 'any',
     cost: 1 + c.cost + t.cost + e.cost,

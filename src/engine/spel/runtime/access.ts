@@ -1,6 +1,6 @@
 import { banyanFault, fault } from '../errors.js';
 import { isForbiddenName } from '../parser/forbidden.js';
-import { isDecimal, isNumeric } from './numbers.js';
+import { isDecimal, isNumeric, JavaDouble } from './numbers.js';
 import { isPlainObject, propertyIsEnumerable, typeName } from './values.js';
 
 function flipFirst(name: string): string {
@@ -17,12 +17,12 @@ export function readProperty(target: unknown, name: string, at: number): unknown
   if (target === null || target === undefined) {
     throw fault(at, 'PROPERTY_OR_FIELD_NOT_READABLE_ON_NULL', `Property or field '${name}' cannot be found on null`);
   }
-  if (typeof target === 'object') {
-    if (Array.isArray(target)) {
-      if (name === 'length') return target.length;
-    } else if (target instanceof Map) {
+  // A JSON array is a java.util.List: it has no properties (not even `length`; `size()` is a
+  // method), so any name on it is EL1008E, as in Spring.
+  if (typeof target === 'object' && !Array.isArray(target)) {
+    if (target instanceof Map) {
       if (target.has(name)) return target.get(name) ?? null;
-    } else if (!isDecimal(target) && !(target instanceof Date) && !(target instanceof Set)) {
+    } else if (!isDecimal(target) && !(target instanceof Date) && !(target instanceof Set) && !(target instanceof JavaDouble)) {
       if (propertyIsEnumerable.call(target, name)) return (target as Record<string, unknown>)[name] ?? null;
       // Java bean names are case-insensitive on the first letter: getCity() serves `city` and `City`.
       const alt = flipFirst(name);

@@ -1,7 +1,7 @@
 import { Decimal } from 'decimal.js';
 import type { ResultType } from '../../types.js';
 import { fault } from '../errors.js';
-import { arithmetic, compareNumbers, isDecimal, isNumeric, roundHalfUp, toDecimal, type Num } from './numbers.js';
+import { arithmetic, compareNumbers, isDecimal, isNumeric, JavaDouble, roundHalfUp, toDecimal, type Num } from './numbers.js';
 import { asIterable, typeName } from './values.js';
 
 const DAY_MS = 86_400_000;
@@ -97,6 +97,7 @@ export const FUNCTIONS: Readonly<Record<string, SpelFunction>> = {
     resultType: 'number',
     call: ([x], ctx) => {
       if (x === null || x === undefined) return null;
+      if (x instanceof JavaDouble) return new JavaDouble(Math.abs(x.value));
       if (typeof x === 'number') return Math.abs(x);
       if (isDecimal(x)) return new Decimal(x.abs());
       throw fault(ctx.at, 'TYPE_CONVERSION_ERROR', `Cannot convert '${String(x)}' to a number`);

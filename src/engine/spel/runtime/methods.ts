@@ -2,7 +2,7 @@ import { sizeUnits } from '../../budget.js';
 import { banyanFault, fault } from '../errors.js';
 import type { ResultType } from '../../types.js';
 import { isNumeric } from './numbers.js';
-import { asIterable, isPlainObject, ownValue, spelEquals, typeName } from './values.js';
+import { asIterable, isPlainObject, javaEquals, javaString, ownValue, typeName } from './values.js';
 
 /**
  * The only methods an expression may call, by receiver kind, with their result type. Anything
@@ -62,6 +62,11 @@ function str(v: unknown): string {
   if (typeof v !== 'string') throw NO_SUCH;
   return v;
 }
+/** A `String` parameter Spring fills by conversion: a number or boolean becomes its text. */
+function text(v: unknown): string {
+  if (typeof v === 'number' || typeof v === 'boolean' || isNumeric(v)) return javaString(v);
+  return str(v);
+}
 function int(v: unknown): number {
   const n = isNumeric(v) ? Number(v) : NaN;
   if (!Number.isInteger(n)) throw NO_SUCH;
@@ -86,8 +91,8 @@ function stringMethod(s: string, name: string, args: readonly unknown[], maxLeng
     case 'contains': if (n === 1) return s.includes(str(a)); break;
     case 'toUpperCase': if (n === 0) return s.toUpperCase(); break;
     case 'toLowerCase': if (n === 0) return s.toLowerCase(); break;
-    case 'startsWith': if (n === 1) return s.startsWith(str(a)); break;
-    case 'endsWith': if (n === 1) return s.endsWith(str(a)); break;
+    case 'startsWith': if (n === 1) return s.startsWith(text(a)); break;
+    case 'endsWith': if (n === 1) return s.endsWith(text(a)); break;
     case 'trim': if (n === 0) return javaTrim(s); break;
     case 'equals': if (n === 1) return s === a; break;
     case 'equalsIgnoreCase': if (n === 1) return typeof a === 'string' && s.toLowerCase() === a.toLowerCase(); break;
@@ -99,7 +104,7 @@ function stringMethod(s: string, name: string, args: readonly unknown[], maxLeng
       if (n === 2) return boundedSlice(s, int(a), int(b), at);
       break;
     case 'concat':
-      if (n === 1) return capped(s + str(a), maxLength, at);
+      if (n === 1) return capped(s + text(a), maxLength, at);
       break;
     case 'replace':
       if (n === 2) return capped(s.split(str(a)).join(str(b)), maxLength, at);
@@ -126,8 +131,8 @@ function listMethod(list: readonly unknown[], name: string, args: readonly unkno
   switch (name) {
     case 'size': if (n === 0) return list.length; break;
     case 'isEmpty': if (n === 0) return list.length === 0; break;
-    case 'contains': if (n === 1) return list.some((x) => spelEquals(x, a)); break;
-    case 'indexOf': if (n === 1) return list.findIndex((x) => spelEquals(x, a)); break;
+    case 'contains': if (n === 1) return list.some((x) => javaEquals(x, a)); break;
+    case 'indexOf': if (n === 1) return list.findIndex((x) => javaEquals(x, a)); break;
     case 'get':
       if (n === 1) {
         const i = int(a);
@@ -145,9 +150,9 @@ function mapMethod(entries: readonly (readonly [unknown, unknown])[], name: stri
   switch (name) {
     case 'size': if (n === 0) return entries.length; break;
     case 'isEmpty': if (n === 0) return entries.length === 0; break;
-    case 'containsKey': if (n === 1) return entries.some(([k]) => spelEquals(k, a)); break;
-    case 'containsValue': if (n === 1) return entries.some(([, v]) => spelEquals(v, a)); break;
-    case 'get': if (n === 1) return entries.find(([k]) => spelEquals(k, a))?.[1] ?? null; break;
+    case 'containsKey': if (n === 1) return entries.some(([k]) => javaEquals(k, a)); break;
+    case 'containsValue': if (n === 1) return entries.some(([, v]) => javaEquals(v, a)); break;
+    case 'get': if (n === 1) return entries.find(([k]) => javaEquals(k, a))?.[1] ?? null; break;
     case 'keySet': if (n === 0) return entries.map(([k]) => k); break;
     case 'values': if (n === 0) return entries.map(([, v]) => v); break;
   }
