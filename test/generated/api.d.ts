@@ -49,7 +49,8 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Change a tenant’s name or default locale (en, zh-TW) */
+        patch: operations["patchAdminTenantsByTenantId"];
         trace?: never;
     };
     "/api/v1/admin/tenants/{tenantId}/api-keys": {
@@ -337,14 +338,21 @@ export interface paths {
         };
         /** Get a campaign */
         get: operations["getCampaignsById"];
-        /** Replace a campaign’s definition (DRAFT, SCHEDULED or PAUSED) */
+        /**
+         * Replace a campaign’s definition (DRAFT, SCHEDULED or PAUSED)
+         * @description The body may be the campaign as GET returns it: read-only fields (id, status, effectiveStatus, templateId, createdAt, updatedAt) are ignored.
+         */
         put: operations["putCampaignsById"];
         post?: never;
         /** Delete a DRAFT campaign */
         delete: operations["deleteCampaignsById"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change some fields of a campaign (JSON Merge Patch, RFC 7396; DRAFT, SCHEDULED or PAUSED)
+         * @description Content type application/merge-patch+json (application/json also accepted). Members replace, null removes, nested objects (limits) merge, arrays replace; read-only fields are ignored. The result is validated as a whole.
+         */
+        patch: operations["patchCampaignsById"];
         trace?: never;
     };
     "/api/v1/campaigns/{id}/join": {
@@ -358,6 +366,26 @@ export interface paths {
         put?: never;
         /** A player joins a campaign (idempotent; participation rule checked; emits promotion.event.join) */
         post: operations["postCampaignsByIdJoin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/simulate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Try a campaign (any status): run events against it without writing anything
+         * @description For each event: visibility/participation/eligibility results, the formula’s amount (rounded), the limit outcome given the player state, and the outcome the event pipeline would give. No event, reward, player or counter is written.
+         */
+        post: operations["postCampaignsByIdSimulate"];
         delete?: never;
         options?: never;
         head?: never;
@@ -404,7 +432,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/events": {
+    "/api/v1/campaigns/simulate": {
         parameters: {
             query?: never;
             header?: never;
@@ -412,6 +440,27 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
+        put?: never;
+        /**
+         * Try an unsaved campaign: run events against it without writing anything
+         * @description The campaign body is validated as on create (rules compile and read known variables). Each event gets each rule’s result, the formula’s amount and the limit outcome.
+         */
+        post: operations["postCampaignsSimulate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Received events and their outcomes, newest first (filter by type, outcome, player, occurredAt range) */
+        get: operations["getEvents"];
         put?: never;
         /**
          * Ingest behaviour events (batches of up to 500; idempotent per eventId)
@@ -699,7 +748,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A player’s rewards, newest first */
+        /** A player’s rewards, newest first (filter by campaign, status, type, event, createdAt range) */
         get: operations["getPlayersByPlayerIdRewards"];
         put?: never;
         post?: never;
@@ -773,7 +822,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List rewards */
+        /** List rewards, newest first (filter by player, campaign, status, type, event, createdAt range) */
         get: operations["getRewards"];
         put?: never;
         post?: never;
@@ -1020,6 +1069,8 @@ export interface operations {
                         data: {
                             content: {
                                 createdAt: string;
+                                /** @description en or zh-TW */
+                                defaultLocale: string;
                                 id: string;
                                 name: string;
                                 status: string;
@@ -1199,10 +1250,13 @@ export interface operations {
                 /**
                  * @example {
                  *       "id": "acme-casino",
-                 *       "name": "ACME Casino"
+                 *       "name": "ACME Casino",
+                 *       "defaultLocale": "en"
                  *     }
                  */
                 "application/json": {
+                    /** @description Default language of messages (Accept-Language wins); default en */
+                    defaultLocale?: "en" | "zh-TW";
                     /** @description Slug; generated when absent */
                     id?: string;
                     name: string;
@@ -1219,6 +1273,8 @@ export interface operations {
                     "application/json": {
                         data: {
                             createdAt: string;
+                            /** @description en or zh-TW */
+                            defaultLocale: string;
                             id: string;
                             name: string;
                             status: string;
@@ -1417,6 +1473,8 @@ export interface operations {
                     "application/json": {
                         data: {
                             createdAt: string;
+                            /** @description en or zh-TW */
+                            defaultLocale: string;
                             id: string;
                             name: string;
                             status: string;
@@ -1429,6 +1487,219 @@ export interface operations {
                         requestId: string;
                         success: boolean;
                         /** @description ISO-8601 local date-time */
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description UNAUTHORIZED (WWW-Authenticate: Basic) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "data": null,
+                     *       "message": "請求資料驗證失敗: 客戶ID不能為空",
+                     *       "errorCode": "INVALID_REQUEST",
+                     *       "timestamp": "2024-01-15T10:30:00",
+                     *       "requestId": "c0a8012e-0000-4000-8000-000000000000"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {object|null} */
+                        data: never | null;
+                        errorCode: string;
+                        errors?: {
+                            code?: string;
+                            field: string;
+                            message: string;
+                            nodeId?: string;
+                            path?: string;
+                            position?: {
+                                column: number;
+                                line: number;
+                                offset: number;
+                            };
+                        }[];
+                        message: string;
+                        requestId: string;
+                        /** @enum {boolean} */
+                        success: false;
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "data": null,
+                     *       "message": "請求資料驗證失敗: 客戶ID不能為空",
+                     *       "errorCode": "INVALID_REQUEST",
+                     *       "timestamp": "2024-01-15T10:30:00",
+                     *       "requestId": "c0a8012e-0000-4000-8000-000000000000"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {object|null} */
+                        data: never | null;
+                        errorCode: string;
+                        errors?: {
+                            code?: string;
+                            field: string;
+                            message: string;
+                            nodeId?: string;
+                            path?: string;
+                            position?: {
+                                column: number;
+                                line: number;
+                                offset: number;
+                            };
+                        }[];
+                        message: string;
+                        requestId: string;
+                        /** @enum {boolean} */
+                        success: false;
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description RESOURCE_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "data": null,
+                     *       "message": "請求資料驗證失敗: 客戶ID不能為空",
+                     *       "errorCode": "INVALID_REQUEST",
+                     *       "timestamp": "2024-01-15T10:30:00",
+                     *       "requestId": "c0a8012e-0000-4000-8000-000000000000"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {object|null} */
+                        data: never | null;
+                        errorCode: string;
+                        errors?: {
+                            code?: string;
+                            field: string;
+                            message: string;
+                            nodeId?: string;
+                            path?: string;
+                            position?: {
+                                column: number;
+                                line: number;
+                                offset: number;
+                            };
+                        }[];
+                        message: string;
+                        requestId: string;
+                        /** @enum {boolean} */
+                        success: false;
+                        timestamp: string;
+                    };
+                };
+            };
+        };
+    };
+    patchAdminTenantsByTenantId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "defaultLocale": "zh-TW"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description Default language of messages (Accept-Language wins); default en */
+                    defaultLocale?: "en" | "zh-TW";
+                    name?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            createdAt: string;
+                            /** @description en or zh-TW */
+                            defaultLocale: string;
+                            id: string;
+                            name: string;
+                            status: string;
+                            updatedAt: string;
+                        } | null;
+                        dryRun?: boolean;
+                        errorCode: string | null;
+                        message: string;
+                        /** @description Also in the X-Request-Id header */
+                        requestId: string;
+                        success: boolean;
+                        /** @description ISO-8601 local date-time */
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description INVALID_REQUEST / VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "data": null,
+                     *       "message": "請求資料驗證失敗: 客戶ID不能為空",
+                     *       "errorCode": "INVALID_REQUEST",
+                     *       "timestamp": "2024-01-15T10:30:00",
+                     *       "requestId": "c0a8012e-0000-4000-8000-000000000000"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {object|null} */
+                        data: never | null;
+                        errorCode: string;
+                        errors?: {
+                            code?: string;
+                            field: string;
+                            message: string;
+                            nodeId?: string;
+                            path?: string;
+                            position?: {
+                                column: number;
+                                line: number;
+                                offset: number;
+                            };
+                        }[];
+                        message: string;
+                        requestId: string;
+                        /** @enum {boolean} */
+                        success: false;
                         timestamp: string;
                     };
                 };
@@ -2639,6 +2910,8 @@ export interface operations {
                     "application/json": {
                         data: {
                             createdAt: string;
+                            /** @description en or zh-TW */
+                            defaultLocale: string;
                             id: string;
                             name: string;
                             status: string;
@@ -2837,6 +3110,8 @@ export interface operations {
                     "application/json": {
                         data: {
                             createdAt: string;
+                            /** @description en or zh-TW */
+                            defaultLocale: string;
                             id: string;
                             name: string;
                             status: string;
@@ -4534,14 +4809,22 @@ export interface operations {
     getCampaigns: {
         parameters: {
             query?: {
+                currency?: string;
+                /** @description listens to this event type */
+                eventType?: string;
                 exclusivityGroup?: string;
+                /** @description name contains (case-insensitive) */
+                name?: string;
                 /** @description Page number, 0-based; invalid or negative → 0 頁碼 (0 起算，無效或負數視為 0) */
                 page?: number;
-                /** @description name contains */
+                /** @description name contains (same as name) */
                 q?: string;
+                rewardType?: "CASH" | "BONUS" | "FREE_SPINS" | "POINTS";
                 /** @description Page size; invalid or < 1 → 20, above 2000 → 2000 每頁筆數 (超過 2000 以 2000 計) */
                 size?: number;
                 status?: "DRAFT" | "SCHEDULED" | "ACTIVE" | "PAUSED" | "ENDED";
+                /** @description built from this template */
+                templateId?: string;
             };
             header?: never;
             path?: never;
@@ -5264,55 +5547,16 @@ export interface operations {
             };
             cookie?: never;
         };
+        /** @description The campaign as GET returns it, changed; read-only fields are ignored */
         requestBody: {
             content: {
-                /**
-                 * @example {
-                 *       "name": "Deposit match 50%",
-                 *       "eventTypes": [
-                 *         "user.deposit"
-                 *       ],
-                 *       "rewardType": "BONUS",
-                 *       "currency": "USD",
-                 *       "eligibilityRule": {
-                 *         "language": "jsonlogic",
-                 *         "rule": {
-                 *           ">=": [
-                 *             {
-                 *               "var": "event.amount"
-                 *             },
-                 *             20
-                 *           ]
-                 *         }
-                 *       },
-                 *       "rewardFormula": {
-                 *         "language": "jsonlogic",
-                 *         "rule": {
-                 *           "min": [
-                 *             {
-                 *               "*": [
-                 *                 {
-                 *                   "var": "event.amount"
-                 *                 },
-                 *                 0.5
-                 *               ]
-                 *             },
-                 *             200
-                 *           ]
-                 *         }
-                 *       },
-                 *       "limits": {
-                 *         "maxRewardsPerPlayer": 3,
-                 *         "maxAmountPerPlayer": "500",
-                 *         "cooldownSeconds": 3600
-                 *       },
-                 *       "priority": 10,
-                 *       "exclusivityGroup": "deposit"
-                 *     }
-                 */
                 "application/json": {
+                    /** @description read-only: accepted and ignored */
+                    readonly createdAt?: unknown;
                     currency: string;
                     description?: string | null;
+                    /** @description read-only: accepted and ignored */
+                    readonly effectiveStatus?: unknown;
                     eligibilityRule?: {
                         /** @description default jsonlogic */
                         language?: "jsonlogic" | "spel";
@@ -5326,6 +5570,8 @@ export interface operations {
                     endsAt?: string | null;
                     eventTypes: string[];
                     exclusivityGroup?: string | null;
+                    /** @description read-only: accepted and ignored */
+                    readonly id?: unknown;
                     limits?: {
                         cooldownSeconds?: number;
                         maxAmountPerPlayer?: string | number;
@@ -5351,6 +5597,12 @@ export interface operations {
                      * @description ISO 8601 with zone, e.g. 2026-01-01T00:00:00Z
                      */
                     startsAt?: string | null;
+                    /** @description read-only: accepted and ignored */
+                    readonly status?: unknown;
+                    /** @description read-only: accepted and ignored */
+                    readonly templateId?: unknown;
+                    /** @description read-only: accepted and ignored */
+                    readonly updatedAt?: unknown;
                     visibilityRule?: {
                         /** @description default jsonlogic */
                         language?: "jsonlogic" | "spel";
@@ -5586,7 +5838,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description BUSINESS_RULE_VIOLATION */
+            /** @description BUSINESS_RULE_VIOLATION / EVALUATION_BUDGET_EXCEEDED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5781,7 +6033,342 @@ export interface operations {
                     };
                 };
             };
-            /** @description BUSINESS_RULE_VIOLATION */
+            /** @description BUSINESS_RULE_VIOLATION / EVALUATION_BUDGET_EXCEEDED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "data": null,
+                     *       "message": "請求資料驗證失敗: 客戶ID不能為空",
+                     *       "errorCode": "INVALID_REQUEST",
+                     *       "timestamp": "2024-01-15T10:30:00",
+                     *       "requestId": "c0a8012e-0000-4000-8000-000000000000"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {object|null} */
+                        data: never | null;
+                        errorCode: string;
+                        errors?: {
+                            code?: string;
+                            field: string;
+                            message: string;
+                            nodeId?: string;
+                            path?: string;
+                            position?: {
+                                column: number;
+                                line: number;
+                                offset: number;
+                            };
+                        }[];
+                        message: string;
+                        requestId: string;
+                        /** @enum {boolean} */
+                        success: false;
+                        timestamp: string;
+                    };
+                };
+            };
+        };
+    };
+    patchCampaignsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description JSON Merge Patch (RFC 7396) of the campaign definition: members replace, null removes (limits.cooldownSeconds: null lifts the cooldown), nested objects merge, arrays replace. Read-only fields are ignored. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Deposit match 60%",
+                 *       "limits": {
+                 *         "maxRewardsPerPlayer": 5,
+                 *         "cooldownSeconds": null
+                 *       },
+                 *       "exclusivityGroup": null
+                 *     }
+                 */
+                "application/json": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            createdAt: string;
+                            currency: string;
+                            description: string | null;
+                            /** @description status evaluated against the schedule window now */
+                            effectiveStatus: string;
+                            eligibilityRule: {
+                                /** @description default jsonlogic */
+                                language?: "jsonlogic" | "spel";
+                                /** @description JSONLogic: a JSON value; SpEL: expression text */
+                                rule: unknown;
+                            } | null;
+                            endsAt: string | null;
+                            eventTypes: string[];
+                            exclusivityGroup: string | null;
+                            id: string;
+                            limits: {
+                                cooldownSeconds: number | null;
+                                maxAmountPerPlayer: string | null;
+                                maxRewardsPerPlayer: number | null;
+                            };
+                            name: string;
+                            participationRule: {
+                                /** @description default jsonlogic */
+                                language?: "jsonlogic" | "spel";
+                                /** @description JSONLogic: a JSON value; SpEL: expression text */
+                                rule: unknown;
+                            } | null;
+                            priority: number;
+                            rewardFormula: {
+                                /** @description default jsonlogic */
+                                language?: "jsonlogic" | "spel";
+                                /** @description JSONLogic: a JSON value; SpEL: expression text */
+                                rule: unknown;
+                            };
+                            rewardType: string;
+                            startsAt: string | null;
+                            status: string;
+                            templateId: string | null;
+                            updatedAt: string;
+                            visibilityRule: {
+                                /** @description default jsonlogic */
+                                language?: "jsonlogic" | "spel";
+                                /** @description JSONLogic: a JSON value; SpEL: expression text */
+                                rule: unknown;
+                            } | null;
+                        } | null;
+                        dryRun?: boolean;
+                        errorCode: string | null;
+                        message: string;
+                        /** @description Also in the X-Request-Id header */
+                        requestId: string;
+                        success: boolean;
+                        /** @description ISO-8601 local date-time */
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description INVALID_REQUEST / VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "data": null,
+                     *       "message": "請求資料驗證失敗: 客戶ID不能為空",
+                     *       "errorCode": "INVALID_REQUEST",
+                     *       "timestamp": "2024-01-15T10:30:00",
+                     *       "requestId": "c0a8012e-0000-4000-8000-000000000000"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {object|null} */
+                        data: never | null;
+                        errorCode: string;
+                        errors?: {
+                            code?: string;
+                            field: string;
+                            message: string;
+                            nodeId?: string;
+                            path?: string;
+                            position?: {
+                                column: number;
+                                line: number;
+                                offset: number;
+                            };
+                        }[];
+                        message: string;
+                        requestId: string;
+                        /** @enum {boolean} */
+                        success: false;
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description UNAUTHORIZED (WWW-Authenticate: Basic) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "data": null,
+                     *       "message": "請求資料驗證失敗: 客戶ID不能為空",
+                     *       "errorCode": "INVALID_REQUEST",
+                     *       "timestamp": "2024-01-15T10:30:00",
+                     *       "requestId": "c0a8012e-0000-4000-8000-000000000000"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {object|null} */
+                        data: never | null;
+                        errorCode: string;
+                        errors?: {
+                            code?: string;
+                            field: string;
+                            message: string;
+                            nodeId?: string;
+                            path?: string;
+                            position?: {
+                                column: number;
+                                line: number;
+                                offset: number;
+                            };
+                        }[];
+                        message: string;
+                        requestId: string;
+                        /** @enum {boolean} */
+                        success: false;
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "data": null,
+                     *       "message": "請求資料驗證失敗: 客戶ID不能為空",
+                     *       "errorCode": "INVALID_REQUEST",
+                     *       "timestamp": "2024-01-15T10:30:00",
+                     *       "requestId": "c0a8012e-0000-4000-8000-000000000000"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {object|null} */
+                        data: never | null;
+                        errorCode: string;
+                        errors?: {
+                            code?: string;
+                            field: string;
+                            message: string;
+                            nodeId?: string;
+                            path?: string;
+                            position?: {
+                                column: number;
+                                line: number;
+                                offset: number;
+                            };
+                        }[];
+                        message: string;
+                        requestId: string;
+                        /** @enum {boolean} */
+                        success: false;
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description RESOURCE_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "data": null,
+                     *       "message": "請求資料驗證失敗: 客戶ID不能為空",
+                     *       "errorCode": "INVALID_REQUEST",
+                     *       "timestamp": "2024-01-15T10:30:00",
+                     *       "requestId": "c0a8012e-0000-4000-8000-000000000000"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {object|null} */
+                        data: never | null;
+                        errorCode: string;
+                        errors?: {
+                            code?: string;
+                            field: string;
+                            message: string;
+                            nodeId?: string;
+                            path?: string;
+                            position?: {
+                                column: number;
+                                line: number;
+                                offset: number;
+                            };
+                        }[];
+                        message: string;
+                        requestId: string;
+                        /** @enum {boolean} */
+                        success: false;
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "data": null,
+                     *       "message": "請求資料驗證失敗: 客戶ID不能為空",
+                     *       "errorCode": "INVALID_REQUEST",
+                     *       "timestamp": "2024-01-15T10:30:00",
+                     *       "requestId": "c0a8012e-0000-4000-8000-000000000000"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {object|null} */
+                        data: never | null;
+                        errorCode: string;
+                        errors?: {
+                            code?: string;
+                            field: string;
+                            message: string;
+                            nodeId?: string;
+                            path?: string;
+                            position?: {
+                                column: number;
+                                line: number;
+                                offset: number;
+                            };
+                        }[];
+                        message: string;
+                        requestId: string;
+                        /** @enum {boolean} */
+                        success: false;
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description BUSINESS_RULE_VIOLATION / EVALUATION_BUDGET_EXCEEDED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6025,8 +6612,310 @@ export interface operations {
                     };
                 };
             };
-            /** @description BUSINESS_RULE_VIOLATION */
+            /** @description BUSINESS_RULE_VIOLATION / EVALUATION_BUDGET_EXCEEDED */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "data": null,
+                     *       "message": "請求資料驗證失敗: 客戶ID不能為空",
+                     *       "errorCode": "INVALID_REQUEST",
+                     *       "timestamp": "2024-01-15T10:30:00",
+                     *       "requestId": "c0a8012e-0000-4000-8000-000000000000"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {object|null} */
+                        data: never | null;
+                        errorCode: string;
+                        errors?: {
+                            code?: string;
+                            field: string;
+                            message: string;
+                            nodeId?: string;
+                            path?: string;
+                            position?: {
+                                column: number;
+                                line: number;
+                                offset: number;
+                            };
+                        }[];
+                        message: string;
+                        requestId: string;
+                        /** @enum {boolean} */
+                        success: false;
+                        timestamp: string;
+                    };
+                };
+            };
+        };
+    };
+    postCampaignsByIdSimulate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "events": [
+                 *         {
+                 *           "type": "user.deposit",
+                 *           "data": {
+                 *             "amount": "80",
+                 *             "currency": "USD"
+                 *           }
+                 *         },
+                 *         {
+                 *           "type": "user.deposit",
+                 *           "data": {
+                 *             "amount": "500",
+                 *             "currency": "USD"
+                 *           }
+                 *         }
+                 *       ],
+                 *       "player": {
+                 *         "attributes": {
+                 *           "vip": true
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    events: {
+                        /** @description read by rules as event.<name> */
+                        data?: {
+                            [key: string]: unknown;
+                        };
+                        eventId?: string;
+                        /**
+                         * Format: date-time
+                         * @description default: now; also the clock of the simulated cooldown
+                         */
+                        occurredAt?: string;
+                        /** @description merged into the player’s attributes from this event on */
+                        playerAttributes?: {
+                            [key: string]: unknown;
+                        };
+                        type: string;
+                    }[];
+                    player?: {
+                        attributes?: {
+                            [key: string]: unknown;
+                        };
+                        /** @description default sim-player */
+                        id?: string;
+                        /** @description has joined the campaign (for a participation rule); default false */
+                        joined?: boolean;
+                        /** Format: date-time */
+                        lastRewardAt?: string;
+                        rewardAmount?: string | number;
+                        /** @description rewards already received from this campaign */
+                        rewardCount?: number;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            campaignId: string | null;
+                            playerId: string;
+                            rewarded: number;
+                            steps: {
+                                eventId: string;
+                                formula: {
+                                    /** @description rounded HALF_UP at the currency scale */
+                                    amount: string | null;
+                                    error?: string;
+                                };
+                                index: number;
+                                limits: {
+                                    /** @description OK, LIMIT_REACHED, AMOUNT_LIMIT_REACHED, COOLDOWN, or NOT_CHECKED */
+                                    outcome: string;
+                                    /** @description after this event */
+                                    rewardAmount: string;
+                                    /** @description after this event */
+                                    rewardCount: number;
+                                };
+                                /** @description the campaign listens to this event type */
+                                listens: boolean;
+                                /** @description what the event pipeline would answer for this campaign: REWARDED, NOT_ELIGIBLE, NOT_JOINED, CURRENCY_MISMATCH, ZERO_REWARD, RULE_ERROR, LIMIT_REACHED, AMOUNT_LIMIT_REACHED, COOLDOWN, NOT_LISTENING */
+                                outcome: string;
+                                reward: {
+                                    amount: string;
+                                    currency: string;
+                                    rewardType: string;
+                                } | null;
+                                rules: {
+                                    eligibility: {
+                                        error?: string;
+                                        /** @description null when the campaign has no such rule (everyone) */
+                                        result: boolean | null;
+                                    };
+                                    participation: {
+                                        error?: string;
+                                        /** @description null when the campaign has no such rule (everyone) */
+                                        result: boolean | null;
+                                    };
+                                    visibility: {
+                                        error?: string;
+                                        /** @description null when the campaign has no such rule (everyone) */
+                                        result: boolean | null;
+                                    };
+                                };
+                                type: string;
+                            }[];
+                            totalAmount: string;
+                        } | null;
+                        dryRun?: boolean;
+                        errorCode: string | null;
+                        message: string;
+                        /** @description Also in the X-Request-Id header */
+                        requestId: string;
+                        success: boolean;
+                        /** @description ISO-8601 local date-time */
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description INVALID_REQUEST / VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "data": null,
+                     *       "message": "請求資料驗證失敗: 客戶ID不能為空",
+                     *       "errorCode": "INVALID_REQUEST",
+                     *       "timestamp": "2024-01-15T10:30:00",
+                     *       "requestId": "c0a8012e-0000-4000-8000-000000000000"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {object|null} */
+                        data: never | null;
+                        errorCode: string;
+                        errors?: {
+                            code?: string;
+                            field: string;
+                            message: string;
+                            nodeId?: string;
+                            path?: string;
+                            position?: {
+                                column: number;
+                                line: number;
+                                offset: number;
+                            };
+                        }[];
+                        message: string;
+                        requestId: string;
+                        /** @enum {boolean} */
+                        success: false;
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description UNAUTHORIZED (WWW-Authenticate: Basic) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "data": null,
+                     *       "message": "請求資料驗證失敗: 客戶ID不能為空",
+                     *       "errorCode": "INVALID_REQUEST",
+                     *       "timestamp": "2024-01-15T10:30:00",
+                     *       "requestId": "c0a8012e-0000-4000-8000-000000000000"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {object|null} */
+                        data: never | null;
+                        errorCode: string;
+                        errors?: {
+                            code?: string;
+                            field: string;
+                            message: string;
+                            nodeId?: string;
+                            path?: string;
+                            position?: {
+                                column: number;
+                                line: number;
+                                offset: number;
+                            };
+                        }[];
+                        message: string;
+                        requestId: string;
+                        /** @enum {boolean} */
+                        success: false;
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "data": null,
+                     *       "message": "請求資料驗證失敗: 客戶ID不能為空",
+                     *       "errorCode": "INVALID_REQUEST",
+                     *       "timestamp": "2024-01-15T10:30:00",
+                     *       "requestId": "c0a8012e-0000-4000-8000-000000000000"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {object|null} */
+                        data: never | null;
+                        errorCode: string;
+                        errors?: {
+                            code?: string;
+                            field: string;
+                            message: string;
+                            nodeId?: string;
+                            path?: string;
+                            position?: {
+                                column: number;
+                                line: number;
+                                offset: number;
+                            };
+                        }[];
+                        message: string;
+                        requestId: string;
+                        /** @enum {boolean} */
+                        success: false;
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description RESOURCE_NOT_FOUND */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6309,7 +7198,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description BUSINESS_RULE_VIOLATION */
+            /** @description BUSINESS_RULE_VIOLATION / EVALUATION_BUDGET_EXCEEDED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6371,15 +7260,54 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    /** @description Any campaign field (name, schedule, limits, rules, priority …); each replaces the whole field of the template-built draft */
                     overrides?: {
-                        description?: string;
-                        /** Format: date-time */
+                        currency?: string;
+                        description?: string | null;
+                        eligibilityRule?: {
+                            /** @description default jsonlogic */
+                            language?: "jsonlogic" | "spel";
+                            /** @description JSONLogic: a JSON value; SpEL: expression text */
+                            rule: unknown;
+                        } | null;
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601 with zone, e.g. 2026-01-01T00:00:00Z
+                         */
                         endsAt?: string | null;
+                        eventTypes?: string[];
                         exclusivityGroup?: string | null;
+                        limits?: {
+                            cooldownSeconds?: number;
+                            maxAmountPerPlayer?: string | number;
+                            maxRewardsPerPlayer?: number;
+                        };
                         name?: string;
+                        participationRule?: {
+                            /** @description default jsonlogic */
+                            language?: "jsonlogic" | "spel";
+                            /** @description JSONLogic: a JSON value; SpEL: expression text */
+                            rule: unknown;
+                        } | null;
                         priority?: number;
-                        /** Format: date-time */
+                        rewardFormula?: {
+                            /** @description default jsonlogic */
+                            language?: "jsonlogic" | "spel";
+                            /** @description JSONLogic: a JSON value; SpEL: expression text */
+                            rule: unknown;
+                        };
+                        rewardType?: "CASH" | "BONUS" | "FREE_SPINS" | "POINTS";
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601 with zone, e.g. 2026-01-01T00:00:00Z
+                         */
                         startsAt?: string | null;
+                        visibilityRule?: {
+                            /** @description default jsonlogic */
+                            language?: "jsonlogic" | "spel";
+                            /** @description JSONLogic: a JSON value; SpEL: expression text */
+                            rule: unknown;
+                        } | null;
                     };
                     /** @default {} */
                     parameters?: {
@@ -6577,6 +7505,555 @@ export interface operations {
             };
             /** @description RESOURCE_NOT_FOUND */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "data": null,
+                     *       "message": "請求資料驗證失敗: 客戶ID不能為空",
+                     *       "errorCode": "INVALID_REQUEST",
+                     *       "timestamp": "2024-01-15T10:30:00",
+                     *       "requestId": "c0a8012e-0000-4000-8000-000000000000"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {object|null} */
+                        data: never | null;
+                        errorCode: string;
+                        errors?: {
+                            code?: string;
+                            field: string;
+                            message: string;
+                            nodeId?: string;
+                            path?: string;
+                            position?: {
+                                column: number;
+                                line: number;
+                                offset: number;
+                            };
+                        }[];
+                        message: string;
+                        requestId: string;
+                        /** @enum {boolean} */
+                        success: false;
+                        timestamp: string;
+                    };
+                };
+            };
+        };
+    };
+    postCampaignsSimulate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @example {
+                     *       "name": "Deposit match 50%",
+                     *       "eventTypes": [
+                     *         "user.deposit"
+                     *       ],
+                     *       "rewardType": "BONUS",
+                     *       "currency": "USD",
+                     *       "eligibilityRule": {
+                     *         "language": "jsonlogic",
+                     *         "rule": {
+                     *           ">=": [
+                     *             {
+                     *               "var": "event.amount"
+                     *             },
+                     *             20
+                     *           ]
+                     *         }
+                     *       },
+                     *       "rewardFormula": {
+                     *         "language": "jsonlogic",
+                     *         "rule": {
+                     *           "min": [
+                     *             {
+                     *               "*": [
+                     *                 {
+                     *                   "var": "event.amount"
+                     *                 },
+                     *                 0.5
+                     *               ]
+                     *             },
+                     *             200
+                     *           ]
+                     *         }
+                     *       },
+                     *       "limits": {
+                     *         "maxRewardsPerPlayer": 3,
+                     *         "maxAmountPerPlayer": "500",
+                     *         "cooldownSeconds": 3600
+                     *       },
+                     *       "priority": 10,
+                     *       "exclusivityGroup": "deposit"
+                     *     }
+                     */
+                    campaign: {
+                        currency: string;
+                        description?: string | null;
+                        eligibilityRule?: {
+                            /** @description default jsonlogic */
+                            language?: "jsonlogic" | "spel";
+                            /** @description JSONLogic: a JSON value; SpEL: expression text */
+                            rule: unknown;
+                        } | null;
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601 with zone, e.g. 2026-01-01T00:00:00Z
+                         */
+                        endsAt?: string | null;
+                        eventTypes: string[];
+                        exclusivityGroup?: string | null;
+                        limits?: {
+                            cooldownSeconds?: number;
+                            maxAmountPerPlayer?: string | number;
+                            maxRewardsPerPlayer?: number;
+                        };
+                        name: string;
+                        participationRule?: {
+                            /** @description default jsonlogic */
+                            language?: "jsonlogic" | "spel";
+                            /** @description JSONLogic: a JSON value; SpEL: expression text */
+                            rule: unknown;
+                        } | null;
+                        priority?: number;
+                        rewardFormula: {
+                            /** @description default jsonlogic */
+                            language?: "jsonlogic" | "spel";
+                            /** @description JSONLogic: a JSON value; SpEL: expression text */
+                            rule: unknown;
+                        };
+                        rewardType: "CASH" | "BONUS" | "FREE_SPINS" | "POINTS";
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601 with zone, e.g. 2026-01-01T00:00:00Z
+                         */
+                        startsAt?: string | null;
+                        visibilityRule?: {
+                            /** @description default jsonlogic */
+                            language?: "jsonlogic" | "spel";
+                            /** @description JSONLogic: a JSON value; SpEL: expression text */
+                            rule: unknown;
+                        } | null;
+                    };
+                    events: {
+                        /** @description read by rules as event.<name> */
+                        data?: {
+                            [key: string]: unknown;
+                        };
+                        eventId?: string;
+                        /**
+                         * Format: date-time
+                         * @description default: now; also the clock of the simulated cooldown
+                         */
+                        occurredAt?: string;
+                        /** @description merged into the player’s attributes from this event on */
+                        playerAttributes?: {
+                            [key: string]: unknown;
+                        };
+                        type: string;
+                    }[];
+                    player?: {
+                        attributes?: {
+                            [key: string]: unknown;
+                        };
+                        /** @description default sim-player */
+                        id?: string;
+                        /** @description has joined the campaign (for a participation rule); default false */
+                        joined?: boolean;
+                        /** Format: date-time */
+                        lastRewardAt?: string;
+                        rewardAmount?: string | number;
+                        /** @description rewards already received from this campaign */
+                        rewardCount?: number;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            campaignId: string | null;
+                            playerId: string;
+                            rewarded: number;
+                            steps: {
+                                eventId: string;
+                                formula: {
+                                    /** @description rounded HALF_UP at the currency scale */
+                                    amount: string | null;
+                                    error?: string;
+                                };
+                                index: number;
+                                limits: {
+                                    /** @description OK, LIMIT_REACHED, AMOUNT_LIMIT_REACHED, COOLDOWN, or NOT_CHECKED */
+                                    outcome: string;
+                                    /** @description after this event */
+                                    rewardAmount: string;
+                                    /** @description after this event */
+                                    rewardCount: number;
+                                };
+                                /** @description the campaign listens to this event type */
+                                listens: boolean;
+                                /** @description what the event pipeline would answer for this campaign: REWARDED, NOT_ELIGIBLE, NOT_JOINED, CURRENCY_MISMATCH, ZERO_REWARD, RULE_ERROR, LIMIT_REACHED, AMOUNT_LIMIT_REACHED, COOLDOWN, NOT_LISTENING */
+                                outcome: string;
+                                reward: {
+                                    amount: string;
+                                    currency: string;
+                                    rewardType: string;
+                                } | null;
+                                rules: {
+                                    eligibility: {
+                                        error?: string;
+                                        /** @description null when the campaign has no such rule (everyone) */
+                                        result: boolean | null;
+                                    };
+                                    participation: {
+                                        error?: string;
+                                        /** @description null when the campaign has no such rule (everyone) */
+                                        result: boolean | null;
+                                    };
+                                    visibility: {
+                                        error?: string;
+                                        /** @description null when the campaign has no such rule (everyone) */
+                                        result: boolean | null;
+                                    };
+                                };
+                                type: string;
+                            }[];
+                            totalAmount: string;
+                        } | null;
+                        dryRun?: boolean;
+                        errorCode: string | null;
+                        message: string;
+                        /** @description Also in the X-Request-Id header */
+                        requestId: string;
+                        success: boolean;
+                        /** @description ISO-8601 local date-time */
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description INVALID_REQUEST / VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "data": null,
+                     *       "message": "請求資料驗證失敗: 客戶ID不能為空",
+                     *       "errorCode": "INVALID_REQUEST",
+                     *       "timestamp": "2024-01-15T10:30:00",
+                     *       "requestId": "c0a8012e-0000-4000-8000-000000000000"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {object|null} */
+                        data: never | null;
+                        errorCode: string;
+                        errors?: {
+                            code?: string;
+                            field: string;
+                            message: string;
+                            nodeId?: string;
+                            path?: string;
+                            position?: {
+                                column: number;
+                                line: number;
+                                offset: number;
+                            };
+                        }[];
+                        message: string;
+                        requestId: string;
+                        /** @enum {boolean} */
+                        success: false;
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description UNAUTHORIZED (WWW-Authenticate: Basic) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "data": null,
+                     *       "message": "請求資料驗證失敗: 客戶ID不能為空",
+                     *       "errorCode": "INVALID_REQUEST",
+                     *       "timestamp": "2024-01-15T10:30:00",
+                     *       "requestId": "c0a8012e-0000-4000-8000-000000000000"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {object|null} */
+                        data: never | null;
+                        errorCode: string;
+                        errors?: {
+                            code?: string;
+                            field: string;
+                            message: string;
+                            nodeId?: string;
+                            path?: string;
+                            position?: {
+                                column: number;
+                                line: number;
+                                offset: number;
+                            };
+                        }[];
+                        message: string;
+                        requestId: string;
+                        /** @enum {boolean} */
+                        success: false;
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "data": null,
+                     *       "message": "請求資料驗證失敗: 客戶ID不能為空",
+                     *       "errorCode": "INVALID_REQUEST",
+                     *       "timestamp": "2024-01-15T10:30:00",
+                     *       "requestId": "c0a8012e-0000-4000-8000-000000000000"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {object|null} */
+                        data: never | null;
+                        errorCode: string;
+                        errors?: {
+                            code?: string;
+                            field: string;
+                            message: string;
+                            nodeId?: string;
+                            path?: string;
+                            position?: {
+                                column: number;
+                                line: number;
+                                offset: number;
+                            };
+                        }[];
+                        message: string;
+                        requestId: string;
+                        /** @enum {boolean} */
+                        success: false;
+                        timestamp: string;
+                    };
+                };
+            };
+        };
+    };
+    getEvents: {
+        parameters: {
+            query?: {
+                /** @description from, inclusive: 2026-01-01 or 2026-01-01T10:00:00Z (ISO 8601) */
+                from?: string;
+                outcome?: "REWARDED" | "LIMIT_REACHED" | "AMOUNT_LIMIT_REACHED" | "COOLDOWN" | "EXCLUDED" | "NOT_JOINED" | "CURRENCY_MISMATCH" | "ZERO_REWARD" | "RULE_ERROR" | "NOT_ELIGIBLE" | "DUPLICATE" | "NO_ACTIVE_CAMPAIGN" | "PROCESSING";
+                /** @description Page number, 0-based; invalid or negative → 0 頁碼 (0 起算，無效或負數視為 0) */
+                page?: number;
+                playerId?: string;
+                /** @description Page size; invalid or < 1 → 20, above 2000 → 2000 每頁筆數 (超過 2000 以 2000 計) */
+                size?: number;
+                /** @description to, inclusive: 2026-01-31 (the whole day) or 2026-01-31T18:00:00Z (ISO 8601) */
+                to?: string;
+                /** @description user.deposit … */
+                type?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            content: {
+                                data: {
+                                    [key: string]: unknown;
+                                };
+                                eventId: string;
+                                occurredAt: string;
+                                outcome: string;
+                                playerId: string;
+                                receivedAt: string;
+                                result: {
+                                    campaigns: {
+                                        campaignId: string;
+                                        detail?: string;
+                                        outcome: string;
+                                    }[];
+                                    detail?: string;
+                                    eventId: string;
+                                    /** @description REWARDED, DUPLICATE, NO_ACTIVE_CAMPAIGN, NOT_ELIGIBLE, LIMIT_REACHED, COOLDOWN … */
+                                    outcome: string;
+                                    rewards: {
+                                        amount: string;
+                                        campaignId: string;
+                                        currency: string;
+                                        quantity?: number;
+                                        rewardId: string;
+                                        rewardType: string;
+                                    }[];
+                                } | null;
+                                type: string;
+                            }[];
+                            empty: boolean;
+                            first: boolean;
+                            last: boolean;
+                            /** @description Page number, 0-based */
+                            number: number;
+                            numberOfElements: number;
+                            /** @description Same as number (Banyan addition) */
+                            page: number;
+                            pageable: {
+                                offset: number;
+                                paged: boolean;
+                                pageNumber: number;
+                                pageSize: number;
+                                sort: {
+                                    empty: boolean;
+                                    sorted: boolean;
+                                    unsorted: boolean;
+                                };
+                                unpaged: boolean;
+                            };
+                            size: number;
+                            sort: {
+                                empty: boolean;
+                                sorted: boolean;
+                                unsorted: boolean;
+                            };
+                            totalElements: number;
+                            totalPages: number;
+                        } | null;
+                        dryRun?: boolean;
+                        errorCode: string | null;
+                        message: string;
+                        /** @description Also in the X-Request-Id header */
+                        requestId: string;
+                        success: boolean;
+                        /** @description ISO-8601 local date-time */
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description INVALID_REQUEST / VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "data": null,
+                     *       "message": "請求資料驗證失敗: 客戶ID不能為空",
+                     *       "errorCode": "INVALID_REQUEST",
+                     *       "timestamp": "2024-01-15T10:30:00",
+                     *       "requestId": "c0a8012e-0000-4000-8000-000000000000"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {object|null} */
+                        data: never | null;
+                        errorCode: string;
+                        errors?: {
+                            code?: string;
+                            field: string;
+                            message: string;
+                            nodeId?: string;
+                            path?: string;
+                            position?: {
+                                column: number;
+                                line: number;
+                                offset: number;
+                            };
+                        }[];
+                        message: string;
+                        requestId: string;
+                        /** @enum {boolean} */
+                        success: false;
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description UNAUTHORIZED (WWW-Authenticate: Basic) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "data": null,
+                     *       "message": "請求資料驗證失敗: 客戶ID不能為空",
+                     *       "errorCode": "INVALID_REQUEST",
+                     *       "timestamp": "2024-01-15T10:30:00",
+                     *       "requestId": "c0a8012e-0000-4000-8000-000000000000"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {object|null} */
+                        data: never | null;
+                        errorCode: string;
+                        errors?: {
+                            code?: string;
+                            field: string;
+                            message: string;
+                            nodeId?: string;
+                            path?: string;
+                            position?: {
+                                column: number;
+                                line: number;
+                                offset: number;
+                            };
+                        }[];
+                        message: string;
+                        requestId: string;
+                        /** @enum {boolean} */
+                        success: false;
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description FORBIDDEN */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7960,7 +9437,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description BUSINESS_RULE_VIOLATION */
+            /** @description BUSINESS_RULE_VIOLATION / EVALUATION_BUDGET_EXCEEDED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -10171,7 +11648,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description BUSINESS_RULE_VIOLATION */
+            /** @description BUSINESS_RULE_VIOLATION / EVALUATION_BUDGET_EXCEEDED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -10366,7 +11843,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description BUSINESS_RULE_VIOLATION */
+            /** @description BUSINESS_RULE_VIOLATION / EVALUATION_BUDGET_EXCEEDED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -12203,7 +13680,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error */
+            /** @description UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -12893,10 +14370,18 @@ export interface operations {
     getPlayersByPlayerIdRewards: {
         parameters: {
             query?: {
+                campaignId?: string;
+                eventId?: string;
+                /** @description from, inclusive: 2026-01-01 or 2026-01-01T10:00:00Z (ISO 8601) */
+                from?: string;
                 /** @description Page number, 0-based; invalid or negative → 0 頁碼 (0 起算，無效或負數視為 0) */
                 page?: number;
+                rewardType?: "CASH" | "BONUS" | "FREE_SPINS" | "POINTS";
                 /** @description Page size; invalid or < 1 → 20, above 2000 → 2000 每頁筆數 (超過 2000 以 2000 計) */
                 size?: number;
+                status?: "PENDING" | "PROCESSING" | "PAID" | "FAILED";
+                /** @description to, inclusive: 2026-01-31 (the whole day) or 2026-01-31T18:00:00Z (ISO 8601) */
+                to?: string;
             };
             header?: never;
             path: {
@@ -13691,12 +15176,19 @@ export interface operations {
     getRewards: {
         parameters: {
             query?: {
+                campaignId?: string;
+                eventId?: string;
+                /** @description from, inclusive: 2026-01-01 or 2026-01-01T10:00:00Z (ISO 8601) */
+                from?: string;
                 /** @description Page number, 0-based; invalid or negative → 0 頁碼 (0 起算，無效或負數視為 0) */
                 page?: number;
                 playerId?: string;
+                rewardType?: "CASH" | "BONUS" | "FREE_SPINS" | "POINTS";
                 /** @description Page size; invalid or < 1 → 20, above 2000 → 2000 每頁筆數 (超過 2000 以 2000 計) */
                 size?: number;
                 status?: "PENDING" | "PROCESSING" | "PAID" | "FAILED";
+                /** @description to, inclusive: 2026-01-31 (the whole day) or 2026-01-31T18:00:00Z (ISO 8601) */
+                to?: string;
             };
             header?: never;
             path?: never;
@@ -14246,7 +15738,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description BUSINESS_RULE_VIOLATION */
+            /** @description BUSINESS_RULE_VIOLATION / EVALUATION_BUDGET_EXCEEDED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -14942,7 +16434,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description BUSINESS_RULE_VIOLATION */
+            /** @description BUSINESS_RULE_VIOLATION / EVALUATION_BUDGET_EXCEEDED */
             422: {
                 headers: {
                     [name: string]: unknown;
