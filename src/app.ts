@@ -25,7 +25,8 @@ import { TreeCatalog } from './evaluation/tree-catalog.js';
 import { createExternalSystemCommand } from './external/command.js';
 import { registerExternalSystemRoutes } from './external/external.routes.js';
 import { createExternalSystemsService, type ExternalSystemsService } from './external/external.service.js';
-import { registerHealthRoutes } from './health/health.routes.js';
+import { localDataPath, registerHealthRoutes } from './health/health.routes.js';
+import { registerMetricsRoutes } from './health/metrics.routes.js';
 import { allMigrations } from './migrations.js';
 import type { ChangeRecorder } from './platform/changes.js';
 import type { Config } from './platform/config.js';
@@ -49,6 +50,8 @@ import { createWalletClient, type WalletClient } from './rewards/wallet.client.j
 import { RewardWorker } from './rewards/worker.js';
 import { TOPICS } from './platform/outbox/outbox.js';
 import { startTriggerConsumer, type IngestBehaviour } from './triggers/trigger.consumer.js';
+import { createDeadLetterSink } from './triggers/dead-letters.js';
+import { registerDeadLetterRoutes } from './triggers/dead-letters.routes.js';
 import { registerRuleRoutes } from './rules/rules.routes.js';
 import { createRulesService, validateHardcodedRule, validateSpelRule, type RulesService } from './rules/rules.service.js';
 import { registerTreeRoutes } from './trees/trees.routes.js';
@@ -98,6 +101,11 @@ export interface Banyan {
 /** What a process runs: `api` serves HTTP, `worker` pays rewards and consumes events, `all` both. Every role relays the outbox. */
 export type Role = 'all' | 'api' | 'worker' | 'scheduler';
 
+/** Roles that serve the public API; the others answer `/actuator/*` only. */
+export function servesApi(role: Role): boolean {
+  return role === 'all' || role === 'api';
+}
+
 /** Seams a deployment (or a test) may replace; everything else is built from config. */
 export interface BanyanOverrides {
   readonly logger?: Logger;
@@ -116,7 +124,7 @@ export interface BanyanOverrides {
   readonly bus?: EventBus;
   /** Where paid-reward callbacks go; default: the tenant's callback URL and secret (the tenants module's resolver). */
   readonly callbacks?: CallbackResolver;
-  /** Behaviour-event ingestion for `trigger.user.*` (the campaigns module's `ingestEvents`). */
+  /** Behaviour-event ingestion for `trigger.<tenant>.user.*` (the campaigns module's `ingestEvents`). */
   readonly ingestBehaviour?: IngestBehaviour;
 }
 
@@ -131,6 +139,7 @@ export class StartupError extends Error {
  */
 export async function createBanyan(config: Config, overrides: BanyanOverrides = {}): Promise<Banyan> {
   const logger = overrides.logger ?? createLogger(config.logLevel);
+  const role = overrides.role ?? 'all';
   const database = openDatabase(config.database, logger);
   let sandbox: RunningSandbox | null = null;
   let externalSystems: ExternalSystemsService | undefined;
@@ -177,8 +186,10 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
     const evaluation = createEvaluationService(catalog, { budgets });
     const recorder = overrides.recorder?.({ database, logger }) ?? audit.recorder;
 
-    if (config.demoData && config.sandbox.enabled) {
-      sandbox = await startSandbox({ port: config.sandbox.port });
+    // The demo's simulators back the API's EXTERNAL_SYSTEM nodes, so only API roles start them (a
+    // worker re-registering the demo systems at its own address would repoint the API's).
+    if (config.demoData && config.sandbox.enabled && servesApi(role)) {
+      sandbox = await startEmbeddedSandbox(config.sandbox.port);
       const registered = await ensureDemoExternalSystems(externalSystems, sandbox.url);
       logger.info({ url: sandbox.url, registered }, 'sandbox simulators started');
     }
@@ -235,7 +246,8 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
     const app = await buildHttpServer({
       logger,
       bodyLimitBytes: config.bodyLimitBytes,
-      swaggerEnabled: config.swaggerEnabled,
+      bodyDrainLimitBytes: config.bodyDrainLimitBytes,
+      swaggerEnabled: config.swaggerEnabled && servesApi(role),
       version: VERSION,
       auth: { authenticator: users, tenants, limiter: loginLimiter, limits: config.loginThrottle, recorder: overrides.logins ?? audit.logins },
       onUnexpectedError: (error, request) => {
@@ -243,29 +255,35 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
         void audit?.emit({ type: 'ERROR', category: 'SYSTEM', severity: 'ERROR', source: 'http', details: { ...err, method: request.method, url: request.url }, correlationId: request.id });
       },
     });
-    registerHealthRoutes(app, { database, dataDir: config.dataDir });
-    registerEvaluationRoutes(app, { evaluation, recorder, trees, db, bodyLimitBytes: config.evaluation.bodyLimitBytes });
-    registerTreeRoutes(app, trees);
-    registerRuleRoutes(app, rules);
-    registerExternalSystemRoutes(app, externalSystems);
-    registerReferenceRoutes(app, reference, { csvLimitBytes: config.referenceCsvLimitBytes });
-    registerTenantRoutes(app, tenants);
-    registerCampaignRoutes(app, campaigns);
-    registerTemplateRoutes(app, templates);
-    registerPlayerRoutes(app, { database, players, campaigns });
-    registerEventRoutes(app, ingest);
-    registerAuditRoutes(app, { db, dialect: database.dialect, trees, evaluation, catalog });
-    registerUserRoutes(app, users);
-    // The HTTP benchmark's baseline: the full stack (hooks, auth, envelope) minus any work.
-    if (process.env.BANYAN_BENCH === '1') {
-      app.get('/_bench/noop', { config: { auth: 'public' }, schema: { hide: true } }, async () => ({ success: true }));
-      app.post('/_bench/echo', { config: { auth: 'public' }, schema: { hide: true } }, async () => ({ success: true }));
+    registerHealthRoutes(app, { database, diskPath: localDataPath(config.database) });
+    let rewardWorker: RewardWorker | undefined;
+    registerMetricsRoutes(app, { role, rewardWorker: () => rewardWorker });
+    // Worker and scheduler processes answer health and metrics only: the public API is the api role's, so a
+    // worker reachable for its health check does not become a second, unmonitored API.
+    if (servesApi(role)) {
+      registerEvaluationRoutes(app, { evaluation, recorder, trees, db, bodyLimitBytes: config.evaluation.bodyLimitBytes });
+      registerTreeRoutes(app, trees);
+      registerRuleRoutes(app, rules);
+      registerExternalSystemRoutes(app, externalSystems);
+      registerReferenceRoutes(app, reference, { csvLimitBytes: config.referenceCsvLimitBytes });
+      registerTenantRoutes(app, tenants);
+      registerCampaignRoutes(app, campaigns);
+      registerTemplateRoutes(app, templates);
+      registerPlayerRoutes(app, { database, players, campaigns });
+      registerEventRoutes(app, ingest);
+      registerAuditRoutes(app, { db, dialect: database.dialect, trees, evaluation, catalog });
+      registerUserRoutes(app, users);
+      registerDeadLetterRoutes(app, db);
+      // The HTTP benchmark's baseline: the full stack (hooks, auth, envelope) minus any work.
+      if (process.env.BANYAN_BENCH === '1') {
+        app.get('/_bench/noop', { config: { auth: 'public' }, schema: { hide: true } }, async () => ({ success: true }));
+        app.post('/_bench/echo', { config: { auth: 'public' }, schema: { hide: true } }, async () => ({ success: true }));
+      }
     }
     await app.ready();
     const systems = externalSystems;
     const auditModule = audit;
 
-    const role = overrides.role ?? 'all';
     const bus = overrides.bus ?? (await createEventBus(config, logger, `banyan-${role}`));
     if (!overrides.bus) cleanup.push(() => bus.close());
     const relay = new OutboxRelay({
@@ -281,14 +299,14 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
       cleanup.push(() => relay.stop());
     }
 
-    let rewardWorker: RewardWorker | undefined;
     let walletUrl = config.walletUrl;
     if (role === 'all' || role === 'worker') {
       if (!walletUrl) {
         if (config.env === 'production') throw new StartupError('WALLET_URL is required for the reward worker in production');
         // The demo's simulators include the wallet; start them only if the demo did not.
         if (!sandbox) {
-          const own = await startSandbox();
+          // On SANDBOX_PORT like the demo's, so an api process (or a person) can find the wallet it pays into.
+          const own = await startEmbeddedSandbox(config.sandbox.port);
           cleanup.push(() => own.close());
           walletUrl = own.url;
         } else {
@@ -319,7 +337,12 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
       cleanup.push(() => callbackSub.stop());
 
       const ingestBehaviour = overrides.ingestBehaviour ?? ((tenantId, events) => ingestEvents(ingest, tenantId, events));
-      const triggerSub = await startTriggerConsumer(bus, ingestBehaviour, { logger });
+      const triggerSub = await startTriggerConsumer(bus, ingestBehaviour, {
+        logger,
+        deadLetters: createDeadLetterSink({ db, logger }),
+        defaultTenant: config.triggerDefaultTenant,
+        tenantActive: async (tenantId) => (await tenants.get(tenantId).catch(() => undefined))?.status === 'ACTIVE',
+      });
       cleanup.push(() => triggerSub.stop());
     }
 
@@ -370,6 +393,21 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
   }
 }
 
+/** The simulators on SANDBOX_PORT (0: any free port); a port in use is a start-up error that says what to do. */
+async function startEmbeddedSandbox(port: number): Promise<RunningSandbox> {
+  try {
+    return await startSandbox({ port });
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'EADDRINUSE') {
+      throw new StartupError(
+        `SANDBOX_PORT ${port} is already in use (another Banyan process or \`banyan sandbox\` serves it?): ` +
+          `point this process at that wallet with WALLET_URL=http://127.0.0.1:${port}, or pick another SANDBOX_PORT`,
+      );
+    }
+    throw error;
+  }
+}
+
 /** The configuration as a system event: what matters to an auditor, never a secret or a URL with credentials. */
 function configSummary(config: Config): Record<string, unknown> {
   return {
@@ -385,6 +423,7 @@ function configSummary(config: Config): Record<string, unknown> {
     audit: { mode: config.audit.mode, batchSize: config.audit.batchSize, flushMs: config.audit.flushMs, retentionMonths: config.audit.retention },
     redis: config.redisUrl !== undefined,
     nats: config.natsUrl !== undefined,
+    triggerDefaultTenant: config.triggerDefaultTenant ?? null,
   };
 }
 

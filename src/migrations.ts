@@ -13,6 +13,7 @@ import { evaluationMigrations } from './evaluation/evaluation.migrations.js';
 import { rulesMigrations } from './rules/rules.migrations.js';
 import { treesMigrations } from './trees/trees.migrations.js';
 import { usersMigrations } from './users/users.migrations.js';
+import { deadLetterMigrations } from './triggers/dead-letters.migrations.js';
 
 /** Every module's migrations; names sort in application order. */
 export const allMigrations: MigrationSet = {
@@ -30,4 +31,5 @@ export const allMigrations: MigrationSet = {
   ...templatesMigrations,
   ...eventsMigrations,
   ...auditMigrations,
+  ...deadLetterMigrations,
 };

@@ -2,7 +2,8 @@ import type { FastifyRequest } from 'fastify';
 import type { Insertable } from 'kysely';
 import { historyRow, sideEffectsOf, type EvaluationRecord } from '../evaluation/recorder.js';
 import type { ChangeRecord } from '../platform/changes.js';
-import { newId, toDbTimestamp, toJson } from '../platform/db/sql.js';
+import { newId, toDbTimestamp } from '../platform/db/sql.js';
+import { AUDIT_MAX_REQUEST_BYTES, capped, cappedJson } from './caps.js';
 import type { DecisionStepsTable, SystemEventsTable } from './audit.tables.js';
 import type { AuditEntry, TrailDraft } from './writer.js';
 
@@ -64,8 +65,8 @@ export function evaluationEntry(record: EvaluationRecord): AuditEntry {
         step_order: order,
         node_type: step.nodeType,
         command_type: step.commandType,
-        input_data: toJson(step.input),
-        output_data: toJson(step.output),
+        input_data: cappedJson(step.input),
+        output_data: cappedJson(step.output),
         execution_time_ms: ms(step.durationMs),
         status: step.status,
         error_details: step.error ?? null,
@@ -77,7 +78,7 @@ export function evaluationEntry(record: EvaluationRecord): AuditEntry {
   const details: EvaluationDetails = {
     endpoint: record.request.endpoint,
     evaluatedAt: record.startedAt.toISOString(),
-    request: record.request.payload,
+    request: capped(record.request.payload, AUDIT_MAX_REQUEST_BYTES),
     accountType: typeof payload.accountType === 'string' ? payload.accountType : null,
     requestedTreeId: typeof payload.treeId === 'string' ? payload.treeId : null,
     trees: (outcome?.runs ?? []).map((run) => ({
@@ -101,7 +102,7 @@ export function evaluationEntry(record: EvaluationRecord): AuditEntry {
     request_id: record.requestId,
     customer_id: record.customerId,
     operation_type: EVALUATION,
-    operation_details: toJson(details),
+    operation_details: cappedJson(details),
     execution_time_ms: elapsed,
     status: record.error ? 'FAILED' : 'SUCCESS',
     error_message: record.error ? `${record.error.code}: ${record.error.message}` : null,
@@ -109,7 +110,7 @@ export function evaluationEntry(record: EvaluationRecord): AuditEntry {
     tree_id: treeRef?.treeId ?? null,
     tree_version: treeRef?.version ?? null,
     outcome: outcome
-      ? toJson({ promotionId: outcome.result.promotionId, eligible: outcome.result.eligible, discountAmount: outcome.result.discountAmount })
+      ? cappedJson({ promotionId: outcome.result.promotionId, eligible: outcome.result.eligible, discountAmount: outcome.result.discountAmount })
       : null,
     actor: null,
   };
@@ -122,8 +123,8 @@ export function evaluationEntry(record: EvaluationRecord): AuditEntry {
         request_id: record.requestId,
         api_endpoint: record.request.endpoint,
         http_method: record.request.method,
-        request_payload: toJson(record.request.payload),
-        response_payload: toJson(record.response.body),
+        request_payload: cappedJson(record.request.payload),
+        response_payload: cappedJson(record.response.body),
         response_status: record.response.status,
         client_ip: record.request.clientIp,
         user_agent: record.request.userAgent,
@@ -143,8 +144,8 @@ export function evaluationEntry(record: EvaluationRecord): AuditEntry {
       system: c.system,
       endpoint: c.endpoint,
       method: c.method,
-      request_payload: toJson(c.requestPayload),
-      response_payload: toJson(c.responsePayload),
+      request_payload: cappedJson(c.requestPayload),
+      response_payload: cappedJson(c.responsePayload),
       response_status: c.responseStatus,
       latency_ms: ms(c.latencyMs),
       status: c.status,
@@ -159,9 +160,9 @@ export function evaluationEntry(record: EvaluationRecord): AuditEntry {
       node_id: q.nodeId,
       query_name: q.queryName,
       query_type: q.queryType,
-      parameters: toJson(q.parameters),
+      parameters: cappedJson(q.parameters),
       row_count: q.rowCount,
-      result: toJson(q.result),
+      result: cappedJson(q.result),
       latency_ms: ms(q.latencyMs),
       status: q.status,
       error_message: q.errorMessage,
@@ -185,7 +186,7 @@ export function changeEntry(change: ChangeRecord, now = new Date()): AuditEntry 
         request_id: change.requestId ?? newId(),
         customer_id: change.actor?.username ?? '-',
         operation_type: `${change.entity}_${change.action}`,
-        operation_details: toJson({ entity: change.entity, entityId: change.entityId, action: change.action, before: change.before, after: change.after }),
+        operation_details: cappedJson({ entity: change.entity, entityId: change.entityId, action: change.action, before: change.before, after: change.after }),
         execution_time_ms: null,
         status: 'SUCCESS',
         error_message: null,
@@ -207,7 +208,7 @@ export function loginEntry(kind: 'LOGIN_SUCCESS' | 'LOGIN_FAILED', username: str
         request_id: request.id,
         customer_id: username.slice(0, 50) || '-',
         operation_type: kind,
-        operation_details: toJson({ method: request.method, url: request.url, clientIp: request.ip, userAgent: request.headers['user-agent'] ?? null, ...(failures ? { failures } : {}) }),
+        operation_details: cappedJson({ method: request.method, url: request.url, clientIp: request.ip, userAgent: request.headers['user-agent'] ?? null, ...(failures ? { failures } : {}) }),
         execution_time_ms: null,
         status: kind === 'LOGIN_SUCCESS' ? 'SUCCESS' : 'FAILED',
         error_message: kind === 'LOGIN_FAILED' ? 'invalid username or password' : null,
@@ -238,7 +239,7 @@ export function eventRow(event: SystemEvent, now = new Date()): Insertable<Syste
     id: newId(),
     event_type: event.type,
     event_category: event.category,
-    event_details: toJson(event.details),
+    event_details: cappedJson(event.details),
     severity_level: event.severity,
     source_component: event.source,
     correlation_id: event.correlationId ?? null,

@@ -1,3 +1,4 @@
+import { isTruncated, TRUNCATED } from './caps.js';
 import type { Kysely, Selectable } from 'kysely';
 import { compileTree } from '../engine/index.js';
 import type { CommandHandler, CommandType, NodeDefinition, PromotionResult, TreeCompileOptions } from '../engine/types.js';
@@ -52,6 +53,10 @@ export async function replay(deps: ReplayDeps, requestId: string, against: 'reco
   const trail = await evaluationTrail(deps.db, requestId);
   if (!trail) throw new AppError('RESOURCE_NOT_FOUND', { zh: `找不到評估紀錄: ${requestId}`, en: `No recorded evaluation for request ${requestId}` });
   const details = fromJson<EvaluationDetails>(trail.operation_details);
+  if (isTruncated(details.request)) {
+    const size = details.request[TRUNCATED].originalBytes;
+    throw new AppError('BUSINESS_RULE_VIOLATION', { zh: `此評估的輸入在記錄時已截斷 (${size} 位元組)，無法重播`, en: `The input of this evaluation was truncated when recorded (${size} bytes): it cannot be replayed` });
+  }
   const { treeId: _treeId, ...customer } = (details.request ?? {}) as Record<string, unknown>;
   const now = new Date(details.evaluatedAt);
   const original: ReplaySide = { result: details.result, trees: details.trees, error: trail.error_message };

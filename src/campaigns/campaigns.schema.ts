@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { MAX_AMOUNT } from '../engine/index.js';
 
 export const CAMPAIGN_STATUSES = ['DRAFT', 'SCHEDULED', 'ACTIVE', 'PAUSED', 'ENDED'] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
@@ -8,7 +9,8 @@ export const REWARD_TYPES = ['CASH', 'BONUS', 'FREE_SPINS', 'POINTS'] as const;
 export const RewardTypeSchema = Type.Union(REWARD_TYPES.map((s) => Type.Literal(s)));
 
 const DateTime = Type.String({ format: 'date-time', description: 'ISO 8601 with zone, e.g. 2026-01-01T00:00:00Z' });
-const Decimal = Type.Union([Type.String({ pattern: '^\\d{1,15}(\\.\\d{1,4})?$' }), Type.Number({ minimum: 0, maximum: 1e15 })]);
+// At most MAX_AMOUNT (12 integer digits), so a limit in minor units stays an exact JavaScript integer.
+const Decimal = Type.Union([Type.String({ pattern: '^\\d{1,12}(\\.\\d{1,4})?$' }), Type.Number({ minimum: 0, maximum: MAX_AMOUNT })]);
 
 /** A rule in one of the engine's languages; JSONLogic takes a JSON value, SpEL a string. */
 export const RuleSpec = Type.Object(
@@ -22,7 +24,7 @@ export type RuleSpec = Static<typeof RuleSpec>;
 
 export const CampaignLimits = Type.Object(
   {
-    // No `null` branches: the HTTP layer coerces types, and 0 → null would silently mean "unlimited".
+    // No `null` branches: absent means unlimited, and an explicit null must not be read as a limit.
     maxRewardsPerPlayer: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
     maxAmountPerPlayer: Type.Optional(Decimal),
     cooldownSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 31_536_000 })),

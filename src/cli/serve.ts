@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { createBanyan, type Role } from '../app.js';
+import { createBanyan, servesApi, type Role } from '../app.js';
 import { ConfigError, loadConfig } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
 import { runPrimary, workerSettings } from './cluster.js';
@@ -7,7 +7,8 @@ import { runPrimary, workerSettings } from './cluster.js';
 /**
  * `banyan serve [--port N] [--host H] [--role all|api|worker|scheduler]`: start the service; drain
  * and close on SIGTERM/SIGINT. Roles `all` and `api` serve HTTP; `worker` and `scheduler` serve
- * HTTP only when --port is given (e.g. for health checks). Every role relays the outbox.
+ * HTTP only when --port is given, and then only /actuator/health and /actuator/prometheus (app.ts).
+ * Every role relays the outbox.
  * With HTTP_WORKERS > 1 a serving role runs as a cluster of that many processes (cluster.ts).
  */
 export async function run(argv: string[]): Promise<number> {
@@ -34,7 +35,9 @@ export async function run(argv: string[]): Promise<number> {
   const worker = workerSettings();
   const index = worker?.index;
   const servesHttp = (r: Role) => r === 'all' || r === 'api' || values.port !== undefined;
-  if (index === undefined && config.httpWorkers > 1 && servesHttp(requested)) {
+  // Only the API is worth several server processes: a worker or scheduler cluster would make its
+  // extra processes API servers (cluster.ts), i.e. a worker deployment serving the public API.
+  if (index === undefined && config.httpWorkers > 1 && servesApi(requested)) {
     return runPrimary(config, requested, createLogger(config.logLevel));
   }
   // A cluster worker runs the role its primary gave it (see cluster.ts).

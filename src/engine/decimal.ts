@@ -11,6 +11,16 @@ export const Decimal = DecimalJs.clone({ precision: 34, rounding: DecimalJs.ROUN
 export type Decimal = InstanceType<typeof Decimal>;
 
 /** True for any decimal.js instance (any clone), which all share one prototype chain shape. */
+/**
+ * The largest amount (money, discount, reward, event amount) Banyan accepts anywhere: a trillion.
+ * In minor units (× 100, or × 10^4 for campaign limits) it stays well below 2^53, so amounts that
+ * pass through JavaScript numbers (limits in minor units, JSON numbers) stay exact.
+ */
+export const MAX_AMOUNT = 1_000_000_000_000;
+
+/** The longest validity an offer may have: 100 years (`validDays`). */
+export const MAX_VALID_DAYS = 36_500;
+
 export function isDecimal(value: unknown): value is Decimal {
   return value instanceof Decimal || DecimalJs.isDecimal(value);
 }

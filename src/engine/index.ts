@@ -45,7 +45,7 @@ export { strategies, validateStrategy, prepareOffer, formatLocalDateTime, COMMON
  * Decimal money helpers (decimal.js clone: precision 34, HALF_UP).
  * @example roundMoney(toDecimal('2.675')).toString() // '2.68'
  */
-export { Decimal, toDecimal, roundMoney, currencyScale, isDecimal } from './decimal.js';
+export { Decimal, toDecimal, roundMoney, currencyScale, isDecimal, MAX_AMOUNT, MAX_VALID_DAYS } from './decimal.js';
 
 /**
  * Drools DRL subset: `compileDrl`, `validateDrl`, and the DROOLS_RULE command factory.

@@ -6,7 +6,7 @@ import { apiDateToDb } from '../platform/db/sql.js';
 import { pageOf, PageOf, parseSort } from '../platform/paging.js';
 import type { TreesService } from '../trees/trees.service.js';
 import { offersOf } from './available.js';
-import { AvailableOffer, AvailableQuery, EvaluateBody, HistoryItem, HistoryQuery, PromotionResultSchema } from './evaluation.schema.js';
+import { AvailableOffer, AvailableQuery, EvaluateBody, extensionsOf, HistoryItem, HistoryQuery, MAX_EXTENSION_BYTES, PromotionResultSchema } from './evaluation.schema.js';
 import { EvaluationFailedError, type EvaluationOutcome, type EvaluationService } from './evaluation.service.js';
 import { HISTORY_SORT_PROPERTIES, listHistory } from './history.repository.js';
 import type { EvaluationRecorder } from './recorder.js';
@@ -53,6 +53,15 @@ export function registerEvaluationRoutes(app: App, deps: EvaluationRouteDeps): v
     },
     async (request, reply) => {
       const startedAt = new Date();
+      const extensions = extensionsOf(request.body);
+      if (extensions.bytes > MAX_EXTENSION_BYTES) {
+        const names = extensions.names.slice(0, 10).map((n) => n.slice(0, 50)).join(', ');
+        throw new AppError(
+          'INVALID_REQUEST',
+          { zh: `額外欄位過大 (${extensions.bytes} 位元組，上限 ${MAX_EXTENSION_BYTES}): ${names}`, en: `Extension fields too large (${extensions.bytes} bytes, at most ${MAX_EXTENSION_BYTES}): ${names}` },
+          { errors: [{ field: extensions.names[0]?.slice(0, 50) ?? 'body', code: 'EXTENSIONS_TOO_LARGE', message: `fields beyond the documented CustomerPayload may take at most ${MAX_EXTENSION_BYTES} bytes of JSON together` }] },
+        );
+      }
       const { treeId, ...customer } = request.body;
       const dryRun = request.query.dryRun;
       let outcome: EvaluationOutcome;

@@ -26,6 +26,21 @@ export const EvaluateBody = Type.Object(
 );
 export type EvaluateBody = Static<typeof EvaluateBody>;
 
+/**
+ * Fields beyond the document's CustomerPayload reach the trees as customer attributes (the
+ * extension map), but together they may take at most this many bytes of JSON: an anonymous
+ * caller cannot have 900 KB of arbitrary data stored for seven years (docs/bank-api.md).
+ */
+export const MAX_EXTENSION_BYTES = 8192;
+const DOCUMENTED = new Set(Object.keys(EvaluateBody.properties));
+
+/** The extension fields of an evaluate body and their JSON size in bytes. */
+export function extensionsOf(body: Readonly<Record<string, unknown>>): { names: string[]; bytes: number } {
+  const names = Object.keys(body).filter((k) => !DOCUMENTED.has(k));
+  if (names.length === 0) return { names, bytes: 0 };
+  return { names, bytes: Buffer.byteLength(JSON.stringify(Object.fromEntries(names.map((n) => [n, body[n]]))), 'utf8') };
+}
+
 export const PromotionResultSchema = Type.Object(
   {
     promotionId: Nullable(Type.String()),

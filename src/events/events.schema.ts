@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { MAX_AMOUNT } from '../engine/index.js';
 
 export const MAX_BATCH = 500;
 
@@ -11,7 +12,11 @@ export const BehaviourEvent = Type.Object(
     data: Type.Optional(
       Type.Object(
         {
-          amount: Type.Optional(Type.Union([Type.String({ pattern: '^-?\\d{1,15}(\\.\\d{1,8})?$' }), Type.Number()])),
+          amount: Type.Optional(
+            Type.Union([Type.String({ pattern: '^-?\\d{1,12}(\\.\\d{1,8})?$' }), Type.Number({ minimum: -MAX_AMOUNT, maximum: MAX_AMOUNT })], {
+              description: `A decimal string or a number, at most ${MAX_AMOUNT} in absolute value`,
+            }),
+          ),
           currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$' })),
         },
         { additionalProperties: true, description: 'Read by rules as event.<name>' },

@@ -8,7 +8,8 @@
  */
 import type { Kysely } from 'kysely';
 import { Value } from 'typebox/value';
-import { currencyScale, roundMoney, toDecimal } from '../engine/index.js';
+import { currencyScale, MAX_AMOUNT, roundMoney, toDecimal } from '../engine/index.js';
+import { describeIllFormed, findIllFormedText } from '../platform/text.js';
 import { EngineError, type CompiledExpression } from '../engine/types.js';
 import { truthy, holds } from '../campaigns/campaign-rules.js';
 import type { CampaignsService, LiveCampaign } from '../campaigns/campaigns.service.js';
@@ -69,7 +70,7 @@ const PLAYER_CONCURRENCY = 8;
 
 /**
  * Ingests a batch of behaviour events for one tenant (HTTP `POST /api/v1/events` and the NATS
- * `trigger.user.*` consumer). Never throws for bad events: each gets a result with a reason code.
+ * `trigger.<tenant>.user.*` consumer). Never throws for bad events: each gets a result with a reason code.
  * One transaction per event, so a failure affects only its event. Each player's events are
  * processed in batch order; on PostgreSQL different players' events run concurrently.
  */
@@ -79,10 +80,12 @@ export async function ingestEvents(deps: IngestDeps, tenantId: string, events: r
   const results: (EventResult | undefined)[] = new Array<EventResult | undefined>(events.length);
   const byPlayer = new Map<string, { index: number; event: BehaviourEvent }[]>();
   events.forEach((raw, index) => {
-    if (!Value.Check(BehaviourEvent, raw)) {
-      const first = [...Value.Errors(BehaviourEvent, raw)][0];
+    const illFormed = findIllFormedText(raw);
+    if (illFormed || !Value.Check(BehaviourEvent, raw)) {
+      const first = illFormed ? undefined : [...Value.Errors(BehaviourEvent, raw)][0];
       const eventId = typeof raw === 'object' && raw !== null && typeof (raw as { eventId?: unknown }).eventId === 'string' ? (raw as { eventId: string }).eventId : '';
-      results[index] = { eventId, outcome: 'INVALID_EVENT', detail: first ? `${first.instancePath || '/'} ${first.message}` : 'invalid event', rewards: [], campaigns: [] };
+      const detail = illFormed ? describeIllFormed(illFormed) : first ? `${first.instancePath || '/'} ${first.message}` : 'invalid event';
+      results[index] = { eventId: illFormed ? '' : eventId, outcome: 'INVALID_EVENT', detail, rewards: [], campaigns: [] };
       return;
     }
     let queue = byPlayer.get(raw.playerId);
@@ -100,8 +103,18 @@ export async function ingestEvents(deps: IngestDeps, tenantId: string, events: r
     const postgres = dialectOf(deps.db) === 'postgres';
     const players = [...byPlayer];
     let next = 0;
+    let aborted = false;
     const lane = async () => {
-      for (let p = next++; p < players.length; p = next++) {
+      try {
+        await work();
+      } catch (error) {
+        // The batch is answered with this error: the other lanes stop taking players.
+        aborted = true;
+        throw error;
+      }
+    };
+    const work = async () => {
+      for (let p = next++; p < players.length && !aborted; p = next++) {
         const entry = players[p];
         if (!entry) continue;
         const [playerId, queue] = entry;
@@ -115,7 +128,12 @@ export async function ingestEvents(deps: IngestDeps, tenantId: string, events: r
         }
       }
     };
-    await Promise.all(Array.from({ length: postgres ? Math.min(PLAYER_CONCURRENCY, players.length) : 1 }, lane));
+    // Every lane finishes before the batch is answered, also when one failed: no event of this
+    // batch may be written after the client got its answer. Retrying the batch is safe (events
+    // already recorded answer DUPLICATE with their original outcome).
+    const settled = await Promise.allSettled(Array.from({ length: postgres ? Math.min(PLAYER_CONCURRENCY, players.length) : 1 }, lane));
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
   const done = results.map((r) => r ?? { eventId: '', outcome: 'INVALID_EVENT', rewards: [], campaigns: [] });
   return {
@@ -152,6 +170,8 @@ function evaluate(event: BehaviourEvent, candidates: readonly LiveCampaign[], at
       const value = rules.formula.evaluate(rootFor(c, rules.formula), undefined, { now, budget });
       const amount = roundMoney(typeof value === 'boolean' ? toDecimal(truthy(value) ? 1 : 0) : toDecimal(value, 'rewardFormula result'), scale);
       if (amount.lte(0)) return final('ZERO_REWARD');
+      // A formula may multiply a valid amount into nonsense: this event's campaign fails, not the batch.
+      if (amount.gt(MAX_AMOUNT)) return final('RULE_ERROR', `rewardFormula result ${amount.toExponential(3)} exceeds the maximum amount ${MAX_AMOUNT}`);
       return { live, decision: { kind: 'claim', amount, scale } };
     } catch (error) {
       if (!(error instanceof EngineError)) throw error;

@@ -25,6 +25,8 @@ const EnvSchema = Type.Object({
   EVALUATE_BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 262_144 }),
   /** Computing time every evaluation (tree, campaign rule, formula, DRL) may use before EVALUATION_BUDGET_EXCEEDED. */
   EVALUATION_DEADLINE_MS: Type.Integer({ minimum: 1, maximum: 60_000, default: 50 }),
+  /** A refused body is read and discarded up to this size before the 413/415 is answered. */
+  BODY_DRAIN_LIMIT_BYTES: Type.Integer({ minimum: 0, default: 16_777_216 }),
   DEMO_DATA: Type.Boolean({ default: true }),
   DEMO_FACTOR_TREES_ACTIVE: Type.Boolean({ default: false }),
   BANYAN_ADMIN_USER: Type.String({ minLength: 1, default: 'admin' }),
@@ -44,6 +46,8 @@ const EnvSchema = Type.Object({
   NATS_STREAM: Type.String({ pattern: '^[A-Za-z0-9_-]+$', default: 'BANYAN' }),
   // A namespace in front of every subject, so several deployments (or test files) share one NATS.
   NATS_SUBJECT_PREFIX: Type.String({ pattern: '^([A-Za-z0-9_-]+\\.)*$', default: '' }),
+  /** The tenant of the seed's un-namespaced trigger.user.<type> subjects (single-tenant deployments); unset: only trigger.<tenant>.user.<type>. */
+  TRIGGER_DEFAULT_TENANT: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,39}$' })),
   OUTBOX_POLL_MS: Type.Integer({ minimum: 10, maximum: 60_000, default: 250 }),
   OUTBOX_BATCH_SIZE: Type.Integer({ minimum: 1, maximum: 5000, default: 200 }),
   OUTBOX_RETRY_MAX_MS: Type.Integer({ minimum: 10, maximum: 3_600_000, default: 10_000 }),
@@ -53,7 +57,11 @@ const EnvSchema = Type.Object({
   REWARD_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 1000, default: 8 }),
   REWARD_RETRY_BASE_MS: Type.Integer({ minimum: 1, maximum: 3_600_000, default: 1000 }),
   REWARD_RETRY_MAX_MS: Type.Integer({ minimum: 1, maximum: 86_400_000, default: 300_000 }),
-  REWARD_LEASE_MS: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 30_000 }),
+  // A claim's lease; the paying worker renews it every REWARD_HEARTBEAT_MS, so a killed worker's
+  // claims are taken over about one lease (plus one heartbeat) after its last renewal.
+  REWARD_LEASE_MS: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 3000 }),
+  /** Default: a third of the lease, at most 1000 ms. Must be shorter than the lease. */
+  REWARD_HEARTBEAT_MS: Type.Optional(Type.Integer({ minimum: 20, maximum: 600_000 })),
   REWARD_ACK_WAIT_MS: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 30_000 }),
   REWARD_MAX_DELIVER: Type.Integer({ minimum: 1, maximum: 100_000, default: 100 }),
   REWARD_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 1000, default: 32 }),
@@ -102,6 +110,7 @@ export interface Config {
   readonly bodyLimitBytes: number;
   /** Expression sandbox: the evaluation deadline and the evaluate route's body limit. */
   readonly evaluation: { readonly deadlineMs: number; readonly bodyLimitBytes: number };
+  readonly bodyDrainLimitBytes: number;
   readonly demoData: boolean;
   /** Seed the factor-catalogue trees ACTIVE (they then take part in evaluate-all); INACTIVE by default. */
   readonly demoFactorTreesActive: boolean;
@@ -127,6 +136,8 @@ export interface Config {
    */
   readonly secretKeys: { readonly current: string; readonly previous: readonly string[]; readonly development: boolean };
   readonly nats: { readonly stream: string; readonly subjectPrefix: string };
+  /** TRIGGER_DEFAULT_TENANT: who `trigger.user.<type>` (no tenant in the subject) belongs to; undefined refuses such messages. */
+  readonly triggerDefaultTenant: string | undefined;
   readonly outbox: { readonly pollMs: number; readonly batchSize: number; readonly retryMaxMs: number; readonly retentionHours: number };
   /** Undefined: outside production the worker pays into an embedded sandbox wallet. */
   readonly walletUrl: string | undefined;
@@ -140,6 +151,8 @@ export interface RewardsConfig {
   readonly retryBaseMs: number;
   readonly retryMaxMs: number;
   readonly leaseMs: number;
+  /** How often a paying worker renews its leases and looks for expired ones to take over. */
+  readonly heartbeatMs: number;
   readonly ackWaitMs: number;
   readonly maxDeliver: number;
   readonly concurrency: number;
@@ -208,6 +221,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (env.NODE_ENV === 'production' && !env.BANYAN_ADMIN_PASSWORD) {
     throw new ConfigError(['BANYAN_ADMIN_PASSWORD: required when NODE_ENV=production (demo passwords are refused in production)']);
   }
+  if (env.REWARD_HEARTBEAT_MS !== undefined && env.REWARD_HEARTBEAT_MS >= env.REWARD_LEASE_MS) {
+    throw new ConfigError([`REWARD_HEARTBEAT_MS: must be shorter than REWARD_LEASE_MS (${env.REWARD_LEASE_MS}), or a live claim would expire between renewals (got ${env.REWARD_HEARTBEAT_MS})`]);
+  }
   const externalHostsAllow = hostList(env.EXTERNAL_HOSTS_ALLOW);
   const badHost = externalHostsAllow.find((h) => !HOST_ENTRY.test(h));
   if (badHost !== undefined) throw new ConfigError([`EXTERNAL_HOSTS_ALLOW: "${badHost}" is not a host or host:port (no scheme or path; IPv6 as [addr] or [addr]:port)`]);
@@ -226,6 +242,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     evaluation: Object.freeze({ deadlineMs: env.EVALUATION_DEADLINE_MS, bodyLimitBytes: env.EVALUATE_BODY_LIMIT_BYTES }),
+    bodyDrainLimitBytes: env.BODY_DRAIN_LIMIT_BYTES,
     demoData: env.DEMO_DATA,
     demoFactorTreesActive: env.DEMO_FACTOR_TREES_ACTIVE,
     admin: Object.freeze({ user: env.BANYAN_ADMIN_USER, password: env.BANYAN_ADMIN_PASSWORD }),
@@ -244,6 +261,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     externalHostsAllow: Object.freeze(externalHostsAllow),
     referenceCsvLimitBytes: env.REFERENCE_CSV_LIMIT_BYTES,
     nats: Object.freeze({ stream: env.NATS_STREAM, subjectPrefix: env.NATS_SUBJECT_PREFIX }),
+    triggerDefaultTenant: env.TRIGGER_DEFAULT_TENANT,
     outbox: Object.freeze({
       pollMs: env.OUTBOX_POLL_MS,
       batchSize: env.OUTBOX_BATCH_SIZE,
@@ -257,6 +275,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       retryBaseMs: env.REWARD_RETRY_BASE_MS,
       retryMaxMs: env.REWARD_RETRY_MAX_MS,
       leaseMs: env.REWARD_LEASE_MS,
+      heartbeatMs: env.REWARD_HEARTBEAT_MS ?? Math.min(1000, Math.floor(env.REWARD_LEASE_MS / 3)),
       ackWaitMs: env.REWARD_ACK_WAIT_MS,
       maxDeliver: env.REWARD_MAX_DELIVER,
       concurrency: env.REWARD_CONCURRENCY,

@@ -53,6 +53,35 @@ export async function claimReward(db: Db, id: string, leaseMs: number, now: Date
   return { kind: 'later', at: new Date(`${at.replace(' ', 'T')}Z`) };
 }
 
+/**
+ * Extend the leases of live claims (the paying worker's heartbeat, one statement for all its
+ * claims). A claim no longer this worker's (finished, or taken over after a stall) is not touched.
+ * Answers how many were renewed.
+ */
+export async function renewLeases(db: Db, claims: readonly Claim[], leaseMs: number, now: Date = new Date()): Promise<number> {
+  if (claims.length === 0) return 0;
+  const result = await db
+    .updateTable('rewards')
+    .set({ lease_until: toDbTimestamp(new Date(now.getTime() + leaseMs)) })
+    .where('status', '=', 'PROCESSING')
+    .where((eb) => eb.or(claims.map((c) => eb.and([eb('id', '=', c.reward.id), eb('attempts', '=', c.attempt)]))))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** Claims whose lease has expired (their worker died or stalled): to be taken over now. */
+export async function findExpiredClaims(db: Db, now: Date, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('rewards')
+    .select('id')
+    .where('status', '=', 'PROCESSING')
+    .where('lease_until', '<', toDbTimestamp(now))
+    .orderBy('next_attempt_at')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
 /** PROCESSING → PAID (with the wallet's transaction id) and a `reward.paid` event. False if the claim was lost. */
 export async function markPaid(db: Db, claim: Claim, walletTransactionId: string): Promise<boolean> {
   if (dialectOf(db) === 'postgres') return markPaidOneStatement(db, claim, walletTransactionId);

@@ -4,8 +4,10 @@
  * - Work arrives as `promotion.event.reward` (`reward.created` / `reward.retried`) on a durable
  *   consumer shared by every worker process; a sweep of the rewards table catches anything whose
  *   message was lost (in-process bus after a crash, max-deliver reached).
- * - A reward is claimed with one conditional UPDATE and a lease; a crashed worker's claim expires
- *   and is taken over.
+ * - A reward is claimed with one conditional UPDATE and a lease (REWARD_LEASE_MS, 3 s). The paying
+ *   worker renews the lease every heartbeat (REWARD_HEARTBEAT_MS, 1 s) while the wallet call is in
+ *   flight, and every heartbeat each worker looks for expired leases: a killed worker's claims are
+ *   taken over within about lease + heartbeat, however long a wallet call may take.
  * - The wallet call carries Idempotency-Key = reward id and the same body every time, so a retry
  *   after any failure (even one where the credit went through but the answer was lost) credits
  *   nothing new and returns the original transaction id.
@@ -15,7 +17,7 @@ import type { RewardsConfig } from '../platform/config.js';
 import type { Tables } from '../platform/db/tables.js';
 import type { Delivery, EventBus, HandlerResult, Subscription } from '../platform/events/bus.js';
 import { TOPICS } from '../platform/outbox/outbox.js';
-import { claimReward, findDueRewards, markFailed, markPaid, scheduleRetry } from './payouts.repository.js';
+import { claimReward, findDueRewards, findExpiredClaims, markFailed, markPaid, renewLeases, scheduleRetry, type Claim } from './payouts.repository.js';
 import type { RewardEventPayload } from './rewards.repository.js';
 import type { WalletClient } from './wallet.client.js';
 
@@ -52,8 +54,13 @@ export class RewardWorker {
   private subscription: Subscription | undefined;
   private sweeping: Promise<void> | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
+  private takeoverTimer: NodeJS.Timeout | undefined;
+  private takingOver: Promise<void> | undefined;
+  /** Claims being paid by this process, renewed together every heartbeat. */
+  private readonly held = new Map<string, Claim>();
+  private renewTimer: NodeJS.Timeout | undefined;
   private stopped = false;
-  private readonly counters = { paid: 0, retried: 0, failed: 0, replayed: 0 };
+  private readonly counters = { paid: 0, retried: 0, failed: 0, replayed: 0, takenOver: 0 };
 
   constructor(private readonly options: RewardWorkerOptions) {}
 
@@ -66,6 +73,7 @@ export class RewardWorker {
       concurrency: config.concurrency,
     });
     this.scheduleSweep();
+    this.scheduleTakeover();
   }
 
   stats(): Readonly<typeof this.counters> {
@@ -75,8 +83,11 @@ export class RewardWorker {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.sweepTimer);
+    clearTimeout(this.takeoverTimer);
+    // Payments still in flight keep renewing until they finish (their leases stay theirs).
     await this.subscription?.stop();
     await this.sweeping;
+    await this.takingOver;
   }
 
   private async onEvent(event: Delivery): Promise<HandlerResult> {
@@ -98,7 +109,9 @@ export class RewardWorker {
       return { kind: 'skipped' };
     }
     const { reward, attempt } = claim;
-    const result = await wallet.credit({ idempotencyKey: reward.id, tenantId: reward.tenantId, playerId: reward.playerId, amount: reward.amount, currency: reward.currency, reference: reward.id });
+    const result = await this.whileHeld(claim, () =>
+      wallet.credit({ idempotencyKey: reward.id, tenantId: reward.tenantId, playerId: reward.playerId, amount: reward.amount, currency: reward.currency, reference: reward.id }),
+    );
     switch (result.kind) {
       case 'credited':
         if (result.replayed) this.counters.replayed++;
@@ -123,19 +136,88 @@ export class RewardWorker {
     }
   }
 
+  /** Run `work` while the claim's lease is renewed every heartbeat, so a slow wallet call keeps its claim. */
+  private async whileHeld<T>(claim: Claim, work: () => Promise<T>): Promise<T> {
+    // By claim, not reward: after a stall this process may hold a reward's newer claim too.
+    const key = `${claim.reward.id}#${claim.attempt}`;
+    this.held.set(key, claim);
+    this.startRenewing();
+    try {
+      return await work();
+    } finally {
+      this.held.delete(key);
+      if (this.held.size === 0) {
+        clearInterval(this.renewTimer);
+        this.renewTimer = undefined;
+      }
+    }
+  }
+
+  /** One heartbeat for all claims in flight: a single UPDATE however many payments are running. */
+  private startRenewing(): void {
+    if (this.renewTimer) return;
+    const { db, config, logger } = this.options;
+    let renewing = false;
+    this.renewTimer = setInterval(() => {
+      if (renewing || this.held.size === 0) return;
+      renewing = true;
+      const claims = [...this.held.values()];
+      renewLeases(db, claims, config.leaseMs)
+        .then((renewed) => {
+          if (renewed < claims.length) logger.debug({ held: claims.length, renewed }, 'some reward claims were lost while paying (finished or taken over)');
+        })
+        .catch((err: unknown) => logger.warn({ err, held: claims.length }, 'reward lease renewal failed'))
+        .finally(() => (renewing = false));
+    }, config.heartbeatMs);
+    this.renewTimer.unref();
+  }
+
+  /** Take over claims whose lease expired (their worker died): one heartbeat after expiry at most. */
+  async takeOverExpired(): Promise<number> {
+    const { db, logger } = this.options;
+    const ids = await findExpiredClaims(db, new Date(), 500);
+    await this.inLanes(ids, async (id) => {
+      const outcome = await this.process(id).catch((err: unknown) => {
+        logger.warn({ err, rewardId: id }, 'reward takeover: processing failed');
+        return undefined;
+      });
+      if (outcome && outcome.kind !== 'skipped') this.counters.takenOver++;
+    });
+    if (ids.length > 0) logger.info({ rewards: ids.length }, 'took over reward claims whose lease expired');
+    return ids.length;
+  }
+
+  private scheduleTakeover(): void {
+    if (this.stopped) return;
+    this.takeoverTimer = setTimeout(() => {
+      this.takingOver = this.takeOverExpired()
+        .then(() => undefined)
+        .catch((err: unknown) => this.options.logger.warn({ err }, 'reward takeover scan failed'))
+        .finally(() => this.scheduleTakeover());
+    }, this.options.config.heartbeatMs);
+    this.takeoverTimer.unref();
+  }
+
   /** Pay what is due but was not delivered as a message within one sweep interval. */
   async sweep(): Promise<number> {
     const { db, config } = this.options;
     const ids = await findDueRewards(db, new Date(Date.now() - config.sweepMs), 500);
+    await this.inLanes(ids, async (id) => {
+      await this.process(id).catch((err: unknown) => this.options.logger.warn({ err, rewardId: id }, 'reward sweep: processing failed'));
+    });
+    return ids.length;
+  }
+
+  /** `each` over `ids`, REWARD_CONCURRENCY at a time, until stopped. */
+  private async inLanes(ids: readonly string[], each: (id: string) => Promise<void>): Promise<void> {
     let next = 0;
     const lane = async () => {
       while (!this.stopped && next < ids.length) {
         const id = ids[next++];
-        if (id !== undefined) await this.process(id).catch((err: unknown) => this.options.logger.warn({ err, rewardId: id }, 'reward sweep: processing failed'));
+        if (id !== undefined) await each(id);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(config.concurrency, ids.length) }, lane));
-    return ids.length;
+    await Promise.all(Array.from({ length: Math.min(this.options.config.concurrency, ids.length) }, lane));
   }
 
   private scheduleSweep(): void {

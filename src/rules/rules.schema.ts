@@ -1,4 +1,19 @@
 import { Type, type Static } from 'typebox';
+import { MAX_AMOUNT, MAX_VALID_DAYS } from '../engine/index.js';
+
+/**
+ * A rule's parameters: free-form, but the documented offer fields have their types and bounds
+ * (docs/bank-api.md "Bounds"), so `discountAmount: 1e308` or `validDays: 1e12` is refused.
+ */
+const RuleParameters = Type.Unsafe<Record<string, unknown>>(Type.Object(
+  {
+    discountAmount: Type.Optional(Type.Number({ minimum: 0, maximum: MAX_AMOUNT })),
+    maxDiscount: Type.Optional(Type.Number({ minimum: 0, maximum: MAX_AMOUNT })),
+    discountPercentage: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
+    validDays: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_VALID_DAYS })),
+  },
+  { additionalProperties: true, maxProperties: 100 },
+));
 
 export const RuleType = Type.Union([Type.Literal('SPEL'), Type.Literal('DROOLS'), Type.Literal('HARDCODED')]);
 export const RuleStatus = Type.Union([Type.Literal('ACTIVE'), Type.Literal('INACTIVE')]);
@@ -8,7 +23,7 @@ export const RuleInput = Type.Object(
     name: Type.String({ minLength: 1, maxLength: 100 }),
     ruleType: RuleType,
     ruleContent: Type.String({ minLength: 1, maxLength: 100_000 }),
-    parameters: Type.Optional(Type.Record(Type.String(), Type.Any())),
+    parameters: Type.Optional(RuleParameters),
     description: Type.Optional(Type.String({ maxLength: 2000 })),
     status: Type.Optional(RuleStatus),
   },

@@ -7,7 +7,7 @@ import { compileJsonLogic } from '../../src/engine/jsonlogic/index.js';
 import { EngineError } from '../../src/engine/types.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const conformance = path.resolve(repoRoot, '../shared/conformance/jsonlogic');
+const conformance = path.resolve(repoRoot, 'test/fixtures/conformance/jsonlogic');
 const readJson = (file: string): unknown => JSON.parse(readFileSync(path.join(conformance, file), 'utf8'));
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };

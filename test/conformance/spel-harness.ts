@@ -1,5 +1,5 @@
 /**
- * Runs Spring's own SpEL test cases (extracted into shared/conformance/spel/spel-cases.json)
+ * Runs Spring's own SpEL test cases (vendored in test/fixtures/conformance/spel/spel-cases.json)
  * against Banyan's compiler. Shared by the conformance test and ad-hoc reporting.
  */
 import { readFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { javaString } from '../../src/engine/spel/runtime/values.js';
 import { isWhitelistedMethod } from '../../src/engine/spel/runtime/methods.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const CASES_FILE = path.resolve(repoRoot, '../shared/conformance/spel/spel-cases.json');
+export const CASES_FILE = path.resolve(repoRoot, 'test/fixtures/conformance/spel/spel-cases.json');
 
 interface Expect {
   readonly compare?: string;

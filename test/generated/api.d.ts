@@ -17,6 +17,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Dead-lettered bus messages (e.g. invalid trigger.<tenant>.user.* events), newest first */
+        get: operations["getAdminDeadLetters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/tenants": {
         parameters: {
             query?: never;
@@ -995,7 +1012,7 @@ export interface operations {
                                 };
                                 status: "UP" | "DOWN";
                             };
-                            diskSpace: {
+                            diskSpace?: {
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -1026,7 +1043,7 @@ export interface operations {
                                 };
                                 status: "UP" | "DOWN";
                             };
-                            diskSpace: {
+                            diskSpace?: {
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -1040,6 +1057,211 @@ export interface operations {
                             };
                         };
                         status: "UP" | "DOWN";
+                    };
+                };
+            };
+        };
+    };
+    getAdminDeadLetters: {
+        parameters: {
+            query?: {
+                /** @description Page number, 0-based; invalid or negative → 0 頁碼 (0 起算，無效或負數視為 0) */
+                page?: number;
+                reasonCode?: string;
+                /** @description Page size; invalid or < 1 → 20, above 2000 → 2000 每頁筆數 (超過 2000 以 2000 計) */
+                size?: number;
+                topic?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            content: {
+                                /** @description Where its copy was published: banyan.dlq.<topic> */
+                                deadLetterTopic: string;
+                                deliveryCount: number;
+                                headers: {
+                                    [key: string]: string;
+                                };
+                                id: string;
+                                messageId: string;
+                                /** @description The body (≤ 64 KB; a body that is not JSON as {raw}; NUL and lone surrogates escaped) */
+                                payload: unknown;
+                                reason: string;
+                                /** @description NOT_JSON, INVALID_TEXT, INVALID_EVENT, NO_TENANT, TENANT_MISMATCH, UNKNOWN_TENANT, UNKNOWN_SUBJECT */
+                                reasonCode: string;
+                                receivedAt: string;
+                                tenantId: string | null;
+                                /** @description Subject the message arrived on (without the deployment prefix) */
+                                topic: string;
+                            }[];
+                            empty: boolean;
+                            first: boolean;
+                            last: boolean;
+                            /** @description Page number, 0-based */
+                            number: number;
+                            numberOfElements: number;
+                            /** @description Same as number (Banyan addition) */
+                            page: number;
+                            pageable: {
+                                offset: number;
+                                paged: boolean;
+                                pageNumber: number;
+                                pageSize: number;
+                                sort: {
+                                    empty: boolean;
+                                    sorted: boolean;
+                                    unsorted: boolean;
+                                };
+                                unpaged: boolean;
+                            };
+                            size: number;
+                            sort: {
+                                empty: boolean;
+                                sorted: boolean;
+                                unsorted: boolean;
+                            };
+                            totalElements: number;
+                            totalPages: number;
+                        } | null;
+                        dryRun?: boolean;
+                        errorCode: string | null;
+                        message: string;
+                        /** @description Also in the X-Request-Id header */
+                        requestId: string;
+                        success: boolean;
+                        /** @description ISO-8601 local date-time */
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description INVALID_REQUEST / VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "data": null,
+                     *       "message": "請求資料驗證失敗: 客戶ID不能為空",
+                     *       "errorCode": "INVALID_REQUEST",
+                     *       "timestamp": "2024-01-15T10:30:00",
+                     *       "requestId": "c0a8012e-0000-4000-8000-000000000000"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {object|null} */
+                        data: never | null;
+                        errorCode: string;
+                        errors?: {
+                            code?: string;
+                            field: string;
+                            message: string;
+                            nodeId?: string;
+                            path?: string;
+                            position?: {
+                                column: number;
+                                line: number;
+                                offset: number;
+                            };
+                        }[];
+                        message: string;
+                        requestId: string;
+                        /** @enum {boolean} */
+                        success: false;
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description UNAUTHORIZED (WWW-Authenticate: Basic) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "data": null,
+                     *       "message": "請求資料驗證失敗: 客戶ID不能為空",
+                     *       "errorCode": "INVALID_REQUEST",
+                     *       "timestamp": "2024-01-15T10:30:00",
+                     *       "requestId": "c0a8012e-0000-4000-8000-000000000000"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {object|null} */
+                        data: never | null;
+                        errorCode: string;
+                        errors?: {
+                            code?: string;
+                            field: string;
+                            message: string;
+                            nodeId?: string;
+                            path?: string;
+                            position?: {
+                                column: number;
+                                line: number;
+                                offset: number;
+                            };
+                        }[];
+                        message: string;
+                        requestId: string;
+                        /** @enum {boolean} */
+                        success: false;
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "data": null,
+                     *       "message": "請求資料驗證失敗: 客戶ID不能為空",
+                     *       "errorCode": "INVALID_REQUEST",
+                     *       "timestamp": "2024-01-15T10:30:00",
+                     *       "requestId": "c0a8012e-0000-4000-8000-000000000000"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {object|null} */
+                        data: never | null;
+                        errorCode: string;
+                        errors?: {
+                            code?: string;
+                            field: string;
+                            message: string;
+                            nodeId?: string;
+                            path?: string;
+                            position?: {
+                                column: number;
+                                line: number;
+                                offset: number;
+                            };
+                        }[];
+                        message: string;
+                        requestId: string;
+                        /** @enum {boolean} */
+                        success: false;
+                        timestamp: string;
                     };
                 };
             };
@@ -6410,6 +6632,341 @@ export interface operations {
             };
         };
     };
+    patchCampaignsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description JSON Merge Patch (RFC 7396) of the campaign definition: members replace, null removes (limits.cooldownSeconds: null lifts the cooldown), nested objects merge, arrays replace. Read-only fields are ignored. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Deposit match 60%",
+                 *       "limits": {
+                 *         "maxRewardsPerPlayer": 5,
+                 *         "cooldownSeconds": null
+                 *       },
+                 *       "exclusivityGroup": null
+                 *     }
+                 */
+                "application/json": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            createdAt: string;
+                            currency: string;
+                            description: string | null;
+                            /** @description status evaluated against the schedule window now */
+                            effectiveStatus: string;
+                            eligibilityRule: {
+                                /** @description default jsonlogic */
+                                language?: "jsonlogic" | "spel";
+                                /** @description JSONLogic: a JSON value; SpEL: expression text */
+                                rule: unknown;
+                            } | null;
+                            endsAt: string | null;
+                            eventTypes: string[];
+                            exclusivityGroup: string | null;
+                            id: string;
+                            limits: {
+                                cooldownSeconds: number | null;
+                                maxAmountPerPlayer: string | null;
+                                maxRewardsPerPlayer: number | null;
+                            };
+                            name: string;
+                            participationRule: {
+                                /** @description default jsonlogic */
+                                language?: "jsonlogic" | "spel";
+                                /** @description JSONLogic: a JSON value; SpEL: expression text */
+                                rule: unknown;
+                            } | null;
+                            priority: number;
+                            rewardFormula: {
+                                /** @description default jsonlogic */
+                                language?: "jsonlogic" | "spel";
+                                /** @description JSONLogic: a JSON value; SpEL: expression text */
+                                rule: unknown;
+                            };
+                            rewardType: string;
+                            startsAt: string | null;
+                            status: string;
+                            templateId: string | null;
+                            updatedAt: string;
+                            visibilityRule: {
+                                /** @description default jsonlogic */
+                                language?: "jsonlogic" | "spel";
+                                /** @description JSONLogic: a JSON value; SpEL: expression text */
+                                rule: unknown;
+                            } | null;
+                        } | null;
+                        dryRun?: boolean;
+                        errorCode: string | null;
+                        message: string;
+                        /** @description Also in the X-Request-Id header */
+                        requestId: string;
+                        success: boolean;
+                        /** @description ISO-8601 local date-time */
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description INVALID_REQUEST / VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "data": null,
+                     *       "message": "請求資料驗證失敗: 客戶ID不能為空",
+                     *       "errorCode": "INVALID_REQUEST",
+                     *       "timestamp": "2024-01-15T10:30:00",
+                     *       "requestId": "c0a8012e-0000-4000-8000-000000000000"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {object|null} */
+                        data: never | null;
+                        errorCode: string;
+                        errors?: {
+                            code?: string;
+                            field: string;
+                            message: string;
+                            nodeId?: string;
+                            path?: string;
+                            position?: {
+                                column: number;
+                                line: number;
+                                offset: number;
+                            };
+                        }[];
+                        message: string;
+                        requestId: string;
+                        /** @enum {boolean} */
+                        success: false;
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description UNAUTHORIZED (WWW-Authenticate: Basic) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "data": null,
+                     *       "message": "請求資料驗證失敗: 客戶ID不能為空",
+                     *       "errorCode": "INVALID_REQUEST",
+                     *       "timestamp": "2024-01-15T10:30:00",
+                     *       "requestId": "c0a8012e-0000-4000-8000-000000000000"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {object|null} */
+                        data: never | null;
+                        errorCode: string;
+                        errors?: {
+                            code?: string;
+                            field: string;
+                            message: string;
+                            nodeId?: string;
+                            path?: string;
+                            position?: {
+                                column: number;
+                                line: number;
+                                offset: number;
+                            };
+                        }[];
+                        message: string;
+                        requestId: string;
+                        /** @enum {boolean} */
+                        success: false;
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "data": null,
+                     *       "message": "請求資料驗證失敗: 客戶ID不能為空",
+                     *       "errorCode": "INVALID_REQUEST",
+                     *       "timestamp": "2024-01-15T10:30:00",
+                     *       "requestId": "c0a8012e-0000-4000-8000-000000000000"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {object|null} */
+                        data: never | null;
+                        errorCode: string;
+                        errors?: {
+                            code?: string;
+                            field: string;
+                            message: string;
+                            nodeId?: string;
+                            path?: string;
+                            position?: {
+                                column: number;
+                                line: number;
+                                offset: number;
+                            };
+                        }[];
+                        message: string;
+                        requestId: string;
+                        /** @enum {boolean} */
+                        success: false;
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description RESOURCE_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "data": null,
+                     *       "message": "請求資料驗證失敗: 客戶ID不能為空",
+                     *       "errorCode": "INVALID_REQUEST",
+                     *       "timestamp": "2024-01-15T10:30:00",
+                     *       "requestId": "c0a8012e-0000-4000-8000-000000000000"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {object|null} */
+                        data: never | null;
+                        errorCode: string;
+                        errors?: {
+                            code?: string;
+                            field: string;
+                            message: string;
+                            nodeId?: string;
+                            path?: string;
+                            position?: {
+                                column: number;
+                                line: number;
+                                offset: number;
+                            };
+                        }[];
+                        message: string;
+                        requestId: string;
+                        /** @enum {boolean} */
+                        success: false;
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "data": null,
+                     *       "message": "請求資料驗證失敗: 客戶ID不能為空",
+                     *       "errorCode": "INVALID_REQUEST",
+                     *       "timestamp": "2024-01-15T10:30:00",
+                     *       "requestId": "c0a8012e-0000-4000-8000-000000000000"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {object|null} */
+                        data: never | null;
+                        errorCode: string;
+                        errors?: {
+                            code?: string;
+                            field: string;
+                            message: string;
+                            nodeId?: string;
+                            path?: string;
+                            position?: {
+                                column: number;
+                                line: number;
+                                offset: number;
+                            };
+                        }[];
+                        message: string;
+                        requestId: string;
+                        /** @enum {boolean} */
+                        success: false;
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description BUSINESS_RULE_VIOLATION */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "data": null,
+                     *       "message": "請求資料驗證失敗: 客戶ID不能為空",
+                     *       "errorCode": "INVALID_REQUEST",
+                     *       "timestamp": "2024-01-15T10:30:00",
+                     *       "requestId": "c0a8012e-0000-4000-8000-000000000000"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {object|null} */
+                        data: never | null;
+                        errorCode: string;
+                        errors?: {
+                            code?: string;
+                            field: string;
+                            message: string;
+                            nodeId?: string;
+                            path?: string;
+                            position?: {
+                                column: number;
+                                line: number;
+                                offset: number;
+                            };
+                        }[];
+                        message: string;
+                        requestId: string;
+                        /** @enum {boolean} */
+                        success: false;
+                        timestamp: string;
+                    };
+                };
+            };
+        };
+    };
     postCampaignsByIdJoin: {
         parameters: {
             query?: never;
@@ -8123,6 +8680,7 @@ export interface operations {
                     events: {
                         /** @description Read by rules as event.<name> */
                         data?: {
+                            /** @description A decimal string or a number, at most 1000000000000 in absolute value */
                             amount?: string | number;
                             currency?: string;
                         } & {
@@ -12114,6 +12672,11 @@ export interface operations {
                     description?: string;
                     name: string;
                     parameters?: {
+                        discountAmount?: number;
+                        discountPercentage?: number;
+                        maxDiscount?: number;
+                        validDays?: number;
+                    } & {
                         [key: string]: unknown;
                     };
                     ruleContent: string;
@@ -12513,6 +13076,11 @@ export interface operations {
                     description?: string;
                     name: string;
                     parameters?: {
+                        discountAmount?: number;
+                        discountPercentage?: number;
+                        maxDiscount?: number;
+                        validDays?: number;
+                    } & {
                         [key: string]: unknown;
                     };
                     ruleContent: string;

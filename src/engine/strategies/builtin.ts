@@ -1,5 +1,5 @@
 /** The five built-in calculation strategies of seed 002 (plus FORMULA). */
-import { Decimal, toDecimal } from '../decimal.js';
+import { Decimal, MAX_AMOUNT, toDecimal } from '../decimal.js';
 import { compileExpression, validateExpression } from '../expression.js';
 import { EngineError, type Diagnostic, type Language } from '../types.js';
 import { readBase, readPath, type CalculationStrategy } from './strategy.js';
@@ -59,14 +59,15 @@ export const fixedAmount: CalculationStrategy = {
   code: 'FIXED_AMOUNT',
   description: 'A fixed cash amount (開戶禮金), granted when the purchase total reaches minPurchaseAmount, capped by maxDiscountAmount.',
   args: [
-    { name: 'discountAmount', type: 'number', required: true, min: 0, description: 'The amount.' },
+    { name: 'discountAmount', type: 'number', required: true, min: 0, max: MAX_AMOUNT, description: 'The amount.' },
     {
       name: 'minPurchaseAmount',
       type: 'number',
       min: 0,
+      max: MAX_AMOUNT,
       description: 'Not eligible below this purchase total (sum of transactionHistory amounts, or 10 % of annualIncome without history).',
     },
-    { name: 'maxDiscountAmount', type: 'number', min: 0, description: 'Upper bound on the amount.' },
+    { name: 'maxDiscountAmount', type: 'number', min: 0, max: MAX_AMOUNT, description: 'Upper bound on the amount.' },
   ],
   prepare(p) {
     let amount = toDecimal(p.discountAmount, 'discountAmount');
@@ -79,7 +80,7 @@ export const fixedAmount: CalculationStrategy = {
 };
 
 const BASE_ARGS = [
-  { name: 'baseAmount', type: 'number', min: 0, description: 'A fixed base amount; absent: the customer’s baseField.' },
+  { name: 'baseAmount', type: 'number', min: 0, max: MAX_AMOUNT, description: 'A fixed base amount; absent: the customer’s baseField.' },
   { name: 'baseField', type: 'string', default: DEFAULT_BASE_FIELD, description: 'Dotted path of the base amount in the customer (default annualIncome, as the Java implementation).' },
 ] as const;
 
@@ -110,7 +111,7 @@ export const tieredDiscount: CalculationStrategy = {
   args: [
     { name: 'tiers', type: 'array', description: '[{threshold, discountAmount?, discountPercentage?}], ascending by threshold. Absent: the node’s own discountAmount/discountPercentage apply.' },
     ...BASE_ARGS,
-    { name: 'discountAmount', type: 'number', min: 0, description: 'Amount when no tiers are given.' },
+    { name: 'discountAmount', type: 'number', min: 0, max: MAX_AMOUNT, description: 'Amount when no tiers are given.' },
   ],
   validate(p) {
     const out: Diagnostic[] = [];
@@ -128,13 +129,13 @@ export const tieredDiscount: CalculationStrategy = {
       if (t === null || typeof t !== 'object') return void out.push({ code: 'INVALID_PARAMETER', field: f, message: 'a tier must be an object {threshold, discountAmount?, discountPercentage?}' });
       const tier = t as Record<string, unknown>;
       const threshold = num(tier.threshold);
-      if (threshold === undefined) out.push({ code: 'INVALID_PARAMETER', field: `${f}.threshold`, message: 'threshold must be a number' });
+      if (threshold === undefined || Math.abs(threshold) > MAX_AMOUNT) out.push({ code: 'INVALID_PARAMETER', field: `${f}.threshold`, message: `threshold must be a number between -${MAX_AMOUNT} and ${MAX_AMOUNT}` });
       else if (threshold <= prev) out.push({ code: 'INVALID_PARAMETER', field: `${f}.threshold`, message: `tiers must be in ascending threshold order (${threshold} after ${prev})` });
       else prev = threshold;
       const amount = tier.discountAmount;
       const pct = tier.discountPercentage;
       if (amount === undefined && pct === undefined) out.push({ code: 'INVALID_PARAMETER', field: f, message: 'a tier needs discountAmount or discountPercentage' });
-      if (amount !== undefined && (num(amount) === undefined || (amount as number) < 0)) out.push({ code: 'INVALID_PARAMETER', field: `${f}.discountAmount`, message: 'discountAmount must be a number ≥ 0' });
+      if (amount !== undefined && (num(amount) === undefined || (amount as number) < 0 || (amount as number) > MAX_AMOUNT)) out.push({ code: 'INVALID_PARAMETER', field: `${f}.discountAmount`, message: `discountAmount must be a number between 0 and ${MAX_AMOUNT}` });
       if (pct !== undefined && (num(pct) === undefined || (pct as number) < 0 || (pct as number) > 100)) out.push({ code: 'INVALID_PARAMETER', field: `${f}.discountPercentage`, message: 'discountPercentage must be between 0 and 100' });
     });
     return out;

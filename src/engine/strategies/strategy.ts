@@ -3,7 +3,7 @@
  * drives both write-time validation and the docs/admin form, and `prepare`, which turns validated
  * parameters into a fast `calculate` function once per tree compilation.
  */
-import { isDecimal, toDecimal, type Decimal } from '../decimal.js';
+import { isDecimal, MAX_AMOUNT, MAX_VALID_DAYS, toDecimal, type Decimal } from '../decimal.js';
 import type { EvaluationBudget } from '../budget.js';
 import type { Diagnostic, ExpressionLimits, StrategyType } from '../types.js';
 
@@ -62,9 +62,9 @@ export const COMMON_ARGS: readonly ArgSpec[] = [
   { name: 'promotionName', type: 'string', description: 'Offer name shown to the customer.' },
   { name: 'promotionType', type: 'string', description: 'Offer category (VIP, PLATINUM, NEW_CUSTOMER …).' },
   { name: 'description', type: 'string', description: 'Offer description.' },
-  { name: 'validDays', type: 'number', min: 0, integer: true, description: 'validUntil = now + validDays days (absent: validUntil null).' },
+  { name: 'validDays', type: 'number', min: 0, max: MAX_VALID_DAYS, integer: true, description: 'validUntil = now + validDays days (absent: validUntil null).' },
   { name: 'additionalDetails', type: 'object', description: 'Merged into result.additionalDetails.' },
-  { name: 'maxDiscount', type: 'number', min: 0, description: 'Upper bound on the discount amount.' },
+  { name: 'maxDiscount', type: 'number', min: 0, max: MAX_AMOUNT, description: 'Upper bound on the discount amount.' },
   { name: 'discountPercentage', type: 'number', min: 0, max: 100, description: 'Percentage reported in the result (and used by percentage strategies).' },
   { name: 'currency', type: 'string', description: 'ISO-4217 code; sets the rounding scale (JPY/KRW 0, default 2).' },
 ];

@@ -11,6 +11,11 @@ import type { OutboxEvent } from '../outbox/outbox.js';
 export interface Delivery extends OutboxEvent {
   /** 1 on first delivery. */
   readonly deliveryCount: number;
+  /**
+   * Set (with `payload: null`) when the message body is not JSON, for subscribers that asked for
+   * `malformed: 'deliver'`: why it could not be read, and the body as text (bounded).
+   */
+  readonly malformed?: { readonly reason: string; readonly raw: string };
 }
 
 /** Resolve to acknowledge; `{ retryInMs }` to have the event redelivered later; throw to redeliver with backoff. */
@@ -28,6 +33,11 @@ export interface SubscribeOptions {
   readonly maxDeliver?: number;
   /** Events handled at once by this subscriber (default 16). */
   readonly concurrency?: number;
+  /**
+   * A body that is not JSON: `redeliver` (default) treats it as a handler failure; `deliver` hands
+   * it to the handler with `delivery.malformed` set, for consumers that dead-letter bad input.
+   */
+  readonly malformed?: 'redeliver' | 'deliver';
 }
 
 export interface Subscription {

@@ -18,7 +18,7 @@ import {
   type JsMsg,
   type NatsConnection,
 } from 'nats';
-import { TOPIC_ROOTS, type OutboxEvent } from '../outbox/outbox.js';
+import { DEAD_LETTER_ROOT, TOPIC_ROOTS, type OutboxEvent } from '../outbox/outbox.js';
 import { redeliveryDelay, type EventBus, type EventHandler, type SubscribeOptions, type Subscription } from './bus.js';
 
 export interface NatsBusOptions {
@@ -55,7 +55,8 @@ export async function connectNatsBus(options: NatsBusOptions): Promise<NatsBus> 
 }
 
 async function ensureStream(jsm: JetStreamManager, stream: string, prefix: string): Promise<void> {
-  const subjects = TOPIC_ROOTS.map((root) => `${prefix}${root}.>`);
+  // Dead letters are kept by the stream too, so an operator can replay them after a fix.
+  const subjects = [...TOPIC_ROOTS, DEAD_LETTER_ROOT].map((root) => `${prefix}${root}.>`);
   try {
     const info = await jsm.streams.info(stream);
     const missing = subjects.filter((s) => !info.config.subjects.includes(s));
@@ -63,6 +64,20 @@ async function ensureStream(jsm: JetStreamManager, stream: string, prefix: strin
   } catch (err) {
     if (!isNotFound(err)) throw err;
     await jsm.streams.add({ name: stream, subjects, storage: StorageType.File, duplicate_window: nanos(120_000) });
+  }
+}
+
+/** What a dead letter keeps of a body that is not JSON. */
+const MAX_RAW_CHARS = 65_536;
+
+/** The JSON body; for a `deliver` subscriber a body that is not JSON becomes `malformed` instead of an error. */
+function parseBody(text: string, malformed: 'redeliver' | 'deliver'): { payload: unknown; malformed?: { reason: string; raw: string } } {
+  if (text === '') return { payload: null };
+  try {
+    return { payload: JSON.parse(text) as unknown };
+  } catch (err) {
+    if (malformed === 'redeliver') throw err;
+    return { payload: null, malformed: { reason: `body is not JSON: ${err instanceof Error ? err.message : String(err)}`, raw: text.slice(0, MAX_RAW_CHARS) } };
   }
 }
 
@@ -127,7 +142,7 @@ export class NatsBus implements EventBus {
           m.nak();
           continue;
         }
-        const run = this.handle(m, topic, handler);
+        const run = this.handle(m, topic, handler, options.malformed ?? 'redeliver');
         inflight.add(run);
         void run.finally(() => inflight.delete(run));
         // Flow control: never hold more than `concurrency` messages in handlers.
@@ -148,21 +163,25 @@ export class NatsBus implements EventBus {
     return subscription;
   }
 
-  private async handle(m: JsMsg, pattern: string, handler: EventHandler): Promise<void> {
+  private async handle(m: JsMsg, pattern: string, handler: EventHandler, malformed: 'redeliver' | 'deliver'): Promise<void> {
     const prefix = this.options.subjectPrefix;
-    const topic = m.headers?.get(H_TOPIC) || (m.subject.startsWith(prefix) ? m.subject.slice(prefix.length) : m.subject);
+    // The subject, never the Banyan-Topic header: NATS permissions apply to subjects, so a consumer
+    // that binds meaning to the topic (the trigger consumer's tenant) must read what NATS enforced.
+    const topic = m.subject.startsWith(prefix) ? m.subject.slice(prefix.length) : m.subject;
     const headers: Record<string, string> = {};
     if (m.headers) for (const [k, values] of m.headers) if (!RESERVED.has(k.toLowerCase()) && values[0] !== undefined) headers[k] = values[0];
     const deliveryCount = m.info.redeliveryCount;
     try {
       const text = new TextDecoder().decode(m.data);
+      const parsed = parseBody(text, malformed);
       const event = {
         // Messages published by other producers may lack our headers: the stream sequence still identifies them.
         id: m.headers?.get('Nats-Msg-Id') || `${m.info.stream}:${m.seq}`,
         topic,
         tenantId: m.headers?.get(H_TENANT) || null,
         key: m.headers?.get(H_KEY) || '',
-        payload: text === '' ? null : (JSON.parse(text) as unknown),
+        payload: parsed.payload,
+        ...(parsed.malformed ? { malformed: parsed.malformed } : {}),
         headers,
         createdAt: m.headers?.get(H_CREATED) || new Date(m.info.timestampNanos / 1e6).toISOString(),
         deliveryCount,

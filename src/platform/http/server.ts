@@ -1,5 +1,6 @@
 import { newId } from '../db/sql.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { IncomingMessage } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { AppError, ERROR_CATALOGUE, type ErrorCode, type LocalText } from './errors.js';
 import { failure, success } from './envelope.js';
@@ -8,6 +9,7 @@ import { fieldErrors, type SchemaIssue } from './validation.js';
 import { registerAuth, type AuthOptions } from './auth.js';
 import { registerDocs } from './openapi.js';
 import { registerPaging } from '../paging.js';
+import { checkRequestText, createValidatorCompiler } from './request-text.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -30,6 +32,12 @@ export type App = FastifyInstance<
 export interface HttpOptions {
   readonly logger: FastifyBaseLogger;
   readonly bodyLimitBytes: number;
+  /**
+   * How much of a refused body (too large, unsupported type, malformed) is read and discarded
+   * before the error is answered (default 16 MB). Clients that write the whole body before reading
+   * (undici/fetch, Java's HttpClient) otherwise see the connection reset instead of the 413.
+   */
+  readonly bodyDrainLimitBytes?: number;
   readonly swaggerEnabled: boolean;
   readonly auth: AuthOptions;
   readonly version: string;
@@ -60,9 +68,10 @@ export async function buildHttpServer(options: HttpOptions): Promise<App> {
     genReqId: () => newId(),
     // Per-request access logs come from the audit trail (request_logs), not from stdout.
     logController: new LogController({ disableRequestLogging: true }),
-    ajv: { customOptions: { allErrors: true, coerceTypes: 'array', useDefaults: true, removeAdditional: false } },
+    // Schema compilers: see validation.ts (bodies are strictly typed, the URL is coerced).
     routerOptions: { maxParamLength: 200 },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(createValidatorCompiler());
 
   // A JSON API: anything but JSON (and the formats a module registers itself, e.g. CSV imports) is 415.
   app.removeContentTypeParser('text/plain');
@@ -80,7 +89,32 @@ export async function buildHttpServer(options: HttpOptions): Promise<App> {
     if (request.correlationId !== null) reply.header('X-Correlation-Id', request.correlationId);
   });
 
-  app.setErrorHandler((error: FastifyError | AppError, request, reply) => sendError(error, request, reply, options.onUnexpectedError));
+  // One check for every route, schema or not: NUL and lone surrogates never reach a database.
+  app.addHook('preValidation', async (request) => {
+    const bad = checkRequestText(request);
+    if (bad) throw bad;
+  });
+
+  // JSON, but an empty body is no body (DELETE, POST /auth/token … sent with the header by habit):
+  // a route that needs one still refuses it through its schema, naming the body.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body.length === 0) {
+      done(null, undefined);
+      return;
+    }
+    parseJson(request, typeof body === 'string' ? body : body.toString('utf8'), done);
+  });
+
+  const drainLimit = options.bodyDrainLimitBytes ?? DEFAULT_DRAIN_LIMIT_BYTES;
+  app.setErrorHandler(async (error: FastifyError | AppError, request, reply) => {
+    // An error answered before the body was read (too large, 415 …): read the rest first, so the
+    // client that is still writing it gets the answer and not a reset connection.
+    // (Fastify already answers body errors with Connection: close; a body left unread must close too.)
+    if (!bodyReceived(request.raw) && !(await drainRequest(request.raw, drainLimit))) reply.header('connection', 'close');
+    return sendError(error, request, reply, options.onUnexpectedError);
+  });
   app.setNotFoundHandler((request, reply) =>
     sendError(new AppError('RESOURCE_NOT_FOUND', { zh: `找不到路徑 ${request.method} ${request.url}`, en: `No route ${request.method} ${request.url}` }), request, reply),
   );
@@ -89,6 +123,51 @@ export async function buildHttpServer(options: HttpOptions): Promise<App> {
   registerAuth(app, options.auth);
   registerPaging(app);
   return app;
+}
+
+const DEFAULT_DRAIN_LIMIT_BYTES = 16 * 1024 * 1024;
+/** A client trickling a refused body does not hold the connection open for long. */
+const DRAIN_TIMEOUT_MS = 10_000;
+
+/** The whole body has arrived (`complete`) or been read (`readableEnded`; injected requests have only this). */
+function bodyReceived(raw: IncomingMessage): boolean {
+  return raw.complete || raw.readableEnded;
+}
+
+/**
+ * Read and discard what is left of a request body, up to `maxBytes` (declared or received) or
+ * DRAIN_TIMEOUT_MS; true when the whole body was read. Past either bound the body is left unread and the connection closes after the
+ * answer (the client may then see a reset: the price of not reading unbounded input).
+ */
+export function drainRequest(raw: IncomingMessage, maxBytes: number): Promise<boolean> {
+  if (bodyReceived(raw)) return Promise.resolve(true);
+  const declared = Number(raw.headers['content-length']);
+  if (raw.destroyed || (Number.isFinite(declared) && declared > maxBytes)) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    let received = 0;
+    const finish = () => {
+      clearTimeout(timer);
+      raw.off('data', onData);
+      raw.off('end', finish);
+      raw.off('error', finish);
+      raw.off('close', finish);
+      // Past the bound: stop reading (TCP back-pressure) until the answer closes the socket.
+      const whole = bodyReceived(raw);
+      if (!whole) raw.pause();
+      resolve(whole);
+    };
+    const onData = (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > maxBytes) finish();
+    };
+    const timer = setTimeout(finish, DRAIN_TIMEOUT_MS);
+    timer.unref();
+    raw.on('data', onData);
+    raw.once('end', finish);
+    raw.once('error', finish);
+    raw.once('close', finish);
+    raw.resume();
+  });
 }
 
 /** The single place where an error becomes a response. */

@@ -21,7 +21,9 @@ export const TOPICS = {
 
 /** Topic families the stream carries; a topic outside them would never reach a consumer. */
 export const TOPIC_ROOTS = ['promotion', 'decision', 'billing', 'trigger'] as const;
-const TOPIC_PATTERN = new RegExp(`^(${TOPIC_ROOTS.join('|')})(\\.[A-Za-z0-9_-]+)+$`);
+/** Dead letters: `banyan.dlq.<original topic>`, a copy of a message a consumer could not use. */
+export const DEAD_LETTER_ROOT = 'banyan.dlq';
+const TOPIC_PATTERN = new RegExp(`^(${TOPIC_ROOTS.join('|')}|banyan\\.dlq)(\\.[A-Za-z0-9_-]+)+$`);
 
 export interface OutboxEventInput {
   readonly topic: string;
