@@ -59,6 +59,7 @@ import { createReferenceValidator } from './trees/node-references.js';
 import { createTreesService, type TreesService } from './trees/trees.service.js';
 import { startSandbox, type RunningSandbox } from './sandbox/index.js';
 import { createUsersService, type UsersService } from './users/users.service.js';
+import { deadlineBudgets, pausingCommand } from './platform/deadline.js';
 import { passwordProblem } from './users/password-policy.js';
 import { registerUserRoutes } from './users/users.routes.js';
 
@@ -168,8 +169,9 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
     const reference = createReferenceService({ db, changes });
     // Host commands: the nodes that reach outside the engine (seed 002's Command Pattern).
     const commands: TreeCompileOptions['commands'] = {
-      EXTERNAL_SYSTEM: createExternalSystemCommand({ systems: externalSystems, env: overrides.secrets ?? process.env }),
-      DATABASE_QUERY: createDatabaseQueryCommand({ reference }),
+      // I/O commands pause the tree's deadline while they wait (src/platform/deadline.ts).
+      EXTERNAL_SYSTEM: pausingCommand(createExternalSystemCommand({ systems: externalSystems, env: overrides.secrets ?? process.env })),
+      DATABASE_QUERY: pausingCommand(createDatabaseQueryCommand({ reference })),
       DROOLS_RULE: createDroolsRuleCommand({ rules, ttlMs: config.externalCacheTtlMs }),
     };
     const compileOptions = (): TreeCompileOptions => ({ commands });
@@ -180,7 +182,8 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
     });
     const trees = createTreesService({ db, changes, compileOptions, validateReferences });
     const catalog = new TreeCatalog(trees, compileOptions, config.treeCacheTtlMs);
-    const evaluation = createEvaluationService(catalog);
+    const budgets = deadlineBudgets(config.evaluation.deadlineMs);
+    const evaluation = createEvaluationService(catalog, { budgets });
     const recorder = overrides.recorder?.({ database, logger }) ?? audit.recorder;
 
     // The demo's simulators back the API's EXTERNAL_SYSTEM nodes, so only API roles start them (a
@@ -217,9 +220,9 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
       void audit.emit({ type: 'SECURITY', category: 'SECURITY', severity: 'ERROR', source: 'platform.secrets', details: { unreadableCallbackSecrets: reencryption.unreadable } });
     }
     const players = createPlayersService(db);
-    const campaigns = createCampaignsService({ db, players });
+    const campaigns = createCampaignsService({ db, players, budgets });
     const templates = createTemplatesService({ db, campaigns });
-    const ingest: IngestDeps = { db, campaigns, players };
+    const ingest: IngestDeps = { db, campaigns, players, budgets };
     if (config.env === 'production') {
       const retired = await retireDemoTenant(tenants);
       if (retired) {
@@ -258,7 +261,7 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
     // Worker and scheduler processes answer health and metrics only: the public API is the api role's, so a
     // worker reachable for its health check does not become a second, unmonitored API.
     if (servesApi(role)) {
-      registerEvaluationRoutes(app, { evaluation, recorder, trees, db });
+      registerEvaluationRoutes(app, { evaluation, recorder, trees, db, bodyLimitBytes: config.evaluation.bodyLimitBytes });
       registerTreeRoutes(app, trees);
       registerRuleRoutes(app, rules);
       registerExternalSystemRoutes(app, externalSystems);
@@ -415,6 +418,7 @@ function configSummary(config: Config): Record<string, unknown> {
     swaggerEnabled: config.swaggerEnabled,
     treeCacheTtlMs: config.treeCacheTtlMs,
     bodyLimitBytes: config.bodyLimitBytes,
+    evaluation: config.evaluation,
     loginThrottle: config.loginThrottle,
     audit: { mode: config.audit.mode, batchSize: config.audit.batchSize, flushMs: config.audit.flushMs, retentionMonths: config.audit.retention },
     redis: config.redisUrl !== undefined,

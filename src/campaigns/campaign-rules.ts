@@ -8,6 +8,7 @@
  * campaign: { id, currency, rewardType } }`.
  */
 import { compileExpression, isDecimal, validateExpression } from '../engine/index.js';
+import type { EvaluationBudget } from '../engine/index.js';
 import type { CompiledExpression, Diagnostic } from '../engine/types.js';
 import type { FieldError } from '../platform/http/errors.js';
 import type { RuleSpec } from './campaigns.schema.js';
@@ -78,7 +79,7 @@ export function truthy(value: unknown): boolean {
   return Boolean(value);
 }
 
-/** A condition: absent means "everyone". */
-export function holds(rule: CompiledExpression | null, root: unknown, now: Date): boolean {
-  return rule === null || truthy(rule.evaluate(root, undefined, { now }));
+/** A condition: absent means "everyone". `budget` bounds its work in time (EVALUATION_BUDGET_EXCEEDED). */
+export function holds(rule: CompiledExpression | null, root: unknown, now: Date, budget?: EvaluationBudget): boolean {
+  return rule === null || truthy(rule.evaluate(root, undefined, budget === undefined ? { now } : { now, budget }));
 }

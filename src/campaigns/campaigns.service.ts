@@ -17,10 +17,11 @@ import { compileCampaignRules, holds, normalizeRule, validateCampaignRules, type
 import * as repo from './campaigns.repository.js';
 import type { CampaignInput, CampaignStatus, CampaignView } from './campaigns.schema.js';
 import { dbTimeMs, EDITABLE, effectiveStatus, TRANSITIONS } from './lifecycle.js';
+import { deadlineBudgets, type BudgetFactory } from '../platform/deadline.js';
 
 /** How long another process's campaign change may take to reach this process's event pipeline. */
 export const LIVE_TTL_MS = 1000;
-import { toDecimal } from '../engine/index.js';
+import { BUDGET_EXCEEDED, toDecimal } from '../engine/index.js';
 
 export type { CampaignRecord } from './campaigns.repository.js';
 
@@ -64,6 +65,8 @@ export interface CampaignsDeps {
   readonly db: Kysely<Tables>;
   readonly players: PlayersService;
   readonly now?: () => Date;
+  /** A fresh budget (deadline) per rule check; default: EVALUATION_DEADLINE_MS' default. */
+  readonly budgets?: BudgetFactory;
 }
 
 const notFound = (id: string) => new AppError('RESOURCE_NOT_FOUND', { zh: `活動不存在: ${id}`, en: `Campaign not found: ${id}` });
@@ -136,6 +139,9 @@ function check(name: RuleName, run: () => boolean): boolean {
   try {
     return run();
   } catch (error) {
+    if (error instanceof EngineError && error.code === BUDGET_EXCEEDED) {
+      throw new AppError('EVALUATION_BUDGET_EXCEEDED', { zh: `${name} 超出運算時間預算`, en: `${name} ran past its evaluation deadline` });
+    }
     if (error instanceof EngineError) throw violation(`${name} could not be evaluated: ${error.message}`, `${name} 無法計算: ${error.message}`);
     throw error;
   }
@@ -143,6 +149,7 @@ function check(name: RuleName, run: () => boolean): boolean {
 
 export function createCampaignsService(deps: CampaignsDeps): CampaignsService {
   const { db, players } = deps;
+  const budgets = deps.budgets ?? deadlineBudgets();
   const clock = deps.now ?? (() => new Date());
   const compiled = new LRUCache<string, CompiledCampaignRules>({ max: 5_000 });
   // The tenant's ACTIVE/SCHEDULED campaigns, for `live` (read by every event batch). Dropped on any
@@ -254,9 +261,10 @@ export function createCampaignsService(deps: CampaignsDeps): CampaignsService {
       for (const c of live) {
         const rules = rulesOf(c);
         const r = root(player, c);
+        const budget = budgets();
         try {
-          if (!holds(rules.visibility, r, now)) continue;
-          const canJoin = holds(rules.participation, r, now);
+          if (!holds(rules.visibility, r, now, budget)) continue;
+          const canJoin = holds(rules.participation, r, now, budget);
           result.push({ campaign: toView(c, now), joined: joined.has(c.id), requiresJoin: rules.participation !== null, canJoin });
         } catch (error) {
           // A rule that cannot run for this player's attributes hides the campaign from them.
@@ -277,8 +285,9 @@ export function createCampaignsService(deps: CampaignsDeps): CampaignsService {
       const player = await players.get(tenantId, playerId);
       const rules = rulesOf(c);
       const r = root(player, c);
-      if (!check('visibilityRule', () => holds(rules.visibility, r, now))) throw notFound(campaignId);
-      if (!check('participationRule', () => holds(rules.participation, r, now))) {
+      const budget = budgets();
+      if (!check('visibilityRule', () => holds(rules.visibility, r, now, budget))) throw notFound(campaignId);
+      if (!check('participationRule', () => holds(rules.participation, r, now, budget))) {
         throw violation('the player does not satisfy the participationRule', '玩家不符合參加條件 (participationRule)');
       }
       const created = await db.transaction().execute(async (trx) => {

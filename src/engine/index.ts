@@ -52,3 +52,9 @@ export { Decimal, toDecimal, roundMoney, currencyScale, isDecimal, MAX_AMOUNT, M
  */
 export { compileDrl, validateDrl, createDroolsCommand, DRL_EXAMPLES } from './drools/index.js';
 export type { CompiledRuleSet, DrlCompileOptions, FireOptions, FireResult, RuleInfo, DroolsResult, DroolsCommandOptions } from './drools/index.js';
+
+/**
+ * The shared evaluation budget: the host injects its deadline (the engine reads no clock).
+ * @example const budget = new EvaluationBudget(() => performance.now() > end); tree.evaluate(c, { budget })
+ */
+export { EvaluationBudget, BUDGET_EXCEEDED, CHECK_EVERY, CHARS_PER_UNIT, budgetExceeded } from './budget.js';

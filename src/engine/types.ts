@@ -4,6 +4,7 @@
  * Everything under `src/engine/` is pure: no database, network, clock or environment access.
  * The clock is injected (`now`) so results are reproducible (audit replay depends on it).
  */
+import type { EvaluationBudget } from './budget.js';
 
 /** Expression languages the engine compiles. */
 export type Language = 'spel' | 'jsonlogic';
@@ -28,6 +29,8 @@ export type EngineErrorCode =
   | 'EVALUATION_ERROR'
   | 'INVALID_TREE'
   | 'INVALID_PARAMETER'
+  /** The injected deadline passed during evaluation (see EvaluationBudget in budget.ts). */
+  | 'EVALUATION_BUDGET_EXCEEDED'
   | (string & {});
 
 export interface Diagnostic {
@@ -94,6 +97,11 @@ export interface CompileOptions {
 export interface EvaluateOptions {
   /** "Now" for date functions such as `#daysSince(date)`. Defaults to `new Date()`. */
   readonly now?: Date;
+  /**
+   * Shared work budget with the host's deadline: when it expires the evaluation throws
+   * EVALUATION_BUDGET_EXCEEDED. Without one only the step limit applies.
+   */
+  readonly budget?: EvaluationBudget;
 }
 
 /** A compiled expression: parse once, evaluate many times. Evaluation is synchronous and pure. */
@@ -225,6 +233,8 @@ export interface ExecutionContext {
   /** Variables set by earlier nodes (`resultVariable`) and by the host. */
   readonly variables: Record<string, unknown>;
   readonly requestId?: string;
+  /** The tree evaluation's budget; commands that compute (DROOLS_RULE) charge it. */
+  readonly budget?: EvaluationBudget;
 }
 
 export interface TreeCompileOptions {
@@ -245,6 +255,12 @@ export interface TreeEvaluateOptions {
   readonly trace?: boolean;
   /** Record DecisionSteps (default true). False returns `steps: []`: the fastest mode, for simulation. */
   readonly recordSteps?: boolean;
+  /**
+   * One budget for the whole tree (every node, formula and command). Once its deadline passes,
+   * the running node and every later one fail with EVALUATION_BUDGET_EXCEEDED (false, as any
+   * failed node).
+   */
+  readonly budget?: EvaluationBudget;
 }
 
 export interface CompiledTree {

@@ -29,12 +29,15 @@ export interface EvaluationRouteDeps {
   readonly recorder: EvaluationRecorder;
   readonly trees: TreesService;
   readonly db: Kysely<Tables>;
+  /** The evaluate body limit (EVALUATE_BODY_LIMIT_BYTES, 256 KB): a customer payload needs no more. */
+  readonly bodyLimitBytes?: number;
 }
 
 export function registerEvaluationRoutes(app: App, deps: EvaluationRouteDeps): void {
   app.post(
     EVALUATE,
     {
+      ...(deps.bodyLimitBytes === undefined ? {} : { bodyLimit: deps.bodyLimitBytes }),
       config: { auth: 'public' },
       schema: {
         tags: TAG,

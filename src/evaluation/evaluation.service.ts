@@ -1,5 +1,6 @@
-import { DEFAULT_RESULT } from '../engine/index.js';
+import { CHECK_EVERY, DEFAULT_RESULT } from '../engine/index.js';
 import type { PromotionResult, TreeEvaluation } from '../engine/types.js';
+import { deadlineBudgets, type BudgetFactory } from '../platform/deadline.js';
 import { AppError } from '../platform/http/errors.js';
 import { newSession, sessionVariables } from './session.js';
 import type { LoadedTree, TreeCatalog } from './tree-catalog.js';
@@ -80,12 +81,20 @@ export interface EvaluationService {
   evaluateTrees(trees: readonly LoadedTree[], input: EvaluateInput): Promise<EvaluationOutcome>;
 }
 
-export function createEvaluationService(catalog: TreeCatalog): EvaluationService {
+export interface EvaluationServiceOptions {
+  /** A fresh budget (deadline) per tree evaluation; default: EVALUATION_DEADLINE_MS' default. */
+  readonly budgets?: BudgetFactory;
+}
+
+export function createEvaluationService(catalog: TreeCatalog, serviceOptions: EvaluationServiceOptions = {}): EvaluationService {
+  const budgets = serviceOptions.budgets ?? deadlineBudgets();
   async function evaluateTrees(trees: readonly LoadedTree[], input: EvaluateInput): Promise<EvaluationOutcome> {
     const runs: TreeRun[] = [];
     const session = newSession();
     for (const { ref, compiled } of trees) {
-      const options = { now: input.now, requestId: input.requestId, variables: sessionVariables(session), recordSteps: input.recordSteps ?? true };
+      // Every tree gets its own deadline: past it, its running node and every later one are false.
+      const budget = budgets();
+      const options = { now: input.now, requestId: input.requestId, variables: sessionVariables(session), recordSteps: input.recordSteps ?? true, budget };
       try {
         const evaluation = compiled.isAsync ? await compiled.evaluateAsync(input.customer, options) : compiled.evaluate(input.customer, options);
         runs.push({ treeId: ref.id, treeName: ref.name, version: ref.version, priority: ref.priority, evaluation, error: null });
@@ -93,6 +102,9 @@ export function createEvaluationService(catalog: TreeCatalog): EvaluationService
         if (error instanceof AppError) throw error;
         runs.push({ treeId: ref.id, treeName: ref.name, version: ref.version, priority: ref.priority, evaluation: null, error: error instanceof Error ? error.message : String(error) });
       }
+      // A tree that worked hard held the event loop: let other requests in before the next tree,
+      // so evaluate-all over many trees never blocks for more than one tree's deadline.
+      if (budget.units >= CHECK_EVERY) await new Promise<void>((resolve) => setImmediate(resolve));
       if (session.failure) throw new EvaluationFailedError(session.failure, { result: NOT_ELIGIBLE, runs, chosen: null });
     }
     const chosen = chooseBest(runs);

@@ -24,6 +24,9 @@ import type { PlayersService } from '../players/players.service.js';
 import { findOutcome, recordEvent, saveOutcome } from './events.repository.js';
 import { BehaviourEvent, CAMPAIGN_OUTCOMES, type CampaignOutcome, type EventResult, type IngestResult } from './events.schema.js';
 import { createReward } from './reward-port.js';
+import { deadlineBudgets, type BudgetFactory } from '../platform/deadline.js';
+
+const defaultBudgets = deadlineBudgets();
 
 export type { IngestResult } from './events.schema.js';
 
@@ -32,6 +35,8 @@ export interface IngestDeps {
   readonly campaigns: CampaignsService;
   readonly players: PlayersService;
   readonly now?: () => Date;
+  /** One budget (deadline) per campaign's rules for one event; default EVALUATION_DEADLINE_MS' default. */
+  readonly budgets?: BudgetFactory;
 }
 
 type CampaignResult = EventResult['campaigns'][number];
@@ -140,8 +145,8 @@ export async function ingestEvents(deps: IngestDeps, tenantId: string, events: r
   };
 }
 
-/** Runs every candidate campaign's rules for the event: pure, no I/O, no limits. */
-function evaluate(event: BehaviourEvent, candidates: readonly LiveCampaign[], attributes: Record<string, unknown>, joined: ReadonlySet<string>, now: Date): Candidate[] {
+/** Runs every candidate campaign's rules for the event: pure, no I/O; each campaign's rules within one budget (deadline). */
+function evaluate(event: BehaviourEvent, candidates: readonly LiveCampaign[], attributes: Record<string, unknown>, joined: ReadonlySet<string>, now: Date, budgets: BudgetFactory): Candidate[] {
   const data = event.data ?? {};
   // Money arrives as a JSON number or a decimal string. SpEL gets it as a Decimal (BigDecimal);
   // JSONLogic gets it as sent, because its decimal mode converts inputs itself (and, in the engine
@@ -158,9 +163,11 @@ function evaluate(event: BehaviourEvent, candidates: readonly LiveCampaign[], at
     if (rules.participation !== null && !joined.has(c.id)) return final('NOT_JOINED');
     if (typeof data.currency === 'string' && data.currency !== c.currency) return final('CURRENCY_MISMATCH', `event in ${data.currency}, campaign in ${c.currency}`);
     const scale = scaleFor(c);
+    // The eligibility rule and the formula share one deadline: a campaign's rules for one event.
+    const budget = budgets();
     try {
-      if (rules.eligibility !== null && !holds(rules.eligibility, rootFor(c, rules.eligibility), now)) return final('NOT_ELIGIBLE');
-      const value = rules.formula.evaluate(rootFor(c, rules.formula), undefined, { now });
+      if (rules.eligibility !== null && !holds(rules.eligibility, rootFor(c, rules.eligibility), now, budget)) return final('NOT_ELIGIBLE');
+      const value = rules.formula.evaluate(rootFor(c, rules.formula), undefined, { now, budget });
       const amount = roundMoney(typeof value === 'boolean' ? toDecimal(truthy(value) ? 1 : 0) : toDecimal(value, 'rewardFormula result'), scale);
       if (amount.lte(0)) return final('ZERO_REWARD');
       // A formula may multiply a valid amount into nonsense: this event's campaign fails, not the batch.
@@ -254,6 +261,7 @@ async function processEvent(
     attributes,
     joined,
     now,
+    deps.budgets ?? defaultBudgets,
   );
   const claims = candidates.filter((c) => c.decision.kind === 'claim');
   const outcome = postgres && claims.length <= 1 ? await oneStatement(deps, tenantId, event, candidates, claims[0], now) : await inTransaction(deps, tenantId, event, candidates, now);

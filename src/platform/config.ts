@@ -21,6 +21,10 @@ const EnvSchema = Type.Object({
     { default: 'info' },
   ),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 1_048_576 }),
+  /** Body limit of POST /api/v1/promotions/evaluate: a customer payload, far below the global limit. */
+  EVALUATE_BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 262_144 }),
+  /** Computing time every evaluation (tree, campaign rule, formula, DRL) may use before EVALUATION_BUDGET_EXCEEDED. */
+  EVALUATION_DEADLINE_MS: Type.Integer({ minimum: 1, maximum: 60_000, default: 50 }),
   /** A refused body is read and discarded up to this size before the 413/415 is answered. */
   BODY_DRAIN_LIMIT_BYTES: Type.Integer({ minimum: 0, default: 16_777_216 }),
   DEMO_DATA: Type.Boolean({ default: true }),
@@ -104,6 +108,8 @@ export interface Config {
   readonly database: { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'postgres'; readonly url: string; readonly poolSize: number };
   readonly logLevel: string;
   readonly bodyLimitBytes: number;
+  /** Expression sandbox: the evaluation deadline and the evaluate route's body limit. */
+  readonly evaluation: { readonly deadlineMs: number; readonly bodyLimitBytes: number };
   readonly bodyDrainLimitBytes: number;
   readonly demoData: boolean;
   /** Seed the factor-catalogue trees ACTIVE (they then take part in evaluate-all); INACTIVE by default. */
@@ -235,6 +241,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     database: Object.freeze(database),
     logLevel: env.LOG_LEVEL,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    evaluation: Object.freeze({ deadlineMs: env.EVALUATION_DEADLINE_MS, bodyLimitBytes: env.EVALUATE_BODY_LIMIT_BYTES }),
     bodyDrainLimitBytes: env.BODY_DRAIN_LIMIT_BYTES,
     demoData: env.DEMO_DATA,
     demoFactorTreesActive: env.DEMO_FACTOR_TREES_ACTIVE,

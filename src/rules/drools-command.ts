@@ -6,6 +6,7 @@
  */
 import { compileDrl, createDroolsCommand, type CompiledRuleSet } from '../engine/index.js';
 import { EngineError, type CommandHandler, type Diagnostic } from '../engine/types.js';
+import { outsideDeadline } from '../platform/deadline.js';
 import type { RulesService, RuleValidator } from './rules.service.js';
 
 /** The DROOLS validator for the rules service: a bad DRL is rejected at write time with line/column. */
@@ -26,7 +27,7 @@ function wholeSet(set: CompiledRuleSet): CompiledRuleSet {
     rules: set.rules,
     has: () => true,
     fieldsOf: () => set.fieldsOf(),
-    fire: (customer, options) => set.fire(customer, options?.now ? { now: options.now } : {}),
+    fire: (customer, options) => set.fire(customer, { ...(options?.now ? { now: options.now } : {}), ...(options?.budget ? { budget: options.budget } : {}) }),
   };
 }
 
@@ -75,7 +76,8 @@ export function createDroolsRuleCommand(deps: DroolsNodeDeps): CommandHandler {
 
   return {
     async execute(node, context) {
-      const sets = await ruleSets();
+      // Loading rule sets is I/O: it does not count against the tree's deadline; firing does.
+      const sets = await outsideDeadline(context.budget, ruleSets);
       return createDroolsCommand(lookup(sets), deps.now ? { now: deps.now } : {}).execute(node, context);
     },
   };

@@ -8,6 +8,7 @@ import addFormatsModule from 'ajv-formats';
 import type { FieldError } from '../platform/http/errors.js';
 import type { Locale } from '../platform/http/i18n.js';
 import { fieldErrors } from '../platform/http/validation.js';
+import { re2RegExp, useLinearFormats } from './linear-regex.js';
 
 export interface TemplateDefinition {
   readonly id: string;
@@ -21,8 +22,10 @@ export interface TemplateDefinition {
 // ajv-formats is CommonJS; its default export arrives as `default` under NodeNext.
 type AddFormats = (ajv: Ajv) => Ajv;
 const addFormats: AddFormats = (addFormatsModule as unknown as { default?: AddFormats }).default ?? (addFormatsModule as unknown as AddFormats);
-const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true });
+// Tenant schemas: every regex runs in linear time (see linear-regex.ts).
+const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, code: { regExp: re2RegExp } });
 addFormats(ajv);
+useLinearFormats(ajv);
 
 export function compileParametersSchema(schema: Record<string, unknown>): ValidateFunction {
   return ajv.compile(schema);

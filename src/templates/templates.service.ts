@@ -8,6 +8,7 @@ import type { Locale } from '../platform/http/i18n.js';
 import { fieldErrors, validatorOf } from '../platform/http/validation.js';
 import { compileParametersSchema, forValidation, parameterErrors, placeholders, substitute, type TemplateDefinition } from './build.js';
 import { BUILTIN_TEMPLATES } from './templates.builtin.js';
+import { unsupportedPatterns } from './linear-regex.js';
 import * as repo from './templates.repository.js';
 
 export interface TemplateView extends TemplateDefinition {
@@ -36,7 +37,13 @@ export function createTemplatesService(deps: { db: Kysely<Tables>; campaigns: Ca
   function validatorFor(key: string, schema: Record<string, unknown>): ValidateFunction {
     let v = validators.get(key);
     if (!v) {
-      v = compileParametersSchema(schema);
+      try {
+        v = compileParametersSchema(schema);
+      } catch (error) {
+        // A template stored before schemas were compiled with RE2 may hold a regex RE2 refuses.
+        const problems = unsupportedPatterns(schema);
+        throw invalid('parametersSchema', problems.length > 0 ? problems : [{ field: 'parametersSchema', message: `parametersSchema cannot be compiled: ${error instanceof Error ? error.message : String(error)}` }]);
+      }
       validators.set(key, v);
     }
     return v;
@@ -62,6 +69,8 @@ export function createTemplatesService(deps: { db: Kysely<Tables>; campaigns: Ca
     },
     async create(tenantId, input) {
       if (builtIns.has(input.id)) throw new AppError('DUPLICATE_RESOURCE', { zh: `與內建模板同名: ${input.id}`, en: `A built-in template is called ${input.id}` });
+      const patterns = unsupportedPatterns(input.parametersSchema);
+      if (patterns.length > 0) throw invalid('parametersSchema', patterns);
       try {
         compileParametersSchema(input.parametersSchema);
       } catch (error) {

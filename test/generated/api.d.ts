@@ -6060,7 +6060,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description BUSINESS_RULE_VIOLATION */
+            /** @description BUSINESS_RULE_VIOLATION / EVALUATION_BUDGET_EXCEEDED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6255,7 +6255,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description BUSINESS_RULE_VIOLATION */
+            /** @description BUSINESS_RULE_VIOLATION / EVALUATION_BUDGET_EXCEEDED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6590,7 +6590,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description BUSINESS_RULE_VIOLATION */
+            /** @description BUSINESS_RULE_VIOLATION / EVALUATION_BUDGET_EXCEEDED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6834,7 +6834,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description BUSINESS_RULE_VIOLATION */
+            /** @description BUSINESS_RULE_VIOLATION / EVALUATION_BUDGET_EXCEEDED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7420,7 +7420,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description BUSINESS_RULE_VIOLATION */
+            /** @description BUSINESS_RULE_VIOLATION / EVALUATION_BUDGET_EXCEEDED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9660,7 +9660,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description BUSINESS_RULE_VIOLATION */
+            /** @description BUSINESS_RULE_VIOLATION / EVALUATION_BUDGET_EXCEEDED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -11871,7 +11871,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description BUSINESS_RULE_VIOLATION */
+            /** @description BUSINESS_RULE_VIOLATION / EVALUATION_BUDGET_EXCEEDED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -12066,7 +12066,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description BUSINESS_RULE_VIOLATION */
+            /** @description BUSINESS_RULE_VIOLATION / EVALUATION_BUDGET_EXCEEDED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -15971,7 +15971,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description BUSINESS_RULE_VIOLATION */
+            /** @description BUSINESS_RULE_VIOLATION / EVALUATION_BUDGET_EXCEEDED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -16667,7 +16667,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description BUSINESS_RULE_VIOLATION */
+            /** @description BUSINESS_RULE_VIOLATION / EVALUATION_BUDGET_EXCEEDED */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -13,7 +13,8 @@ const bytes = (v: unknown) => Buffer.byteLength(typeof v === 'string' ? v : JSON
 describe(`audit storage bounds (${DB_KIND})`, () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp();
+    // The evaluate route's own body limit (256 KB) would answer 413 before the extension cap is reached.
+    t = await startTestApp({ EVALUATE_BODY_LIMIT_BYTES: '2097152' });
   });
   afterAll(async () => t.destroy());
 

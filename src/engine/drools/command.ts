@@ -33,7 +33,7 @@ export function createDroolsCommand(
       for (const field of ruleSet.fieldsOf(ruleName)) {
         if (Object.hasOwn(customer, field)) input[field] = customer[field];
       }
-      const fire = ruleSet.fire(customer, { ruleName, ...(options.now ? { now: options.now() } : {}) });
+      const fire = ruleSet.fire(customer, { ruleName, ...(options.now ? { now: options.now() } : {}), ...(context.budget ? { budget: context.budget } : {}) });
       return { matched: fire.matched, output: { fired: fire.fired, winner: fire.winner, result: fire.result }, input };
     },
   };

@@ -1,3 +1,4 @@
+import type { EvaluationBudget } from '../budget.js';
 import { EngineError, type Diagnostic, type ExpressionLimits } from '../types.js';
 import type { RuleDecl } from './ast.js';
 import type { RuleCompileState, Scope } from './expression-compiler.js';
@@ -15,6 +16,8 @@ export interface FireOptions {
   readonly now?: Date;
   /** Only rules with this name (or `package.name`, or the package name for all its rules). */
   readonly ruleName?: string;
+  /** The host's shared budget: past its deadline, firing throws EVALUATION_BUDGET_EXCEEDED. */
+  readonly budget?: EvaluationBudget;
 }
 
 export interface FireResult {
@@ -100,11 +103,12 @@ export function compileDrl(source: string, options: DrlCompileOptions = {}): Com
         throw new EngineError('INVALID_PARAMETER', `no rule named "${ruleName}"`);
       }
       const now = fireOptions.now ?? new Date();
+      fireOptions.budget?.spend(1);
       const history = Object.hasOwn(customer, 'transactionHistory') ? customer['transactionHistory'] : undefined;
       const wm: WorkingMemory = {
         customer,
         transactions: Array.isArray(history) ? history.filter((t) => typeof t === 'object' && t !== null) : [],
-        budget: new Budget(limits.maxSteps, limits.maxCollectionSize),
+        budget: new Budget(limits.maxSteps, limits.maxCollectionSize, fireOptions.budget),
       };
       // RHS actions only write the result, never facts, so every activation can be found before
       // the first firing: the agenda is then exactly Drools' (salience, then load order).

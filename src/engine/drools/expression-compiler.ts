@@ -1,5 +1,6 @@
 /** Compiles expression nodes to closures over a frame (bound variables + the current fact). */
 import { RE2JS } from 're2js';
+import { MAX_MATCH_INPUT, matchUnits } from '../budget.js';
 import { EngineError, type SourcePosition } from '../types.js';
 import type { Expr } from './ast.js';
 import {
@@ -84,7 +85,13 @@ export function compileExpr(e: Expr, scope: Scope): Evaluator {
       const object = compileExpr(e.object, scope);
       const args = e.args.map((a) => compileExpr(a, scope));
       const { name, pos } = e;
-      return (f) => callMethod(object(f), name, args.map((a) => a(f)), pos);
+      return (f) => {
+        const target = object(f);
+        const values = args.map((a) => a(f));
+        // contains/startsWith/toUpperCase… scan the receiver: charged by its size (size() is not).
+        if (name !== 'size' && name !== 'length' && name !== 'isEmpty') f.budget.touch(pos, target, values[0]);
+        return callMethod(target, name, values, pos);
+      };
     }
     case 'unary': {
       const operand = compileExpr(e.operand, scope);
@@ -122,16 +129,29 @@ function compileBinary(e: Extract<Expr, { kind: 'binary' }>, scope: Scope): Eval
     case '||':
       return (f) => asBoolean(left(f), pos) || asBoolean(right(f), pos);
     case '==':
-      return (f) => valuesEqual(left(f), right(f));
+      return (f) => {
+        const a = left(f);
+        const b = right(f);
+        if (typeof a === 'string' || typeof b === 'string') f.budget.touch(pos, a, b);
+        return valuesEqual(a, b);
+      };
     case '!=':
-      return (f) => !valuesEqual(left(f), right(f));
+      return (f) => {
+        const a = left(f);
+        const b = right(f);
+        if (typeof a === 'string' || typeof b === 'string') f.budget.touch(pos, a, b);
+        return !valuesEqual(a, b);
+      };
     case '<':
     case '<=':
     case '>':
     case '>=': {
       const test = { '<': (c: number) => c < 0, '<=': (c: number) => c <= 0, '>': (c: number) => c > 0, '>=': (c: number) => c >= 0 }[e.op];
       return (f) => {
-        const c = compareValues(left(f), right(f), pos);
+        const a = left(f);
+        const b = right(f);
+        if (typeof a === 'string' && typeof b === 'string') f.budget.touch(pos, a, b);
+        const c = compareValues(a, b, pos);
         return c !== undefined && test(c);
       };
     }
@@ -148,14 +168,25 @@ function compileCollection(e: Extract<Expr, { kind: 'collection' }>, scope: Scop
   const { negated, pos } = e;
   const wrap = (test: (a: unknown, b: unknown, f: Frame) => boolean): Evaluator => (f) => test(left(f), right(f), f) !== negated;
   switch (e.op) {
+    // `contains … from` over the same list is quadratic: each test is charged the size it scans.
     case 'contains':
-      return wrap((a, b) => containsValue(a, b, pos));
+      return wrap((a, b, f) => {
+        f.budget.touch(pos, a, b);
+        return containsValue(a, b, pos);
+      });
     case 'memberOf':
-      return wrap((a, b) => containsValue(b, a, pos));
+      return wrap((a, b, f) => {
+        f.budget.touch(pos, b, a);
+        return containsValue(b, a, pos);
+      });
     case 'startsWith':
     case 'endsWith': {
       const starts = e.op === 'startsWith';
-      return wrap((a, b) => typeof a === 'string' && typeof b === 'string' && (starts ? a.startsWith(b) : a.endsWith(b)));
+      return wrap((a, b, f) => {
+        if (typeof a !== 'string' || typeof b !== 'string') return false;
+        f.budget.touch(pos, b);
+        return starts ? a.startsWith(b) : a.endsWith(b);
+      });
     }
     case 'length':
       return wrap((a, b) => typeof a === 'string' && valuesEqual(a.length, b));
@@ -177,7 +208,8 @@ function compileCollection(e: Extract<Expr, { kind: 'collection' }>, scope: Scop
       return wrap((a, b, f) => {
         if (a === null || a === undefined) return false;
         if (typeof a !== 'string') throw new EngineError('TYPE_ERROR', `'matches' needs a string, got ${typeName(a)}`, pos);
-        f.budget.tick(pos, 1 + Math.ceil(a.length / 100));
+        if (a.length > MAX_MATCH_INPUT) throw new EngineError('LIMIT_EXCEEDED', `'matches' input of ${a.length} characters exceeds the limit of ${MAX_MATCH_INPUT}`, pos);
+        f.budget.tick(pos, matchUnits(a.length));
         return regexFor(b).matches(a);
       });
     }

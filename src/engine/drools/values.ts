@@ -4,17 +4,19 @@
  * that only ever reads own data properties of plain objects.
  */
 import { Decimal } from 'decimal.js';
+import { sizeUnits, type EvaluationBudget } from '../budget.js';
 import { EngineError, type SourcePosition } from '../types.js';
 import { FORBIDDEN_NAMES } from './tokens.js';
 
 export const Dec = Decimal.clone({ precision: 34, rounding: Decimal.ROUND_HALF_EVEN });
 
-/** Mutable per-evaluation state: the work budget. */
+/** Mutable per-evaluation state: the step limit, and the host's shared budget (deadline) if any. */
 export class Budget {
   private steps = 0;
   constructor(
     readonly maxSteps: number,
     readonly maxCollectionSize: number,
+    private readonly shared?: EvaluationBudget,
   ) {}
 
   tick(pos: SourcePosition | undefined, n = 1): void {
@@ -22,6 +24,13 @@ export class Budget {
     if (this.steps > this.maxSteps) {
       throw new EngineError('LIMIT_EXCEEDED', `evaluation exceeded ${this.maxSteps} steps`, pos);
     }
+    if (this.shared !== undefined) this.shared.spend(n, pos);
+  }
+
+  /** Charges what an operation on `a` and `b` scans (lists by length, long strings by length / 64). */
+  touch(pos: SourcePosition, a: unknown, b?: unknown): void {
+    const units = sizeUnits(a) + sizeUnits(b);
+    if (units > 0) this.tick(pos, units);
   }
 }
 
@@ -81,6 +90,7 @@ export function compareValues(a: unknown, b: unknown, pos: SourcePosition): numb
 
 export function arithmetic(op: string, a: unknown, b: unknown, pos: SourcePosition, budget: Budget): unknown {
   if (op === '+' && (typeof a === 'string' || typeof b === 'string')) {
+    budget.touch(pos, a, b);
     const s = display(a) + display(b);
     if (s.length > budget.maxCollectionSize) throw new EngineError('LIMIT_EXCEEDED', `string longer than ${budget.maxCollectionSize}`, pos);
     return s;

@@ -136,7 +136,7 @@ export function analyzeRule(rule: unknown, knownOperators: ReadonlySet<string>, 
       // A literal null collection is an error; so is a missing one for all/some/none (compat-tables),
       // while map/filter/reduce over a missing variable yield []/initial (jsonlogic.com tests).
       const strict = args[0] === null ? op !== 'reduce' : op === 'all' || op === 'some' || op === 'none' || op === 'every';
-      if (out.length > 0) out[0] = { [GUARD_OPERATOR]: [out[0], strict] };
+      if (out.length > 0) out[0] = { [GUARD_OPERATOR]: [out[0], strict, bodyWeight(args.slice(1))] };
       return { [op]: out };
     }
     return { [op]: walk(args, argPath, depth + 1, rootScope) };
@@ -202,6 +202,24 @@ export function analyzeRule(rule: unknown, knownOperators: ReadonlySet<string>, 
     resultType: inferType(rule),
     size,
   };
+}
+
+/** Operators in an iterator's body: the per-element charge (at least 1). */
+function bodyWeight(node: unknown): number {
+  let n = 0;
+  const count = (v: unknown): void => {
+    if (v === null || typeof v !== 'object') return;
+    if (Array.isArray(v)) {
+      for (const x of v) count(x);
+      return;
+    }
+    for (const k of Object.keys(v)) {
+      n++;
+      count((v as Record<string, unknown>)[k]);
+    }
+  };
+  count(node);
+  return Math.max(1, n);
 }
 
 function inferType(rule: unknown): ResultType {

@@ -116,13 +116,16 @@ export function compileJsonLogic(source: unknown, options: Omit<CompileOptions, 
 
   const evaluate = (root: unknown, variables?: Readonly<Record<string, unknown>>, evalOptions?: EvaluateOptions): unknown => {
     // Saved field by field (no allocation): evaluation is synchronous but may nest (tree → formula).
-    const sNow = state.now, sVars = state.variables, sSteps = state.steps, sMax = state.maxSteps, sColl = state.maxCollectionSize;
+    const sNow = state.now, sVars = state.variables, sSteps = state.steps, sMax = state.maxSteps, sColl = state.maxCollectionSize, sBudget = state.budget;
+    const budget = evalOptions?.budget;
     state.now = evalOptions?.now;
     state.variables = variables;
     state.steps = 0;
     state.maxSteps = maxSteps;
     state.maxCollectionSize = maxCollectionSize;
+    state.budget = budget;
     try {
+      if (budget !== undefined) budget.spend(1);
       const value = fn(root);
       if (decimalMode && typeof value === 'number') return new Decimal(value);
       return value;
@@ -134,6 +137,7 @@ export function compileJsonLogic(source: unknown, options: Omit<CompileOptions, 
       state.steps = sSteps;
       state.maxSteps = sMax;
       state.maxCollectionSize = sColl;
+      state.budget = sBudget;
     }
   };
 

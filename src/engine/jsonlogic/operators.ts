@@ -14,6 +14,7 @@
  * Evaluation state (clock, variables, step budget) is module-level: evaluation is synchronous and the
  * compiled expression sets it on entry and restores it on exit.
  */
+import { sizeUnits, type EvaluationBudget } from '../budget.js';
 import { Decimal, isDecimal, roundMoney, toDecimal } from '../decimal.js';
 import { EngineError } from '../types.js';
 import { climbAllowed, FORBIDDEN_SEGMENTS, GUARD_OPERATOR, MAX_SCOPE_CLIMB, scopeClimb } from './analyze.js';
@@ -24,9 +25,18 @@ export interface EvalState {
   steps: number;
   maxSteps: number;
   maxCollectionSize: number;
+  /** The host's shared budget (deadline), when the caller gave one. */
+  budget: EvaluationBudget | undefined;
 }
 
-export const state: EvalState = { now: undefined, variables: undefined, steps: 0, maxSteps: 100_000, maxCollectionSize: 100_000 };
+export const state: EvalState = { now: undefined, variables: undefined, steps: 0, maxSteps: 100_000, maxCollectionSize: 100_000, budget: undefined };
+
+/** Charges work units against the step limit and the host's budget. */
+export function charge(units: number): void {
+  state.steps += units;
+  if (state.steps > state.maxSteps) throw new EngineError('LIMIT_EXCEEDED', `evaluation exceeded ${state.maxSteps} steps`);
+  if (state.budget !== undefined) state.budget.spend(units);
+}
 
 const DAY_MS = 86_400_000;
 
@@ -75,17 +85,55 @@ export function invalidArguments(): EngineError {
   return Object.assign(new EngineError('EVALUATION_ERROR', 'Invalid Arguments'), { type: 'Invalid Arguments' });
 }
 
+/**
+ * In front of every iterator's collection (inserted by analyze.ts): charges the iterations times
+ * the body's weight (its operator count), as SpEL charges a selection's criteria per element.
+ */
 function guard(args: Args): unknown {
-  const [value, strict] = list(args);
+  const [value, strict, weight] = list(args);
   if (strict === true && (value === null || value === undefined)) throw invalidArguments();
   if (Array.isArray(value)) {
     if (value.length > state.maxCollectionSize) {
       throw new EngineError('LIMIT_EXCEEDED', `collection of ${value.length} items exceeds the limit of ${state.maxCollectionSize}`);
     }
-    state.steps += value.length;
-    if (state.steps > state.maxSteps) throw new EngineError('LIMIT_EXCEEDED', `evaluation exceeded ${state.maxSteps} steps`);
+    charge(value.length * (typeof weight === 'number' && weight > 1 ? weight : 1));
   }
   return value;
+}
+
+/**
+ * Operators whose cost grows with their inputs (`in` scans a list or string, `cat` copies,
+ * `+`/`min`/`max` fold a list): charged the size they touch, so an `in` inside a `some` over the
+ * same list is charged n² and stopped by the step limit. Comparisons are lazy in
+ * json-logic-engine (they get unevaluated arguments) and stay uncharged: only strings make them
+ * linear, and the iterator charge (length × body weight) bounds how often they run.
+ */
+const SIZED_OPERATORS = ['in', 'cat', 'substr', 'merge', 'keys', 'missing', 'missing_some', 'min', 'max', '+', '*', '-', '/', '%'];
+
+/** The arguments scanned (a list spread into `max`/`+` is its length) plus what each touches. */
+function argUnits(args: unknown): number {
+  if (!Array.isArray(args)) return sizeUnits(args);
+  let units = args.length > 8 ? args.length : 0;
+  for (const a of args) units += sizeUnits(a);
+  return units;
+}
+
+function chargeSized(engine: LogicEngineLike, name: string): void {
+  const original = engine.methods[name];
+  if (original === undefined) return;
+  const call = typeof original === 'function' ? (original as (args: unknown, ...rest: unknown[]) => unknown) : (original as { method: (args: unknown, ...rest: unknown[]) => unknown }).method;
+  const deterministic = (original as { deterministic?: boolean }).deterministic === true;
+  const optimizeUnary = (original as { optimizeUnary?: boolean }).optimizeUnary === true;
+  // Dropping `compile` keeps json-logic-engine from inlining the operator past the charge.
+  engine.addMethod(
+    name,
+    (args: unknown, ...rest: unknown[]) => {
+      const units = argUnits(args);
+      if (units > 0) charge(units);
+      return call(args, ...rest);
+    },
+    { deterministic, optimizeUnary },
+  );
 }
 
 const money = {
@@ -186,6 +234,7 @@ export function installOperators(engine: LogicEngineLike, decimalMode: boolean):
   );
   for (const [name, fn] of Object.entries(money)) engine.addMethod(name, fn, nondeterministic);
   if (decimalMode) for (const [name, fn] of Object.entries(decimalArithmetic)) engine.addMethod(name, fn, nondeterministic);
+  for (const name of SIZED_OPERATORS) chargeSized(engine, name);
 }
 
 export { isDecimal };

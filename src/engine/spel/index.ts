@@ -88,7 +88,7 @@ export function compileSpel(source: string, options?: SpelOptions): CompiledExpr
   if (baseCost > maxSteps) throw banyanError(source, 0, 'LIMIT_EXCEEDED', `Expression needs ${baseCost} steps; the limit is ${maxSteps}`);
   // One state object reused across calls avoids an allocation per evaluation; a re-entrant call
   // (only possible from host getters) gets its own.
-  const shared: State = { root: undefined, active: undefined, vars: undefined, now: undefined, steps: 0 };
+  const shared: State = { root: undefined, active: undefined, vars: undefined, now: undefined, steps: 0, budget: undefined };
   let busy = false;
   const raw: CompiledExpression = {
     source,
@@ -99,16 +99,19 @@ export function compileSpel(source: string, options?: SpelOptions): CompiledExpr
     resultType: body.resultType,
     evaluate(root: unknown, variables?: Readonly<Record<string, unknown>>, opts?: EvaluateOptions): unknown {
       const reentrant = busy;
-      const s: State = reentrant ? { root, active: root, vars: variables, now: opts?.now, steps: baseCost } : shared;
+      const budget = opts?.budget;
+      const s: State = reentrant ? { root, active: root, vars: variables, now: opts?.now, steps: baseCost, budget } : shared;
       if (!reentrant) {
         s.root = root;
         s.active = root;
         s.vars = variables;
         s.now = opts?.now;
         s.steps = baseCost;
+        s.budget = budget;
         busy = true;
       }
       try {
+        if (budget !== undefined) budget.spend(baseCost);
         const result = fn(s);
         if (result === undefined) return null;
         return decimal && typeof result === 'number' && isNumeric(result) ? toDecimal(result) : result;
@@ -119,6 +122,7 @@ export function compileSpel(source: string, options?: SpelOptions): CompiledExpr
           busy = false;
           s.root = s.active = s.vars = undefined;
           s.now = undefined;
+          s.budget = undefined;
         }
       }
     },

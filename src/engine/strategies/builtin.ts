@@ -264,8 +264,8 @@ export const formula: CalculationStrategy = {
   prepare(p, options) {
     const language = (p.language ?? 'spel') as Language;
     const expr = compileExpression(p.formula, { language, decimal: true, ...(options.limits ? { limits: options.limits } : {}) });
-    return (customer, variables, now) => {
-      const value = expr.evaluate(customer, variables, { now });
+    return (customer, variables, now, budget) => {
+      const value = expr.evaluate(customer, variables, budget === undefined ? { now } : { now, budget });
       if (value === null || value === undefined) return null;
       return { amount: toDecimal(value, 'formula result') };
     };

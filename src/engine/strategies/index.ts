@@ -3,6 +3,7 @@
  * seed 002's PromotionResult (cap, HALF_UP rounding, validUntil, details).
  */
 import { currencyScale, Decimal, roundMoney, toDecimal } from '../decimal.js';
+import type { EvaluationBudget } from '../budget.js';
 export { BAIL, prepareFastAmount, type FastAmount } from './fast.js';
 import type { Diagnostic, PromotionResult, StrategyType } from '../types.js';
 import { BUILTIN_STRATEGIES } from './builtin.js';
@@ -55,7 +56,12 @@ export function validateStrategy(strategyType: unknown, parameters: unknown): Di
 }
 
 /** A prepared calculation node: call it per evaluation; `null` = not eligible. */
-export type OfferBuilder = (customer: Readonly<Record<string, unknown>>, variables: Readonly<Record<string, unknown>>, now: Date) => { result: PromotionResult; amount: string } | null;
+export type OfferBuilder = (
+  customer: Readonly<Record<string, unknown>>,
+  variables: Readonly<Record<string, unknown>>,
+  now: Date,
+  budget?: EvaluationBudget,
+) => { result: PromotionResult; amount: string } | null;
 
 const DAY_MS = 86_400_000;
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
@@ -119,8 +125,8 @@ export function prepareOffer(strategyType: StrategyType, parameters: Readonly<Re
   let lastRounded = 0;
   let lastText = '0';
 
-  return (customer, variables, now) => {
-    const outcome = calculate(customer, variables, now);
+  return (customer, variables, now, budget) => {
+    const outcome = calculate(customer, variables, now, budget);
     if (outcome === null) return null;
     let amount = outcome.amount;
     if (cap !== undefined && amount.gt(cap)) amount = cap;

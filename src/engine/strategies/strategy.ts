@@ -4,6 +4,7 @@
  * parameters into a fast `calculate` function once per tree compilation.
  */
 import { isDecimal, MAX_AMOUNT, MAX_VALID_DAYS, toDecimal, type Decimal } from '../decimal.js';
+import type { EvaluationBudget } from '../budget.js';
 import type { Diagnostic, ExpressionLimits, StrategyType } from '../types.js';
 
 export type ArgType = 'number' | 'string' | 'object' | 'array' | 'boolean';
@@ -27,7 +28,13 @@ export interface CalculationOutcome {
   readonly percentage?: number | null;
 }
 
-export type Calculate = (customer: Readonly<Record<string, unknown>>, variables: Readonly<Record<string, unknown>>, now: Date) => CalculationOutcome | null;
+export type Calculate = (
+  customer: Readonly<Record<string, unknown>>,
+  variables: Readonly<Record<string, unknown>>,
+  now: Date,
+  /** The evaluation's budget (FORMULA charges it; the fixed strategies are constant-time). */
+  budget?: EvaluationBudget,
+) => CalculationOutcome | null;
 
 export interface PrepareOptions {
   readonly limits?: ExpressionLimits;

@@ -13,6 +13,7 @@
  * Two traversals share the node helpers: `evaluateSync` (the hot path, no promises) and
  * `evaluateAsync` (for trees with host commands).
  */
+import type { EvaluationBudget } from '../budget.js';
 import { EngineError, type DecisionStep, type ExecutionContext, type PromotionResult, type TreeEvaluateOptions, type TreeEvaluation } from '../types.js';
 import type { CompiledGraph, CompiledNode } from './compile.js';
 
@@ -41,6 +42,10 @@ interface Run {
   readonly path: string[];
   result: PromotionResult | undefined;
   readonly requestId: string | undefined;
+  /** The whole evaluation's budget: every node charges it, so an expired deadline fails every later node. */
+  readonly budget: EvaluationBudget | undefined;
+  /** `{ now }` (plus the budget) for expression nodes, built once per evaluation. */
+  readonly exprOptions: { readonly now: Date; readonly budget?: EvaluationBudget };
 }
 
 const clock = (): number => performance.now();
@@ -135,7 +140,7 @@ function condition(node: CompiledNode, run: Run): boolean {
   const input = run.steps ? snapshot(node, run, vars) : EMPTY;
   let value: unknown;
   try {
-    value = (node.expr as NonNullable<CompiledNode['expr']>).evaluate(run.customer, vars, { now: run.now });
+    value = (node.expr as NonNullable<CompiledNode['expr']>).evaluate(run.customer, vars, run.exprOptions);
   } catch (err) {
     record(run, node, input, null, start, message(err));
     return false;
@@ -163,7 +168,8 @@ function calculation(node: CompiledNode, run: Run): boolean {
   const start = run.timed ? clock() : 0;
   const vars = node.needsContextVars || run.vars !== EMPTY ? { ...run.vars, ...node.paramVars } : node.paramVars;
   try {
-    const built = (node.offer as NonNullable<CompiledNode['offer']>)(run.customer, vars, run.now);
+    if (run.budget !== undefined) run.budget.spend(1);
+    const built = (node.offer as NonNullable<CompiledNode['offer']>)(run.customer, vars, run.now, run.budget);
     if (built === null) {
       record(run, node, EMPTY, null, start);
       return false;
@@ -200,8 +206,15 @@ function visitSync(nodes: readonly CompiledNode[], run: Run): boolean {
 async function command(node: CompiledNode, run: Run): Promise<boolean> {
   const start = run.timed ? clock() : 0;
   if (run.vars === EMPTY) run.vars = {};
-  const context: ExecutionContext = { customer: run.customer, variables: run.vars, ...(run.requestId ? { requestId: run.requestId } : {}) };
+  const context: ExecutionContext = {
+    customer: run.customer,
+    variables: run.vars,
+    ...(run.requestId ? { requestId: run.requestId } : {}),
+    ...(run.budget ? { budget: run.budget } : {}),
+  };
   try {
+    // An expired budget fails the command before it runs (no external call after the deadline).
+    if (run.budget !== undefined) run.budget.spend(1);
     const outcome = await (node.handler as NonNullable<CompiledNode['handler']>).execute({ nodeId: node.id, configuration: node.configuration }, context);
     record(run, node, outcome.input ?? EMPTY, outcome.output, start);
     return outcome.matched === true;
@@ -231,9 +244,13 @@ async function visitAsync(nodes: readonly CompiledNode[], run: Run): Promise<boo
 }
 
 function start(customer: Readonly<Record<string, unknown>>, options: TreeEvaluateOptions | undefined): Run {
+  const now = options?.now ?? new Date();
+  const budget = options?.budget;
   return {
     customer,
-    now: options?.now ?? new Date(),
+    now,
+    budget,
+    exprOptions: budget === undefined ? { now } : { now, budget },
     vars: options?.variables ? { ...options.variables } : (EMPTY as Record<string, unknown>),
     steps: options?.recordSteps === false ? undefined : [],
     timed: options?.trace !== false && options?.recordSteps !== false,

@@ -26,6 +26,7 @@
  * from a polluted `Object.prototype` or hidden in a non-enumerable own property (not JSON data).
  */
 import { pow10, toScaledInteger } from '../decimal.js';
+import { activeBudget, fastOptions } from './budget-scope.js';
 import { BAIL, DEFAULT_BASE_FIELD, offerFields, prepareFastAmount, validUntilFor } from '../strategies/index.js';
 import type { DecisionStep, PromotionResult, StrategyType, TreeEvaluation } from '../types.js';
 import type { CompiledGraph, CompiledNode } from './compile.js';
@@ -61,7 +62,7 @@ function genericCondition(node: CompiledNode, onError: number): Condition {
   return (customer, now) => {
     let value: unknown;
     try {
-      value = expr.evaluate(customer, vars, { now });
+      value = expr.evaluate(customer, vars, fastOptions(now));
     } catch {
       return onError;
     }
@@ -82,7 +83,7 @@ function genericLeaf(node: CompiledNode, path: readonly string[], onError: OnErr
   const vars = node.paramVars;
   return (customer, now) => {
     try {
-      const built = offer(customer, vars, now);
+      const built = offer(customer, vars, now, activeBudget());
       return built === null ? null : evaluation(built.result, path);
     } catch {
       return onError;

@@ -2,6 +2,7 @@
 import { EngineError, type CompiledTree, type DecisionStep, type TreeCompileOptions, type TreeDefinition, type TreeEvaluation } from '../types.js';
 import { compileGraph, type CompiledNode } from './compile.js';
 import { DEFAULT_RESULT, EMPTY, evaluateAsync, evaluateSync, plainInputSnapshot } from './evaluate.js';
+import { enterBudget, leaveBudget } from './budget-scope.js';
 import { compileFast, compileFastSteps, FAILED, NO_PATH, NO_STEPS, type FastEvaluate, type FastSteps, type Snapshot, type StepRecorder } from './fast.js';
 
 export { validateTree, nodeKey } from './validate.js';
@@ -89,7 +90,19 @@ export function compileTree(tree: TreeDefinition, options: CompileTreeOptions = 
             fastReady = true;
             fast = compileFast(graph, codegen);
           }
-          if (fast !== undefined) return fast(customer, evalOptions.now ?? new Date()) ?? DEFAULT_EVALUATION;
+          if (fast !== undefined) {
+            const budget = evalOptions.budget;
+            const saved = enterBudget(budget);
+            let out: TreeEvaluation | null;
+            try {
+              out = fast(customer, evalOptions.now ?? new Date());
+            } finally {
+              leaveBudget(saved);
+            }
+            // Past the deadline no later node may succeed (as on the walker); generated
+            // constant-time nodes do not charge the budget, so the outcome is decided here.
+            return out === null || budget?.exhausted === true ? DEFAULT_EVALUATION : out;
+          }
         } else {
           if (!stepsReady) {
             stepsReady = true;
@@ -102,11 +115,17 @@ export function compileTree(tree: TreeDefinition, options: CompileTreeOptions = 
             busy = true;
             let done: TreeEvaluation | undefined;
             try {
-              done = withSteps(fastSteps, rec, customer, evalOptions?.now ?? new Date(), evalOptions?.trace !== false);
+              const saved = enterBudget(evalOptions?.budget);
+              try {
+                done = withSteps(fastSteps, rec, customer, evalOptions?.now ?? new Date(), evalOptions?.trace !== false);
+              } finally {
+                leaveBudget(saved);
+              }
             } finally {
               if (rec === recorder) busy = false;
             }
-            if (done !== undefined) return done;
+            // Past the deadline the walker records which nodes failed (each fails at once).
+            if (done !== undefined && evalOptions?.budget?.exhausted !== true) return done;
           }
         }
       }

@@ -13,6 +13,8 @@ export const ERROR_CATALOGUE = {
   PAYLOAD_TOO_LARGE: { status: 413, zh: '請求內容過大', en: 'Request body too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, zh: '不支援的內容類型', en: 'Unsupported media type' },
   BUSINESS_RULE_VIOLATION: { status: 422, zh: '業務規則違反', en: 'Business rule violation' },
+  /** A rule ran past its evaluation deadline (EVALUATION_DEADLINE_MS); in a tree the node is false instead. */
+  EVALUATION_BUDGET_EXCEEDED: { status: 422, zh: '規則超出運算時間預算', en: 'Evaluation exceeded its time budget' },
   TOO_MANY_REQUESTS: { status: 429, zh: '請求過於頻繁', en: 'Too many requests' },
   SYSTEM_ERROR: { status: 500, zh: '系統內部錯誤', en: 'Internal error' },
   EXTERNAL_SYSTEM_ERROR: { status: 500, zh: '外部系統錯誤', en: 'External system error' },

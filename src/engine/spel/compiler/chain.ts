@@ -1,7 +1,7 @@
 import type { ChainNode, ExpressionNode, IndexStep, ProjectionStep, SelectionStep, StepNode } from '../ast/nodes.js';
 import { banyanError, fault } from '../errors.js';
 import { readIndex, readProperty } from '../runtime/access.js';
-import { callMethod, isWhitelistedMethod, methodResultType } from '../runtime/methods.js';
+import { callMethod, isWhitelistedMethod, methodResultType, methodUnits } from '../runtime/methods.js';
 import { asEntries, asIterable, isPlainObject, propertyIsEnumerable, setOwn, typeName } from '../runtime/values.js';
 import type { Compile } from './compile.js';
 import { charge, type Compiled, type CompileContext, type State, type StaticType } from './context.js';
@@ -71,12 +71,25 @@ function compileStep(step: StepNode, compile: Compile, ctx: CompileContext): Com
       const args = step.args.map(compile);
       const fns = args.map((a) => a.fn);
       const max = ctx.maxCollectionSize;
+      const maxSteps = ctx.maxSteps;
       const rt = methodResultType(name);
       const type: StaticType = rt === 'boolean' ? 'boolean' : rt === 'string' ? 'string' : rt === 'list' ? 'list' : rt === 'number' ? 'int' : 'any';
+      // A method that scans its receiver is charged by the size it touches: `list.contains(x)`
+      // inside a selection over the same list is quadratic, and the step limit must see that.
       const call: Step =
         fns.length === 0
-          ? (v) => (name === 'size' && Array.isArray(v) ? v.length : callMethod(v, name, [], max, start))
-          : (v, s) => callMethod(v, name, fns.map((f) => f(s)), max, start);
+          ? (v, s) => {
+              if (name === 'size' && Array.isArray(v)) return v.length;
+              const units = methodUnits(name, v, []);
+              if (units > 0) charge(s, units, maxSteps, start);
+              return callMethod(v, name, [], max, start);
+            }
+          : (v, s) => {
+              const values = fns.map((f) => f(s));
+              const units = methodUnits(name, v, values);
+              if (units > 0) charge(s, units, maxSteps, start);
+              return callMethod(v, name, values, max, start);
+            };
       return { step: call, nullSafe: step.nullSafe, cost: 1 + args.reduce((n, a) => n + a.cost, 0), type };
     }
     case 'index':

@@ -5,7 +5,8 @@ import { lookupFunction } from '../runtime/functions.js';
 import { double, toDecimal } from '../runtime/numbers.js';
 import { setOwn, javaString, propertyIsEnumerable } from '../runtime/values.js';
 import { compileChain } from './chain.js';
-import type { Compiled, CompileContext, Evaluator, State, StaticType } from './context.js';
+import { sizeUnits } from '../../budget.js';
+import { charge, type Compiled, type CompileContext, type Evaluator, type State, type StaticType } from './context.js';
 import { compileBinary, compileElvis, compileTernary, compileUnary } from './operators.js';
 
 export type Compile = (node: ExpressionNode) => Compiled;
@@ -57,8 +58,16 @@ export function createCompiler(ctx: CompileContext): Compile {
       const fns = args.map((a) => a.fn);
       const at = node.start;
       const decimal = ctx.decimal;
+      const maxSteps = ctx.maxSteps;
       return {
-        fn: (s) => fn.call(fns.map((f) => f(s)), { now: s.now ?? new Date(), decimal, at }),
+        fn: (s) => {
+          const values = fns.map((f) => f(s));
+          // #sum/#max/#min over a list scan it.
+          let units = 0;
+          for (const v of values) units += sizeUnits(v);
+          if (units > 0) charge(s, units, maxSteps, at);
+          return fn.call(values, { now: s.now ?? new Date(), decimal, at });
+        },
         type: fn.resultType === 'number' ? (ctx.decimal ? 'decimal' : 'any') : fn.resultType === 'string' ? 'string' : 'any',
         cost: 1 + args.reduce((n, a) => n + a.cost, 0),
       };

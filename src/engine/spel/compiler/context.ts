@@ -1,3 +1,4 @@
+import type { EvaluationBudget } from '../../budget.js';
 import { banyanFault } from '../errors.js';
 
 /** Mutable per-evaluation state; one object per call (reused when not re-entered). */
@@ -8,6 +9,8 @@ export interface State {
   vars: Readonly<Record<string, unknown>> | undefined;
   now: Date | undefined;
   steps: number;
+  /** The host's shared budget (deadline), when the caller gave one. */
+  budget: EvaluationBudget | undefined;
 }
 
 export type Evaluator = (s: State) => unknown;
@@ -34,8 +37,12 @@ export interface CompileContext {
   readonly maxCollectionSize: number;
 }
 
-/** Charges loop work (selection/projection iterations) against the step budget. */
+/**
+ * Charges work (selection/projection iterations, collection and string operations by the size
+ * they touch) against the step limit and the host's budget (deadline).
+ */
 export function charge(s: State, units: number, max: number, at: number): void {
   s.steps += units;
   if (s.steps > max) throw banyanFault(at, 'LIMIT_EXCEEDED', `Evaluation exceeded the limit of ${max} steps`);
+  if (s.budget !== undefined) s.budget.spend(units);
 }

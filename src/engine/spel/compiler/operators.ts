@@ -4,7 +4,8 @@ import { banyanFault, fault, spelError } from '../errors.js';
 import { arithmetic, isNumeric, negate, power, toDecimal, type ArithmeticOperator } from '../runtime/numbers.js';
 import { asEntries, asIterable, concatText, javaString, spelCompare, spelEquals, typeName } from '../runtime/values.js';
 import type { Compile } from './compile.js';
-import type { Compiled, CompileContext, Evaluator, StaticType } from './context.js';
+import { MAX_MATCH_INPUT, matchUnits, sizeUnits } from '../../budget.js';
+import { charge, type Compiled, type CompileContext, type Evaluator, type State, type StaticType } from './context.js';
 
 // Spring's own cap on `'text' * n` (MAX_REPEATED_TEXT_SIZE), kept for identical behaviour.
 const MAX_REPEATED_TEXT_SIZE = 256;
@@ -48,7 +49,15 @@ function isLong(l: StaticType, r: StaticType): boolean {
   return l === 'long' || r === 'long';
 }
 
+/** Charges comparing `l` with `r` when either is a collection or a long string (scanned in full). */
+function chargePair(s: State, l: unknown, r: unknown, max: number, at: number): void {
+  if ((typeof l !== 'object' || l === null) && (typeof l !== 'string' || l.length < 64) && (typeof r !== 'object' || r === null) && (typeof r !== 'string' || r.length < 64)) return;
+  const units = sizeUnits(l) + sizeUnits(r);
+  if (units > 0) charge(s, units, max, at);
+}
+
 export function compileBinary(node: BinaryNode, compile: Compile, ctx: CompileContext): Compiled {
+  const maxSteps = ctx.maxSteps;
   const left = compile(node.left);
   const right = compile(node.right);
   const lf = left.fn;
@@ -74,37 +83,49 @@ export function compileBinary(node: BinaryNode, compile: Compile, ctx: CompileCo
       return bool((s) => {
         const l = lf(s);
         const r = rf(s);
-        return l === r || spelEquals(l, r);
+        if (l === r) return true;
+        chargePair(s, l, r, maxSteps, at);
+        return spelEquals(l, r);
       });
     case '!=':
       return bool((s) => {
         const l = lf(s);
         const r = rf(s);
-        return l !== r && !spelEquals(l, r);
+        if (l === r) return false;
+        chargePair(s, l, r, maxSteps, at);
+        return !spelEquals(l, r);
       });
     case '<':
       return bool((s) => {
         const l = lf(s);
         const r = rf(s);
-        return typeof l === 'number' && typeof r === 'number' ? l < r : spelCompare(l, r, at) < 0;
+        if (typeof l === 'number' && typeof r === 'number') return l < r;
+        chargePair(s, l, r, maxSteps, at);
+        return spelCompare(l, r, at) < 0;
       });
     case '<=':
       return bool((s) => {
         const l = lf(s);
         const r = rf(s);
-        return typeof l === 'number' && typeof r === 'number' ? l <= r : spelCompare(l, r, at) <= 0;
+        if (typeof l === 'number' && typeof r === 'number') return l <= r;
+        chargePair(s, l, r, maxSteps, at);
+        return spelCompare(l, r, at) <= 0;
       });
     case '>':
       return bool((s) => {
         const l = lf(s);
         const r = rf(s);
-        return typeof l === 'number' && typeof r === 'number' ? l > r : spelCompare(l, r, at) > 0;
+        if (typeof l === 'number' && typeof r === 'number') return l > r;
+        chargePair(s, l, r, maxSteps, at);
+        return spelCompare(l, r, at) > 0;
       });
     case '>=':
       return bool((s) => {
         const l = lf(s);
         const r = rf(s);
-        return typeof l === 'number' && typeof r === 'number' ? l >= r : spelCompare(l, r, at) >= 0;
+        if (typeof l === 'number' && typeof r === 'number') return l >= r;
+        chargePair(s, l, r, maxSteps, at);
+        return spelCompare(l, r, at) >= 0;
       });
     case 'matches':
       return bool(compileMatches(node, left, right, ctx));
@@ -121,7 +142,7 @@ export function compileBinary(node: BinaryNode, compile: Compile, ctx: CompileCo
       });
     }
     case 'in':
-      return bool(compileIn(left, right, at));
+      return bool(compileIn(left, right, at, maxSteps));
     case '^': {
       const long = isLong(left.type, right.type);
       const maxDigits = ctx.maxCollectionSize;
@@ -142,6 +163,7 @@ export function compileBinary(node: BinaryNode, compile: Compile, ctx: CompileCo
 }
 
 function compileArithmetic(op: ArithmeticOperator, left: Compiled, right: Compiled, node: BinaryNode, ctx: CompileContext, cost: number): Compiled {
+  const maxSteps = ctx.maxSteps;
   const lf = left.fn;
   const rf = right.fn;
   const at = node.start;
@@ -156,8 +178,12 @@ function compileArithmetic(op: ArithmeticOperator, left: Compiled, right: Compil
     const r = rf(s);
     if (isNumeric(l) && isNumeric(r)) return arithmetic(op, dec ? toDecimal(l) : l, r, long, at);
     if (op === '+' && (typeof l === 'string' || typeof r === 'string')) {
+      // Stringifying a collection scans it; the concatenation copies both sides.
+      chargePair(s, l, r, maxSteps, at);
       const text = concatText(l) + concatText(r);
       if (text.length > max) throw banyanFault(at, 'LIMIT_EXCEEDED', `String length exceeds the limit of ${max}`);
+      // What was built counts too: a nested value stringifies to far more than its top-level size.
+      if (text.length >= 64) charge(s, sizeUnits(text), maxSteps, at);
       return text;
     }
     if (op === '-' && typeof l === 'string' && l.length === 1 && typeof r === 'number' && Number.isInteger(r)) {
@@ -207,12 +233,16 @@ function compileMatches(node: BinaryNode, left: Compiled, right: Compiled, ctx: 
     if (typeof r !== 'string') {
       throw fault(ra, 'INVALID_SECOND_OPERAND_FOR_MATCHES_OPERATOR', `Second operand to matches operator must be a string. '${javaString(r)}' is not`);
     }
-    return compilePattern(r, false).matcher(javaString(l)).matches();
+    const text = javaString(l);
+    // RE2 is linear, but slow enough per character that the input is bounded (see MAX_MATCH_INPUT).
+    if (text.length > MAX_MATCH_INPUT) throw banyanFault(la, 'LIMIT_EXCEEDED', `matches: input of ${text.length} characters exceeds the limit of ${MAX_MATCH_INPUT}`);
+    charge(s, matchUnits(text.length) + sizeUnits(r), ctx.maxSteps, la);
+    return compilePattern(r, false).matcher(text).matches();
   };
 }
 
 /** Banyan's `x in {a, b}` extension: list membership (Spring equality) or map key presence. */
-function compileIn(left: Compiled, right: Compiled, at: number): Evaluator {
+function compileIn(left: Compiled, right: Compiled, at: number, maxSteps: number): Evaluator {
   const lf = left.fn;
   const rf = right.fn;
   const constList = right.constant ? asIterable(right.constant.value) : undefined;
@@ -228,9 +258,15 @@ function compileIn(left: Compiled, right: Compiled, at: number): Evaluator {
     const r = rf(s);
     if (r === null || r === undefined) return false;
     const list = asIterable(r);
-    if (list) return list.some((x) => spelEquals(l, x));
+    if (list) {
+      charge(s, list.length, maxSteps, at);
+      return list.some((x) => spelEquals(l, x));
+    }
     const entries = asEntries(r);
-    if (entries) return entries.some((e) => spelEquals(l, e.key));
+    if (entries) {
+      charge(s, entries.length, maxSteps, at);
+      return entries.some((e) => spelEquals(l, e.key));
+    }
     throw opFault('in', l, r, at);
   };
 }

@@ -1,3 +1,4 @@
+import { sizeUnits } from '../../budget.js';
 import { banyanFault, fault } from '../errors.js';
 import type { ResultType } from '../../types.js';
 import { isNumeric } from './numbers.js';
@@ -28,6 +29,30 @@ export function isWhitelistedMethod(name: string): boolean {
 export function methodResultType(name: string): ResultType {
   const types = [STRING_METHODS[name], LIST_METHODS[name], MAP_METHODS[name]].filter((t): t is ResultType => t !== undefined);
   return types.length > 0 && types.every((t) => t === types[0]) ? (types[0] as ResultType) : 'unknown';
+}
+
+/** Methods whose cost does not grow with the receiver (they are charged as one step). */
+const CONSTANT_TIME: ReadonlySet<string> = new Set(['length', 'isEmpty', 'charAt', 'size', 'get']);
+
+/**
+ * Work units of a method call beyond its one step: what it scans (the receiver, a string
+ * argument, the result it builds). A map receiver costs its size, since its entries are listed.
+ */
+export function methodUnits(name: string, target: unknown, args: readonly unknown[]): number {
+  if (typeof target === 'string') {
+    if (CONSTANT_TIME.has(name)) return 0;
+    let units = sizeUnits(target);
+    for (const a of args) units += sizeUnits(a);
+    return name === 'replace' ? units * 2 : units;
+  }
+  if (Array.isArray(target)) return name === 'contains' || name === 'indexOf' ? target.length : 0;
+  if (target instanceof Map || target instanceof Set) return target.size;
+  if (typeof target === 'object' && target !== null) {
+    let n = 0;
+    for (const _ in target) n++;
+    return n;
+  }
+  return 0;
 }
 
 class NoSuchMethod {}
