@@ -1,7 +1,9 @@
 import { Type, type Static } from 'typebox';
+import { MAX_AMOUNT } from '../engine/index.js';
 import { CampaignInput } from './campaigns.schema.js';
 
-const Amount = Type.Union([Type.String({ pattern: '^\\d{1,15}(\\.\\d{1,4})?$' }), Type.Number({ minimum: 0, maximum: 1e15 })]);
+// The campaign API's amount bounds (MAX_AMOUNT, 12 integer digits).
+const Amount = Type.Union([Type.String({ pattern: '^\\d{1,12}(\\.\\d{1,4})?$' }), Type.Number({ minimum: 0, maximum: MAX_AMOUNT })]);
 
 export const SimulatedEvent = Type.Object(
   {

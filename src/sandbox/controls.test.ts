@@ -80,7 +80,7 @@ describe('behaviour controls', () => {
       request(`${sb.url}/wallet/credits`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'idempotency-key': 'k' },
-        body: JSON.stringify({ playerId: 'P', amount: '1', currency: 'TWD' }),
+        body: JSON.stringify({ tenantId: 'T', playerId: 'P', amount: '1', currency: 'TWD' }),
       });
     expect((await send()).statusCode).toBe(503);
     await post(sb, '/_control', { service: 'wallet', mode: 'ok' });

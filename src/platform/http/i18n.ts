@@ -85,6 +85,8 @@ interface SchemaIssue {
 const EXPECTED_BY_PATTERN: Record<string, LocalText> = {
   '^[A-Z]{3}$': { en: 'an ISO 4217 code such as USD', zh: 'ISO 4217 幣別代碼（例如 USD）' },
   '^\\d{1,15}(\\.\\d{1,4})?$': { en: 'a decimal amount such as 50 or "12.50"', zh: '金額（例如 50 或 "12.50"）' },
+  '^\\d{1,12}(\\.\\d{1,4})?$': { en: 'a decimal amount such as 50 or "12.50"', zh: '金額（例如 50 或 "12.50"）' },
+  '^-?\\d{1,12}(\\.\\d{1,8})?$': { en: 'a decimal amount such as 50 or "12.50"', zh: '金額（例如 50 或 "12.50"）' },
   '^-?\\d{1,15}(\\.\\d{1,8})?$': { en: 'a decimal amount such as 50 or "12.50"', zh: '金額（例如 50 或 "12.50"）' },
   '^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$': { en: 'an event type such as user.deposit', zh: '事件類型（例如 user.deposit）' },
 };
