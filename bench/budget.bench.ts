@@ -12,6 +12,7 @@
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { createPrng } from '../src/sandbox/controls.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 1);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -30,17 +31,7 @@ const { promotionDecisionTree } = await load<{ promotionDecisionTree: unknown }>
 const { jsonLogicPromotionTree } = await load<{ jsonLogicPromotionTree: unknown }>('src/demo/jsonlogic-trees.ts');
 
 const NOW = new Date('2025-11-06T19:50:55Z');
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rnd = mulberry32(20251106);
+const rnd = createPrng(20251106);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
 const customers = Array.from({ length: 1024 }, (_, i) => ({
   customerId: `CUST${String(i).padStart(4, '0')}`,

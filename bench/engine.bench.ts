@@ -13,23 +13,14 @@ import { LogicEngine } from 'json-logic-engine';
 import { jsonLogicPromotionTree } from '../src/demo/jsonlogic-trees.js';
 import { promotionDecisionTree } from '../src/demo/trees.js';
 import { compileTree, formatLocalDateTime, type CompiledTree, type PromotionResult, type TreeEvaluateOptions } from '../src/engine/index.js';
+import { createPrng } from '../src/sandbox/controls.js';
 
 const NOW = new Date('2025-11-06T19:50:55Z');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 1);
 type Customer = Record<string, unknown> & { customerId: string; accountType: string; annualIncome: number; creditScore: number; accountBalance: number; transactionHistory: unknown[] };
 
 // ---------------------------------------------------------------- deterministic customers
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rnd = mulberry32(20251106);
+const rnd = createPrng(20251106);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
 const customers: Customer[] = Array.from({ length: 1024 }, (_, i) => ({
   customerId: rnd() < 0.03 ? '' : `CUST${String(i).padStart(4, '0')}`,

@@ -37,7 +37,9 @@ export function secretScrubber(secrets: readonly string[]): <T>(value: T) => T {
     if (Array.isArray(value)) return value.map(walk);
     if (value !== null && typeof value === 'object') {
       const out: Record<string, unknown> = {};
-      for (const [key, inner] of Object.entries(value)) out[text(key)] = walk(inner);
+      // defineProperty, not assignment: an echoed `"__proto__"` key stays an own data property
+      // instead of replacing the copy's prototype (JSON.parse makes it an own key too).
+      for (const [key, inner] of Object.entries(value)) Object.defineProperty(out, text(key), { value: walk(inner), enumerable: true, writable: true, configurable: true });
       return out;
     }
     return value;

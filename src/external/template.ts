@@ -72,7 +72,7 @@ export function fillBody(template: unknown, scope: TemplateScope): unknown {
     const out: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(template)) {
       const filled = fillBody(value, scope);
-      if (filled !== undefined) out[key] = filled;
+      if (filled !== undefined) defineOwn(out, key, filled);
     }
     return out;
   }
@@ -134,6 +134,11 @@ export function mapResponse(mapping: Readonly<Record<string, string>>, body: unk
   const entries = Object.entries(mapping);
   if (entries.length === 0) return body !== null && typeof body === 'object' && !Array.isArray(body) ? { ...(body as Record<string, unknown>) } : { value: body };
   const out: Record<string, unknown> = {};
-  for (const [variable, path] of entries) out[variable] = readPath(body, path) ?? null;
+  for (const [variable, path] of entries) defineOwn(out, variable, readPath(body, path) ?? null);
   return out;
+}
+
+/** An own data property even for the key `__proto__` (assignment would replace the object's prototype). */
+function defineOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }

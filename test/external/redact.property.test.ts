@@ -54,5 +54,11 @@ describe('secret scrubber properties (issue 10.1)', () => {
       }),
     );
     expect(secretScrubber(['tok'])({ a: 'Bearer tok' })).toEqual({ a: `Bearer ${REDACTED}` });
+    // The property's counterexample: an own "__proto__" key (as JSON.parse makes it) stays an own key.
+    const echoed = JSON.parse('{"__proto__": {"polluted": "tok"}}') as Record<string, unknown>;
+    const scrubbed = secretScrubber(['tok'])(echoed);
+    expect(Object.getPrototypeOf(scrubbed)).toBe(Object.prototype);
+    expect(Object.keys(scrubbed)).toEqual(['__proto__']);
+    expect(JSON.stringify(scrubbed)).toBe(`{"__proto__":{"polluted":"${REDACTED}"}}`);
   });
 });
