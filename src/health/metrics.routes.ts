@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { collectDefaultMetrics, Gauge, register as processRegistry, Registry } from 'prom-client';
 import type { App } from '../platform/http/server.js';
 import type { RewardWorker } from '../rewards/worker.js';
 
@@ -28,7 +28,9 @@ export function registerMetricsRoutes(app: App, deps: MetricsDeps): void {
       if (stats) for (const outcome of outcomes) this.set({ outcome }, stats[outcome]);
     },
   });
+  // Process-wide counters (dead letters: one per process, shared by every app in it) live in
+  // prom-client's default registry; they are served after this app's own.
   app.get('/actuator/prometheus', { config: { auth: 'public' }, schema: { hide: true } }, async (_request, reply) =>
-    reply.header('content-type', registry.contentType).send(await registry.metrics()),
+    reply.header('content-type', registry.contentType).send(`${await registry.metrics()}\n${await processRegistry.metrics()}`),
   );
 }

@@ -71,4 +71,9 @@ describe(`dead letters and tenant-bound subjects in the app (${DB_KIND}, ${USE_N
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/admin/dead-letters', headers: AS_MANAGER })).statusCode).toBe(403);
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/admin/dead-letters?reasonCode=bad%20code', headers: AS_ADMIN })).statusCode).toBe(400);
   });
+
+  it('Given dead letters, When Prometheus scrapes /actuator/prometheus, Then banyan_dead_letters_total counts them by reason', async () => {
+    const metrics = (await t.app.inject({ method: 'GET', url: '/actuator/prometheus' })).body;
+    expect(metrics).toMatch(/banyan_dead_letters_total\{[^}]*reason="UNKNOWN_TENANT"[^}]*\} [1-9]/);
+  });
 });
