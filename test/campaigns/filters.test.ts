@@ -43,6 +43,17 @@ describe('finding things: list filters on every expected field; an unknown query
   });
   afterAll(async () => app.destroy());
 
+  it("Given another tenant, When it lists events, rewards and campaigns with the same filters, Then it sees none of this tenant's rows", async () => {
+    const other = as(app, (await newTenant(app, 'find-other')).key);
+    expect((await other<Page<Event>>('GET', '/api/v1/events?playerId=fa')).body.data.totalElements).toBe(0);
+    expect((await other<Page<Event>>('GET', '/api/v1/events')).body.data.totalElements).toBe(0);
+    expect((await other<Page<Reward>>('GET', `/api/v1/rewards?campaignId=${big}`)).body.data.totalElements).toBe(0);
+    expect((await other<Page<Reward>>('GET', '/api/v1/players/fa/rewards')).body.data.totalElements).toBe(0);
+    expect((await other<Page<unknown>>('GET', '/api/v1/campaigns?name=match')).body.data.totalElements).toBe(0);
+    // The owner sees its own rows through the same filters, so the zeros above are isolation, not a broken filter.
+    expect((await call<Page<Event>>('GET', '/api/v1/events?playerId=fa')).body.data.totalElements).toBe(2);
+  });
+
   it('Given rewards of two campaigns and players, When filtered by campaign, player, status and date range, Then only matching rewards', async () => {
     const all = await call<Page<Reward>>('GET', '/api/v1/rewards');
     expect(all.body.data.totalElements).toBe(3);
