@@ -3,7 +3,10 @@ import { readFileSync } from 'node:fs';
 import { createCampaignsService, type CampaignsService } from './campaigns/campaigns.service.js';
 import { registerCampaignRoutes } from './campaigns/campaigns.routes.js';
 import { DEMO_API_KEY, seedDemoCampaigns, type CampaignSeedReport } from './demo/campaigns.js';
-import { retireDemoTenant } from './demo/retire.js';
+import { retireDemoTenantRecorded } from './demo/retire.js';
+import { ensureUsers } from './demo/staff.js';
+import { startEmbeddedSandbox } from './sandbox/embedded.js';
+import { reencryptStoredSecrets } from './tenants/secrets-startup.js';
 import { registerEventRoutes } from './events/events.routes.js';
 import { ingestEvents, type IngestDeps } from './events/events.service.js';
 import { registerPlayerRoutes } from './players/players.routes.js';
@@ -17,7 +20,7 @@ import { ensureDemoExternalSystems } from './demo/external-systems.js';
 import { createAuditModule, type AuditModule } from './audit/audit.service.js';
 import { registerAuditRoutes } from './audit/audit.routes.js';
 import { ensureUpcomingPartitions } from './audit/partitions.js';
-import { seedDemoData, seedDemoUsers, type SeedReport } from './demo/seed.js';
+import { seedDemoData, type SeedReport } from './demo/seed.js';
 import { createEvaluationService, type EvaluationService } from './evaluation/evaluation.service.js';
 import { registerEvaluationRoutes } from './evaluation/evaluation.routes.js';
 import type { EvaluationRecorder } from './evaluation/recorder.js';
@@ -36,6 +39,7 @@ import type { LoginRecorder } from './platform/http/auth.js';
 import { buildHttpServer, type App } from './platform/http/server.js';
 import { createLoginLimiter } from './platform/http/login-limiter.js';
 import { createLogger, type Logger } from './platform/logger.js';
+import { StartupError } from './platform/startup-error.js';
 import { createDatabaseQueryCommand } from './reference/command.js';
 import { registerReferenceRoutes } from './reference/reference.routes.js';
 import { createReferenceService, type ReferenceService } from './reference/reference.service.js';
@@ -57,10 +61,9 @@ import { createRulesService, validateHardcodedRule, validateSpelRule, type Rules
 import { registerTreeRoutes } from './trees/trees.routes.js';
 import { createReferenceValidator } from './trees/node-references.js';
 import { createTreesService, type TreesService } from './trees/trees.service.js';
-import { startSandbox, type RunningSandbox } from './sandbox/index.js';
+import type { RunningSandbox } from './sandbox/index.js';
 import { createUsersService, type UsersService } from './users/users.service.js';
 import { deadlineBudgets, pausingCommand } from './platform/deadline.js';
-import { passwordProblem } from './users/password-policy.js';
 import { registerUserRoutes } from './users/users.routes.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -128,9 +131,7 @@ export interface BanyanOverrides {
   readonly ingestBehaviour?: IngestBehaviour;
 }
 
-export class StartupError extends Error {
-  override name = 'StartupError';
-}
+export { StartupError };
 
 /**
  * The composition root: builds every module from config, explicitly (no container). Opens the
@@ -212,24 +213,12 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
       secretBox: secretBoxOf(config),
     });
     if (config.secretKeys.development) logger.warn('BANYAN_SECRET_KEY is not set: stored secrets are encrypted with the published development key (production refuses to start without one)');
-    // Plain rows from before encryption, and rows under a BANYAN_SECRET_KEY_PREVIOUS key, move to the current key.
-    const reencryption = await tenants.reencryptSecrets();
-    if (reencryption.reencrypted > 0) logger.info({ reencrypted: reencryption.reencrypted }, 'stored secrets re-encrypted with the current key');
-    if (reencryption.unreadable.length > 0) {
-      logger.error({ tenants: reencryption.unreadable }, 'stored callback secrets no configured key decrypts: set the key they were written with as BANYAN_SECRET_KEY_PREVIOUS');
-      void audit.emit({ type: 'SECURITY', category: 'SECURITY', severity: 'ERROR', source: 'platform.secrets', details: { unreadableCallbackSecrets: reencryption.unreadable } });
-    }
+    await reencryptStoredSecrets(tenants, { logger, audit });
     const players = createPlayersService(db);
     const campaigns = createCampaignsService({ db, players, budgets });
     const templates = createTemplatesService({ db, campaigns });
     const ingest: IngestDeps = { db, campaigns, players, budgets };
-    if (config.env === 'production') {
-      const retired = await retireDemoTenant(tenants);
-      if (retired) {
-        logger.warn(retired, 'production: the demo tenant and its published API key were retired (revoked / suspended)');
-        await audit.emit({ type: 'SECURITY', category: 'SECURITY', severity: 'WARN', source: 'demo.retire', details: { reason: 'DEMO_TENANT_RETIRED', ...retired } });
-      }
-    }
+    if (config.env === 'production') await retireDemoTenantRecorded(tenants, { logger, audit });
     let demoCampaigns: CampaignSeedReport | null = null;
     if (config.demoData && config.env !== 'production') {
       demoCampaigns = await seedDemoCampaigns({ tenants, templates, campaigns });
@@ -393,21 +382,6 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
   }
 }
 
-/** The simulators on SANDBOX_PORT (0: any free port); a port in use is a start-up error that says what to do. */
-async function startEmbeddedSandbox(port: number): Promise<RunningSandbox> {
-  try {
-    return await startSandbox({ port });
-  } catch (error) {
-    if ((error as { code?: unknown }).code === 'EADDRINUSE') {
-      throw new StartupError(
-        `SANDBOX_PORT ${port} is already in use (another Banyan process or \`banyan sandbox\` serves it?): ` +
-          `point this process at that wallet with WALLET_URL=http://127.0.0.1:${port}, or pick another SANDBOX_PORT`,
-      );
-    }
-    throw error;
-  }
-}
-
 /** The configuration as a system event: what matters to an auditor, never a secret or a URL with credentials. */
 function configSummary(config: Config): Record<string, unknown> {
   return {
@@ -427,27 +401,3 @@ function configSummary(config: Config): Record<string, unknown> {
   };
 }
 
-/**
- * Outside production the document's demo users exist (admin/admin123 …). In production the admin
- * comes from BANYAN_ADMIN_USER / BANYAN_ADMIN_PASSWORD and any user still on a published demo
- * password stops the start.
- */
-async function ensureUsers(config: Config, users: UsersService, logger: Logger): Promise<void> {
-  if (config.env === 'production' && config.admin.password) {
-    // Checked before it is stored: a weak admin password never reaches the database.
-    const problem = passwordProblem(config.admin.user, config.admin.password);
-    if (problem) throw new StartupError(`refusing to start in production: BANYAN_ADMIN_PASSWORD for user ${config.admin.user} is refused (${problem.rule}: ${problem.message})`);
-  }
-  if (config.admin.password) {
-    await users.upsert(config.admin.user, config.admin.password, ['ADMIN', 'MANAGER', 'AUDITOR']);
-  }
-  if (config.env !== 'production') {
-    await seedDemoUsers(users);
-    return;
-  }
-  const offenders = await users.demoPasswordUsers();
-  if (offenders.length > 0) {
-    throw new StartupError(`refusing to start in production: users ${offenders.join(', ')} still have a published demo password (PASSWORD_PUBLISHED); change or disable them`);
-  }
-  logger.info({ admin: config.admin.user }, 'production mode: demo users disabled');
-}

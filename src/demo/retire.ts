@@ -1,4 +1,6 @@
 import { AppError } from '../platform/http/errors.js';
+import type { SystemEvent } from '../audit/entries.js';
+import type { Logger } from '../platform/logger.js';
 import type { TenantsService } from '../tenants/tenants.service.js';
 import { DEMO_KEY_ID, DEMO_TENANT_ID } from './campaigns.js';
 
@@ -32,4 +34,12 @@ export async function retireDemoTenant(tenants: TenantsService): Promise<DemoRet
   const suspended = status !== 'SUSPENDED';
   if (suspended) await tenants.setStatus(DEMO_TENANT_ID, 'SUSPENDED');
   return revokedKey || suspended ? { tenant: DEMO_TENANT_ID, revokedKey, suspended } : null;
+}
+
+/** Production start: retire the demo tenant (above) and, when something was retired, log it and record a SECURITY event. */
+export async function retireDemoTenantRecorded(tenants: TenantsService, deps: { readonly logger: Logger; readonly audit: { emit(event: SystemEvent): Promise<void> } }): Promise<void> {
+  const retired = await retireDemoTenant(tenants);
+  if (!retired) return;
+  deps.logger.warn(retired, 'production: the demo tenant and its published API key were retired (revoked / suspended)');
+  await deps.audit.emit({ type: 'SECURITY', category: 'SECURITY', severity: 'WARN', source: 'demo.retire', details: { reason: 'DEMO_TENANT_RETIRED', ...retired } });
 }
