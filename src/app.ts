@@ -218,6 +218,7 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
     const campaigns = createCampaignsService({ db, players, budgets });
     const templates = createTemplatesService({ db, campaigns });
     const ingest: IngestDeps = { db, campaigns, players, budgets };
+    const deadLetters = createDeadLetterSink({ db, logger });
     if (config.env === 'production') await retireDemoTenantRecorded(tenants, { logger, audit });
     let demoCampaigns: CampaignSeedReport | null = null;
     if (config.demoData && config.env !== 'production') {
@@ -262,7 +263,7 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
       registerEventRoutes(app, ingest);
       registerAuditRoutes(app, { db, dialect: database.dialect, trees, evaluation, catalog });
       registerUserRoutes(app, users);
-      registerDeadLetterRoutes(app, db);
+      registerDeadLetterRoutes(app, deadLetters);
       // The HTTP benchmark's baseline: the full stack (hooks, auth, envelope) minus any work.
       if (process.env.BANYAN_BENCH === '1') {
         app.get('/_bench/noop', { config: { auth: 'public' }, schema: { hide: true } }, async () => ({ success: true }));
@@ -328,7 +329,7 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
       const ingestBehaviour = overrides.ingestBehaviour ?? ((tenantId, events) => ingestEvents(ingest, tenantId, events));
       const triggerSub = await startTriggerConsumer(bus, ingestBehaviour, {
         logger,
-        deadLetters: createDeadLetterSink({ db, logger }),
+        deadLetters,
         defaultTenant: config.triggerDefaultTenant,
         tenantActive: async (tenantId) => (await tenants.get(tenantId).catch(() => undefined))?.status === 'ACTIVE',
       });

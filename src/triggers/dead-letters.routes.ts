@@ -1,10 +1,8 @@
 import { Type } from 'typebox';
-import type { Kysely } from 'kysely';
-import type { Tables } from '../platform/db/tables.js';
 import { EnvelopeOf, errorResponses } from '../platform/http/schemas.js';
 import { ok, type App } from '../platform/http/server.js';
 import { PageOf, PageQuery, pageOf } from '../platform/paging.js';
-import { listDeadLetters } from './dead-letters.repository.js';
+import type { DeadLetters } from './dead-letters.js';
 
 const DeadLetterView = Type.Object({
   id: Type.String(),
@@ -21,7 +19,7 @@ const DeadLetterView = Type.Object({
 });
 
 /** ADMIN: the bus messages that were acknowledged without processing, newest first. */
-export function registerDeadLetterRoutes(app: App, db: Kysely<Tables>): void {
+export function registerDeadLetterRoutes(app: App, deadLetters: Pick<DeadLetters, 'list'>): void {
   app.get(
     '/api/v1/admin/dead-letters',
     {
@@ -39,7 +37,7 @@ export function registerDeadLetterRoutes(app: App, db: Kysely<Tables>): void {
     },
     async (request) => {
       const { page, size, topic, reasonCode } = request.query;
-      const { rows, total } = await listDeadLetters(db, { ...(topic ? { topic } : {}), ...(reasonCode ? { reasonCode } : {}) }, page, size);
+      const { rows, total } = await deadLetters.list({ ...(topic ? { topic } : {}), ...(reasonCode ? { reasonCode } : {}) }, page, size);
       return ok(request, pageOf(rows, page, size, total), { zh: '查詢成功', en: 'OK' });
     },
   );

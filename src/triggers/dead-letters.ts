@@ -9,7 +9,7 @@ import { Counter, register } from 'prom-client';
 import type { Delivery } from '../platform/events/bus.js';
 import type { Tables } from '../platform/db/tables.js';
 import { storableJson } from '../platform/text.js';
-import { recordDeadLetter } from './dead-letters.repository.js';
+import { listDeadLetters, recordDeadLetter, type DeadLetterView } from './dead-letters.repository.js';
 
 export type DeadReasonCode = 'NOT_JSON' | 'INVALID_TEXT' | 'INVALID_EVENT' | 'NO_TENANT' | 'TENANT_MISMATCH' | 'UNKNOWN_TENANT' | 'UNKNOWN_SUBJECT';
 
@@ -42,7 +42,12 @@ function bounded(delivery: Delivery): unknown {
   return text.length <= MAX_PAYLOAD_CHARS ? (JSON.parse(text) as unknown) : { truncated: true, originalChars: text.length, raw: text.slice(0, MAX_PAYLOAD_CHARS) };
 }
 
-export function createDeadLetterSink(deps: { readonly db: Kysely<Tables>; readonly logger: { warn(obj: object, msg?: string): void } }): DeadLetterSink {
+/** The dead-letter module's service: the consumer's sink, and the listing the ADMIN route serves. */
+export interface DeadLetters extends DeadLetterSink {
+  list(filter: { readonly topic?: string; readonly reasonCode?: string }, page: number, size: number): Promise<{ rows: DeadLetterView[]; total: number }>;
+}
+
+export function createDeadLetterSink(deps: { readonly db: Kysely<Tables>; readonly logger: { warn(obj: object, msg?: string): void } }): DeadLetters {
   const counter = deadLetterCounter();
   return {
     async accept(delivery, reason, tenantId) {
@@ -60,5 +65,6 @@ export function createDeadLetterSink(deps: { readonly db: Kysely<Tables>; readon
       counter.inc({ topic: delivery.topic.split('.').slice(0, 1).join('.'), reason: reason.code });
       deps.logger.warn({ deadLetterId: id, topic: delivery.topic, messageId: delivery.id, reasonCode: reason.code, reason: reason.reason.slice(0, 200) }, 'bus message dead-lettered');
     },
+    list: (filter, page, size) => listDeadLetters(deps.db, filter, page, size),
   };
 }
