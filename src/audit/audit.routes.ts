@@ -6,7 +6,7 @@ import type { TreeCatalog } from '../evaluation/tree-catalog.js';
 import type { DialectName } from '../platform/db/database.js';
 import { apiDateToDb } from '../platform/db/sql.js';
 import type { Tables } from '../platform/db/tables.js';
-import { AppError } from '../platform/http/errors.js';
+import { AppError } from '../platform/errors.js';
 import { EnvelopeOf, errorResponses } from '../platform/http/schemas.js';
 import { ok, type App } from '../platform/http/server.js';
 import { pageOf, PageOf } from '../platform/paging.js';

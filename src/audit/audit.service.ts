@@ -3,7 +3,7 @@ import type { EvaluationRecorder } from '../evaluation/recorder.js';
 import type { ChangeRecorder } from '../platform/changes.js';
 import type { AuditConfig } from '../platform/config.js';
 import type { LoginRecorder } from '../platform/http/auth.js';
-import { AppError } from '../platform/http/errors.js';
+import { AppError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import { changeEntry, evaluationEntry, eventRow, loginEntry, type SystemEvent } from './entries.js';
 import { ensureUpcomingPartitions } from './partitions.js';

@@ -6,7 +6,7 @@ import type { EvaluationOutcome, EvaluationService } from '../evaluation/evaluat
 import type { LoadedTree } from '../evaluation/tree-catalog.js';
 import { fromJson } from '../platform/db/sql.js';
 import type { Tables } from '../platform/db/tables.js';
-import { AppError } from '../platform/http/errors.js';
+import { AppError } from '../platform/errors.js';
 import type { TreesService } from '../trees/trees.service.js';
 import type { DecisionStepsTable } from './audit.tables.js';
 import { evaluationTrail, stepsOf } from './audit.repository.js';

@@ -10,7 +10,7 @@
 import { compileExpression, isDecimal, validateExpression } from '../engine/index.js';
 import type { EvaluationBudget } from '../engine/index.js';
 import type { CompiledExpression, Diagnostic } from '../engine/types.js';
-import type { FieldError } from '../platform/http/errors.js';
+import type { FieldError } from '../platform/errors.js';
 import type { RuleSpec } from './campaigns.schema.js';
 
 export const RULE_NAMES = ['visibilityRule', 'participationRule', 'eligibilityRule', 'rewardFormula'] as const;

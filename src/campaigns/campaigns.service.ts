@@ -5,7 +5,7 @@ import { enqueueEvent } from '../events/reward-port.js';
 import { apiDateToDb, newId, toDbTimestamp } from '../platform/db/sql.js';
 import { dbToIso } from '../platform/time.js';
 import type { Tables } from '../platform/db/tables.js';
-import { AppError } from '../platform/http/errors.js';
+import { AppError } from '../platform/errors.js';
 import type { Locale } from '../platform/http/i18n.js';
 import { applyCampaignPatch } from './editing.js';
 import { ruleVariableErrors } from './rule-variables.js';

@@ -3,7 +3,7 @@
  * of the view are accepted and ignored), or PATCH a JSON Merge Patch (RFC 7396) onto it.
  */
 import { Type } from 'typebox';
-import { AppError } from '../platform/http/errors.js';
+import { AppError } from '../platform/errors.js';
 import type { Locale } from '../platform/http/i18n.js';
 import { fieldErrors, validatorOf } from '../platform/http/validation.js';
 import { mergePatch } from '../platform/merge-patch.js';

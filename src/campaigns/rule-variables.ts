@@ -10,7 +10,7 @@
  */
 import { EngineError } from '../engine/types.js';
 import { compileExpression } from '../engine/index.js';
-import type { FieldError } from '../platform/http/errors.js';
+import type { FieldError } from '../platform/errors.js';
 import { RULE_NAMES, type CampaignRules } from './campaign-rules.js';
 
 export const ROOTS = ['player', 'event', 'campaign'] as const;

@@ -1,4 +1,4 @@
-import { AppError } from '../platform/http/errors.js';
+import { AppError } from '../platform/errors.js';
 import type { SystemEvent } from '../audit/entries.js';
 import type { Logger } from '../platform/logger.js';
 import type { TenantsService } from '../tenants/tenants.service.js';

@@ -1,4 +1,4 @@
-import { AppError } from '../platform/http/errors.js';
+import { AppError } from '../platform/errors.js';
 import type { RulesService } from '../rules/rules.service.js';
 import type { TreesService } from '../trees/trees.service.js';
 import type { UsersService } from '../users/users.service.js';

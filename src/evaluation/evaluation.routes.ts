@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
-import { AppError } from '../platform/http/errors.js';
+import { AppError } from '../platform/errors.js';
+import { httpStatus } from '../platform/http/errors.js';
 import { EnvelopeOf, errorResponses } from '../platform/http/schemas.js';
 import { ok, type App } from '../platform/http/server.js';
 import { apiDateToDb } from '../platform/db/sql.js';
@@ -75,7 +76,7 @@ export function registerEvaluationRoutes(app: App, deps: EvaluationRouteDeps): v
             startedAt,
             finishedAt: new Date(),
             request: requestInfo(request),
-            response: { status: error.status, body: { errorCode: error.code, message: error.message } },
+            response: { status: httpStatus(error.code), body: { errorCode: error.code, message: error.message } },
             outcome: error instanceof EvaluationFailedError ? error.outcome : null,
             error: { code: error.code, message: error.message },
           });

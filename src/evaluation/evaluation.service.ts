@@ -1,7 +1,7 @@
 import { CHECK_EVERY, DEFAULT_RESULT } from '../engine/index.js';
 import type { PromotionResult, TreeEvaluation } from '../engine/types.js';
 import { deadlineBudgets, type BudgetFactory } from '../platform/deadline.js';
-import { AppError } from '../platform/http/errors.js';
+import { AppError } from '../platform/errors.js';
 import { newSession, sessionVariables } from './session.js';
 import type { LoadedTree, TreeCatalog } from './tree-catalog.js';
 

@@ -1,4 +1,4 @@
-import type { AppError } from '../platform/http/errors.js';
+import type { AppError } from '../platform/errors.js';
 
 /**
  * State shared by every host command of one evaluate request (all trees): the identical-call

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { tenantSecurity } from '../campaigns/campaigns.routes.js';
 import { tenantOf } from '../platform/http/auth.js';
-import { AppError } from '../platform/http/errors.js';
+import { AppError } from '../platform/errors.js';
 import { EnvelopeOf, errorResponses } from '../platform/http/schemas.js';
 import { ok, type App } from '../platform/http/server.js';
 import { findEvent, listEvents } from './events.repository.js';

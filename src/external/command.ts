@@ -11,7 +11,7 @@ import { compileSpel } from '../engine/index.js';
 import type { CommandHandler, CommandOutcome, CompiledExpression } from '../engine/types.js';
 import type { ExternalCallRecord } from '../evaluation/recorder.js';
 import { sessionOf, type EvaluationSession } from '../evaluation/session.js';
-import { AppError } from '../platform/http/errors.js';
+import { AppError } from '../platform/errors.js';
 import type { CallResult } from './client.js';
 import type { ExternalSystemsService } from './external.service.js';
 import { secretScrubber } from './redact.js';

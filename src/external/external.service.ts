@@ -4,7 +4,7 @@ import type { ChangeRecorder, RequestContext } from '../platform/changes.js';
 import { newId } from '../platform/db/sql.js';
 import type { Tables } from '../platform/db/tables.js';
 import { invalidContent } from '../platform/diagnostics.js';
-import { AppError } from '../platform/http/errors.js';
+import { AppError } from '../platform/errors.js';
 import { pageOf, type Page } from '../platform/paging.js';
 import { ExternalCaller } from './client.js';
 import * as repo from './external.repository.js';

@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../engine/types.js';
-import { AppError, type FieldError } from './http/errors.js';
+import { AppError, type FieldError } from './errors.js';
 
 /** Engine diagnostics → the envelope's field errors, each naming node, field and position. */
 export function diagnosticsToFieldErrors(diagnostics: readonly Diagnostic[], fieldPrefix: string): FieldError[] {

@@ -1,6 +1,6 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { AppError } from './http/errors.js';
+import { AppError } from './errors.js';
 
 /**
  * Paging as Spring Data's `Pageable` resolves it (PageableHandlerMethodArgumentResolver and

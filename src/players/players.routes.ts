@@ -7,7 +7,7 @@ import { REWARD_STATUSES, REWARD_TYPES } from '../rewards/rewards.repository.js'
 import { DateRangeQuery, dateRange, StrictQuery } from '../platform/http/filters.js';
 import type { Database } from '../platform/db/database.js';
 import { tenantOf } from '../platform/http/auth.js';
-import { AppError } from '../platform/http/errors.js';
+import { AppError } from '../platform/errors.js';
 import { EnvelopeOf, errorResponses } from '../platform/http/schemas.js';
 import { ok, type App } from '../platform/http/server.js';
 import { PageOf, PageQuery } from '../platform/paging.js';

@@ -3,7 +3,7 @@ import type { ChangeRecorder, RequestContext } from '../platform/changes.js';
 import { newId } from '../platform/db/sql.js';
 import type { Tables } from '../platform/db/tables.js';
 import { invalidContent } from '../platform/diagnostics.js';
-import { AppError } from '../platform/http/errors.js';
+import { AppError } from '../platform/errors.js';
 import { pageOf, type Page } from '../platform/paging.js';
 import type { CsvProblem } from './csv.js';
 import { BLACKLIST_DATASET, blacklistRows, DATASET_NAME, HOLDINGS_DATASET, holdingRows, referenceRows } from './import.js';

@@ -9,7 +9,7 @@ import type { Kysely, Selectable } from 'kysely';
 import { fromJson, newId, toDbTimestamp, toJson } from '../platform/db/sql.js';
 import { dbToIso, isoInstant } from '../platform/time.js';
 import type { Tables } from '../platform/db/tables.js';
-import { AppError } from '../platform/http/errors.js';
+import { AppError } from '../platform/errors.js';
 import { enqueueEvent, TOPICS } from '../platform/outbox/outbox.js';
 import { pageOf, type Page } from '../platform/paging.js';
 import { REWARD_STATUSES, REWARD_TYPES, type RewardStatus, type RewardType, type RewardsTable } from './rewards.tables.js';

@@ -5,7 +5,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { Decimal } from 'decimal.js';
 import addFormatsModule from 'ajv-formats';
-import type { FieldError } from '../platform/http/errors.js';
+import type { FieldError } from '../platform/errors.js';
 import type { Locale } from '../platform/http/i18n.js';
 import { fieldErrors } from '../platform/http/validation.js';
 import { re2RegExp, useLinearFormats } from './linear-regex.js';

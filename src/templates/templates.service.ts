@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { CampaignInput, type CampaignView } from '../campaigns/campaigns.schema.js';
 import type { CampaignsService } from '../campaigns/campaigns.service.js';
 import type { Tables } from '../platform/db/tables.js';
-import { AppError, type FieldError } from '../platform/http/errors.js';
+import { AppError, type FieldError } from '../platform/errors.js';
 import type { Locale } from '../platform/http/i18n.js';
 import { fieldErrors, validatorOf } from '../platform/http/validation.js';
 import { compileParametersSchema, forValidation, parameterErrors, placeholders, substitute, type TemplateDefinition } from './build.js';

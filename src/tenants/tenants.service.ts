@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import type { TenantAuthenticator, TenantAuthResult, TenantPrincipal } from '../platform/http/auth.js';
 import type { Tables } from '../platform/db/tables.js';
 import type { Locale } from '../platform/http/i18n.js';
-import { AppError } from '../platform/http/errors.js';
+import { AppError } from '../platform/errors.js';
 import { pageOf, type Page } from '../platform/paging.js';
 import * as repo from './tenants.repository.js';
 import type { CallbackResolver, CallbackTarget } from '../rewards/callbacks.js';

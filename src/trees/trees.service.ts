@@ -5,7 +5,7 @@ import type { ChangeRecorder, RequestContext } from '../platform/changes.js';
 import { newId } from '../platform/db/sql.js';
 import type { Tables } from '../platform/db/tables.js';
 import { invalidContent } from '../platform/diagnostics.js';
-import { AppError } from '../platform/http/errors.js';
+import { AppError } from '../platform/errors.js';
 import { pageOf, type Page, type SortOrder } from '../platform/paging.js';
 import * as repo from './trees.repository.js';
 import type { TreeInput, TreeSummary, TreeView } from './trees.schema.js';

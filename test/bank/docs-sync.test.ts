@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ERROR_CATALOGUE } from '../../src/platform/http/errors.js';
+import { HTTP_STATUS } from '../../src/platform/http/errors.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const read = (path: string) => readFileSync(resolve(ROOT, path), 'utf8');
@@ -18,6 +18,6 @@ describe('docs stay in sync with the code', () => {
 
   it('Given the error catalogue, When docs/bank-api.md is read, Then every code is documented with its status', () => {
     const doc = read('docs/bank-api.md');
-    for (const [code, { status }] of Object.entries(ERROR_CATALOGUE)) expect(doc, code).toMatch(new RegExp(`\\| \`${code}\` \\| ${status} \\|`));
+    for (const [code, status] of Object.entries(HTTP_STATUS)) expect(doc, code).toMatch(new RegExp(`\\| \`${code}\` \\| ${status} \\|`));
   });
 });

@@ -2,7 +2,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBanyan, StartupError } from '../../src/app.js';
 import { ConfigError, loadConfig } from '../../src/platform/config.js';
-import { ERROR_CATALOGUE } from '../../src/platform/http/errors.js';
+import { HTTP_STATUS } from '../../src/platform/http/errors.js';
 import { createLoginLimiter } from '../../src/platform/http/login-limiter.js';
 import { buildHttpServer } from '../../src/platform/http/server.js';
 import { AS_ADMIN, basic, createTestDatabase, DB_KIND, startTestApp, testConfig, type TestApp } from '../helpers/app.js';
@@ -107,7 +107,7 @@ describe(`platform on ${DB_KIND}`, () => {
       EXTERNAL_SYSTEM_ERROR: 500,
       DATABASE_ERROR: 500,
     };
-    for (const [code, status] of Object.entries(expected)) expect(ERROR_CATALOGUE[code as keyof typeof ERROR_CATALOGUE].status, code).toBe(status);
+    for (const [code, status] of Object.entries(expected)) expect(HTTP_STATUS[code as keyof typeof HTTP_STATUS], code).toBe(status);
   });
 
   it('Given a broken table, When an endpoint needs it, Then 500 DATABASE_ERROR in the envelope without internals', async () => {

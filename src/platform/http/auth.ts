@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import type { Locale } from './i18n.js';
-import { AppError } from './errors.js';
+import { AppError, HttpError } from './errors.js';
 import type { AttemptVerdict, LoginLimiter } from './login-limiter.js';
 
 export const ROLES = ['ADMIN', 'MANAGER', 'AUDITOR'] as const;
@@ -61,7 +61,7 @@ const BEARER_CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="Banyan"' };
 
 /** The tenant principal of a route declared with `auth: { tenant: [...] }` (set by the auth hook). */
 export function tenantOf(request: FastifyRequest): TenantPrincipal {
-  if (!request.tenant) throw new AppError('UNAUTHORIZED', undefined, { headers: BEARER_CHALLENGE });
+  if (!request.tenant) throw new HttpError('UNAUTHORIZED', undefined, { headers: BEARER_CHALLENGE });
   return request.tenant;
 }
 
@@ -139,7 +139,7 @@ export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
     if (credentials) request.principal = await login(credentials.username, credentials.password, request);
     if (rule === 'public') return;
     if (!request.principal) {
-      throw new AppError('UNAUTHORIZED', credentials ? { zh: '帳號或密碼錯誤', en: 'Invalid username or password' } : undefined, { headers: CHALLENGE });
+      throw new HttpError('UNAUTHORIZED', credentials ? { zh: '帳號或密碼錯誤', en: 'Invalid username or password' } : undefined, { headers: CHALLENGE });
     }
     if (rule !== 'authenticated' && !rule.some((role) => request.principal?.roles.includes(role))) {
       throw new AppError('FORBIDDEN', { zh: `權限不足，需要角色: ${rule.join(', ')}`, en: `Requires one of the roles: ${rule.join(', ')}` });
@@ -149,7 +149,7 @@ export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
   async function tenantLogin(request: FastifyRequest, rule: TenantRouteAuth): Promise<TenantPrincipal> {
     const apiKey = request.headers['x-api-key'];
     const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1];
-    const unauthorized = (text?: { zh: string; en: string }) => new AppError('UNAUTHORIZED', text, { headers: BEARER_CHALLENGE });
+    const unauthorized = (text?: { zh: string; en: string }) => new HttpError('UNAUTHORIZED', text, { headers: BEARER_CHALLENGE });
     if (!options.tenants) throw unauthorized();
     let result: TenantAuthResult;
     if (typeof apiKey === 'string' && apiKey !== '') {
@@ -187,7 +187,7 @@ export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
       const limit = verdict.limitedBy === 'user' ? limits.userAttempts : limits.addressAttempts;
       if (verdict.attempts === limit + 1) options.recorder?.loginThrottled?.(username, request, verdict);
       request.log.warn({ username, ip: request.ip, limitedBy: verdict.limitedBy, retryAfterSeconds: verdict.retryAfterSeconds }, 'login throttled');
-      throw new AppError(
+      throw new HttpError(
         'TOO_MANY_REQUESTS',
         { zh: `登入失敗次數過多，請於 ${verdict.retryAfterSeconds} 秒後再試`, en: `Too many failed logins; retry after ${verdict.retryAfterSeconds} s` },
         { headers: { 'Retry-After': String(verdict.retryAfterSeconds) } },

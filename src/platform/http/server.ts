@@ -2,7 +2,9 @@ import { newId } from '../db/sql.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { IncomingMessage } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { AppError, ERROR_CATALOGUE, type ErrorCode, type LocalText } from './errors.js';
+import { AppError, ERROR_CATALOGUE, InvariantError, type ErrorCode, type LocalText } from '../errors.js';
+import { isDatabaseError } from '../db/errors.js';
+import { HttpError, httpStatus } from './errors.js';
 import { failure, success } from './envelope.js';
 import { isPlatformRoute, pick, preferredLocale, type Locale } from './i18n.js';
 import { fieldErrors, type SchemaIssue } from './validation.js';
@@ -174,7 +176,12 @@ export function drainRequest(raw: IncomingMessage, maxBytes: number): Promise<bo
 function sendError(error: FastifyError | AppError, request: FastifyRequest, reply: FastifyReply, onUnexpected?: HttpOptions['onUnexpectedError']): FastifyReply {
   const locale = request.locale;
   let appError: AppError;
-  if (error instanceof AppError) {
+  if (error instanceof InvariantError) {
+    // One of our own invariants failed: a bug, logged and reported like any unexpected error.
+    appError = error;
+    request.log.error({ err: error }, 'invariant failed');
+    onUnexpected?.(error, request);
+  } else if (error instanceof AppError) {
     appError = error;
   } else if ((error as FastifyError).validation) {
     appError = validationError(error as FastifyError, locale);
@@ -187,8 +194,8 @@ function sendError(error: FastifyError | AppError, request: FastifyRequest, repl
     }
   }
   const message = pick(appError.text ?? catalogueText(appError.code), locale);
-  for (const [name, value] of Object.entries(appError.headers)) reply.header(name, value);
-  return reply.status(appError.status).send(failure(appError.code, message, request.id, appError.errors));
+  if (appError instanceof HttpError) for (const [name, value] of Object.entries(appError.headers)) reply.header(name, value);
+  return reply.status(httpStatus(appError.code)).send(failure(appError.code, message, request.id, appError.errors));
 }
 
 function catalogueText(code: ErrorCode): LocalText {
@@ -229,8 +236,9 @@ function transportError(error: FastifyError): AppError | undefined {
 
 function unexpected(error: unknown, request: FastifyRequest): AppError {
   request.log.error({ err: error }, 'unhandled error');
-  const code = (error as { code?: unknown }).code;
-  const isDb = typeof code === 'string' && (/^SQLITE_/.test(code) || /^[0-9A-Z]{5}$/.test(code) || code === 'ECONNREFUSED');
+  // A refused connection is the database's too: it is the one peer a request reaches without
+  // handling failures itself (external systems and the wallet answer with results, not throws).
+  const isDb = isDatabaseError(error) || (error as { code?: unknown }).code === 'ECONNREFUSED';
   return new AppError(isDb ? 'DATABASE_ERROR' : 'SYSTEM_ERROR');
 }
 
