@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Tables } from '../platform/db/tables.js';
+import { isDuplicateTable, isUniqueViolation } from '../platform/db/errors.js';
 import { AUDIT_LOG_TABLES, type AuditLogTable } from './audit.tables.js';
 
 /**
@@ -30,8 +31,7 @@ export async function ensurePartitions(db: Kysely<Tables>, from: Date, to: Date)
         created.push(name);
       } catch (error) {
         // Another node created it concurrently (duplicate relation / pg_type race): fine.
-        const code = (error as { code?: string }).code;
-        if (code !== '42P07' && code !== '23505') throw error;
+        if (!isDuplicateTable(error) && !isUniqueViolation(error)) throw error;
       }
     }
   }

@@ -4,6 +4,8 @@ import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import type { PromotionHistoryTable } from '../evaluation/evaluation.tables.js';
 import type { DialectName } from '../platform/db/database.js';
 import type { Tables } from '../platform/db/tables.js';
+import { isMissingPartition } from '../platform/db/errors.js';
+import { AppError, internalError } from '../platform/errors.js';
 import type {
   AuditTrailsTable,
   DatabaseQueryLogsTable,
@@ -92,7 +94,7 @@ export class GroupWriter {
   ) {}
 
   write(entry: AuditEntry): Promise<void> {
-    if (this.closed) return Promise.reject(new Error('audit writer is closed'));
+    if (this.closed) return Promise.reject(new AppError('SERVICE_UNAVAILABLE', { zh: '稽核紀錄已關閉 (服務關閉中)', en: 'The audit writer is closed (shutting down)' }));
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ entry, resolve, reject });
       this.schedule();
@@ -177,8 +179,7 @@ export class GroupWriter {
     try {
       await this.commit(entries);
     } catch (error) {
-      const missingPartition = (error as { code?: string }).code === '23514' && /no partition/i.test(String((error as Error).message));
-      if (!missingPartition || !this.options.onMissingPartition) throw error;
+      if (!isMissingPartition(error) || !this.options.onMissingPartition) throw error;
       await this.options.onMissingPartition();
       await this.commit(entries);
     }
@@ -245,7 +246,7 @@ export class GroupWriter {
     const drafts = entries.flatMap((e) => e.trails ?? []);
     if (drafts.length === 0) return;
     const head = raw.prepare('select seq, hash from audit_chain_head where id = 1').get() as { seq: number; hash: string } | undefined;
-    if (!head) throw new Error('audit_chain_head is missing (migration not applied?)');
+    if (!head) throw internalError('audit_chain_head is missing (migration not applied?)');
     const { rows, seq, hash } = chain(head, drafts);
     insert('audit_trails', rows);
     raw.prepare('update audit_chain_head set seq = ?, hash = ? where id = 1').run(seq, hash);
@@ -257,7 +258,7 @@ export class GroupWriter {
       this.dialect === 'postgres'
         ? (await sql<{ seq: number; hash: string }>`select seq, hash from audit_chain_head where id = 1 for update`.execute(trx)).rows[0]
         : await trx.selectFrom('audit_chain_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst();
-    if (!head) throw new Error('audit_chain_head is missing (migration not applied?)');
+    if (!head) throw internalError('audit_chain_head is missing (migration not applied?)');
     const { rows, seq, hash } = chain(head, drafts);
     // One round trip for the trails and the head: the lock is held for as short a time as possible.
     const last = rows.slice(-CHUNK);

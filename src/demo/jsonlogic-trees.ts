@@ -1,4 +1,5 @@
 import type { NodeDefinition, TreeDefinition } from '../engine/types.js';
+import { internalError } from '../platform/errors.js';
 import { promotionDecisionTree } from './trees.js';
 
 /**
@@ -18,7 +19,7 @@ const JSONLOGIC_CONDITIONS: Record<string, unknown> = {
 function convert(node: NodeDefinition): NodeDefinition {
   if (node.nodeType === 'CALCULATION') return node;
   const expression = JSONLOGIC_CONDITIONS[node.nodeId ?? ''];
-  if (expression === undefined) throw new Error(`no JSONLogic for ${node.nodeId}`);
+  if (expression === undefined) throw internalError(`no JSONLogic for ${node.nodeId}`);
   return {
     ...node,
     configuration: { ...node.configuration, commandType: 'JSONLOGIC_CONDITION', expression },

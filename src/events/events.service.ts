@@ -16,6 +16,7 @@ import type { CampaignsService, LiveCampaign } from '../campaigns/campaigns.serv
 import { addParticipant } from '../campaigns/campaigns.repository.js';
 import { claimReward, whyNotClaimed, type Limits } from '../campaigns/stats.repository.js';
 import { dialectOf } from '../platform/db/sql.js';
+import { internalError } from '../platform/errors.js';
 import type { CreateRewardInput } from '../rewards/rewards.repository.js';
 import { ingestOneStatement, isDuplicateEventError, type ClaimFailure, type OneClaim } from './ingest.pg.js';
 import type { Decimal } from 'decimal.js';
@@ -291,7 +292,7 @@ async function oneStatement(deps: IngestDeps, tenantId: string, event: Behaviour
     };
   } else {
     result = await resolve(event, candidates, () => {
-      throw new Error('no claim expected');
+      throw internalError('no claim expected');
     });
   }
   let done;
@@ -304,7 +305,7 @@ async function oneStatement(deps: IngestDeps, tenantId: string, event: Behaviour
   if (done === undefined) return null;
   if (!('raced' in done)) return done;
   const c = only?.live.campaign;
-  if (!c || !claim) throw new Error('raced without a claim');
+  if (!c || !claim) throw internalError('raced without a claim');
   const finished = done.finish(await whyNotClaimed(deps.db, { tenantId, campaignId: c.id, playerId: event.playerId }, claim.amountMinor, claim.limits));
   await saveOutcome(deps.db, tenantId, event.eventId, finished);
   return finished;

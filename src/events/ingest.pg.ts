@@ -23,6 +23,8 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { newOutboxRow, OUTBOX_CHANNEL, signalEnqueued, TOPICS } from '../platform/outbox/outbox.js';
 import { apiDateToDb, toDbTimestamp, toJson } from '../platform/db/sql.js';
 import type { Tables } from '../platform/db/tables.js';
+import { isUniqueViolation } from '../platform/db/errors.js';
+import { internalError } from '../platform/errors.js';
 import { PREPARED } from '../platform/db/database.js';
 import { newPendingReward, type CreateRewardInput } from '../rewards/rewards.repository.js';
 import type { Limits } from '../campaigns/stats.repository.js';
@@ -143,7 +145,7 @@ export async function ingestOneStatement(db: Kysely<Tables>, input: OneStatement
     )} END)`;
   } else {
     const result = input.result;
-    if (!result) throw new Error('ingestOneStatement: a claim or a final result is required');
+    if (!result) throw internalError('ingestOneStatement: a claim or a final result is required');
     variants.set(result.outcome, result);
     outcomeSql = sql`${result.outcome}::text`;
     resultSql = jsonb(result);
@@ -162,12 +164,11 @@ export async function ingestOneStatement(db: Kysely<Tables>, input: OneStatement
   if (Number(row.notified) > 0) signalEnqueued();
   if (row.outcome === 'PROCESSING' && claim) return { raced: true, finish: claim.failed };
   const result = variants.get(row.outcome);
-  if (!result) throw new Error(`ingestOneStatement: unexpected outcome ${row.outcome}`);
+  if (!result) throw internalError(`ingestOneStatement: unexpected outcome ${row.outcome}`);
   return result;
 }
 
 /** True for the unique violation a concurrent duplicate of the event causes (on the event or on its reward). */
 export function isDuplicateEventError(error: unknown): boolean {
-  const e = error as { code?: unknown; constraint?: unknown } | null;
-  return e !== null && typeof e === 'object' && e.code === '23505' && (e.constraint === 'pk_behaviour_events' || e.constraint === 'uq_rewards_event');
+  return isUniqueViolation(error, ['pk_behaviour_events', 'uq_rewards_event']);
 }

@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import CircuitBreaker from 'opossum';
 import { Pool, type buildConnector } from 'undici';
 import type { CircuitBreakerSettings } from './external.schema.js';
+import { internalError } from '../platform/errors.js';
 
 export interface CallRequest {
   readonly url: URL;
@@ -115,7 +116,7 @@ export class ExternalCaller {
       }
       await sleep(backoffMs(this.settings.retryBackoffMs, attempt - 1));
     }
-    throw new Error('unreachable');
+    throw internalError('the retry loop ended without a result');
   }
 
   private async once(request: CallRequest): Promise<Omit<CallResult, 'attempts' | 'latencyMs'>> {

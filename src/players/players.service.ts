@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Tables } from '../platform/db/tables.js';
+import { internalError } from '../platform/errors.js';
 import * as repo from './players.repository.js';
 
 export type { PlayerRecord } from './players.repository.js';
@@ -27,7 +28,7 @@ export function createPlayersService(db: Kysely<Tables>): PlayersService {
     async put(tenantId, id, attributes) {
       await repo.upsertPlayer(db, tenantId, id, attributes, true);
       const player = await repo.findPlayer(db, tenantId, id);
-      if (!player) throw new Error(`player ${id} vanished after upsert`);
+      if (!player) throw internalError(`player ${id} vanished after upsert`);
       return player;
     },
     async ensure(trx, tenantId, id, attributes) {

@@ -7,6 +7,7 @@
  * again; handlers must be idempotent (every event carries a unique `id`).
  */
 import type { OutboxEvent } from '../outbox/outbox.js';
+import { AppError } from '../errors.js';
 
 export interface Delivery extends OutboxEvent {
   /** 1 on first delivery. */
@@ -102,7 +103,7 @@ export class InProcessBus implements EventBus {
   constructor(private readonly onError: (err: unknown, event: OutboxEvent) => void = () => undefined) {}
 
   async publish(event: OutboxEvent): Promise<void> {
-    if (this.closed) throw new Error('event bus is closed');
+    if (this.closed) throw new AppError('SERVICE_UNAVAILABLE', { zh: '事件匯流排已關閉 (服務關閉中)', en: 'The event bus is closed (shutting down)' });
     for (const group of this.groups.values()) {
       if (subjectMatches(group.topic, event.topic)) this.deliver(group, event, 1);
     }
