@@ -174,4 +174,17 @@ export const auditMigrations: Record<string, Migration> = {
       await db.schema.createIndex('idx_request_correlation_id').on('request_logs').column('correlation_id').execute();
     },
   },
+  // Each trail names the hash scheme that computed its hash, so verify picks the scheme by row and
+  // a new scheme can be introduced without breaking the old rows. Every row written before this
+  // migration was hashed with scheme 2 (hash.ts), hence the default; the writer always sets it.
+  // audit_trails is the only audit table that stores a hash (audit_chain_head holds a copy of the
+  // last one). On a partitioned PostgreSQL table the column propagates to every partition.
+  '2026_12_04_2300_audit_hash_version': {
+    async up(db) {
+      await db.schema
+        .alterTable('audit_trails')
+        .addColumn('hash_version', 'integer', (c) => c.notNull().defaultTo(2))
+        .execute();
+    },
+  },
 };

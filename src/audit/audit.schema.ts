@@ -127,7 +127,15 @@ export const VerifyResult = Type.Object({
   verified: Type.Boolean(),
   checked: Type.Integer(),
   firstBrokenLink: Nullable(
-    Type.Object({ id: Type.String(), requestId: Type.String(), createdAt: Type.String(), seq: Type.Integer(), expectedHash: Type.String(), actualHash: Type.String() }),
+    Type.Object({
+      id: Type.String(),
+      requestId: Type.String(),
+      createdAt: Type.String(),
+      seq: Type.Integer(),
+      expectedHash: Type.String(),
+      actualHash: Type.String(),
+      reason: Type.Optional(Type.String({ description: '只在無法重新計算時出現，例如 unknown hash scheme version 9 (expectedHash 為空)' })),
+    }),
   ),
 });
 

@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /** Row types of the audit module's tables (seed 002 § 稽核資料表, plus the call logs and chain head). */
 export interface RequestLogsTable {
   id: string;
@@ -34,6 +36,8 @@ export interface AuditTrailsTable {
   seq: number;
   prev_hash: string;
   hash: string;
+  /** The hash scheme that computed `hash` (`HASH_SCHEMES` in hash.ts); verify recomputes with it. */
+  hash_version: Generated<number>;
 }
 
 export interface DecisionStepsTable {

@@ -30,7 +30,7 @@ export function canonicalTimestamp(value: string | Date): string {
 }
 
 /** A trail as written (insertable) or as read back with its JSON columns as TEXT (`verify.ts`). */
-type TrailContent = Omit<Selectable<AuditTrailsTable>, 'seq' | 'prev_hash' | 'hash'> | Omit<Insertable<AuditTrailsTable>, 'seq' | 'prev_hash' | 'hash'>;
+type TrailContent = Omit<Selectable<AuditTrailsTable>, 'seq' | 'prev_hash' | 'hash' | 'hash_version'> | Omit<Insertable<AuditTrailsTable>, 'seq' | 'prev_hash' | 'hash' | 'hash_version'>;
 
 function frame(value: unknown): string {
   if (value === null || value === undefined) return '~';
@@ -75,3 +75,24 @@ export function trailDigest(row: TrailContent): string {
 export function chainHash(prevHash: string, seq: number, digest: string): string {
   return createHash('sha256').update(`${prevHash}${seq}${digest}`).digest('hex');
 }
+
+/**
+ * A hash scheme: how a trail's content is digested and how the digest is chained. Every trail
+ * stores the version of the scheme that hashed it (`audit_trails.hash_version`), and verify
+ * recomputes each row with its own row's scheme, so a new scheme is a new entry here (and a new
+ * HASH_VERSION), never an edit of an existing one: test/audit/hash-golden.test.ts pins each
+ * scheme's digests for fixed inputs, so an edit fails it.
+ */
+export interface HashScheme {
+  digest(row: TrailContent): string;
+  chain(prevHash: string, seq: number, digest: string): string;
+}
+
+/**
+ * The scheme the writer uses for new rows. 2 is the scheme above (`trailDigest` + `chainHash`;
+ * scheme 1, re-serialised canonical JSON, never reached a release and is not verifiable).
+ * PostgreSQL chains in SQL (`pg-batch.ts`): a new scheme changes that statement too.
+ */
+export const HASH_VERSION = 2;
+
+export const HASH_SCHEMES: ReadonlyMap<number, HashScheme> = new Map([[2, { digest: trailDigest, chain: chainHash }]]);

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { HASH_VERSION } from './hash.js';
 
 /**
  * PostgreSQL batch inserts as constant-text NAMED prepared statements, one parameter per table:
@@ -125,6 +126,7 @@ const TABLES = {
     ['tree_version', 'int4'],
     ['outcome', 'json'],
     ['actor', 'varchar'],
+    ['hash_version', 'int4'],
     ['seq', 'int8'],
     ['prev_hash', 'varchar'],
     ['hash', 'varchar'],
@@ -147,7 +149,7 @@ function insertSql(table: BatchTable, param: number): string {
 }
 
 /** Bumped whenever a statement's text changes: a connection must never reuse a name for another text. */
-const VERSION = 4;
+const VERSION = 5;
 
 const ROWS_TEXT = (() => {
   const parts = BATCH_TABLES.map((table, i) => insertSql(table, i + 1));
@@ -216,7 +218,8 @@ const TRAIL_DRAFT_COLUMNS: readonly Column[] = [...TABLES.audit_trails.filter(([
 /** The single statement writing a batch that has trails (see CHAIN_TEXT). */
 export function chainQuery(parts: Readonly<Record<BatchPart, readonly object[]>>, drafts: readonly ChainDraft[]): pg.QueryConfig<unknown[]> {
   const values: unknown[] = BATCH_TABLES.map((table) => wireJson(table, parts[table]));
-  values.push(`[${drafts.map((d, i) => wireRow(TRAIL_DRAFT_COLUMNS, { ...d.row, digest: d.digest, n: i + 1 })).join(',')}]`);
+  // The chain statement computes scheme HASH_VERSION (CHAIN_TEXT's sha256 expression is `chainHash`).
+  values.push(`[${drafts.map((d, i) => wireRow(TRAIL_DRAFT_COLUMNS, { ...d.row, hash_version: HASH_VERSION, digest: d.digest, n: i + 1 })).join(',')}]`);
   return { name: `banyan_audit_chain_v${VERSION}`, text: CHAIN_TEXT, values };
 }
 

@@ -2,7 +2,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import { fromDbTimestamp } from '../platform/db/sql.js';
 import type { Tables } from '../platform/db/tables.js';
 import type { AuditTrailsTable } from './audit.tables.js';
-import { chainHash, trailDigest } from './hash.js';
+import { HASH_SCHEMES } from './hash.js';
 
 export interface BrokenLink {
   readonly id: string;
@@ -11,6 +11,8 @@ export interface BrokenLink {
   readonly seq: number;
   readonly expectedHash: string;
   readonly actualHash: string;
+  /** Only when the row cannot be recomputed: `unknown hash scheme version 9` (expectedHash is then ''). */
+  readonly reason?: string;
 }
 
 export interface VerifyReport {
@@ -28,7 +30,9 @@ const CHUNK = 1000;
  * prev_hash is taken as given (its predecessor may have been removed by retention); every later
  * row must chain from the row before it, so an edited row fails its own hash and a deleted row
  * breaks its successor's link. When the walk reaches the end of the chain, the last hash must
- * equal audit_chain_head (a deleted tail is caught too). Reads in chunks: constant memory.
+ * equal audit_chain_head (a deleted tail is caught too). Each row is recomputed with the hash
+ * scheme its own `hash_version` names; a version this build does not know is a broken link that
+ * says so. Reads in chunks: constant memory.
  */
 export async function verifyChain(db: Kysely<Tables>, range: { from?: string | undefined; to?: string | undefined }): Promise<VerifyReport> {
   let bounds = db.selectFrom('audit_trails');
@@ -43,7 +47,7 @@ export async function verifyChain(db: Kysely<Tables>, range: { from?: string | u
   for (;;) {
     const rows = await db
       .selectFrom('audit_trails')
-      .select(['id', 'request_id', 'customer_id', 'operation_type', 'execution_time_ms', 'status', 'error_message', 'created_at', 'tree_id', 'tree_version', 'actor', 'seq', 'prev_hash', 'hash'])
+      .select(['id', 'request_id', 'customer_id', 'operation_type', 'execution_time_ms', 'status', 'error_message', 'created_at', 'tree_id', 'tree_version', 'actor', 'seq', 'prev_hash', 'hash', 'hash_version'])
       // The hash covers the JSON columns' stored text: read it as text (pg would parse json).
       .select([sql<string>`cast(operation_details as text)`.as('operation_details'), sql<string | null>`cast(outcome as text)`.as('outcome')])
       .where('seq', '>', after)
@@ -53,8 +57,11 @@ export async function verifyChain(db: Kysely<Tables>, range: { from?: string | u
       .execute();
     for (const row of rows) {
       const prevHash = previous ? previous.hash : row.prev_hash;
-      const expected = chainHash(prevHash, Number(row.seq), trailDigest(row));
+      const version = Number(row.hash_version);
+      const scheme = HASH_SCHEMES.get(version);
       checked += 1;
+      if (!scheme) return { verified: false, checked, firstBrokenLink: { ...link(row, ''), reason: `unknown hash scheme version ${row.hash_version}` } };
+      const expected = scheme.chain(prevHash, Number(row.seq), scheme.digest(row));
       if (expected !== row.hash || (previous && row.prev_hash !== previous.hash)) {
         return { verified: false, checked, firstBrokenLink: link(row, expected) };
       }
@@ -75,6 +82,6 @@ export async function verifyChain(db: Kysely<Tables>, range: { from?: string | u
   return { verified: true, checked, firstBrokenLink: null };
 }
 
-function link(row: Selectable<AuditTrailsTable>, expectedHash: string): BrokenLink {
+function link(row: Pick<Selectable<AuditTrailsTable>, 'id' | 'request_id' | 'created_at' | 'seq' | 'hash'>, expectedHash: string): BrokenLink {
   return { id: row.id, requestId: row.request_id, createdAt: fromDbTimestamp(row.created_at) ?? '', seq: Number(row.seq), expectedHash, actualHash: row.hash };
 }

@@ -14,11 +14,11 @@ import type {
   RequestLogsTable,
   SystemEventsTable,
 } from './audit.tables.js';
-import { chainHash, trailDigest } from './hash.js';
+import { chainHash, HASH_VERSION, trailDigest } from './hash.js';
 import { chainQuery, rowsQuery } from './pg-batch.js';
 
 /** An audit trail row before the writer places it in the chain. */
-export type TrailDraft = Omit<Insertable<AuditTrailsTable>, 'seq' | 'prev_hash' | 'hash'>;
+export type TrailDraft = Omit<Insertable<AuditTrailsTable>, 'seq' | 'prev_hash' | 'hash' | 'hash_version'>;
 
 /** Everything one request (or one management change / system event) writes, atomically. */
 export interface AuditEntry {
@@ -275,7 +275,7 @@ function chain(head: { seq: number; hash: string }, drafts: readonly TrailDraft[
     seq += 1;
     const prev = hash;
     hash = chainHash(prev, seq, trailDigest(draft));
-    return { ...draft, seq, prev_hash: prev, hash };
+    return { ...draft, seq, prev_hash: prev, hash, hash_version: HASH_VERSION };
   });
   return { rows, seq, hash };
 }

@@ -4734,6 +4734,8 @@ export interface operations {
                                 createdAt: string;
                                 expectedHash: string;
                                 id: string;
+                                /** @description 只在無法重新計算時出現，例如 unknown hash scheme version 9 (expectedHash 為空) */
+                                reason?: string;
                                 requestId: string;
                                 seq: number;
                             } | null;
@@ -15175,7 +15177,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description SYSTEM_ERROR / DATABASE_ERROR / EXTERNAL_SYSTEM_ERROR */
+            /** @description SYSTEM_ERROR / INTERNAL_ERROR / DATABASE_ERROR / EXTERNAL_SYSTEM_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
