@@ -21,7 +21,7 @@ import { ingestOneStatement, isDuplicateEventError, type ClaimFailure, type OneC
 import type { Decimal } from 'decimal.js';
 import type { Tables } from '../platform/db/tables.js';
 import type { PlayersService } from '../players/players.service.js';
-import { findOutcome, recordEvent, saveOutcome } from './events.repository.js';
+import { findEvent, findOutcome, listEvents, recordEvent, saveOutcome, type EventFilter, type EventView } from './events.repository.js';
 import { BehaviourEvent, CAMPAIGN_OUTCOMES, type CampaignOutcome, type EventResult, type IngestResult } from './events.schema.js';
 import { createReward } from './reward-port.js';
 import { deadlineBudgets, type BudgetFactory } from '../platform/deadline.js';
@@ -325,4 +325,22 @@ async function inTransaction(deps: IngestDeps, tenantId: string, event: Behaviou
     await saveOutcome(trx, tenantId, event.eventId, eventResult);
     return eventResult;
   });
+}
+
+export type { EventFilter, EventView } from './events.repository.js';
+
+/** What the events routes call: ingestion and the read side of received events. */
+export interface EventsService {
+  ingest(tenantId: string, events: readonly unknown[]): Promise<IngestResult>;
+  /** Received events, newest occurrence first. */
+  list(tenantId: string, filter: EventFilter): Promise<{ rows: EventView[]; total: number }>;
+  find(tenantId: string, eventId: string): Promise<EventView | undefined>;
+}
+
+export function createEventsService(deps: IngestDeps): EventsService {
+  return {
+    ingest: (tenantId, events) => ingestEvents(deps, tenantId, events),
+    list: (tenantId, filter) => listEvents(deps.db, tenantId, filter),
+    find: (tenantId, eventId) => findEvent(deps.db, tenantId, eventId),
+  };
 }
