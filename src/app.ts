@@ -54,6 +54,8 @@ import { guardedConnector } from './platform/net/url-guard.js';
 import { secretBoxOf } from './platform/secrets/keys.js';
 import { createWalletClient, type WalletClient } from './rewards/wallet.client.js';
 import { RewardWorker } from './rewards/worker.js';
+import { registerRewardRoutes } from './rewards/rewards.routes.js';
+import { createRewardsService } from './rewards/rewards.service.js';
 import { TOPICS } from './platform/outbox/outbox.js';
 import { startTriggerConsumer, type IngestBehaviour } from './triggers/trigger.consumer.js';
 import { createDeadLetterSink } from './triggers/dead-letters.js';
@@ -261,7 +263,8 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
       registerTenantRoutes(app, tenants);
       registerCampaignRoutes(app, campaigns);
       registerTemplateRoutes(app, templates);
-      registerPlayerRoutes(app, { database, players, campaigns });
+      registerPlayerRoutes(app, players);
+      registerRewardRoutes(app, createRewardsService(db));
       registerEventRoutes(app, createEventsService(ingest));
       registerAuditRoutes(app, createAuditQueries({ db, dialect: database.dialect, trees, evaluation }));
       registerUserRoutes(app, users);

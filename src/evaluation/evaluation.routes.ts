@@ -4,7 +4,7 @@ import { EnvelopeOf, errorResponses } from '../platform/http/schemas.js';
 import { ok, type App } from '../platform/http/server.js';
 import { apiDateToDb } from '../platform/db/sql.js';
 import { pageOf, PageOf, parseSort } from '../platform/paging.js';
-import type { TreesService } from '../trees/trees.service.js';
+import type { TreesService } from '../trees/index.js';
 import { offersOf } from './available.js';
 import { AvailableOffer, AvailableQuery, EvaluateBody, extensionsOf, HistoryItem, HistoryQuery, MAX_EXTENSION_BYTES, PromotionResultSchema } from './evaluation.schema.js';
 import { EvaluationFailedError, type EvaluationOutcome, type EvaluationService } from './evaluation.service.js';

@@ -1,8 +1,7 @@
 import { Type } from 'typebox';
-import { tenantSecurity } from '../campaigns/campaigns.routes.js';
 import { tenantOf } from '../platform/http/auth.js';
 import { AppError } from '../platform/http/errors.js';
-import { EnvelopeOf, errorResponses } from '../platform/http/schemas.js';
+import { EnvelopeOf, errorResponses, tenantSecurity } from '../platform/http/schemas.js';
 import { ok, type App } from '../platform/http/server.js';
 import { DateRangeQuery, dateRange, StrictQuery } from '../platform/http/filters.js';
 import { PageOf, PageQuery, pageOf } from '../platform/paging.js';

@@ -24,8 +24,8 @@ import { newOutboxRow, OUTBOX_CHANNEL, signalEnqueued, TOPICS } from '../platfor
 import { apiDateToDb, toDbTimestamp, toJson } from '../platform/db/sql.js';
 import type { Tables } from '../platform/db/tables.js';
 import { PREPARED } from '../platform/db/database.js';
-import { newPendingReward, type CreateRewardInput } from '../rewards/rewards.repository.js';
-import type { Limits } from '../campaigns/stats.repository.js';
+import { newPendingReward, type CreateRewardInput } from '../rewards/index.js';
+import type { Limits } from '../campaigns/index.js';
 import type { BehaviourEvent, EventResult } from './events.schema.js';
 
 export type ClaimFailure = 'LIMIT_REACHED' | 'AMOUNT_LIMIT_REACHED' | 'COOLDOWN';
