@@ -8,7 +8,7 @@ import { ensureUsers } from './demo/staff.js';
 import { startEmbeddedSandbox } from './sandbox/embedded.js';
 import { reencryptStoredSecrets } from './tenants/secrets-startup.js';
 import { registerEventRoutes } from './events/events.routes.js';
-import { ingestEvents, type IngestDeps } from './events/events.service.js';
+import { createEventsService, ingestEvents, type IngestDeps } from './events/events.service.js';
 import { registerPlayerRoutes } from './players/players.routes.js';
 import { createPlayersService, type PlayersService } from './players/players.service.js';
 import { registerTemplateRoutes } from './templates/templates.routes.js';
@@ -19,10 +19,12 @@ import type { TreeCompileOptions } from './engine/types.js';
 import { ensureDemoExternalSystems } from './demo/external-systems.js';
 import { createAuditModule, type AuditModule } from './audit/audit.service.js';
 import { registerAuditRoutes } from './audit/audit.routes.js';
+import { createAuditQueries } from './audit/queries.service.js';
 import { ensureUpcomingPartitions } from './audit/partitions.js';
 import { seedDemoData, type SeedReport } from './demo/seed.js';
 import { createEvaluationService, type EvaluationService } from './evaluation/evaluation.service.js';
 import { registerEvaluationRoutes } from './evaluation/evaluation.routes.js';
+import { createHistoryService } from './evaluation/history.service.js';
 import type { EvaluationRecorder } from './evaluation/recorder.js';
 import { TreeCatalog } from './evaluation/tree-catalog.js';
 import { createExternalSystemCommand } from './external/command.js';
@@ -52,6 +54,8 @@ import { guardedConnector } from './platform/net/url-guard.js';
 import { secretBoxOf } from './platform/secrets/keys.js';
 import { createWalletClient, type WalletClient } from './rewards/wallet.client.js';
 import { RewardWorker } from './rewards/worker.js';
+import { registerRewardRoutes } from './rewards/rewards.routes.js';
+import { createRewardsService } from './rewards/rewards.service.js';
 import { TOPICS } from './platform/outbox/outbox.js';
 import { startTriggerConsumer, type IngestBehaviour } from './triggers/trigger.consumer.js';
 import { createDeadLetterSink } from './triggers/dead-letters.js';
@@ -251,7 +255,7 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
     // Worker and scheduler processes answer health and metrics only: the public API is the api role's, so a
     // worker reachable for its health check does not become a second, unmonitored API.
     if (servesApi(role)) {
-      registerEvaluationRoutes(app, { evaluation, recorder, trees, db, bodyLimitBytes: config.evaluation.bodyLimitBytes });
+      registerEvaluationRoutes(app, { evaluation, recorder, trees, history: createHistoryService(db), bodyLimitBytes: config.evaluation.bodyLimitBytes });
       registerTreeRoutes(app, trees);
       registerRuleRoutes(app, rules);
       registerExternalSystemRoutes(app, externalSystems);
@@ -259,9 +263,10 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
       registerTenantRoutes(app, tenants);
       registerCampaignRoutes(app, campaigns);
       registerTemplateRoutes(app, templates);
-      registerPlayerRoutes(app, { database, players, campaigns });
-      registerEventRoutes(app, ingest);
-      registerAuditRoutes(app, { db, dialect: database.dialect, trees, evaluation, catalog });
+      registerPlayerRoutes(app, players);
+      registerRewardRoutes(app, createRewardsService(db));
+      registerEventRoutes(app, createEventsService(ingest));
+      registerAuditRoutes(app, createAuditQueries({ db, dialect: database.dialect, trees, evaluation }));
       registerUserRoutes(app, users);
       registerDeadLetterRoutes(app, deadLetters);
       // The HTTP benchmark's baseline: the full stack (hooks, auth, envelope) minus any work.

@@ -1,35 +1,19 @@
 import { Readable } from 'node:stream';
-import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
-import type { EvaluationService } from '../evaluation/evaluation.service.js';
-import type { TreeCatalog } from '../evaluation/tree-catalog.js';
-import type { DialectName } from '../platform/db/database.js';
 import { apiDateToDb } from '../platform/db/sql.js';
-import type { Tables } from '../platform/db/tables.js';
 import { AppError } from '../platform/errors.js';
 import { EnvelopeOf, errorResponses } from '../platform/http/schemas.js';
 import { ok, type App } from '../platform/http/server.js';
 import { pageOf, PageOf } from '../platform/paging.js';
-import type { TreesService } from '../trees/trees.service.js';
-import { listCalls, listQueries, listSteps, listTrails } from './audit.repository.js';
 import { CallItem, CallsQuery, DecisionsQuery, QueriesQuery, QueryItem, ReplayParams, ReplayQuery, ReplayReportSchema, ReportQuery, StepItem, TrailItem, TrailsQuery, VerifyQuery, VerifyResult } from './audit.schema.js';
 import { csvLine } from '../platform/csv.js';
-import { DETAILED_COLUMNS, detailedRows, summaryCsv, summaryReport, type ReportFilter } from './report.js';
-import { replay } from './replay.js';
-import { verifyChain } from './verify.js';
+import type { AuditQueries } from './queries.service.js';
+import { DETAILED_COLUMNS, summaryCsv, type ReportFilter } from './report.js';
 
 const TAG = ['稽核追蹤'];
 const AUDITORS = ['ADMIN', 'AUDITOR'] as const;
 const SECURITY = [{ basicAuth: [] }];
 const ERRORS = errorResponses(400, 401, 403);
-
-export interface AuditRouteDeps {
-  readonly db: Kysely<Tables>;
-  readonly dialect: DialectName;
-  readonly trees: TreesService;
-  readonly evaluation: EvaluationService;
-  readonly catalog: TreeCatalog;
-}
 
 /** startDate/endDate → database timestamps; a bare endDate means the end of that day. */
 function range(startDate: string | undefined, endDate: string | undefined): { from?: string; to?: string } {
@@ -42,8 +26,7 @@ function range(startDate: string | undefined, endDate: string | undefined): { fr
 
 const found = (total: number) => ({ zh: `共 ${total} 筆`, en: `${total} records` });
 
-export function registerAuditRoutes(app: App, deps: AuditRouteDeps): void {
-  const { db } = deps;
+export function registerAuditRoutes(app: App, audit: AuditQueries): void {
   const config = { auth: AUDITORS };
 
   app.get(
@@ -51,7 +34,7 @@ export function registerAuditRoutes(app: App, deps: AuditRouteDeps): void {
     { config, schema: { tags: TAG, summary: 'Audit trail records 查詢稽核軌跡記錄', security: SECURITY, querystring: TrailsQuery, response: { 200: EnvelopeOf(PageOf(TrailItem)), ...ERRORS } } },
     async (request) => {
       const q = request.query;
-      const { rows, total } = await listTrails(db, { ...q, ...range(q.startDate, q.endDate) });
+      const { rows, total } = await audit.trails({ ...q, ...range(q.startDate, q.endDate) });
       return ok(request, pageOf(rows, q.page, q.size, total), found(total));
     },
   );
@@ -61,7 +44,7 @@ export function registerAuditRoutes(app: App, deps: AuditRouteDeps): void {
     { config, schema: { tags: TAG, summary: 'Decision steps of an evaluation 查詢決策步驟追蹤', security: SECURITY, querystring: DecisionsQuery, response: { 200: EnvelopeOf(PageOf(StepItem)), ...ERRORS } } },
     async (request) => {
       const q = request.query;
-      const { rows, total } = await listSteps(db, q);
+      const { rows, total } = await audit.steps(q);
       return ok(request, pageOf(rows, q.page, q.size, total), found(total));
     },
   );
@@ -71,7 +54,7 @@ export function registerAuditRoutes(app: App, deps: AuditRouteDeps): void {
     { config, schema: { tags: TAG, summary: 'External system calls 查詢外部系統呼叫記錄', security: SECURITY, querystring: CallsQuery, response: { 200: EnvelopeOf(PageOf(CallItem)), ...ERRORS } } },
     async (request) => {
       const q = request.query;
-      const { rows, total } = await listCalls(db, { ...q, ...range(q.startDate, q.endDate) });
+      const { rows, total } = await audit.calls({ ...q, ...range(q.startDate, q.endDate) });
       return ok(request, pageOf(rows, q.page, q.size, total), found(total));
     },
   );
@@ -81,7 +64,7 @@ export function registerAuditRoutes(app: App, deps: AuditRouteDeps): void {
     { config, schema: { tags: TAG, summary: 'Database look-ups 查詢資料庫操作記錄', security: SECURITY, querystring: QueriesQuery, response: { 200: EnvelopeOf(PageOf(QueryItem)), ...ERRORS } } },
     async (request) => {
       const q = request.query;
-      const { rows, total } = await listQueries(db, { ...q, ...range(q.startDate, q.endDate) });
+      const { rows, total } = await audit.queries({ ...q, ...range(q.startDate, q.endDate) });
       return ok(request, pageOf(rows, q.page, q.size, total), found(total));
     },
   );
@@ -100,7 +83,7 @@ export function registerAuditRoutes(app: App, deps: AuditRouteDeps): void {
       },
     },
     async (request) => {
-      const report = await verifyChain(db, range(request.query.startDate, request.query.endDate));
+      const report = await audit.verify(range(request.query.startDate, request.query.endDate));
       return ok(request, report, report.verified ? { zh: `雜湊鏈完整 (${report.checked} 筆)`, en: `Chain intact (${report.checked} records)` } : { zh: '雜湊鏈斷裂：稽核紀錄遭修改或刪除', en: 'Chain broken: an audit record was altered or removed' });
     },
   );
@@ -137,11 +120,11 @@ export function registerAuditRoutes(app: App, deps: AuditRouteDeps): void {
       const filter: ReportFilter = { from, to, customerId: q.customerId };
       const name = `compliance-${q.reportType.toLowerCase()}-${q.startDate.slice(0, 10)}-${q.endDate.slice(0, 10)}`;
       if (q.reportType === 'SUMMARY') {
-        const report = await summaryReport(db, deps.dialect, filter);
+        const report = await audit.summary(filter);
         if (q.format === 'JSON') return ok(request, report, { zh: '合規性報告', en: 'Compliance report' });
         return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`).send(summaryCsv(report));
       }
-      const rows = detailedRows(db, filter);
+      const rows = audit.detailed(filter);
       if (q.format === 'CSV') {
         async function* csv() {
           yield `\uFEFF${csvLine(DETAILED_COLUMNS)}`;
@@ -178,7 +161,7 @@ export function registerAuditRoutes(app: App, deps: AuditRouteDeps): void {
       },
     },
     async (request) => {
-      const report = await replay(deps, request.params.requestId, request.query.against ?? 'recorded');
+      const report = await audit.replay(request.params.requestId, request.query.against ?? 'recorded');
       return ok(request, report, report.identical ? { zh: '重播結果一致', en: 'Replay identical' } : { zh: `重播結果有 ${report.differences.length} 項差異`, en: `Replay differs in ${report.differences.length} fields` });
     },
   );

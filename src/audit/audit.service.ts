@@ -1,5 +1,5 @@
 import type { Database } from '../platform/db/database.js';
-import type { EvaluationRecorder } from '../evaluation/recorder.js';
+import type { EvaluationRecorder } from '../evaluation/index.js';
 import type { ChangeRecorder } from '../platform/changes.js';
 import type { AuditConfig } from '../platform/config.js';
 import type { LoginRecorder } from '../platform/http/auth.js';

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { Insertable } from 'kysely';
-import { historyRow, sideEffectsOf, type EvaluationRecord } from '../evaluation/recorder.js';
+import { historyRow, sideEffectsOf, type EvaluationRecord } from '../evaluation/index.js';
 import type { ChangeRecord } from '../platform/changes.js';
 import { newId, toDbTimestamp } from '../platform/db/sql.js';
 import { AUDIT_MAX_REQUEST_BYTES, capped, cappedJson } from './caps.js';

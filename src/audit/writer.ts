@@ -1,7 +1,7 @@
 import type SQLite from 'better-sqlite3';
 import type pg from 'pg';
 import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
-import type { PromotionHistoryTable } from '../evaluation/evaluation.tables.js';
+import type { PromotionHistoryTable } from '../evaluation/index.js';
 import type { DialectName } from '../platform/db/database.js';
 import type { Tables } from '../platform/db/tables.js';
 import { isMissingPartition } from '../platform/db/errors.js';

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { tenantOf } from '../platform/http/auth.js';
-import { EnvelopeOf, errorResponses } from '../platform/http/schemas.js';
+import { EnvelopeOf, errorResponses, tenantSecurity } from '../platform/http/schemas.js';
 import { ok, type App } from '../platform/http/server.js';
 import { StrictQuery } from '../platform/http/filters.js';
 import { PageOf, PageQuery } from '../platform/paging.js';
@@ -12,11 +12,12 @@ import { MERGE_PATCH_TYPE } from '../platform/merge-patch.js';
 
 const BASE = '/api/v1/campaigns';
 const TAG = ['活動管理'];
-export const tenantSecurity: { [label: string]: string[] }[] = [{ apiKey: [] }, { bearerAuth: [] }];
 const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
 const READ = { auth: { tenant: ['campaigns:read'] } };
 const WRITE = { auth: { tenant: ['campaigns:write'] } };
 const OK = { zh: '查詢成功', en: 'OK' };
+const PLAYER_TAG = ['玩家'];
+const PlayerParam = Type.Object({ playerId: Type.String({ minLength: 1, maxLength: 100 }) });
 
 export function registerCampaignRoutes(app: App, campaigns: CampaignsService): void {
   app.get(
@@ -167,5 +168,22 @@ export function registerCampaignRoutes(app: App, campaigns: CampaignsService): v
       },
     },
     async (request) => ok(request, await campaigns.join(tenantOf(request).tenantId, request.params.id, request.body.playerId), { zh: '已參加活動', en: 'Joined' }),
+  );
+
+  // A player's view of the campaigns (served here: the campaigns module reads the player, not the reverse).
+  app.get(
+    '/api/v1/players/:playerId/campaigns',
+    {
+      config: { auth: { tenant: ['players:read'] } },
+      schema: {
+        tags: PLAYER_TAG,
+        summary: 'Live campaigns this player can see (visibility rule on the player’s attributes)',
+        security: tenantSecurity,
+        params: PlayerParam,
+        querystring: StrictQuery({}),
+        response: { 200: EnvelopeOf(Type.Array(Type.Object({ campaign: CampaignView, joined: Type.Boolean(), requiresJoin: Type.Boolean(), canJoin: Type.Boolean() }))), ...errorResponses(401, 403) },
+      },
+    },
+    async (request) => ok(request, await campaigns.visibleTo(tenantOf(request).tenantId, request.params.playerId), OK),
   );
 }

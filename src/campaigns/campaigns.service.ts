@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { LRUCache } from 'lru-cache';
 import { EngineError } from '../engine/types.js';
-import { enqueueEvent } from '../events/reward-port.js';
+import { enqueueEvent } from '../platform/outbox/outbox.js';
 import { apiDateToDb, newId, toDbTimestamp } from '../platform/db/sql.js';
 import { dbToIso } from '../platform/time.js';
 import type { Tables } from '../platform/db/tables.js';
@@ -12,7 +12,7 @@ import { ruleVariableErrors } from './rule-variables.js';
 import { simulateCampaign } from './simulate.js';
 import type { SimulationInput, SimulationResult } from './simulate.schema.js';
 import { pageOf, type Page } from '../platform/paging.js';
-import type { PlayersService } from '../players/players.service.js';
+import type { PlayersService } from '../players/index.js';
 import { compileCampaignRules, holds, normalizeRule, validateCampaignRules, type CompiledCampaignRules, type RuleName } from './campaign-rules.js';
 import * as repo from './campaigns.repository.js';
 import type { CampaignInput, CampaignStatus, CampaignView } from './campaigns.schema.js';

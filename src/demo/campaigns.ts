@@ -1,6 +1,6 @@
-import type { CampaignsService } from '../campaigns/campaigns.service.js';
-import type { TemplatesService } from '../templates/templates.service.js';
-import type { TenantsService } from '../tenants/tenants.service.js';
+import type { CampaignsService } from '../campaigns/index.js';
+import type { TemplatesService } from '../templates/index.js';
+import type { TenantsService } from '../tenants/index.js';
 
 export const DEMO_TENANT_ID = 'demo';
 export const DEMO_KEY_ID = 'demo00000000';

@@ -1,19 +1,7 @@
 /** The document's example customers (API 使用範例), shared by the OpenAPI examples, tests and benchmarks. */
 
-/** 高價值客戶評估: answered with promo-vip-001 (VIP專屬優惠, 5000, 10 %). */
-export const CUST001 = {
-  customerId: 'CUST001',
-  accountType: 'VIP',
-  annualIncome: 2000000,
-  creditScore: 750,
-  region: '台北市',
-  transactionCount: 50,
-  accountBalance: 500000,
-  transactionHistory: [
-    { amount: 10000, type: 'DEPOSIT', date: '2024-01-15' },
-    { amount: 5000, type: 'TRANSFER', date: '2024-01-20' },
-  ],
-} as const;
+/** 高價值客戶評估: answered with promo-vip-001 (VIP專屬優惠, 5000, 10 %); the evaluation module's documented example. */
+export { CUST001 } from '../evaluation/index.js';
 
 /** 一般客戶評估: answered with promo-new-001 (新戶開戶優惠, 1000). */
 export const CUST002 = {

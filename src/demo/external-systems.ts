@@ -1,5 +1,4 @@
-import type { ExternalSystemInput } from '../external/external.schema.js';
-import type { ExternalSystemsService } from '../external/external.service.js';
+import type { ExternalSystemInput, ExternalSystemsService } from '../external/index.js';
 
 const SEEDER = { actor: { username: 'system', roles: ['ADMIN' as const] }, requestId: undefined };
 

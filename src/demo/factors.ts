@@ -10,7 +10,7 @@
  */
 import { DRL_EXAMPLES } from '../engine/index.js';
 import type { NodeDefinition, StrategyType, TreeDefinition } from '../engine/types.js';
-import type { RuleInput } from '../rules/rules.schema.js';
+import type { RuleInput } from '../rules/index.js';
 
 type Category = '客戶基本資料條件' | '交易行為條件' | '複合條件' | '外部系統整合條件' | '折扣計算策略' | 'VIP 客戶專屬計算' | '一般客戶優惠計算' | '地區性優惠計算' | '產品交叉銷售計算' | 'Drools 規則';
 

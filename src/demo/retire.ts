@@ -1,7 +1,7 @@
 import { AppError } from '../platform/errors.js';
-import type { SystemEvent } from '../audit/entries.js';
+import type { SystemEvent } from '../audit/index.js';
 import type { Logger } from '../platform/logger.js';
-import type { TenantsService } from '../tenants/tenants.service.js';
+import type { TenantsService } from '../tenants/index.js';
 import { DEMO_KEY_ID, DEMO_TENANT_ID } from './campaigns.js';
 
 export interface DemoRetirement {

@@ -1,4 +1,4 @@
-import type { RuleInput } from '../rules/rules.schema.js';
+import type { RuleInput } from '../rules/index.js';
 
 /** Sample promotion rules: the document's H2 examples and its 新戶開戶優惠 curl example. */
 export const demoRules: readonly RuleInput[] = [

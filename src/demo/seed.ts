@@ -1,8 +1,7 @@
 import { AppError } from '../platform/errors.js';
-import type { RulesService } from '../rules/rules.service.js';
-import type { TreesService } from '../trees/trees.service.js';
-import type { UsersService } from '../users/users.service.js';
-import { DEMO_USERS } from '../users/users.service.js';
+import type { RulesService } from '../rules/index.js';
+import type { TreesService } from '../trees/index.js';
+import { type UsersService, DEMO_USERS } from '../users/index.js';
 import { demoFactorRules, demoFactorTrees } from './factors.js';
 import { demoRules } from './rules.js';
 import { demoTrees } from './trees.js';

@@ -1,8 +1,7 @@
 import type { Config } from '../platform/config.js';
 import type { Logger } from '../platform/logger.js';
 import { StartupError } from '../platform/startup-error.js';
-import { passwordProblem } from '../users/password-policy.js';
-import type { UsersService } from '../users/users.service.js';
+import { passwordProblem, type UsersService } from '../users/index.js';
 import { seedDemoUsers } from './seed.js';
 
 /**

@@ -1,4 +1,5 @@
 import type { NodeDefinition, StrategyType, TreeDefinition } from '../engine/types.js';
+import { vipCustomerTree } from '../trees/index.js';
 
 /**
  * Seed 002's example trees, exactly as the document writes them (範例 1 and 範例 2), and the full
@@ -8,35 +9,8 @@ import type { NodeDefinition, StrategyType, TreeDefinition } from '../engine/typ
  * sibling; a CALCULATION node met as a sibling therefore acts as the "否" (else) branch.
  */
 
-/** 範例 1: VIP 客戶決策樹 (verbatim from the document). */
-export const vipCustomerTree: TreeDefinition = {
-  treeId: 'vip-customer-tree',
-  name: 'VIP客戶優惠決策樹',
-  status: 'ACTIVE',
-  rootNode: {
-    nodeId: 'root',
-    nodeType: 'CONDITION',
-    configuration: { commandType: 'SPEL_CONDITION', expression: "#{accountType == 'VIP'}", description: 'VIP客戶判斷' },
-    children: [
-      {
-        nodeId: 'vip-income-check',
-        nodeType: 'CONDITION',
-        configuration: { commandType: 'SPEL_CONDITION', expression: '#{annualIncome >= 2000000}', description: '高收入VIP客戶判斷' },
-        children: [
-          {
-            nodeId: 'vip-premium-offer',
-            nodeType: 'CALCULATION',
-            configuration: {
-              commandType: 'CALCULATION',
-              strategyType: 'TIERED_DISCOUNT',
-              parameters: { discountAmount: 5000, discountPercentage: 10.0, promotionName: 'VIP專屬理財優惠' },
-            },
-          },
-        ],
-      },
-    ],
-  },
-};
+/** 範例 1: VIP 客戶決策樹 (the trees module's documented example, also the OpenAPI example). */
+export { vipCustomerTree };
 
 /** 範例 2: 新戶優惠決策樹 (verbatim from the document). */
 export const newCustomerTree: TreeDefinition = {

@@ -5,14 +5,12 @@ import { EnvelopeOf, errorResponses } from '../platform/http/schemas.js';
 import { ok, type App } from '../platform/http/server.js';
 import { apiDateToDb } from '../platform/db/sql.js';
 import { pageOf, PageOf, parseSort } from '../platform/paging.js';
-import type { TreesService } from '../trees/trees.service.js';
+import type { TreesService } from '../trees/index.js';
 import { offersOf } from './available.js';
 import { AvailableOffer, AvailableQuery, EvaluateBody, extensionsOf, HistoryItem, HistoryQuery, MAX_EXTENSION_BYTES, PromotionResultSchema } from './evaluation.schema.js';
 import { EvaluationFailedError, type EvaluationOutcome, type EvaluationService } from './evaluation.service.js';
-import { HISTORY_SORT_PROPERTIES, listHistory } from './history.repository.js';
+import { HISTORY_SORT_PROPERTIES, type HistoryService } from './history.service.js';
 import type { EvaluationRecorder } from './recorder.js';
-import type { Kysely } from 'kysely';
-import type { Tables } from '../platform/db/tables.js';
 
 const TAG = ['優惠評估'];
 const MESSAGES = {
@@ -29,7 +27,7 @@ export interface EvaluationRouteDeps {
   readonly evaluation: EvaluationService;
   readonly recorder: EvaluationRecorder;
   readonly trees: TreesService;
-  readonly db: Kysely<Tables>;
+  readonly history: HistoryService;
   /** The evaluate body limit (EVALUATE_BODY_LIMIT_BYTES, 256 KB): a customer payload needs no more. */
   readonly bodyLimitBytes?: number;
 }
@@ -121,7 +119,7 @@ export function registerEvaluationRoutes(app: App, deps: EvaluationRouteDeps): v
       const to = endDate ? apiDateToDb(endDate, true) : undefined;
       if (from === null || to === null) throw new AppError('INVALID_REQUEST', { zh: '日期格式錯誤 (ISO 8601)', en: 'Invalid date (ISO 8601 expected)' });
       if (from && to && from > to) throw new AppError('INVALID_REQUEST', { zh: '開始日期不能晚於結束日期', en: 'startDate must not be after endDate' });
-      const { rows, total } = await listHistory(deps.db, { ...(customerId ? { customerId } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}), page, size, sort });
+      const { rows, total } = await deps.history.list({ ...(customerId ? { customerId } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}), page, size, sort });
       return ok(request, pageOf(rows, page, size, total, sort), { zh: '查詢成功', en: 'OK' });
     },
   );

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { CUST001 } from '../demo/customers.js';
+import { CUST001 } from './examples.js';
 import { IsoDate, Nullable } from '../platform/http/schemas.js';
 import { PageQuery, SortQuery } from '../platform/paging.js';
 import { HISTORY_SORT_PROPERTIES } from './history.repository.js';

@@ -1,8 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import { compileTree } from '../engine/index.js';
 import type { CompiledTree, TreeCompileOptions } from '../engine/types.js';
-import type { ActiveTreeRef } from '../trees/trees.repository.js';
-import type { TreesService } from '../trees/trees.service.js';
+import type { ActiveTreeRef, TreesService } from '../trees/index.js';
 
 export interface LoadedTree {
   readonly ref: ActiveTreeRef;

@@ -1,20 +1,18 @@
 import { Type } from 'typebox';
-import { tenantSecurity } from '../campaigns/campaigns.routes.js';
 import { tenantOf } from '../platform/http/auth.js';
 import { AppError } from '../platform/errors.js';
-import { EnvelopeOf, errorResponses } from '../platform/http/schemas.js';
+import { EnvelopeOf, errorResponses, tenantSecurity } from '../platform/http/schemas.js';
 import { ok, type App } from '../platform/http/server.js';
-import { findEvent, listEvents } from './events.repository.js';
 import { DateRangeQuery, dateRange, StrictQuery } from '../platform/http/filters.js';
 import { PageOf, PageQuery, pageOf } from '../platform/paging.js';
 import { CAMPAIGN_OUTCOMES, EventBatch, EventResult, IngestResult, MAX_BATCH } from './events.schema.js';
 
 const EventView = Type.Object({ eventId: Type.String(), type: Type.String(), playerId: Type.String(), occurredAt: Type.String(), data: Type.Record(Type.String(), Type.Unknown()), outcome: Type.String(), result: Type.Union([EventResult, Type.Null()]), receivedAt: Type.String() });
-import { ingestEvents, type IngestDeps } from './events.service.js';
+import type { EventsService } from './events.service.js';
 
 const TAG = ['行為事件'];
 
-export function registerEventRoutes(app: App, deps: IngestDeps): void {
+export function registerEventRoutes(app: App, events: EventsService): void {
   app.post(
     '/api/v1/events',
     {
@@ -28,7 +26,7 @@ export function registerEventRoutes(app: App, deps: IngestDeps): void {
         response: { 200: EnvelopeOf(IngestResult), ...errorResponses(400, 401, 403, 413) },
       },
     },
-    async (request) => ok(request, await ingestEvents(deps, tenantOf(request).tenantId, request.body.events), { zh: '事件已處理', en: 'Events processed' }),
+    async (request) => ok(request, await events.ingest(tenantOf(request).tenantId, request.body.events), { zh: '事件已處理', en: 'Events processed' }),
   );
 
   app.get(
@@ -52,7 +50,7 @@ export function registerEventRoutes(app: App, deps: IngestDeps): void {
     async (request) => {
       const { type, outcome, playerId, page, size } = request.query;
       const filter = { ...(type ? { type } : {}), ...(outcome ? { outcome } : {}), ...(playerId ? { playerId } : {}), ...dateRange(request.query), page, size };
-      const { rows, total } = await listEvents(deps.db, tenantOf(request).tenantId, filter);
+      const { rows, total } = await events.list(tenantOf(request).tenantId, filter);
       return ok(request, pageOf(rows, page, size, total), { zh: '查詢成功', en: 'OK' });
     },
   );
@@ -70,7 +68,7 @@ export function registerEventRoutes(app: App, deps: IngestDeps): void {
       },
     },
     async (request) => {
-      const event = await findEvent(deps.db, tenantOf(request).tenantId, request.params.eventId);
+      const event = await events.find(tenantOf(request).tenantId, request.params.eventId);
       if (!event) throw new AppError('RESOURCE_NOT_FOUND', { zh: `事件不存在: ${request.params.eventId}`, en: `Event not found: ${request.params.eventId}` });
       return ok(request, event, { zh: '查詢成功', en: 'OK' });
     },

@@ -11,20 +11,16 @@ import { Value } from 'typebox/value';
 import { currencyScale, MAX_AMOUNT, roundMoney, toDecimal } from '../engine/index.js';
 import { describeIllFormed, findIllFormedText } from '../platform/text.js';
 import { EngineError, type CompiledExpression } from '../engine/types.js';
-import { truthy, holds } from '../campaigns/campaign-rules.js';
-import type { CampaignsService, LiveCampaign } from '../campaigns/campaigns.service.js';
-import { addParticipant } from '../campaigns/campaigns.repository.js';
-import { claimReward, whyNotClaimed, type Limits } from '../campaigns/stats.repository.js';
+import { truthy, holds, type CampaignsService, type LiveCampaign, addParticipant, claimReward, whyNotClaimed, type Limits } from '../campaigns/index.js';
 import { dialectOf } from '../platform/db/sql.js';
 import { internalError } from '../platform/errors.js';
-import type { CreateRewardInput } from '../rewards/rewards.repository.js';
+import { createReward, type CreateRewardInput } from '../rewards/index.js';
 import { ingestOneStatement, isDuplicateEventError, type ClaimFailure, type OneClaim } from './ingest.pg.js';
 import type { Decimal } from 'decimal.js';
 import type { Tables } from '../platform/db/tables.js';
-import type { PlayersService } from '../players/players.service.js';
-import { findOutcome, recordEvent, saveOutcome } from './events.repository.js';
+import type { PlayersService } from '../players/index.js';
+import { findEvent, findOutcome, listEvents, recordEvent, saveOutcome, type EventFilter, type EventView } from './events.repository.js';
 import { BehaviourEvent, CAMPAIGN_OUTCOMES, type CampaignOutcome, type EventResult, type IngestResult } from './events.schema.js';
-import { createReward } from './reward-port.js';
 import { deadlineBudgets, type BudgetFactory } from '../platform/deadline.js';
 
 const defaultBudgets = deadlineBudgets();
@@ -326,4 +322,22 @@ async function inTransaction(deps: IngestDeps, tenantId: string, event: Behaviou
     await saveOutcome(trx, tenantId, event.eventId, eventResult);
     return eventResult;
   });
+}
+
+export type { EventFilter, EventView } from './events.repository.js';
+
+/** What the events routes call: ingestion and the read side of received events. */
+export interface EventsService {
+  ingest(tenantId: string, events: readonly unknown[]): Promise<IngestResult>;
+  /** Received events, newest occurrence first. */
+  list(tenantId: string, filter: EventFilter): Promise<{ rows: EventView[]; total: number }>;
+  find(tenantId: string, eventId: string): Promise<EventView | undefined>;
+}
+
+export function createEventsService(deps: IngestDeps): EventsService {
+  return {
+    ingest: (tenantId, events) => ingestEvents(deps, tenantId, events),
+    list: (tenantId, filter) => listEvents(deps.db, tenantId, filter),
+    find: (tenantId, eventId) => findEvent(deps.db, tenantId, eventId),
+  };
 }

@@ -26,8 +26,8 @@ import type { Tables } from '../platform/db/tables.js';
 import { isUniqueViolation } from '../platform/db/errors.js';
 import { internalError } from '../platform/errors.js';
 import { PREPARED } from '../platform/db/database.js';
-import { newPendingReward, type CreateRewardInput } from '../rewards/rewards.repository.js';
-import type { Limits } from '../campaigns/stats.repository.js';
+import { newPendingReward, type CreateRewardInput } from '../rewards/index.js';
+import type { Limits } from '../campaigns/index.js';
 import type { BehaviourEvent, EventResult } from './events.schema.js';
 
 export type ClaimFailure = 'LIMIT_REACHED' | 'AMOUNT_LIMIT_REACHED' | 'COOLDOWN';

@@ -9,8 +9,7 @@
 import { LRUCache } from 'lru-cache';
 import { compileSpel } from '../engine/index.js';
 import type { CommandHandler, CommandOutcome, CompiledExpression } from '../engine/types.js';
-import type { ExternalCallRecord } from '../evaluation/recorder.js';
-import { sessionOf, type EvaluationSession } from '../evaluation/session.js';
+import { type ExternalCallRecord, sessionOf, type EvaluationSession } from '../evaluation/index.js';
 import { AppError } from '../platform/errors.js';
 import type { CallResult } from './client.js';
 import type { ExternalSystemsService } from './external.service.js';

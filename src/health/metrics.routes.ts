@@ -1,6 +1,6 @@
 import { collectDefaultMetrics, Gauge, register as processRegistry, Registry } from 'prom-client';
 import type { App } from '../platform/http/server.js';
-import type { RewardWorker } from '../rewards/worker.js';
+import type { RewardWorker } from '../rewards/index.js';
 
 export interface MetricsDeps {
   readonly role: string;

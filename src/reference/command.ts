@@ -8,7 +8,7 @@
 import { LRUCache } from 'lru-cache';
 import { compileSpel } from '../engine/index.js';
 import type { CommandHandler, CommandOutcome, CompiledExpression } from '../engine/types.js';
-import type { DatabaseQueryRecord } from '../evaluation/recorder.js';
+import type { DatabaseQueryRecord } from '../evaluation/index.js';
 import { QUERY_TYPE } from './queries.js';
 import type { ReferenceService } from './reference.service.js';
 

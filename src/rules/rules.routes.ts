@@ -3,7 +3,7 @@ import type { App } from '../platform/http/server.js';
 import { ok } from '../platform/http/server.js';
 import { EnvelopeOf, errorResponses } from '../platform/http/schemas.js';
 import { PageOf, PageQuery, parseSort, SortQuery } from '../platform/paging.js';
-import { RULE_SORT_PROPERTIES } from './rules.repository.js';
+import { RULE_SORT_PROPERTIES } from './rules.service.js';
 import { RuleInput, RuleStatus, RuleStatusInput, RuleType, RuleView } from './rules.schema.js';
 import type { RulesService } from './rules.service.js';
 

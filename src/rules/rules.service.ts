@@ -11,6 +11,8 @@ import { HARDCODED_RULES } from './hardcoded.js';
 import * as repo from './rules.repository.js';
 import type { RuleInput, RuleView } from './rules.schema.js';
 
+export { RULE_SORT_PROPERTIES } from './rules.repository.js';
+
 /** Checks a rule's content for its type; returns diagnostics (empty when valid). */
 export type RuleValidator = (content: string) => readonly Diagnostic[];
 

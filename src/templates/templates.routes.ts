@@ -1,8 +1,7 @@
 import { Type } from 'typebox';
-import { tenantSecurity } from '../campaigns/campaigns.routes.js';
-import { CampaignView } from '../campaigns/campaigns.schema.js';
+import { CampaignView } from '../campaigns/index.js';
 import { tenantOf } from '../platform/http/auth.js';
-import { EnvelopeOf, errorResponses } from '../platform/http/schemas.js';
+import { EnvelopeOf, errorResponses, tenantSecurity } from '../platform/http/schemas.js';
 import { ok, type App } from '../platform/http/server.js';
 import { StrictQuery } from '../platform/http/filters.js';
 import { FromTemplateInput, TemplateInput, TemplateView } from './templates.schema.js';

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { CampaignInput } from '../campaigns/campaigns.schema.js';
+import { CampaignInput } from '../campaigns/index.js';
 
 export const TemplateInput = Type.Object(
   {

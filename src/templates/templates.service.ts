@@ -1,7 +1,6 @@
 import type { ValidateFunction } from 'ajv';
 import type { Kysely } from 'kysely';
-import { CampaignInput, type CampaignView } from '../campaigns/campaigns.schema.js';
-import type { CampaignsService } from '../campaigns/campaigns.service.js';
+import { CampaignInput, type CampaignView, type CampaignsService } from '../campaigns/index.js';
 import type { Tables } from '../platform/db/tables.js';
 import { AppError, type FieldError } from '../platform/errors.js';
 import type { Locale } from '../platform/http/i18n.js';

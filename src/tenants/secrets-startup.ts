@@ -1,4 +1,4 @@
-import type { SystemEvent } from '../audit/entries.js';
+import type { SystemEvent } from '../audit/index.js';
 import type { Logger } from '../platform/logger.js';
 import type { TenantsService } from './tenants.service.js';
 

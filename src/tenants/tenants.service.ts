@@ -7,7 +7,7 @@ import type { Locale } from '../platform/http/i18n.js';
 import { AppError } from '../platform/errors.js';
 import { pageOf, type Page } from '../platform/paging.js';
 import * as repo from './tenants.repository.js';
-import type { CallbackResolver, CallbackTarget } from '../rewards/callbacks.js';
+import type { CallbackResolver, CallbackTarget } from '../rewards/index.js';
 import { urlProblem, type AddressPolicy } from '../platform/net/url-guard.js';
 import type { SecretBox } from '../platform/secrets/secret-box.js';
 import { DEFAULT_SCOPES, type ApiKeyInput, type CallbackSettings, type CallbackSettingsWithSecret, type ApiKeyView, type Scope, type TenantChange, type TenantInput, type TenantView } from './tenants.schema.js';

@@ -3,7 +3,7 @@ import type { App } from '../platform/http/server.js';
 import { ok } from '../platform/http/server.js';
 import { EnvelopeOf, errorResponses } from '../platform/http/schemas.js';
 import { PageOf, PageQuery, parseSort, SortQuery } from '../platform/paging.js';
-import { TREE_SORT_PROPERTIES } from './trees.repository.js';
+import { TREE_SORT_PROPERTIES } from './trees.service.js';
 import { TreeInput, TreeStatus, TreeSummary, TreeView } from './trees.schema.js';
 import type { TreesService } from './trees.service.js';
 

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { vipCustomerTree } from '../demo/trees.js';
+import { vipCustomerTree } from './examples.js';
 
 export const TreeStatus = Type.Union([Type.Literal('ACTIVE'), Type.Literal('INACTIVE'), Type.Literal('DRAFT')]);
 

@@ -10,6 +10,8 @@ import { pageOf, type Page, type SortOrder } from '../platform/paging.js';
 import * as repo from './trees.repository.js';
 import type { TreeInput, TreeSummary, TreeView } from './trees.schema.js';
 
+export { TREE_SORT_PROPERTIES } from './trees.repository.js';
+
 export const MAX_TREE_NODES = 2000;
 export const MAX_TREE_DEPTH = 50;
 

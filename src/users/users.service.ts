@@ -2,8 +2,8 @@ import { hash, verify } from '@node-rs/argon2';
 import type { Kysely } from 'kysely';
 import type { Tables } from '../platform/db/tables.js';
 import { ROLES, type Principal, type Role } from '../platform/http/auth.js';
-import { newId, toDbTimestamp } from '../platform/db/sql.js';
 import { passwordProblem, PUBLISHED_PASSWORDS, WeakPasswordError } from './password-policy.js';
+import * as repo from './users.repository.js';
 
 /** The document's 認證說明 table. These passwords are public, so they never exist in production. */
 export const DEMO_USERS: readonly { username: string; password: string; roles: Role[] }[] = [
@@ -50,7 +50,7 @@ export function createUsersService(db: Kysely<Tables>): UsersService {
   const dummy = hashPassword('banyan-no-such-user');
   return {
     async authenticate(username, password) {
-      const row = await db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+      const row = await repo.findUser(db, username);
       if (!row || row.enabled !== 1) {
         await verifyPassword(await dummy, password);
         return null;
@@ -58,42 +58,26 @@ export function createUsersService(db: Kysely<Tables>): UsersService {
       return (await verifyPassword(row.password_hash, password)) ? { username: row.username, roles: parseRoles(row.roles) } : null;
     },
     async upsert(username, password, roles, demo = false) {
-      const now = toDbTimestamp();
-      const values = { password_hash: await hashPassword(password), roles: roles.join(','), demo_password: demo ? 1 : 0, updated_at: now };
-      await db
-        .insertInto('users')
-        .values({ id: newId(), username, enabled: 1, created_at: now, ...values })
-        .onConflict((oc) => oc.column('username').doUpdateSet(values))
-        .execute();
+      await repo.upsertUser(db, username, { passwordHash: await hashPassword(password), roles: roles.join(','), demo });
     },
     async createIfMissing(username, password, roles, demo = false) {
-      const now = toDbTimestamp();
-      const result = await db
-        .insertInto('users')
-        .values({ id: newId(), username, enabled: 1, created_at: now, password_hash: await hashPassword(password), roles: roles.join(','), demo_password: demo ? 1 : 0, updated_at: now })
-        .onConflict((oc) => oc.column('username').doNothing())
-        .executeTakeFirst();
-      return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+      return repo.insertUserIfMissing(db, username, { passwordHash: await hashPassword(password), roles: roles.join(','), demo });
     },
     async demoPasswordUsers() {
       // The flag alone missed a published password set another way (BANYAN_ADMIN_PASSWORD=admin123
       // clears it), so every enabled user's hash is tried against every published password.
-      const rows = await db.selectFrom('users').select(['username', 'password_hash', 'demo_password']).where('enabled', '=', 1).orderBy('username').execute();
+      const rows = await repo.listEnabledCredentials(db);
       const published = await Promise.all(
         rows.map(async (r) => r.demo_password === 1 || (await Promise.all(PUBLISHED_PASSWORDS.map((p) => verifyPassword(r.password_hash, p)))).some(Boolean)),
       );
       return rows.filter((_, i) => published[i]).map((r) => r.username);
     },
     async changePassword(username, currentPassword, newPassword) {
-      const row = await db.selectFrom('users').select(['password_hash', 'enabled']).where('username', '=', username).executeTakeFirst();
+      const row = await repo.findUser(db, username);
       if (!row || row.enabled !== 1 || !(await verifyPassword(row.password_hash, currentPassword))) return false;
       const problem = passwordProblem(username, newPassword);
       if (problem) throw new WeakPasswordError(username, problem);
-      await db
-        .updateTable('users')
-        .set({ password_hash: await hashPassword(newPassword), demo_password: 0, updated_at: toDbTimestamp() })
-        .where('username', '=', username)
-        .execute();
+      await repo.setPasswordHash(db, username, await hashPassword(newPassword));
       return true;
     },
   };

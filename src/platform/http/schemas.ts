@@ -75,3 +75,6 @@ export const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 
 /** An ISO-8601 date or date-time query parameter (a bare date means that day's start, or end for endDate). */
 export const IsoDate = (description: string) =>
   Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}([T ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:?\\d{2})?)?$', description: `${description} (ISO 8601)` });
+
+/** The OpenAPI security of a tenant route: the tenant's API key or a tenant token. */
+export const tenantSecurity: { [label: string]: string[] }[] = [{ apiKey: [] }, { bearerAuth: [] }];
