@@ -108,7 +108,7 @@ function withSchema(input: OutboxEventInput): Readonly<Record<string, string>> {
 export function insertOutboxRowsFrom(source: string, rows: readonly ReturnType<typeof newOutboxRow>[]): RawBuilder<unknown> {
   const selects = rows.map(
     (r) =>
-      sql`SELECT ${r.id}, ${r.topic}, ${r.tenant_id}, ${r.message_key}, ${r.payload}::jsonb, ${r.headers}::jsonb, ${r.created_at}::timestamp, NULL, 0, NULL, ${r.next_attempt_at}::timestamp FROM ${sql.id(source)}`,
+      sql`SELECT ${r.id}, ${r.topic}, ${r.tenant_id}, ${r.message_key}, ${r.payload}::jsonb, ${r.headers}::jsonb, ${r.created_at}::timestamp, NULL::timestamp, 0, NULL::text, ${r.next_attempt_at}::timestamp FROM ${sql.id(source)}`,
   );
   return sql`INSERT INTO outbox_events (id, topic, tenant_id, message_key, payload, headers, created_at, published_at, attempts, last_error, next_attempt_at)
       ${sql.join(selects, sql` UNION ALL `)}
