@@ -2,9 +2,9 @@
  * Paid-reward callbacks to the tenant. The callback sender consumes its own work queue,
  * `banyan.work.reward.callback` (durable `reward-callback`), whose items the worker writes in the
  * transaction that records the payment (with the `reward.paid` fact), so a callback is delivered
- * at least once even if the worker that paid crashed right after committing. The body is signed: `X-Banyan-Signature: sha256=<hex>` is
- * HMAC-SHA256 of the exact body bytes with the tenant's secret; receivers dedupe on
- * `X-Banyan-Event-Id`.
+ * at least once even if the worker that paid crashed right after committing. The body is signed:
+ * `X-Banyan-Signature: sha256=<hex>` is HMAC-SHA256 of the exact body bytes with the tenant's
+ * secret; receivers dedupe on `X-Banyan-Event-Id` (the id of the `reward.paid` fact).
  */
 import { createHmac } from 'node:crypto';
 import { Agent, request, type buildConnector } from 'undici';
