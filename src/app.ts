@@ -56,7 +56,7 @@ import { createWalletClient, type WalletClient } from './rewards/wallet.client.j
 import { RewardWorker } from './rewards/worker.js';
 import { registerRewardRoutes } from './rewards/rewards.routes.js';
 import { createRewardsService } from './rewards/rewards.service.js';
-import { TOPICS } from './platform/outbox/outbox.js';
+import { WORK } from './platform/outbox/outbox.js';
 import { startTriggerConsumer, type IngestBehaviour } from './triggers/trigger.consumer.js';
 import { createDeadLetterSink } from './triggers/dead-letters.js';
 import { registerDeadLetterRoutes } from './triggers/dead-letters.routes.js';
@@ -323,8 +323,8 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
         maxAttempts: 10,
       });
       cleanup.push(() => callbacks.close());
-      const callbackSub: Subscription = await bus.subscribe(TOPICS.promotionReward, (event) => callbacks.handle(event), {
-        durable: 'reward-callbacks',
+      const callbackSub: Subscription = await bus.subscribe(WORK.rewardCallback, (event) => callbacks.handle(event), {
+        durable: 'reward-callback',
         ackWaitMs: config.rewards.ackWaitMs,
         maxDeliver: 20,
         concurrency: 8,

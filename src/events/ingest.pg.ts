@@ -20,13 +20,13 @@
  * from those modules' own builders (`newPendingReward`, `newOutboxRow`).
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { newOutboxRow, OUTBOX_CHANNEL, signalEnqueued, TOPICS } from '../platform/outbox/outbox.js';
+import { insertOutboxRowsFrom, newOutboxRow, OUTBOX_CHANNEL, signalEnqueued, TOPICS } from '../platform/outbox/outbox.js';
 import { apiDateToDb, toDbTimestamp, toJson } from '../platform/db/sql.js';
 import type { Tables } from '../platform/db/tables.js';
 import { isUniqueViolation } from '../platform/db/errors.js';
 import { internalError } from '../platform/errors.js';
 import { PREPARED } from '../platform/db/database.js';
-import { newPendingReward, type CreateRewardInput } from '../rewards/index.js';
+import { newPendingReward, rewardPayWork, type CreateRewardInput } from '../rewards/index.js';
 import type { Limits } from '../campaigns/index.js';
 import type { BehaviourEvent, EventResult } from './events.schema.js';
 
@@ -97,7 +97,8 @@ export async function ingestOneStatement(db: Kysely<Tables>, input: OneStatement
     const firstFits = (limits.maxCount === null || limits.maxCount >= 1) && (limits.maxAmountMinor === null || amountMinor <= limits.maxAmountMinor);
     const { row, payload } = newPendingReward(claim.reward);
 
-    const outbox = newOutboxRow({ topic: TOPICS.promotionReward, tenantId, key: event.playerId, payload });
+    // The published fact and the reward worker's work item.
+    const outbox = [newOutboxRow({ topic: TOPICS.promotionReward, tenantId, key: event.playerId, payload }), newOutboxRow(rewardPayWork(row.id, tenantId, 'created'))];
     parts.push(
       sql`prev AS (SELECT reward_count, reward_amount_minor, last_reward_at FROM player_campaign_stats WHERE ${key})`,
       sql`claim AS (
@@ -115,13 +116,8 @@ export async function ingestOneStatement(db: Kysely<Tables>, input: OneStatement
         WHERE EXISTS (SELECT 1 FROM claim)
         RETURNING id
       )`,
-      sql`ob AS (
-        INSERT INTO outbox_events (id, topic, tenant_id, message_key, payload, headers, created_at, published_at, attempts, last_error, next_attempt_at)
-        SELECT ${outbox.id}, ${outbox.topic}, ${outbox.tenant_id}, ${outbox.message_key}, ${sql`${outbox.payload}::jsonb`}, ${sql`${outbox.headers}::jsonb`}, ${ts(outbox.created_at)}, NULL, 0, NULL, ${ts(outbox.next_attempt_at)}
-        FROM rw
-        RETURNING 1
-      )`,
-      sql`nt AS (SELECT pg_notify(${OUTBOX_CHANNEL}, '') FROM ob)`,
+      sql`ob AS (${insertOutboxRowsFrom('rw', outbox)})`,
+      sql`nt AS (SELECT pg_notify(${OUTBOX_CHANNEL}, '') WHERE EXISTS (SELECT 1 FROM ob))`,
     );
     if (claim.autoJoin) {
       parts.push(sql`part AS (

@@ -1,14 +1,15 @@
 /**
- * Paid-reward callbacks to the tenant. A separate durable consumer of `promotion.event.reward`
- * handles `reward.paid` events, so a callback is delivered at least once even if the worker that
- * paid crashed right after committing. The body is signed: `X-Banyan-Signature: sha256=<hex>` is
- * HMAC-SHA256 of the exact body bytes with the tenant's secret; receivers dedupe on
- * `X-Banyan-Event-Id`.
+ * Paid-reward callbacks to the tenant. The callback sender consumes its own work queue,
+ * `banyan.work.reward.callback` (durable `reward-callback`), whose items the worker writes in the
+ * transaction that records the payment (with the `reward.paid` fact), so a callback is delivered
+ * at least once even if the worker that paid crashed right after committing. The body is signed:
+ * `X-Banyan-Signature: sha256=<hex>` is HMAC-SHA256 of the exact body bytes with the tenant's
+ * secret; receivers dedupe on `X-Banyan-Event-Id` (the id of the `reward.paid` fact).
  */
 import { createHmac } from 'node:crypto';
 import { Agent, request, type buildConnector } from 'undici';
 import type { Delivery, HandlerResult } from '../platform/events/bus.js';
-import type { RewardEventPayload } from './rewards.repository.js';
+import type { RewardCallbackWork, RewardEventPayload } from './rewards.repository.js';
 
 export interface CallbackTarget {
   readonly url: string;
@@ -38,16 +39,20 @@ export function createCallbackSender(options: {
   const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 16, connect: options.connector ?? { timeout: options.timeoutMs } });
   return {
     async handle(event) {
-      const payload = event.payload as RewardEventPayload;
-      if (payload.event !== 'reward.paid') return;
+      const work = event.payload as Partial<RewardCallbackWork> | null;
+      const payload = work?.reward;
+      // Every item on the queue is a paid reward's callback; one without its reward is unusable.
+      if (!payload || typeof work.factId !== 'string') return;
       const target = await options.resolve(payload.tenantId, payload);
       if (!target) return;
-      const body = JSON.stringify({ type: 'reward.paid', id: event.id, reward: payload });
+      // The id is the `reward.paid` fact's (as published on promotion.event.reward): receivers dedupe on it.
+      const id = work.factId;
+      const body = JSON.stringify({ type: 'reward.paid', id, reward: payload });
       try {
         const res = await request(target.url, {
           method: 'POST',
           dispatcher,
-          headers: { 'content-type': 'application/json', 'x-banyan-event-id': event.id, 'x-banyan-signature': sign(target.secret, body) },
+          headers: { 'content-type': 'application/json', 'x-banyan-event-id': id, 'x-banyan-signature': sign(target.secret, body) },
           body,
           headersTimeout: options.timeoutMs,
           bodyTimeout: options.timeoutMs,

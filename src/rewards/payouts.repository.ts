@@ -8,8 +8,8 @@ import { sql, type Kysely, type Updateable } from 'kysely';
 import { dialectOf, toDbTimestamp } from '../platform/db/sql.js';
 import type { Tables } from '../platform/db/tables.js';
 import { PREPARED } from '../platform/db/database.js';
-import { enqueueEvent, newOutboxRow, OUTBOX_CHANNEL, signalEnqueued, TOPICS } from '../platform/outbox/outbox.js';
-import { rewardEvent, toReward, type Reward } from './rewards.repository.js';
+import { enqueueEvent, insertOutboxRowsFrom, newOutboxRow, OUTBOX_CHANNEL, signalEnqueued, WORK, type OutboxEventInput } from '../platform/outbox/outbox.js';
+import { rewardFact, toReward, type Reward, type RewardCallbackWork, type RewardEventPayload } from './rewards.repository.js';
 import type { RewardStatus, RewardsTable } from './rewards.tables.js';
 
 type Db = Kysely<Tables>;
@@ -91,30 +91,34 @@ export async function markPaid(db: Db, claim: Claim, walletTransactionId: string
 
 /**
  * `markPaid` on PostgreSQL in one statement (one round trip, its own transaction): the conditional
- * UPDATE, the `reward.paid` outbox row (only if the UPDATE matched) and the relay's NOTIFY.
+ * UPDATE, the `reward.paid` fact and the callback work item (only if the UPDATE matched) and the
+ * relay's NOTIFY.
  */
 async function markPaidOneStatement(db: Db, claim: Claim, walletTransactionId: string): Promise<boolean> {
   const now = toDbTimestamp();
   const reward = claim.reward;
-  const outbox = newOutboxRow({ topic: TOPICS.promotionReward, tenantId: reward.tenantId, key: reward.playerId, payload: rewardEvent({ ...reward, status: 'PAID' }, 'reward.paid', { walletTransactionId }) });
+  const paid = rewardFact({ ...reward, status: 'PAID' }, 'reward.paid', { walletTransactionId });
+  const fact = newOutboxRow(paid);
+  const callback = newOutboxRow(callbackWork(reward, fact.id, paid.payload));
   const { rows } = await sql<{ updated: number | string }>`${sql.raw(PREPARED)}
     WITH up AS (
       UPDATE rewards SET status = 'PAID', wallet_transaction_id = ${walletTransactionId}, paid_at = ${now}::timestamp, lease_until = NULL, last_error = NULL, updated_at = ${now}::timestamp
       WHERE id = ${reward.id} AND status = 'PROCESSING' AND attempts = ${claim.attempt}
       RETURNING id
     ),
-    ob AS (
-      INSERT INTO outbox_events (id, topic, tenant_id, message_key, payload, headers, created_at, published_at, attempts, last_error, next_attempt_at)
-      SELECT ${outbox.id}, ${outbox.topic}, ${outbox.tenant_id}, ${outbox.message_key}, ${outbox.payload}::jsonb, ${outbox.headers}::jsonb, ${outbox.created_at}::timestamp, NULL, 0, NULL, ${outbox.next_attempt_at}::timestamp
-      FROM up
-      RETURNING 1
-    ),
-    nt AS (SELECT pg_notify(${OUTBOX_CHANNEL}, '') FROM ob)
+    ob AS (${insertOutboxRowsFrom('up', [fact, callback])}),
+    nt AS (SELECT pg_notify(${OUTBOX_CHANNEL}, '') WHERE EXISTS (SELECT 1 FROM ob))
     SELECT (SELECT count(*) FROM up) + (SELECT count(*) FROM nt) AS updated
   `.execute(db);
   const updated = Number(rows[0]?.updated ?? 0) > 0;
   if (updated) signalEnqueued();
   return updated;
+}
+
+/** The work item "deliver this paid reward's callback" (`banyan.work.reward.callback`), keyed by the reward. */
+function callbackWork(reward: Reward, factId: string, paid: RewardEventPayload): OutboxEventInput {
+  const payload: RewardCallbackWork = { factId, reward: paid };
+  return { topic: WORK.rewardCallback, tenantId: reward.tenantId, key: reward.id, payload };
 }
 
 /** PROCESSING → PENDING, due again at `nextAttemptAt`. */
@@ -156,7 +160,10 @@ async function finishClaim(
       .executeTakeFirst();
     if (!row) return false;
     const reward = toReward(row);
-    await enqueueEvent(trx, { topic: TOPICS.promotionReward, tenantId: reward.tenantId, key: reward.playerId, payload: rewardEvent(reward, event, extra) });
+    const fact = rewardFact(reward, event, extra);
+    const factId = await enqueueEvent(trx, fact);
+    // A paid reward's callback is the callback sender's work, on its own queue.
+    if (event === 'reward.paid') await enqueueEvent(trx, callbackWork(reward, factId, fact.payload));
     return true;
   });
 }

@@ -10,7 +10,7 @@ import { fromJson, newId, toDbTimestamp, toJson } from '../platform/db/sql.js';
 import { dbToIso, isoInstant } from '../platform/time.js';
 import type { Tables } from '../platform/db/tables.js';
 import { AppError } from '../platform/errors.js';
-import { enqueueEvent, TOPICS } from '../platform/outbox/outbox.js';
+import { enqueueEvents, TOPICS, WORK, type OutboxEventInput } from '../platform/outbox/outbox.js';
 import { pageOf, type Page } from '../platform/paging.js';
 import { REWARD_STATUSES, REWARD_TYPES, type RewardStatus, type RewardType, type RewardsTable } from './rewards.tables.js';
 
@@ -52,7 +52,7 @@ export interface Reward {
   readonly updatedAt: string;
 }
 
-/** What `promotion.event.reward` carries. `event` says which change it announces. */
+/** What the published fact `promotion.event.reward` carries. `event` says which change it announces. */
 export interface RewardEventPayload {
   readonly event: 'reward.created' | 'reward.retried' | 'reward.paid' | 'reward.failed';
   readonly rewardId: string;
@@ -144,8 +144,34 @@ export function rewardEvent(reward: Reward, event: RewardEventPayload['event'], 
   };
 }
 
-async function announce(trx: Db, reward: Reward, event: RewardEventPayload['event'], extra?: { walletTransactionId?: string; reason?: string }): Promise<void> {
-  await enqueueEvent(trx, { topic: TOPICS.promotionReward, tenantId: reward.tenantId, key: reward.playerId, payload: rewardEvent(reward, event, extra) });
+/** What `banyan.work.reward.pay` carries: a reward to pay, for the reward worker only. */
+export interface RewardPayWork {
+  readonly rewardId: string;
+  readonly tenantId: string;
+  readonly cause: 'created' | 'retried';
+}
+
+/** What `banyan.work.reward.callback` carries: a paid reward's callback, for the callback sender only. */
+export interface RewardCallbackWork {
+  /** The outbox id of the `reward.paid` fact: the callback's `id` (`X-Banyan-Event-Id`). */
+  readonly factId: string;
+  readonly reward: RewardEventPayload;
+}
+
+/** The work item "pay this reward", keyed by the reward (one queue entry per reward and cause). */
+export function rewardPayWork(rewardId: string, tenantId: string, cause: RewardPayWork['cause']): OutboxEventInput {
+  const payload: RewardPayWork = { rewardId, tenantId, cause };
+  return { topic: WORK.rewardPay, tenantId, key: rewardId, payload };
+}
+
+/** The published fact `promotion.event.reward` for a change of `reward`. */
+export function rewardFact(reward: Reward, event: RewardEventPayload['event'], extra?: { walletTransactionId?: string; reason?: string }): OutboxEventInput & { readonly payload: RewardEventPayload } {
+  return { topic: TOPICS.promotionReward, tenantId: reward.tenantId, key: reward.playerId, payload: rewardEvent(reward, event, extra) };
+}
+
+/** A new or retried reward: the published fact and the worker's work item, in one INSERT. */
+async function announce(trx: Db, reward: Reward, event: 'reward.created' | 'reward.retried'): Promise<void> {
+  await enqueueEvents(trx, [rewardFact(reward, event), rewardPayWork(reward.id, reward.tenantId, event === 'reward.created' ? 'created' : 'retried')]);
 }
 
 /**
@@ -180,7 +206,8 @@ export function newPendingReward(input: CreateRewardInput): { row: Row; payload:
 }
 
 /**
- * Write a PENDING reward and its `promotion.event.reward` event in the caller's transaction.
+ * Write a PENDING reward, its `promotion.event.reward` fact and its `banyan.work.reward.pay` work
+ * item in the caller's transaction.
  * Idempotent per (tenant, campaign, event, player): a repeat returns the existing id with
  * `created: false` and writes no second event.
  */

@@ -1,9 +1,10 @@
 /**
  * The reward worker: pays PENDING rewards through the wallet, exactly once.
  *
- * - Work arrives as `promotion.event.reward` (`reward.created` / `reward.retried`) on a durable
- *   consumer shared by every worker process; a sweep of the rewards table catches anything whose
- *   message was lost (in-process bus after a crash, max-deliver reached).
+ * - Work arrives on its own queue, `banyan.work.reward.pay` (written with the reward's
+ *   `reward.created` / `reward.retried` fact), on a durable consumer (`reward-pay`) shared by every
+ *   worker process; every message on it is a reward to pay. A sweep of the rewards table catches
+ *   anything whose message was lost (in-process bus after a crash, max-deliver reached).
  * - A reward is claimed with one conditional UPDATE and a lease (REWARD_LEASE_MS, 3 s). The paying
  *   worker renews the lease every heartbeat (REWARD_HEARTBEAT_MS, 1 s) while the wallet call is in
  *   flight, and every heartbeat each worker looks for expired leases: a killed worker's claims are
@@ -16,9 +17,9 @@ import type { Kysely } from 'kysely';
 import type { RewardsConfig } from '../platform/config.js';
 import type { Tables } from '../platform/db/tables.js';
 import type { Delivery, EventBus, HandlerResult, Subscription } from '../platform/events/bus.js';
-import { TOPICS } from '../platform/outbox/outbox.js';
+import { WORK } from '../platform/outbox/outbox.js';
 import { claimReward, findDueRewards, findExpiredClaims, markFailed, markPaid, renewLeases, scheduleRetry, type Claim } from './payouts.repository.js';
-import type { RewardEventPayload } from './rewards.repository.js';
+import type { RewardPayWork } from './rewards.repository.js';
 import type { WalletClient } from './wallet.client.js';
 
 export interface WorkerLogger {
@@ -33,7 +34,7 @@ export interface RewardWorkerOptions {
   readonly wallet: WalletClient;
   readonly logger: WorkerLogger;
   readonly config: RewardsConfig;
-  /** Durable consumer name shared by all workers (default `reward-worker`). */
+  /** Durable consumer name shared by all workers (default `reward-pay`). */
   readonly durable?: string;
 }
 
@@ -66,8 +67,9 @@ export class RewardWorker {
 
   async start(): Promise<void> {
     const { config } = this.options;
-    this.subscription = await this.options.bus.subscribe(TOPICS.promotionReward, (event) => this.onEvent(event), {
-      durable: this.options.durable ?? 'reward-worker',
+    // A new durable name: the filter moved from promotion.event.reward (NATS 2.9 cannot update a filter in place).
+    this.subscription = await this.options.bus.subscribe(WORK.rewardPay, (event) => this.onEvent(event), {
+      durable: this.options.durable ?? 'reward-pay',
       ackWaitMs: config.ackWaitMs,
       maxDeliver: config.maxDeliver,
       concurrency: config.concurrency,
@@ -91,9 +93,9 @@ export class RewardWorker {
   }
 
   private async onEvent(event: Delivery): Promise<HandlerResult> {
-    const payload = event.payload as Partial<RewardEventPayload> | null;
-    if (payload?.event !== 'reward.created' && payload?.event !== 'reward.retried') return;
-    if (typeof payload.rewardId !== 'string') return;
+    const payload = event.payload as Partial<RewardPayWork> | null;
+    // Every message on the queue is a reward to pay; one without a reward id is unusable (and the sweep covers the reward anyway).
+    if (typeof payload?.rewardId !== 'string') return;
     const outcome = await this.process(payload.rewardId);
     if (outcome.kind === 'retry') return { retryInMs: outcome.inMs };
     if (outcome.kind === 'skipped' && outcome.inMs !== undefined) return { retryInMs: outcome.inMs };

@@ -167,7 +167,8 @@ describe(`rewards worker (${USE_NATS ? 'NATS JetStream' : 'in-process bus'})`, (
     const i = input();
     const id = await db.transaction().execute(async (trx) => {
       const { id } = await createReward(trx, i);
-      await trx.deleteFrom('outbox_events').where('message_key', '=', i.playerId).execute();
+      // Its fact (keyed by player) and its work item (keyed by reward) are long gone.
+      await trx.deleteFrom('outbox_events').where('message_key', 'in', [i.playerId, id]).execute();
       await trx.updateTable('rewards').set({ status: 'PROCESSING', attempts: 1, lease_until: '2000-01-01 00:00:00.000' }).where('id', '=', id).execute();
       return id;
     });

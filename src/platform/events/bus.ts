@@ -8,6 +8,7 @@
  */
 import type { OutboxEvent } from '../outbox/outbox.js';
 import { AppError } from '../errors.js';
+import { subjectMatches } from './topics.js';
 
 export interface Delivery extends OutboxEvent {
   /** 1 on first delivery. */
@@ -54,18 +55,8 @@ export interface EventBus {
   close(): Promise<void>;
 }
 
-/** NATS subject matching, shared so both buses agree on what a wildcard means. */
-export function subjectMatches(pattern: string, subject: string): boolean {
-  const p = pattern.split('.');
-  const s = subject.split('.');
-  for (let i = 0; i < p.length; i++) {
-    const token = p[i];
-    if (token === '>') return s.length > i;
-    if (i >= s.length) return false;
-    if (token !== '*' && token !== s[i]) return false;
-  }
-  return p.length === s.length;
-}
+/** NATS subject matching, shared so both buses agree on what a wildcard means (it lives with the subject catalogue). */
+export { subjectMatches } from './topics.js';
 
 /** Redelivery delay after a handler error: exponential with full jitter, 100 ms … 30 s. */
 export function redeliveryDelay(deliveryCount: number, random: () => number = Math.random): number {

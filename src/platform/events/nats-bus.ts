@@ -1,5 +1,5 @@
 /**
- * The event bus over NATS JetStream. One stream (default `BANYAN`) holds every topic family;
+ * The event bus over NATS JetStream. One stream (default `BANYAN`) holds every subject root (topics.ts);
  * the subject is the topic (behind an optional namespace prefix). Publishing sets `Nats-Msg-Id`
  * to the outbox id, so a relay that re-publishes after a lost ack is deduplicated by the stream.
  * Consumers are durable pull consumers with explicit ack: every process subscribing with the
@@ -18,8 +18,9 @@ import {
   type JsMsg,
   type NatsConnection,
 } from 'nats';
-import { DEAD_LETTER_ROOT, TOPIC_ROOTS, type OutboxEvent } from '../outbox/outbox.js';
+import type { OutboxEvent } from '../outbox/outbox.js';
 import { redeliveryDelay, type EventBus, type EventHandler, type SubscribeOptions, type Subscription } from './bus.js';
+import { STREAM_ROOTS } from './topics.js';
 
 export interface NatsBusOptions {
   readonly url: string;
@@ -54,16 +55,27 @@ export async function connectNatsBus(options: NatsBusOptions): Promise<NatsBus> 
   return new NatsBus(nc, jsm, options);
 }
 
-async function ensureStream(jsm: JetStreamManager, stream: string, prefix: string): Promise<void> {
-  // Dead letters are kept by the stream too, so an operator can replay them after a fix.
-  const subjects = [...TOPIC_ROOTS, DEAD_LETTER_ROOT].map((root) => `${prefix}${root}.>`);
+/**
+ * The stream carries every subject root (topics.ts): published facts, inbound triggers, the work
+ * queues (`banyan.work.>`) and dead letters (kept too, so an operator can replay them after a fix).
+ * A stream created by an older version gains the roots it lacks (an update that only adds subjects,
+ * so running it on every start, from any number of processes, is harmless).
+ */
+export async function ensureStream(jsm: JetStreamManager, stream: string, prefix: string, attempt = 1): Promise<void> {
+  const subjects = STREAM_ROOTS.map((root) => `${prefix}${root}.>`);
   try {
     const info = await jsm.streams.info(stream);
     const missing = subjects.filter((s) => !info.config.subjects.includes(s));
     if (missing.length > 0) await jsm.streams.update(stream, { ...info.config, subjects: [...info.config.subjects, ...missing] });
   } catch (err) {
     if (!isNotFound(err)) throw err;
-    await jsm.streams.add({ name: stream, subjects, storage: StorageType.File, duplicate_window: nanos(120_000) });
+    try {
+      await jsm.streams.add({ name: stream, subjects, storage: StorageType.File, duplicate_window: nanos(120_000) });
+    } catch (addErr) {
+      // Another process created it meanwhile: take that one (adding what it lacks).
+      if (attempt < 2 && addErr instanceof Error && /already in use/i.test(addErr.message)) return ensureStream(jsm, stream, prefix, attempt + 1);
+      throw addErr;
+    }
   }
 }
 

@@ -4,26 +4,16 @@
  * rows after commit. SQL for `outbox_events` lives here and nowhere else.
  */
 import { EventEmitter } from 'node:events';
-import { sql, type Insertable, type Kysely } from 'kysely';
+import { sql, type Insertable, type Kysely, type RawBuilder } from 'kysely';
 import { dialectOf, fromJson, newId, toDbTimestamp, toJson } from '../db/sql.js';
 import type { Tables } from '../db/tables.js';
+import { SCHEMA_HEADER, STREAM_ROOTS, subjectEntry } from '../events/topics.js';
 import { dbToIso } from '../time.js';
 import type { OutboxEventsTable } from './outbox.tables.js';
 
-/** The seed's topics (seed 000): part of the contract, spelled exactly so. */
-export const TOPICS = {
-  promotionJoin: 'promotion.event.join',
-  promotionReward: 'promotion.event.reward',
-  decisionModelUpdate: 'decision.update.model',
-  billingBudgetAlert: 'billing.budget.alert',
-  triggerUserDeposit: 'trigger.user.deposit',
-} as const;
-
-/** Topic families the stream carries; a topic outside them would never reach a consumer. */
-export const TOPIC_ROOTS = ['promotion', 'decision', 'billing', 'trigger'] as const;
-/** Dead letters: `banyan.dlq.<original topic>`, a copy of a message a consumer could not use. */
-export const DEAD_LETTER_ROOT = 'banyan.dlq';
-const TOPIC_PATTERN = new RegExp(`^(${TOPIC_ROOTS.join('|')}|banyan\\.dlq)(\\.[A-Za-z0-9_-]+)+$`);
+// The subjects live in the catalogue (topics.ts); re-exported here, where writers look for them.
+export { DEAD_LETTER_ROOT, TOPICS, TOPIC_ROOTS, WORK, WORK_ROOT } from '../events/topics.js';
+const TOPIC_PATTERN = new RegExp(`^(${STREAM_ROOTS.map((r) => r.replace('.', '\\.')).join('|')})(\\.[A-Za-z0-9_-]+)+$`);
 
 export interface OutboxEventInput {
   readonly topic: string;
@@ -73,10 +63,20 @@ export async function enqueueEvent(trx: Kysely<Tables>, input: OutboxEventInput)
   return row.id;
 }
 
+/** Several events in the caller's transaction, in one INSERT (a fact and the work it implies); returns their ids in order. */
+export async function enqueueEvents(trx: Kysely<Tables>, inputs: readonly OutboxEventInput[]): Promise<string[]> {
+  if (inputs.length === 0) return [];
+  const rows = inputs.map(newOutboxRow);
+  await trx.insertInto('outbox_events').values(rows).execute();
+  if (dialectOf(trx) === 'postgres') await sql`select pg_notify(${OUTBOX_CHANNEL}, '')`.execute(trx);
+  signalEnqueued();
+  return rows.map((r) => r.id);
+}
+
 /** The row `enqueueEvent` writes, for a writer that inserts it itself (it must then NOTIFY and call `signalEnqueued`). */
 export function newOutboxRow(input: OutboxEventInput): Insertable<OutboxEventsTable> & { id: string } {
   if (!TOPIC_PATTERN.test(input.topic)) {
-    throw new InvalidTopicError(`topic '${input.topic}' must be <${TOPIC_ROOTS.join('|')}>.<name>[.<name>…]`);
+    throw new InvalidTopicError(`topic '${input.topic}' must be <${STREAM_ROOTS.join('|')}>.<name>[.<name>…]`);
   }
   const now = toDbTimestamp();
   return {
@@ -85,13 +85,34 @@ export function newOutboxRow(input: OutboxEventInput): Insertable<OutboxEventsTa
     tenant_id: input.tenantId,
     message_key: input.key,
     payload: toJson(input.payload),
-    headers: toJson(input.headers ?? {}),
+    headers: toJson(withSchema(input)),
     created_at: now,
     published_at: null,
     attempts: 0,
     last_error: null,
     next_attempt_at: now,
   };
+}
+
+/** The row's headers: the caller's, and `Banyan-Schema` = the `$id` of the subject's payload schema (topics.ts). */
+function withSchema(input: OutboxEventInput): Readonly<Record<string, string>> {
+  const schema = subjectEntry(input.topic)?.schema;
+  return schema === undefined ? (input.headers ?? {}) : { ...input.headers, [SCHEMA_HEADER]: schema };
+}
+
+/**
+ * For a one-statement writer on PostgreSQL (a CTE): `INSERT INTO outbox_events … SELECT <row> FROM
+ * <source> UNION ALL …`, one row per entry of `rows` for every row of the CTE `source` (so none when
+ * the CTE is empty), `RETURNING 1`. The writer then NOTIFYs from it and calls `signalEnqueued`.
+ */
+export function insertOutboxRowsFrom(source: string, rows: readonly ReturnType<typeof newOutboxRow>[]): RawBuilder<unknown> {
+  const selects = rows.map(
+    (r) =>
+      sql`SELECT ${r.id}, ${r.topic}, ${r.tenant_id}, ${r.message_key}, ${r.payload}::jsonb, ${r.headers}::jsonb, ${r.created_at}::timestamp, NULL::timestamp, 0, NULL::text, ${r.next_attempt_at}::timestamp FROM ${sql.id(source)}`,
+  );
+  return sql`INSERT INTO outbox_events (id, topic, tenant_id, message_key, payload, headers, created_at, published_at, attempts, last_error, next_attempt_at)
+      ${sql.join(selects, sql` UNION ALL `)}
+      RETURNING 1`;
 }
 
 /** Wakes this process's relay (after the enqueuing statement; see `outboxSignal`). */
