@@ -129,7 +129,7 @@ describe('host commands', () => {
   it('delegates to the handler, stores resultVariable, and is async only', async () => {
     const tree = compileTree(def, { commands: { EXTERNAL_SYSTEM: bureau } });
     expect(tree.isAsync).toBe(true);
-    expect(() => tree.evaluate({ creditScore: 695 })).toThrow(EngineError);
+    expect(() => tree.evaluate({ creditScore: 695 }, { now: now })).toThrow(EngineError);
     const { result, steps } = await tree.evaluateAsync({ creditScore: 695, customerId: 'C1' }, { now });
     expect(result.discountAmount).toBe(9);
     expect(steps[0]).toMatchObject({ nodeId: 'bureau', commandType: 'EXTERNAL_SYSTEM', input: { customerId: 'C1' }, output: { score: 705 } });
