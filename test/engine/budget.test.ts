@@ -116,7 +116,7 @@ describe('Given an injected deadline (the engine reads no clock)', () => {
     const slow = scond('slow', '#{list.?[#this < 0].size() > 0}', [calc('never', 'FIXED_AMOUNT', { promotionId: 'q', discountAmount: 20 })]);
     const cheap = jcond('cheap', { '==': [1, 1] }, [calc('offer', 'FIXED_AMOUNT', { promotionId: 'p', discountAmount: 10 })]);
     const def: TreeDefinition = { name: 't', rootNode: { nodeId: 'root', nodeType: 'CONDITION', configuration: { commandType: 'JSONLOGIC_CONDITION', expression: true }, children: [slow, cheap] } };
-    // The closure walker records the step of the node that ran out of time.
+    // The general walker (codegen: false) records the step of the node that ran out of time.
     const walker = compileTree(def, { limits: generous, codegen: false });
     expect(walker.evaluate(big, { now: new Date() }).result.promotionId).toBe('p');
     const out = walker.evaluate(big, { now: new Date(), budget: expiresAfter(1) });
