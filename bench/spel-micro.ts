@@ -1,6 +1,7 @@
 /** Micro-benchmark: ns per evaluate() for seed expressions vs a hand-written function. Run: npx tsx bench/spel-micro.ts */
 import { compileSpel } from '../src/engine/spel/index.js';
 
+const NOW = new Date('2025-11-06T19:50:55Z');
 const customer = {
   accountType: 'VIP', annualIncome: 2_500_000, creditScore: 720, region: '台北市', accountBalance: 600_000, transactionCount: 45,
   transactionHistory: Array.from({ length: 10 }, (_, i) => ({ amount: i * 3000 })),
@@ -25,5 +26,5 @@ for (const src of [
   '#{transactionHistory.?[amount > 10000].size() >= 5}',
 ]) {
   const e = compileSpel(src);
-  bench(src, () => e.evaluate(customer));
+  bench(src, () => e.evaluate(customer, undefined, { now: NOW }));
 }

@@ -51,7 +51,6 @@ export async function run(argv: string[], io: CliIo = processIo): Promise<number
   const cache = new LRUCache<string, CompiledExpression>({ max: 1024 });
   const compile = (expr: unknown): CompiledExpression =>
     language === 'jsonlogic' ? compileJsonLogic(expr) : compileExpression(expr, { language, mode: template ? 'template' : 'auto' });
-  const options = now ? { now } : {};
   await streamLines(io.stdin, io.stdout, (line) => {
     const parsed = parseLine(line);
     if (!parsed.ok) return parsed.line;
@@ -67,7 +66,7 @@ export async function run(argv: string[], io: CliIo = processIo): Promise<number
         cache.set(key, compiled);
       }
       const variables = input.variables !== null && typeof input.variables === 'object' ? input.variables : undefined;
-      return toJsonLine({ ok: true, value: compiled.evaluate(input.root ?? null, variables, options) ?? null });
+      return toJsonLine({ ok: true, value: compiled.evaluate(input.root ?? null, variables, { now: now ?? new Date() }) ?? null });
     } catch (err) {
       return errorLine(err);
     }

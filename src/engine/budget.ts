@@ -38,7 +38,8 @@ export function budgetExceeded(position?: SourcePosition): EngineError {
 
 /**
  * A mutable budget for one evaluation. Create it in the host with a deadline check, e.g.
- * `new EvaluationBudget(() => performance.now() > end)`, and pass it in the evaluate options.
+ * `new EvaluationBudget(() => performance.now() > end)` (the host's clock, never the engine's), and
+ * pass it in the evaluate options with `now`: `expr.evaluate(root, vars, { now, budget })`.
  */
 export class EvaluationBudget {
   private used = 0;

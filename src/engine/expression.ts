@@ -14,9 +14,9 @@ import { EngineError, type CompileOptions, type CompiledExpression, type Diagnos
  *
  * @example
  * const e = compileExpression("#{accountType == 'VIP'}", { language: 'spel' });
- * e.evaluate({ accountType: 'VIP' }); // true
+ * e.evaluate({ accountType: 'VIP' }, undefined, { now }); // true
  * const j = compileExpression('{">=": [{"var": "creditScore"}, 700]}', { language: 'jsonlogic' });
- * j.evaluate({ creditScore: 720 }); // true
+ * j.evaluate({ creditScore: 720 }, undefined, { now }); // true
  * @throws EngineError (SYNTAX_ERROR, UNKNOWN_FUNCTION, LIMIT_EXCEEDED, NOT_SUPPORTED …)
  */
 export function compileExpression(source: unknown, options: CompileOptions): CompiledExpression {

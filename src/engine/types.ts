@@ -95,8 +95,8 @@ export interface CompileOptions {
 
 /** Per-evaluation options. The clock is injected so the engine stays pure and replayable. */
 export interface EvaluateOptions {
-  /** "Now" for date functions such as `#daysSince(date)`. Defaults to `new Date()`. */
-  readonly now?: Date;
+  /** "Now" for date functions such as `#daysSince(date)`. Required: the engine reads no clock. */
+  readonly now: Date;
   /**
    * Shared work budget with the host's deadline: when it expires the evaluation throws
    * EVALUATION_BUDGET_EXCEEDED. Without one only the step limit applies.
@@ -118,8 +118,9 @@ export interface CompiledExpression {
   /**
    * Evaluate against a root object and optional variables. Money values may be passed as
    * decimal.js `Decimal` instances; they behave as Java `BigDecimal`. Throws `EngineError`.
+   * `options.now` is required (the engine reads no clock).
    */
-  evaluate(root: unknown, variables?: Readonly<Record<string, unknown>>, options?: EvaluateOptions): unknown;
+  evaluate(root: unknown, variables: Readonly<Record<string, unknown>> | undefined, options: EvaluateOptions): unknown;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -196,10 +197,12 @@ export interface DecisionStep {
   readonly input: Readonly<Record<string, unknown>>;
   /** Condition result (boolean), calculation result, or command output. */
   readonly output: unknown;
-  /** Wall time of the node, in milliseconds (fractional). */
+  /** Time of the node by the injected clock (`TreeEvaluateOptions.clock`), in ms; 0 without one. */
   readonly durationMs: number;
   readonly status: StepStatus;
   readonly error?: string;
+  /** What a host command did outside the engine (its CommandOutcome.records), for the audit trail. */
+  readonly records?: CommandRecords;
 }
 
 export interface TreeEvaluation {
@@ -221,20 +224,49 @@ export interface CommandHandler {
   ): Promise<CommandOutcome> | CommandOutcome;
 }
 
+/**
+ * What host commands record of their work outside the engine (external calls, database look-ups),
+ * by kind. The engine only carries it from the outcome to the step (`DecisionStep.records`); the
+ * host declares the kinds by augmentation:
+ *
+ * @example
+ * declare module 'banyan/engine' { interface CommandRecords { readonly calls?: readonly MyCall[] } }
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging
+export interface CommandRecords {}
+
 export interface CommandOutcome {
   readonly matched: boolean;
+  /** The step's output (what the audit trail shows as output_data). */
   readonly output: unknown;
   /** Snapshot of what the command read, for the decision step. */
   readonly input?: Readonly<Record<string, unknown>>;
+  /** Records of the command's work outside the engine; copied to `DecisionStep.records`. */
+  readonly records?: CommandRecords;
 }
+
+/**
+ * The host's services for its commands (an evaluation session, a cache …), passed through the
+ * engine untouched as `ExecutionContext.host` (from `TreeEvaluateOptions.host`). The host declares
+ * its slots by augmentation, so handlers read them typed:
+ *
+ * @example
+ * declare module 'banyan/engine' { interface ExecutionHost { readonly session?: MySession } }
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging
+export interface ExecutionHost {}
 
 export interface ExecutionContext {
   readonly customer: Readonly<Record<string, unknown>>;
   /** Variables set by earlier nodes (`resultVariable`) and by the host. */
   readonly variables: Record<string, unknown>;
+  /** The evaluation's injected "now". */
+  readonly now: Date;
   readonly requestId?: string;
   /** The tree evaluation's budget; commands that compute (DROOLS_RULE) charge it. */
   readonly budget?: EvaluationBudget;
+  /** The host's services (TreeEvaluateOptions.host), untouched by the engine. */
+  readonly host?: ExecutionHost;
 }
 
 export interface TreeCompileOptions {
@@ -244,13 +276,19 @@ export interface TreeCompileOptions {
 }
 
 export interface TreeEvaluateOptions {
-  /** Clock for validUntil; injected so evaluation is reproducible. Defaults to `new Date()`. */
-  readonly now?: Date;
+  /** "Now" for validUntil and date functions. Required: injected so evaluation is reproducible. */
+  readonly now: Date;
   readonly requestId?: string;
   readonly variables?: Readonly<Record<string, unknown>>;
   /**
-   * Per-node timing (`DecisionStep.durationMs`). Default true; false skips the clock reads
-   * (durationMs is then 0) for bulk simulation and benchmarks.
+   * The clock that times nodes (`DecisionStep.durationMs`), in milliseconds, e.g. the host's
+   * `() => performance.now()`. Read only when steps are recorded with `trace` on; without a clock
+   * durationMs is 0 (the engine reads no clock of its own).
+   */
+  readonly clock?: () => number;
+  /**
+   * Per-node timing with `clock` (default true); false skips the clock reads (durationMs is then
+   * 0) for bulk simulation and benchmarks.
    */
   readonly trace?: boolean;
   /** Record DecisionSteps (default true). False returns `steps: []`: the fastest mode, for simulation. */
@@ -261,6 +299,8 @@ export interface TreeEvaluateOptions {
    * failed node).
    */
   readonly budget?: EvaluationBudget;
+  /** The host's services for its command handlers (`ExecutionContext.host`). */
+  readonly host?: ExecutionHost;
 }
 
 export interface CompiledTree {
@@ -270,6 +310,6 @@ export interface CompiledTree {
   readonly isAsync: boolean;
   /** Every field the tree's expressions read (for explanations and input snapshots). */
   readonly fields: readonly string[];
-  evaluate(customer: Readonly<Record<string, unknown>>, options?: TreeEvaluateOptions): TreeEvaluation;
-  evaluateAsync(customer: Readonly<Record<string, unknown>>, options?: TreeEvaluateOptions): Promise<TreeEvaluation>;
+  evaluate(customer: Readonly<Record<string, unknown>>, options: TreeEvaluateOptions): TreeEvaluation;
+  evaluateAsync(customer: Readonly<Record<string, unknown>>, options: TreeEvaluateOptions): Promise<TreeEvaluation>;
 }

@@ -63,7 +63,7 @@ function decide(commandType: string, expression: unknown, filter: Readonly<Recor
   const reads = compiled.fields.map((f) => f.split('.')[0] ?? f);
   if (reads.length === 0 || !reads.every((f) => Object.hasOwn(filter, f))) return undefined;
   try {
-    return compiled.evaluate(filter) === true;
+    return compiled.evaluate(filter, undefined, { now: new Date() }) === true;
   } catch {
     return undefined;
   }

@@ -2,7 +2,7 @@ import { CHECK_EVERY, DEFAULT_RESULT } from '../engine/index.js';
 import type { PromotionResult, TreeEvaluation } from '../engine/types.js';
 import { deadlineBudgets, type BudgetFactory } from '../platform/deadline.js';
 import { AppError } from '../platform/errors.js';
-import { newSession, sessionVariables } from './session.js';
+import { newSession } from './session.js';
 import type { LoadedTree, TreeCatalog } from './tree-catalog.js';
 
 /** One tree's part in an evaluation. */
@@ -36,6 +36,9 @@ export class EvaluationFailedError extends AppError {
     super(cause.code, cause.text, { errors: cause.errors, cause });
   }
 }
+
+/** The host's clock for step timing (DecisionStep.durationMs). */
+const clock = (): number => performance.now();
 
 /** The document's default result (not eligible, every field null): the engine's. */
 export const NOT_ELIGIBLE: PromotionResult = DEFAULT_RESULT;
@@ -94,7 +97,8 @@ export function createEvaluationService(catalog: TreeCatalog, serviceOptions: Ev
     for (const { ref, compiled } of trees) {
       // Every tree gets its own deadline: past it, its running node and every later one are false.
       const budget = budgets();
-      const options = { now: input.now, requestId: input.requestId, variables: sessionVariables(session), recordSteps: input.recordSteps ?? true, budget };
+      // Steps are timed with the host's clock; the session reaches the commands through the host slot.
+      const options = { now: input.now, clock, requestId: input.requestId, host: { session }, recordSteps: input.recordSteps ?? true, budget };
       try {
         const evaluation = compiled.isAsync ? await compiled.evaluateAsync(input.customer, options) : compiled.evaluate(input.customer, options);
         runs.push({ treeId: ref.id, treeName: ref.name, version: ref.version, priority: ref.priority, evaluation, error: null });

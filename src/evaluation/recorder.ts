@@ -6,8 +6,9 @@ import type { EvaluationOutcome } from './evaluation.service.js';
 
 /**
  * One call to an external system made while evaluating (credit bureau, AML …). EXTERNAL_SYSTEM
- * command handlers put these in their decision step's output as `output.calls`, so they are part of
- * the step and the audit module can index them (`/api/v1/audit/external-calls`).
+ * command handlers return these in their outcome's `records.calls` (the engine puts them in the
+ * step's `records`), so the audit module can index them (`/api/v1/audit/external-calls`); the
+ * step's output shows them as `output.calls`.
  */
 export interface ExternalCallRecord {
   readonly system: string;
@@ -24,7 +25,7 @@ export interface ExternalCallRecord {
   readonly startedAt: string;
 }
 
-/** One named reference-data query made while evaluating; DATABASE_QUERY steps carry them as `output.queries`. */
+/** One named reference-data query made while evaluating; DATABASE_QUERY steps carry them in `records.queries` (shown as `output.queries`). */
 export interface DatabaseQueryRecord {
   readonly queryName: string;
   /** e.g. BLACKLIST, PRODUCT_HOLDINGS, REFERENCE. */
@@ -38,6 +39,14 @@ export interface DatabaseQueryRecord {
   readonly startedAt: string;
 }
 
+declare module '../engine/types.js' {
+  /** What Banyan's host commands record (DecisionStep.records): typed, not read back from the output. */
+  interface CommandRecords {
+    readonly calls?: readonly ExternalCallRecord[];
+    readonly queries?: readonly DatabaseQueryRecord[];
+  }
+}
+
 /** The external calls and database queries of an outcome, with the tree and node that made them. */
 export function sideEffectsOf(outcome: EvaluationOutcome | null): {
   calls: (ExternalCallRecord & { treeId: string; nodeId: string })[];
@@ -47,10 +56,10 @@ export function sideEffectsOf(outcome: EvaluationOutcome | null): {
   const queries: (DatabaseQueryRecord & { treeId: string; nodeId: string })[] = [];
   for (const run of outcome?.runs ?? []) {
     for (const step of run.evaluation?.steps ?? []) {
-      const output = step.output as { calls?: ExternalCallRecord[]; queries?: DatabaseQueryRecord[] } | null;
-      if (output === null || typeof output !== 'object') continue;
-      for (const call of output.calls ?? []) calls.push({ ...call, treeId: run.treeId, nodeId: step.nodeId });
-      for (const query of output.queries ?? []) queries.push({ ...query, treeId: run.treeId, nodeId: step.nodeId });
+      const records = step.records;
+      if (records === undefined) continue;
+      for (const call of records.calls ?? []) calls.push({ ...call, treeId: run.treeId, nodeId: step.nodeId });
+      for (const query of records.queries ?? []) queries.push({ ...query, treeId: run.treeId, nodeId: step.nodeId });
     }
   }
   return { calls, queries };

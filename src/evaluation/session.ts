@@ -1,3 +1,4 @@
+import type { ExecutionContext } from '../engine/types.js';
 import type { AppError } from '../platform/errors.js';
 
 /**
@@ -5,12 +6,10 @@ import type { AppError } from '../platform/errors.js';
  * cache and a hard failure that must fail the whole request (an external system with
  * `onUnavailable: FAIL`).
  *
- * It rides in the execution context's variables under a symbol key: the engine copies variables
- * with a spread (symbol keys included), expressions cannot name a symbol, and JSON drops it, so it
- * never leaks into SpEL, steps or the audit trail.
+ * It rides in the engine's host slot (`TreeEvaluateOptions.host` → `ExecutionContext.host`), which
+ * the engine passes to command handlers untouched: expressions cannot reach it, and it is never part
+ * of steps or the audit trail.
  */
-export const EVALUATION_SESSION: unique symbol = Symbol('banyan.evaluationSession');
-
 export interface EvaluationSession {
   /** Results of calls already made in this evaluation, by call key (system + method + URL + body). */
   readonly cache: Map<string, Promise<unknown>>;
@@ -18,16 +17,19 @@ export interface EvaluationSession {
   failure: AppError | null;
 }
 
+declare module '../engine/types.js' {
+  /** Banyan's services for its command handlers. */
+  interface ExecutionHost {
+    /** The evaluate request's session, when the evaluation service started one. */
+    readonly session?: EvaluationSession;
+  }
+}
+
 export function newSession(): EvaluationSession {
   return { cache: new Map(), failure: null };
 }
 
 /** The session of the evaluation a command runs in, if the host started one. */
-export function sessionOf(variables: Readonly<Record<string, unknown>>): EvaluationSession | undefined {
-  return (variables as { [EVALUATION_SESSION]?: EvaluationSession })[EVALUATION_SESSION];
-}
-
-/** Variables to hand to `evaluateAsync` so commands find the session. */
-export function sessionVariables(session: EvaluationSession): Record<string, unknown> {
-  return { [EVALUATION_SESSION]: session } as Record<string, unknown>;
+export function sessionOf(context: ExecutionContext): EvaluationSession | undefined {
+  return context.host?.session;
 }

@@ -4,7 +4,8 @@
  *    condition: '#{#creditBureau.score >= 700}' }`.
  * Calls the registered system, maps the response into the node's result (`#creditBureau.score`),
  * and decides the branch: the condition over the result, or "the call succeeded" without one.
- * Every call (including cached repeats) is recorded in `output.calls` for the audit trail.
+ * Every call (including cached repeats) is recorded in the outcome's `records.calls` for the audit
+ * trail, and shown in the step's `output.calls`.
  */
 import { LRUCache } from 'lru-cache';
 import { compileSpel } from '../engine/index.js';
@@ -42,7 +43,7 @@ export function createExternalSystemCommand(deps: ExternalCommandDeps): CommandH
     async execute(node, context): Promise<CommandOutcome> {
       const config = node.configuration;
       const systemName = typeof config['system'] === 'string' ? config['system'] : '';
-      const session = sessionOf(context.variables);
+      const session = sessionOf(context);
       const startedAt = new Date().toISOString();
       const registered = systemName === '' ? undefined : await deps.systems.resolve(systemName);
       const view = registered?.view;
@@ -94,25 +95,26 @@ export function createExternalSystemCommand(deps: ExternalCommandDeps): CommandH
         startedAt,
       };
       const input = { system: systemName, endpoint, method: call.method, ...(requestPayload === null ? {} : { requestPayload }) };
+      const records = { calls: [call] };
 
       if (result.status !== 'SUCCESS') {
         const policy: Policy = isPolicy(config['onUnavailable']) ? config['onUnavailable'] : isPolicy(view?.onUnavailable) ? view.onUnavailable : 'FALSE';
         const output = { system: systemName, available: false, fallback: policy, calls: [call] };
         if (policy === 'FAIL') fail(session, systemName, result);
-        return { matched: policy === 'TRUE', output, input };
+        return { matched: policy === 'TRUE', output, input, records };
       }
 
       const mapped = mapResponse(view?.responseMapping ?? {}, result.responseBody);
       const output: Record<string, unknown> = { ...mapped, system: systemName, available: true, calls: [call] };
       const condition = config['condition'];
-      if (typeof condition !== 'string' || condition.trim() === '') return { matched: true, output, input };
+      if (typeof condition !== 'string' || condition.trim() === '') return { matched: true, output, input, records };
       const resultVariable = config.resultVariable;
       try {
-        const value = compiledCondition(condition).evaluate(context.customer, { ...context.variables, result: output, ...(resultVariable ? { [resultVariable]: output } : {}) });
-        if (typeof value !== 'boolean') return { matched: false, output: { ...output, conditionError: `condition must evaluate to a boolean, got ${value === null ? 'null' : typeof value}` }, input };
-        return { matched: value, output, input };
+        const value = compiledCondition(condition).evaluate(context.customer, { ...context.variables, result: output, ...(resultVariable ? { [resultVariable]: output } : {}) }, { now: context.now });
+        if (typeof value !== 'boolean') return { matched: false, output: { ...output, conditionError: `condition must evaluate to a boolean, got ${value === null ? 'null' : typeof value}` }, input, records };
+        return { matched: value, output, input, records };
       } catch (error) {
-        return { matched: false, output: { ...output, conditionError: error instanceof Error ? error.message : String(error) }, input };
+        return { matched: false, output: { ...output, conditionError: error instanceof Error ? error.message : String(error) }, input, records };
       }
     },
   };

@@ -3,7 +3,8 @@
  * `{ commandType: 'DATABASE_QUERY', query: 'blacklist-check', params: { customerId: '#{customerId}' },
  *    resultVariable: 'blacklist', matchWhen: 'FOUND' | 'NOT_FOUND' | '#{#blacklist.rowCount > 2}' }`.
  * Only named queries run; parameter values are SpEL templates or literals, bound as values.
- * Every query is recorded in `output.queries` for the audit trail.
+ * Every query is recorded in the outcome's `records.queries` for the audit trail, and shown in the
+ * step's `output.queries`.
  */
 import { LRUCache } from 'lru-cache';
 import { compileSpel } from '../engine/index.js';
@@ -24,8 +25,8 @@ function spel(source: string): CompiledExpression {
 
 const isTemplate = (v: string): boolean => /^\s*#\{[\s\S]*\}\s*$/.test(v);
 
-function bindValue(value: unknown, customer: Readonly<Record<string, unknown>>, variables: Readonly<Record<string, unknown>>): string | null {
-  const resolved = typeof value === 'string' && isTemplate(value) ? spel(value).evaluate(customer, variables) : value;
+function bindValue(value: unknown, customer: Readonly<Record<string, unknown>>, variables: Readonly<Record<string, unknown>>, now: Date): string | null {
+  const resolved = typeof value === 'string' && isTemplate(value) ? spel(value).evaluate(customer, variables, { now }) : value;
   if (resolved === null || resolved === undefined) return null;
   if (typeof resolved === 'object' && !('toFixed' in resolved)) return JSON.stringify(resolved);
   return String(resolved);
@@ -49,16 +50,15 @@ export function createDatabaseQueryCommand(deps: { reference: ReferenceService }
         startedAt,
         ...partial,
       });
-      const failedOutcome = (message: string): CommandOutcome => ({
-        matched: false,
-        output: { query: queryName, found: false, rowCount: 0, error: message, queries: [record({ rowCount: 0, result: null, status: 'FAILED', errorMessage: message })] },
-        input: { query: queryName, params },
-      });
+      const failedOutcome = (message: string): CommandOutcome => {
+        const queries = [record({ rowCount: 0, result: null, status: 'FAILED', errorMessage: message })];
+        return { matched: false, output: { query: queryName, found: false, rowCount: 0, error: message, queries }, input: { query: queryName, params }, records: { queries } };
+      };
 
       if (!query) return failedOutcome(queryName === '' ? `node ${node.nodeId}: configuration.query is required` : `unknown named query '${queryName}'`);
       try {
         for (const [name, value] of Object.entries(rawParams)) {
-          const bound = bindValue(value, context.customer, context.variables);
+          const bound = bindValue(value, context.customer, context.variables, context.now);
           if (bound !== null) params[name] = bound;
         }
       } catch (error) {
@@ -76,19 +76,21 @@ export function createDatabaseQueryCommand(deps: { reference: ReferenceService }
         return failedOutcome(`query failed: ${error instanceof Error ? error.message : String(error)}`);
       }
       const result = { ...answer };
-      const output: Record<string, unknown> = { query: queryName, ...answer, queries: [record({ rowCount: answer.rowCount, result, status: 'SUCCESS', errorMessage: null })] };
+      const queries = [record({ rowCount: answer.rowCount, result, status: 'SUCCESS', errorMessage: null })];
+      const records = { queries };
+      const output: Record<string, unknown> = { query: queryName, ...answer, queries };
       const matchWhen = config['matchWhen'] ?? 'FOUND';
       const input = { query: queryName, params };
-      if (matchWhen === 'FOUND') return { matched: answer.found, output, input };
-      if (matchWhen === 'NOT_FOUND') return { matched: !answer.found, output, input };
-      if (typeof matchWhen !== 'string') return { matched: false, output: { ...output, conditionError: 'matchWhen must be FOUND, NOT_FOUND or a SpEL condition' }, input };
+      if (matchWhen === 'FOUND') return { matched: answer.found, output, input, records };
+      if (matchWhen === 'NOT_FOUND') return { matched: !answer.found, output, input, records };
+      if (typeof matchWhen !== 'string') return { matched: false, output: { ...output, conditionError: 'matchWhen must be FOUND, NOT_FOUND or a SpEL condition' }, input, records };
       try {
         const resultVariable = config.resultVariable;
-        const value = spel(matchWhen).evaluate(context.customer, { ...context.variables, result: output, ...(resultVariable ? { [resultVariable]: output } : {}) });
-        if (typeof value !== 'boolean') return { matched: false, output: { ...output, conditionError: 'matchWhen must evaluate to a boolean' }, input };
-        return { matched: value, output, input };
+        const value = spel(matchWhen).evaluate(context.customer, { ...context.variables, result: output, ...(resultVariable ? { [resultVariable]: output } : {}) }, { now: context.now });
+        if (typeof value !== 'boolean') return { matched: false, output: { ...output, conditionError: 'matchWhen must evaluate to a boolean' }, input, records };
+        return { matched: value, output, input, records };
       } catch (error) {
-        return { matched: false, output: { ...output, conditionError: error instanceof Error ? error.message : String(error) }, input };
+        return { matched: false, output: { ...output, conditionError: error instanceof Error ? error.message : String(error) }, input, records };
       }
     },
   };

@@ -27,7 +27,7 @@ function wholeSet(set: CompiledRuleSet): CompiledRuleSet {
     rules: set.rules,
     has: () => true,
     fieldsOf: () => set.fieldsOf(),
-    fire: (customer, options) => set.fire(customer, { ...(options?.now ? { now: options.now } : {}), ...(options?.budget ? { budget: options.budget } : {}) }),
+    fire: (customer, options) => set.fire(customer, { now: options.now, ...(options.budget ? { budget: options.budget } : {}) }),
   };
 }
 

@@ -84,21 +84,21 @@ describe('replay of host commands from recorded steps', () => {
   });
 
   it('serves recorded outputs by node id and infers `matched` from the path', async () => {
-    const original = await compileTree(tree, { commands: { EXTERNAL_SYSTEM: live(780) } }).evaluateAsync({ customerId: 'C' });
+    const original = await compileTree(tree, { commands: { EXTERNAL_SYSTEM: live(780) } }).evaluateAsync({ customerId: 'C' }, { now: new Date() });
     expect(original.result.eligible).toBe(true);
     const recorded = original.steps.map((s) => step(s.nodeId, s.output));
-    const replayed = await compileTree(tree, { commands: recordedCommands(tree.rootNode, recorded) }).evaluateAsync({ customerId: 'C' });
+    const replayed = await compileTree(tree, { commands: recordedCommands(tree.rootNode, recorded) }).evaluateAsync({ customerId: 'C' }, { now: new Date() });
     expect(replayed.path).toEqual(original.path);
     expect(replayed.result).toEqual(original.result);
 
-    const notMatched = await compileTree(tree, { commands: recordedCommands(tree.rootNode, [step('bureau', { score: 500 })]) }).evaluateAsync({ customerId: 'C' });
+    const notMatched = await compileTree(tree, { commands: recordedCommands(tree.rootNode, [step('bureau', { score: 500 })]) }).evaluateAsync({ customerId: 'C' }, { now: new Date() });
     expect(notMatched.result.eligible).toBe(false);
   });
 
   it('replays a recorded failure as a failure, and never calls out for an unrecorded node', async () => {
-    const failed = await compileTree(tree, { commands: recordedCommands(tree.rootNode, [step('bureau', null, 'FAILED')]) }).evaluateAsync({ customerId: 'C' });
+    const failed = await compileTree(tree, { commands: recordedCommands(tree.rootNode, [step('bureau', null, 'FAILED')]) }).evaluateAsync({ customerId: 'C' }, { now: new Date() });
     expect(failed.steps[0]).toMatchObject({ status: 'FAILED', error: 'timeout' });
-    const missing = await compileTree(tree, { commands: recordedCommands(tree.rootNode, []) }).evaluateAsync({ customerId: 'C' });
+    const missing = await compileTree(tree, { commands: recordedCommands(tree.rootNode, []) }).evaluateAsync({ customerId: 'C' }, { now: new Date() });
     expect(missing.steps[0]?.error).toMatch(/not executed in the original evaluation/);
   });
 });

@@ -14,7 +14,7 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 function run(rule: unknown, data: unknown): Outcome {
   try {
-    return { ok: true, value: compileJsonLogic(rule).evaluate(data) };
+    return { ok: true, value: compileJsonLogic(rule).evaluate(data, undefined, { now: new Date() }) };
   } catch (error) {
     return { ok: false, error };
   }

@@ -111,7 +111,7 @@ export function runCase(c: SpelCase, roots: CasesFile['roots']): string | undefi
   try {
     const expr = compileSpel(c.expression);
     phase = 'evaluate';
-    const result = expr.evaluate(root, variables);
+    const result = expr.evaluate(root, variables, { now: new Date() });
     if (c.expectError) return `expected ${c.expectError.spelMessage}, got value ${javaString(result)}`;
     return checkValue(result, c.expect ?? { value: null });
   } catch (err) {

@@ -163,7 +163,7 @@ const customer = fc.record({
 
 describe('fast path ≡ slow path on random trees and customers', () => {
   for (const language of ['spel', 'jsonlogic'] as const) {
-    it(`${language}: result and path are identical (codegen and closure walker)`, () => {
+    it(`${language}: result and path are identical (codegen and the general walker)`, () => {
       fc.assert(fc.property(node(language), fc.array(customer, { minLength: 1, maxLength: 8 }), (root, customers) => {
         const def: TreeDefinition = { name: 't', rootNode: root };
         const tree = compileTree(def);
@@ -237,7 +237,7 @@ describe('generated code never contains user text', () => {
 });
 
 describe('runtimes that refuse code generation', () => {
-  it('fall back to the closure walker and the general evaluator, with the same results', () => {
+  it('fall back to the general walker, with the same results', () => {
     const original = globalThis.Function;
     let refused = 0;
     const refuse = function refuse(): never {

@@ -1,6 +1,6 @@
 /**
  * Conventions of seed 002's Java implementation that a migrating bank relies on. Each is checked
- * on the interpreted path (with steps), the compiled fast path (result only) and the closure walker.
+ * on the interpreted path (with steps), the compiled fast path (result only) and the general walker (codegen: false).
  */
 import { describe, expect, it } from 'vitest';
 import { compileTree, validateTree, type NodeDefinition, type StrategyType, type TreeDefinition } from '../../src/engine/index.js';

@@ -55,7 +55,7 @@ describe('JSONLogic sandbox (property-based)', () => {
       fc.property(fc.constantFrom('var', 'val'), fc.constantFrom('constructor', '__proto__', 'prototype', 'a.constructor', 'a.__proto__'), (op, p) => {
         const r = { [op]: op === 'val' ? p.split('.') : p };
         try {
-          const v = compileExpression(r, { language: 'jsonlogic' }).evaluate({ a: {} });
+          const v = compileExpression(r, { language: 'jsonlogic' }).evaluate({ a: {} }, undefined, { now: new Date() });
           expect(v === null || typeof v !== 'object' || Object.getPrototypeOf(v) === null).toBe(true);
         } catch (err) {
           expect(err).toBeInstanceOf(EngineError);
@@ -74,7 +74,7 @@ describe('JSONLogic sandbox (property-based)', () => {
       const started = performance.now();
       let error: unknown;
       try {
-        compileExpression(rule, { language: 'jsonlogic' }).evaluate({ a: 1, n: 1e12 });
+        compileExpression(rule, { language: 'jsonlogic' }).evaluate({ a: 1, n: 1e12 }, undefined, { now: new Date() });
       } catch (err) {
         error = err;
       }
@@ -84,6 +84,6 @@ describe('JSONLogic sandbox (property-based)', () => {
     }
     // Small climbs are still accepted (real rules use 1–3).
     const small = compileExpression({ map: [{ var: 'items' }, { val: [[2], 'bonus'] }] }, { language: 'jsonlogic' });
-    expect(() => small.evaluate({ items: [1, 2], bonus: 10 })).not.toThrow();
+    expect(() => small.evaluate({ items: [1, 2], bonus: 10 }, undefined, { now: new Date() })).not.toThrow();
   });
 });

@@ -30,7 +30,7 @@ describe('validateStrategy', () => {
 
 describe('compileExpression / validateExpression', () => {
   it('dispatches JSONLogic given as text or value, and reports instead of throwing', () => {
-    expect(compileExpression('{"in": [{"var": "region"}, ["台北市", "新北市"]]}', { language: 'jsonlogic' }).evaluate({ region: '台北市' })).toBe(true);
+    expect(compileExpression('{"in": [{"var": "region"}, ["台北市", "新北市"]]}', { language: 'jsonlogic' }).evaluate({ region: '台北市' }, undefined, { now: new Date() })).toBe(true);
     const e = compileExpression({ and: [{ '>=': [{ var: 'annualIncome' }, 2000000] }, { '>=': [{ var: 'creditScore' }, 700] }] }, { language: 'jsonlogic' });
     expect(e.fields).toEqual(['annualIncome', 'creditScore']);
     expect(e.resultType).toBe('boolean');

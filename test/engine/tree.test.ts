@@ -129,11 +129,48 @@ describe('host commands', () => {
   it('delegates to the handler, stores resultVariable, and is async only', async () => {
     const tree = compileTree(def, { commands: { EXTERNAL_SYSTEM: bureau } });
     expect(tree.isAsync).toBe(true);
-    expect(() => tree.evaluate({ creditScore: 695 })).toThrow(EngineError);
+    expect(() => tree.evaluate({ creditScore: 695 }, { now: now })).toThrow(EngineError);
     const { result, steps } = await tree.evaluateAsync({ creditScore: 695, customerId: 'C1' }, { now });
     expect(result.discountAmount).toBe(9);
     expect(steps[0]).toMatchObject({ nodeId: 'bureau', commandType: 'EXTERNAL_SYSTEM', input: { customerId: 'C1' }, output: { score: 705 } });
     expect(steps[1]?.input).toEqual({ '#creditBureau': { score: 705 } });
+  });
+
+  it('passes now and the host slot to the handler, and carries its records to the step (not in the output)', async () => {
+    const seen: { now?: Date; host?: unknown }[] = [];
+    const recording: CommandHandler = {
+      execute: (_node, ctx) => {
+        seen.push({ now: ctx.now, host: ctx.host });
+        return { matched: true, output: { score: 720 }, records: { note: 'one call' } as never };
+      },
+    };
+    const tree = compileTree(def, { commands: { EXTERNAL_SYSTEM: recording } });
+    const host = { marker: 'host' } as never;
+    const { steps } = await tree.evaluateAsync({ creditScore: 1 }, { now, host });
+    expect(seen).toEqual([{ now, host }]);
+    expect(steps[0]).toMatchObject({ nodeId: 'bureau', status: 'SUCCESS', output: { score: 720 }, records: { note: 'one call' } });
+    expect(steps[1]).not.toHaveProperty('records');
+  });
+
+  it('records a handler that throws (sync or async) as a FAILED step and goes on', async () => {
+    for (const execute of [() => { throw new Error('down'); }, async () => { throw new Error('down'); }]) {
+      const tree = compileTree(def, { commands: { EXTERNAL_SYSTEM: { execute } } });
+      const { result, steps } = await tree.evaluateAsync({ creditScore: 1 }, { now });
+      expect(result.eligible).toBe(false);
+      expect(steps).toEqual([expect.objectContaining({ nodeId: 'bureau', status: 'FAILED', error: 'down', output: null })]);
+    }
+  });
+
+  it('times steps with the injected clock only', async () => {
+    let t = 0;
+    const clock = (): number => (t += 5);
+    const tree = compileTree(def, { commands: { EXTERNAL_SYSTEM: bureau } });
+    const timed = await tree.evaluateAsync({ creditScore: 695 }, { now, clock });
+    expect(timed.steps.map((s) => s.durationMs)).toEqual([5, 5, 5]);
+    const untimed = await tree.evaluateAsync({ creditScore: 695 }, { now });
+    expect(untimed.steps.map((s) => s.durationMs)).toEqual([0, 0, 0]);
+    const sync = compileTree(jsonLogicPromotionTree).evaluate(cust001, { now, clock });
+    expect(sync.steps.every((s) => s.durationMs > 0)).toBe(true);
   });
 
   it('reports a missing handler as a diagnostic', () => {

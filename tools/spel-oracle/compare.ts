@@ -49,8 +49,9 @@ function errorCode(e: unknown): string {
 export function evaluateWithBanyan(expr: string, mode: CaseMode | undefined, root: Record<string, unknown>): BanyanOutcome {
   try {
     const compiled = compileSpel(expr, { mode: mode ?? 'expression' });
-    const value = compiled.evaluate(root);
-    return { ok: true, value: toJson(value), text: spelResultText(compiled, root) };
+    const options = { now: new Date() };
+    const value = compiled.evaluate(root, undefined, options);
+    return { ok: true, value: toJson(value), text: spelResultText(compiled, root, undefined, options) };
   } catch (e) {
     return { ok: false, error: errorCode(e), message: e instanceof Error ? e.message : String(e) };
   }

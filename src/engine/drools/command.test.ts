@@ -5,7 +5,7 @@ import { compileDrl, createDroolsCommand } from './index.js';
 
 const ruleSet = compileDrl(PROMOTION_RULE_SET);
 const command = createDroolsCommand((name) => (ruleSet.has(name) ? ruleSet : undefined));
-const context = (customer: Record<string, unknown>): ExecutionContext => ({ customer, variables: {} });
+const context = (customer: Record<string, unknown>): ExecutionContext => ({ now: new Date(), customer, variables: {} });
 const node = (ruleName: unknown) => ({ nodeId: 'n1', configuration: { commandType: 'DROOLS_RULE' as const, ruleName } });
 
 describe('DROOLS_RULE command', () => {

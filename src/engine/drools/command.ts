@@ -2,7 +2,7 @@ import { EngineError, type CommandHandler, type CommandOutcome } from '../types.
 import type { CompiledRuleSet } from './compile.js';
 
 export interface DroolsCommandOptions {
-  /** Clock for date-effective/date-expires; the host injects it so the engine stays pure. */
+  /** "Now" for date-effective/date-expires; default: the tree evaluation's `now` (ExecutionContext.now). */
   readonly now?: () => Date;
 }
 
@@ -33,7 +33,7 @@ export function createDroolsCommand(
       for (const field of ruleSet.fieldsOf(ruleName)) {
         if (Object.hasOwn(customer, field)) input[field] = customer[field];
       }
-      const fire = ruleSet.fire(customer, { ruleName, ...(options.now ? { now: options.now() } : {}), ...(context.budget ? { budget: context.budget } : {}) });
+      const fire = ruleSet.fire(customer, { ruleName, now: options.now ? options.now() : context.now, ...(context.budget ? { budget: context.budget } : {}) });
       return { matched: fire.matched, output: { fired: fire.fired, winner: fire.winner, result: fire.result }, input };
     },
   };

@@ -12,8 +12,8 @@ export interface DrlCompileOptions {
 }
 
 export interface FireOptions {
-  /** Clock for `date-effective` / `date-expires`; defaults to `new Date()`. */
-  readonly now?: Date;
+  /** "Now" for `date-effective` / `date-expires`. Required: the engine reads no clock. */
+  readonly now: Date;
   /** Only rules with this name (or `package.name`, or the package name for all its rules). */
   readonly ruleName?: string;
   /** The host's shared budget: past its deadline, firing throws EVALUATION_BUDGET_EXCEEDED. */
@@ -46,7 +46,7 @@ export interface CompiledRuleSet {
   /** Customer fields read by the selected rules (all rules without a name). */
   fieldsOf(ruleName?: string): readonly string[];
   /** Throws EngineError (LIMIT_EXCEEDED, TYPE_ERROR, EVALUATION_ERROR, INVALID_PARAMETER). */
-  fire(customer: Readonly<Record<string, unknown>>, options?: FireOptions): FireResult;
+  fire(customer: Readonly<Record<string, unknown>>, options: FireOptions): FireResult;
 }
 
 const DEFAULTS = { maxSourceLength: 100_000, maxDepth: 64, maxSteps: 100_000, maxCollectionSize: 100_000 } as const;
@@ -94,7 +94,7 @@ export function compileDrl(source: string, options: DrlCompileOptions = {}): Com
     rules: rules.map((r) => r.info),
     has: (name) => rules.some((r) => selects(name, r)),
     fieldsOf: (name) => [...new Set(rules.filter((r) => selects(name, r)).flatMap((r) => r.info.fields))].sort(),
-    fire(customer, fireOptions = {}) {
+    fire(customer, fireOptions) {
       if (typeof customer !== 'object' || customer === null || Array.isArray(customer)) {
         throw new EngineError('INVALID_PARAMETER', 'customer must be an object');
       }
@@ -102,7 +102,7 @@ export function compileDrl(source: string, options: DrlCompileOptions = {}): Com
       if (ruleName !== undefined && !rules.some((r) => selects(ruleName, r))) {
         throw new EngineError('INVALID_PARAMETER', `no rule named "${ruleName}"`);
       }
-      const now = fireOptions.now ?? new Date();
+      const now = fireOptions.now;
       fireOptions.budget?.spend(1);
       const history = Object.hasOwn(customer, 'transactionHistory') ? customer['transactionHistory'] : undefined;
       const wm: WorkingMemory = {

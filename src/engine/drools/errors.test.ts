@@ -73,7 +73,7 @@ describe('DRL diagnostics', () => {
     ]) {
       const d = validateDrl(src);
       const rs = d.length === 0 ? compileDrl(src) : undefined;
-      if (rs) expect(() => rs.fire({}), src).toThrow(EngineError);
+      if (rs) expect(() => rs.fire({}, { now: new Date() }), src).toThrow(EngineError);
       else expect(d[0]?.code, src).toBe('NOT_SUPPORTED');
     }
   });
@@ -100,7 +100,7 @@ describe('DRL diagnostics', () => {
       { limits: { maxSteps: 1000 } },
     );
     const transactionHistory = Array.from({ length: 100 }, () => ({ amount: 1 }));
-    expect(() => rs.fire({ transactionHistory })).toThrow(expect.objectContaining({ code: 'LIMIT_EXCEEDED' }));
+    expect(() => rs.fire({ transactionHistory }, { now: new Date() })).toThrow(expect.objectContaining({ code: 'LIMIT_EXCEEDED' }));
   });
 
   it('accepts package, imports, globals, dialect and comments', () => {
@@ -123,6 +123,6 @@ then
   log("fired")
 end`;
     expect(validateDrl(src)).toEqual([]);
-    expect(compileDrl(src).fire({}).result.eligible).toBe(true);
+    expect(compileDrl(src).fire({}, { now: new Date() }).result.eligible).toBe(true);
   });
 });

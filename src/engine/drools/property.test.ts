@@ -49,7 +49,7 @@ describe('robustness (property-based)', () => {
     );
     fc.assert(
       fc.property(customerArb, (customer) => {
-        for (const rs of sets) onlyEngineErrors(() => rs.fire(customer));
+        for (const rs of sets) onlyEngineErrors(() => rs.fire(customer, { now: new Date() }));
       }),
       { numRuns: 500 },
     );
@@ -61,7 +61,7 @@ describe('robustness (property-based)', () => {
       fc.property(fc.constantFrom(...sources), fc.nat(), fc.nat({ max: 20 }), fc.string({ maxLength: 5 }), (src, at, cut, insert) => {
         const i = at % src.length;
         const mutated = src.slice(0, i) + insert + src.slice(i + cut);
-        onlyEngineErrors(() => compileDrl(mutated).fire({ annualIncome: 1, transactionHistory: [{ amount: 20000 }] }));
+        onlyEngineErrors(() => compileDrl(mutated).fire({ annualIncome: 1, transactionHistory: [{ amount: 20000 }] }, { now: new Date() }));
       }),
       { numRuns: 1000 },
     );

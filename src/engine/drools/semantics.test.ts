@@ -8,7 +8,7 @@ const CUST001 = { ...DOC_CUST001, tags: ['payroll', 'mortgage'], address: { city
 
 /** Does a single-rule DRL with this LHS fire for the customer? */
 function matches(lhs: string, customer: Record<string, unknown> = CUST001): boolean {
-  return compileDrl(`rule "t" when ${lhs} then result.setEligible(true); end`).fire(customer).matched;
+  return compileDrl(`rule "t" when ${lhs} then result.setEligible(true); end`).fire(customer, { now: new Date() }).matched;
 }
 
 describe('constraint operators', () => {
@@ -117,9 +117,9 @@ describe('conditional elements', () => {
   it('seed 002 大額交易客戶: five or more transactions over 10 000', () => {
     const rs = compileDrl(LARGE_TRANSACTION_CUSTOMER);
     const big = (n: number, amount: number) => Array.from({ length: n }, (_, i) => ({ amount, type: 'DEPOSIT', date: `2024-01-${10 + i}` }));
-    expect(rs.fire({ transactionHistory: big(5, 10001) }).fired).toEqual(['大額交易客戶']);
-    expect(rs.fire({ transactionHistory: [...big(4, 20000), ...big(3, 10000)] }).matched).toBe(false);
-    expect(rs.fire({ transactionHistory: big(6, 50000) }).result).toMatchObject({ eligible: true, discountAmount: 2000 });
+    expect(rs.fire({ transactionHistory: big(5, 10001) }, { now: new Date() }).fired).toEqual(['大額交易客戶']);
+    expect(rs.fire({ transactionHistory: [...big(4, 20000), ...big(3, 10000)] }, { now: new Date() }).matched).toBe(false);
+    expect(rs.fire({ transactionHistory: big(6, 50000) }, { now: new Date() }).result).toMatchObject({ eligible: true, discountAmount: 2000 });
   });
 });
 
@@ -132,7 +132,7 @@ rule "tie-b" when Customer() then result.put("order", "b"); end
 rule "off" salience 99 enabled false when Customer() then result.setEligible(false); end
 `;
   it('fires highest salience first, ties in declaration order, and later writes overwrite earlier ones', () => {
-    const out = compileDrl(src).fire({});
+    const out = compileDrl(src).fire({}, { now: new Date() });
     expect(out.fired).toEqual(['high', 'low', 'tie-a', 'tie-b']);
     expect(out.winner).toBe('high');
     expect(out.result).toMatchObject({ eligible: true, discountAmount: 1000, promotionName: 'low', additionalDetails: { order: 'b' } });
@@ -140,14 +140,14 @@ rule "off" salience 99 enabled false when Customer() then result.setEligible(fal
 
   it('ruleName restricts firing to one rule, or to a package', () => {
     const rs = compileDrl(`package p;\n${src}`);
-    expect(rs.fire({}, { ruleName: 'low' }).fired).toEqual(['low']);
-    expect(rs.fire({}, { ruleName: 'p.high' }).result.discountAmount).toBe(5000);
-    expect(rs.fire({}, { ruleName: 'p' }).winner).toBe('high');
-    expect(() => rs.fire({}, { ruleName: 'nope' })).toThrow(expect.objectContaining({ code: 'INVALID_PARAMETER' }));
+    expect(rs.fire({}, { now: new Date(), ruleName: 'low' }).fired).toEqual(['low']);
+    expect(rs.fire({}, { now: new Date(), ruleName: 'p.high' }).result.discountAmount).toBe(5000);
+    expect(rs.fire({}, { now: new Date(), ruleName: 'p' }).winner).toBe('high');
+    expect(() => rs.fire({}, { now: new Date(), ruleName: 'nope' })).toThrow(expect.objectContaining({ code: 'INVALID_PARAMETER' }));
   });
 
   it('fires each rule once per evaluation even with several matching combinations', () => {
-    const out = compileDrl('rule "each" when $t : Transaction( amount > 0 ) then result.put("amount", $t.amount); end').fire(CUST001);
+    const out = compileDrl('rule "each" when $t : Transaction( amount > 0 ) then result.put("amount", $t.amount); end').fire(CUST001, { now: new Date() });
     expect(out.fired).toEqual(['each']);
     expect(out.result.additionalDetails).toEqual({ amount: 10000 });
   });
@@ -155,7 +155,7 @@ rule "off" salience 99 enabled false when Customer() then result.setEligible(fal
   it('activation-group lets only the highest-salience member fire', () => {
     const out = compileDrl(`
 rule "gold" salience 5 activation-group "tier" when Customer() then result.setPromotionName("gold"); end
-rule "silver" salience 1 activation-group "tier" when Customer() then result.setPromotionName("silver"); end`).fire({});
+rule "silver" salience 1 activation-group "tier" when Customer() then result.setPromotionName("silver"); end`).fire({}, { now: new Date() });
     expect(out.fired).toEqual(['gold']);
     expect(out.result.promotionName).toBe('gold');
   });
@@ -179,45 +179,45 @@ describe('RHS actions', () => {
       result.getAdditionalDetails().put("income", $inc);
       result.put("score", $c.creditScore + 0.5);
       System.out.println("fired " + $c.customerId);
-    end`).fire({ customerId: 'C9', annualIncome: 2000, creditScore: 700 });
+    end`).fire({ customerId: 'C9', annualIncome: 2000, creditScore: 700 }, { now: new Date() });
     // 2000 × 0.000000625 = 0.00125 → 0.00 (HALF_UP at scale 2); 1.005 would become 1.01.
     expect(out.result).toMatchObject({ eligible: true, discountAmount: 0, discountPercentage: 12.5, promotionId: 'P-C9', promotionType: 'FORMULA' });
     expect(out.result.additionalDetails).toEqual({ income: 2000, score: 700.5 });
-    const half = compileDrl('rule "r" when Customer() then result.setDiscountAmount(1.005); end').fire({});
+    const half = compileDrl('rule "r" when Customer() then result.setDiscountAmount(1.005); end').fire({}, { now: new Date() });
     expect(half.result.discountAmount).toBe(1.01);
   });
 
   it('rejects a wrongly typed write at run time with TYPE_ERROR', () => {
     const rs = compileDrl('rule "r" when Customer() then result.setEligible("yes"); end');
-    expect(() => rs.fire({})).toThrow(expect.objectContaining({ code: 'TYPE_ERROR' }));
+    expect(() => rs.fire({}, { now: new Date() })).toThrow(expect.objectContaining({ code: 'TYPE_ERROR' }));
   });
 });
 
 describe('example rule sets', () => {
   it('VIP high income: discount from bound income, bonus only for very high incomes', () => {
     const rs = compileDrl(VIP_HIGH_INCOME);
-    expect(rs.fire(CUST001).result).toMatchObject({ eligible: true, promotionId: 'promo-vip-001', discountAmount: 5000, additionalDetails: { tier: 'VIP' } });
-    const rich = rs.fire({ ...CUST001, annualIncome: 6000000 });
+    expect(rs.fire(CUST001, { now: new Date() }).result).toMatchObject({ eligible: true, promotionId: 'promo-vip-001', discountAmount: 5000, additionalDetails: { tier: 'VIP' } });
+    const rich = rs.fire({ ...CUST001, annualIncome: 6000000 }, { now: new Date() });
     expect(rich.fired).toEqual(['VIP高收入客戶規則', 'VIP頂級收入加碼']);
     expect(rich.result).toMatchObject({ discountAmount: 15000, additionalDetails: { tier: 'VIP', bonus: 'PLATINUM' } });
-    expect(rs.fire({ ...CUST001, accountType: 'NORMAL' }).matched).toBe(false);
+    expect(rs.fire({ ...CUST001, accountType: 'NORMAL' }, { now: new Date() }).matched).toBe(false);
   });
 
   it('risk customer: creditScore < 600 || accountBalance < 10000 is not eligible', () => {
     const rs = compileDrl(RISK_CUSTOMER);
-    expect(rs.fire({ creditScore: 550, accountBalance: 900000 }).result).toMatchObject({ eligible: false, additionalDetails: { riskFlag: true } });
-    expect(rs.fire({ creditScore: 700, accountBalance: 5000 }).matched).toBe(true);
-    expect(rs.fire({ creditScore: 700, accountBalance: 50000 }).matched).toBe(false);
+    expect(rs.fire({ creditScore: 550, accountBalance: 900000 }, { now: new Date() }).result).toMatchObject({ eligible: false, additionalDetails: { riskFlag: true } });
+    expect(rs.fire({ creditScore: 700, accountBalance: 5000 }, { now: new Date() }).matched).toBe(true);
+    expect(rs.fire({ creditScore: 700, accountBalance: 50000 }, { now: new Date() }).matched).toBe(false);
   });
 
   it('full set: VIP wins, lower-salience rules overwrite, the risk rule fires last and revokes', () => {
     const rs = compileDrl(PROMOTION_RULE_SET);
-    const vip = rs.fire(CUST001);
+    const vip = rs.fire(CUST001, { now: new Date() });
     expect(vip.fired).toEqual(['VIP活躍客戶', '雙北地區優惠', '新戶開戶規則']);
     expect(vip.winner).toBe('VIP活躍客戶');
     expect(vip.result).toMatchObject({ eligible: true, promotionId: 'promo-new-001', discountPercentage: 5 });
-    expect(rs.fire(CUST001, { ruleName: 'VIP活躍客戶' }).result).toMatchObject({ discountAmount: 5000, promotionId: 'promo-vip-active' });
-    const risky = rs.fire({ ...CUST001, creditScore: 580 });
+    expect(rs.fire(CUST001, { now: new Date(), ruleName: 'VIP活躍客戶' }).result).toMatchObject({ discountAmount: 5000, promotionId: 'promo-vip-active' });
+    const risky = rs.fire({ ...CUST001, creditScore: 580 }, { now: new Date() });
     expect(risky.fired.at(-1)).toBe('風險客戶排除');
     expect(risky.result.eligible).toBe(false);
   });

@@ -89,7 +89,7 @@ export interface JsonLogicCompiled extends CompiledExpression {
  *
  * @example
  * const e = compileJsonLogic({ '>=': [{ var: 'annualIncome' }, 2000000] });
- * e.evaluate({ annualIncome: 2500000 }); // true
+ * e.evaluate({ annualIncome: 2500000 }, undefined, { now }); // true
  * e.fields; // ['annualIncome']
  */
 export function compileJsonLogic(source: unknown, options: Omit<CompileOptions, 'language'> = {}): JsonLogicCompiled {
@@ -114,11 +114,11 @@ export function compileJsonLogic(source: unknown, options: Omit<CompileOptions, 
   const maxSteps = limits.maxSteps;
   const maxCollectionSize = limits.maxCollectionSize;
 
-  const evaluate = (root: unknown, variables?: Readonly<Record<string, unknown>>, evalOptions?: EvaluateOptions): unknown => {
+  const evaluate = (root: unknown, variables: Readonly<Record<string, unknown>> | undefined, evalOptions: EvaluateOptions): unknown => {
     // Saved field by field (no allocation): evaluation is synchronous but may nest (tree → formula).
     const sNow = state.now, sVars = state.variables, sSteps = state.steps, sMax = state.maxSteps, sColl = state.maxCollectionSize, sBudget = state.budget;
-    const budget = evalOptions?.budget;
-    state.now = evalOptions?.now;
+    const budget = evalOptions.budget;
+    state.now = evalOptions.now;
     state.variables = variables;
     state.steps = 0;
     state.maxSteps = maxSteps;

@@ -65,7 +65,9 @@ function toEpochMs(value: unknown, what: string): number {
 }
 
 function nowMs(): number {
-  return (state.now ?? new Date()).getTime();
+  // Set by every evaluate call (EvaluateOptions.now is required): the engine reads no clock.
+  if (state.now === undefined) throw new EngineError('INVALID_PARAMETER', 'no "now": evaluate needs options.now');
+  return state.now.getTime();
 }
 
 function readVariable(args: Args): unknown {

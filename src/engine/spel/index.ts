@@ -65,7 +65,7 @@ const rawEvaluators = new WeakMap<CompiledExpression, CompiledExpression['evalua
  * Java's `String.valueOf` of an expression's result as Banyan computes it (`5.0` for a double,
  * `[1, 2]` for a list): what Spring would print. Evaluates `expression` once more.
  */
-export function spelResultText(expression: CompiledExpression, root: unknown, variables?: Readonly<Record<string, unknown>>, options?: EvaluateOptions): string {
+export function spelResultText(expression: CompiledExpression, root: unknown, variables: Readonly<Record<string, unknown>> | undefined, options: EvaluateOptions): string {
   const raw = rawEvaluators.get(expression);
   return javaString(raw ? raw(root, variables, options) : expression.evaluate(root, variables, options));
 }
@@ -97,15 +97,15 @@ export function compileSpel(source: string, options?: SpelOptions): CompiledExpr
     variables: Object.freeze(reads.variables),
     functions: Object.freeze(reads.functions),
     resultType: body.resultType,
-    evaluate(root: unknown, variables?: Readonly<Record<string, unknown>>, opts?: EvaluateOptions): unknown {
+    evaluate(root: unknown, variables: Readonly<Record<string, unknown>> | undefined, opts: EvaluateOptions): unknown {
       const reentrant = busy;
-      const budget = opts?.budget;
-      const s: State = reentrant ? { root, active: root, vars: variables, now: opts?.now, steps: baseCost, budget } : shared;
+      const budget = opts.budget;
+      const s: State = reentrant ? { root, active: root, vars: variables, now: opts.now, steps: baseCost, budget } : shared;
       if (!reentrant) {
         s.root = root;
         s.active = root;
         s.vars = variables;
-        s.now = opts?.now;
+        s.now = opts.now;
         s.steps = baseCost;
         s.budget = budget;
         busy = true;

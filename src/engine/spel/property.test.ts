@@ -12,7 +12,7 @@ describe('robustness (property-based)', () => {
     fc.assert(
       fc.property(fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: fc.constantFrom(...ALPHABET), maxLength: 40 })), (src) => {
         try {
-          compileSpel(src).evaluate(root, { v: 1 });
+          compileSpel(src).evaluate(root, { v: 1 }, { now: new Date() });
         } catch (e) {
           if (!(e instanceof EngineError)) throw e;
         }
@@ -69,7 +69,7 @@ describe('robustness (property-based)', () => {
         }
         expect(reparsed).toBe(text);
         try {
-          compileSpel(text, { limits: { maxDepth: 1000 } }).evaluate(root);
+          compileSpel(text, { limits: { maxDepth: 1000 } }).evaluate(root, undefined, { now: new Date() });
         } catch (e) {
           if (!(e instanceof EngineError)) throw e;
         }

@@ -13,7 +13,7 @@ function failure(f: () => unknown): EngineError {
 }
 
 const root = { name: 'x', list: [1, 2, 3] };
-const attempt = (src: string) => failure(() => compileSpel(src).evaluate(root));
+const attempt = (src: string) => failure(() => compileSpel(src).evaluate(root, undefined, { now: new Date() }));
 
 describe('injection corpus', () => {
   const refused: readonly [string, string][] = [
@@ -39,9 +39,9 @@ describe('injection corpus', () => {
 
   it('never reaches the prototype chain through dynamic keys', () => {
     expect(attempt("#root[#k]['x']".replace('#k', "'con' + 'structor'")).code).toBe('NOT_SUPPORTED');
-    expect(compileSpel("{#k: 1}").evaluate({}, { k: 'a' })).toEqual({ a: 1 });
-    expect(failure(() => compileSpel('{#k: 1}').evaluate({}, { k: '__proto__' })).code).toBe('NOT_SUPPORTED');
-    expect(compileSpel("m['toString']").evaluate({ m: {} })).toBeNull();
+    expect(compileSpel("{#k: 1}").evaluate({}, { k: 'a' }, { now: new Date() })).toEqual({ a: 1 });
+    expect(failure(() => compileSpel('{#k: 1}').evaluate({}, { k: '__proto__' }, { now: new Date() })).code).toBe('NOT_SUPPORTED');
+    expect(compileSpel("m['toString']").evaluate({ m: {} }, undefined, { now: new Date() })).toBeNull();
     expect(({} as Record<string, unknown>).x).toBeUndefined();
     expect(Object.prototype).not.toHaveProperty('x');
   });
@@ -60,20 +60,20 @@ describe('injection corpus', () => {
   it('limits string building', () => {
     expect(attempt("'a' * 257").code).toBe('EL1076E');
     const grow = compileSpel("s + s + s + s + s + s + s + s + s + s + s");
-    expect(failure(() => grow.evaluate({ s: 'x'.repeat(20_000) })).code).toBe('LIMIT_EXCEEDED');
-    expect(failure(() => compileSpel('#x.concat(#x)').evaluate({}, { x: 'y'.repeat(60_000) })).code).toBe('LIMIT_EXCEEDED');
+    expect(failure(() => grow.evaluate({ s: 'x'.repeat(20_000) }, undefined, { now: new Date() })).code).toBe('LIMIT_EXCEEDED');
+    expect(failure(() => compileSpel('#x.concat(#x)').evaluate({}, { x: 'y'.repeat(60_000) }, { now: new Date() })).code).toBe('LIMIT_EXCEEDED');
   });
 
   it('limits evaluation steps', () => {
     const big = Array.from({ length: 200_000 }, (_, i) => i);
-    expect(failure(() => compileSpel('list.?[#this > 5]').evaluate({ list: big })).code).toBe('LIMIT_EXCEEDED');
+    expect(failure(() => compileSpel('list.?[#this > 5]').evaluate({ list: big }, undefined, { now: new Date() })).code).toBe('LIMIT_EXCEEDED');
     const nested = compileSpel('list.![#root.list.![#root.list.size()]]', { limits: { maxSteps: 1000 } });
-    expect(failure(() => nested.evaluate({ list: Array.from({ length: 100 }, (_, i) => i) })).code).toBe('LIMIT_EXCEEDED');
+    expect(failure(() => nested.evaluate({ list: Array.from({ length: 100 }, (_, i) => i) }, undefined, { now: new Date() })).code).toBe('LIMIT_EXCEEDED');
   });
 
   it('runs a catastrophic-backtracking regex in linear time', () => {
     const started = performance.now();
-    expect(compileSpel("'aaaaaaaaaaaaaaaaaaaaaaaaaaaa!' matches '(a+)+$'").evaluate({})).toBe(false);
+    expect(compileSpel("'aaaaaaaaaaaaaaaaaaaaaaaaaaaa!' matches '(a+)+$'").evaluate({}, undefined, { now: new Date() })).toBe(false);
     expect(performance.now() - started).toBeLessThan(500);
   });
 

@@ -37,8 +37,8 @@ describe('seed 002 condition factors', () => {
   it.each(examples)('%s', (source, forVip, forNewcomer) => {
     const expr = compileSpel(source);
     expect(expr.resultType).toBe('boolean');
-    expect(expr.evaluate(customer)).toBe(forVip);
-    expect(expr.evaluate(newcomer)).toBe(forNewcomer);
+    expect(expr.evaluate(customer, undefined, { now: new Date() })).toBe(forVip);
+    expect(expr.evaluate(newcomer, undefined, { now: new Date() })).toBe(forNewcomer);
   });
 
   it('reports the root fields each example reads', () => {

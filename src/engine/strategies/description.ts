@@ -32,8 +32,8 @@ export interface OfferView {
 }
 
 /** The description text for one offer; a single `#{x}` part that is not text is printed as Spring would. */
-export function renderDescription(template: CompiledExpression, offer: OfferView, customer: Readonly<Record<string, unknown>>, variables: Readonly<Record<string, unknown>>): string | null {
+export function renderDescription(template: CompiledExpression, offer: OfferView, customer: Readonly<Record<string, unknown>>, variables: Readonly<Record<string, unknown>>, now: Date): string | null {
   const root = { ...customer, ...offer, discountAmount: offer.amount };
-  const v = template.evaluate(root, variables);
+  const v = template.evaluate(root, variables, { now });
   return v === null || v === undefined ? null : typeof v === 'string' ? v : String(v);
 }

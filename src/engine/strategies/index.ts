@@ -154,7 +154,7 @@ export function prepareOffer(strategyType: StrategyType, parameters: Readonly<Re
       discountAmount: lastRounded,
       discountPercentage,
       description: template
-        ? renderDescription(template, { amount: new Decimal(lastText), discountPercentage, validUntil, promotionId, promotionName, promotionType }, customer, variables)
+        ? renderDescription(template, { amount: new Decimal(lastText), discountPercentage, validUntil, promotionId, promotionName, promotionType }, customer, variables, now)
         : description,
       validUntil,
       additionalDetails: details,

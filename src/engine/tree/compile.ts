@@ -9,28 +9,74 @@ import { EngineError, type CommandHandler, type CommandType, type CompiledExpres
 import { HOST_COMMANDS, nodeKey, validateTree } from './validate.js';
 
 /** How a node runs: a compiled expression, a strategy, or a host command handler. */
-export type NodeKind = 'expression' | 'calculation' | 'command';
+export type NodeKind = CompiledNode['kind'];
 
-export interface CompiledNode {
+/** What every compiled node has, whatever runs it. */
+interface NodeBase {
   readonly id: string;
-  readonly kind: NodeKind;
   readonly nodeType: NodeType;
   readonly commandType: CommandType;
   readonly configuration: NodeConfiguration;
-  readonly children: readonly CompiledNode[];
-  /** Condition expression (`expression` kind). */
-  readonly expr: CompiledExpression | undefined;
-  /** SpEL conditions must yield a boolean; JSONLogic ones use JSONLogic truthiness. */
-  readonly jsonLogic: boolean;
   /** `param_<name>` for the node's own parameters. */
   readonly paramVars: Readonly<Record<string, unknown>>;
+  readonly resultVariable: string | undefined;
+}
+
+/** A SPEL_CONDITION / JSONLOGIC_CONDITION node. */
+export interface ExprNode extends NodeBase {
+  readonly kind: 'expression';
+  readonly children: readonly CompiledNode[];
+  readonly expr: CompiledExpression;
+  /** SpEL conditions must yield a boolean; JSONLogic ones use JSONLogic truthiness. */
+  readonly jsonLogic: boolean;
   /** True when the expression reads a variable that is not one of the node's parameters. */
   readonly needsContextVars: boolean;
-  readonly snapshotFields: readonly { readonly name: string; readonly path: readonly string[] }[];
+  readonly snapshotFields: readonly SnapshotField[];
   readonly snapshotVars: readonly string[];
-  readonly offer: OfferBuilder | undefined;
-  readonly handler: CommandHandler | undefined;
-  readonly resultVariable: string | undefined;
+}
+
+/** A CALCULATION leaf. */
+export interface CalculationNode extends NodeBase {
+  readonly kind: 'calculation';
+  readonly children: readonly [];
+  readonly offer: OfferBuilder;
+}
+
+/** A DROOLS_RULE / EXTERNAL_SYSTEM / DATABASE_QUERY node, run by the host's handler. */
+export interface CommandNode extends NodeBase {
+  readonly kind: 'command';
+  readonly children: readonly CompiledNode[];
+  readonly handler: CommandHandler;
+}
+
+export type CompiledNode = ExprNode | CalculationNode | CommandNode;
+
+export interface SnapshotField {
+  readonly name: string;
+  readonly path: readonly string[];
+}
+
+/** One function per kind: `visitNode` dispatches to it, the compiler checks every kind is handled. */
+export interface NodeVisitor<R> {
+  expression(node: ExprNode): R;
+  calculation(node: CalculationNode): R;
+  command(node: CommandNode): R;
+}
+
+export function visitNode<R>(node: CompiledNode, visitor: NodeVisitor<R>): R {
+  switch (node.kind) {
+    case 'expression':
+      return visitor.expression(node);
+    case 'calculation':
+      return visitor.calculation(node);
+    case 'command':
+      return visitor.command(node);
+  }
+}
+
+/** True when host variables can change what the node reads (an expression reading a non-parameter variable). */
+export function needsContextVars(node: CompiledNode): boolean {
+  return node.kind === 'expression' && node.needsContextVars;
 }
 
 export interface CompiledGraph {
@@ -58,42 +104,35 @@ export function compileGraph(tree: TreeDefinition, options: TreeCompileOptions):
     const params = config.parameters ?? {};
     const paramVars: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(params)) paramVars[`param_${k}`] = v;
-    let kind: NodeKind;
-    let expr: CompiledExpression | undefined;
-    let offer: OfferBuilder | undefined;
-    let handler: CommandHandler | undefined;
-    if (commandType === 'CALCULATION') {
-      kind = 'calculation';
-      offer = prepareOffer(config.strategyType as StrategyType, params, limits);
-      const base = params.baseField;
-      if (typeof base === 'string') fields.add(base);
-    } else if (HOST_COMMANDS.has(commandType)) {
-      kind = 'command';
-      handler = options.commands?.[commandType];
-      isAsync = true;
-    } else {
-      kind = 'expression';
-      expr = compileExpression(config.expression, { language: commandType === 'SPEL_CONDITION' ? 'spel' : 'jsonlogic', ...limits });
-      for (const f of expr.fields) fields.add(f);
-    }
     if (config.resultVariable !== undefined) usesResultVariables = true;
-    const vars = expr?.variables ?? [];
+    const base = { id: nodeKey(node, position), nodeType: node.nodeType, commandType, configuration: config, paramVars, resultVariable: config.resultVariable };
+    const children = (): CompiledNode[] => (node.children ?? []).map((c, i) => build(c, `${position}/${i}`));
+    if (commandType === 'CALCULATION') {
+      const offer = prepareOffer(config.strategyType as StrategyType, params, limits);
+      const baseField = params.baseField;
+      if (typeof baseField === 'string') fields.add(baseField);
+      // validateTree guarantees a calculation node is a leaf.
+      return { ...base, kind: 'calculation', children: [], offer };
+    }
+    if (HOST_COMMANDS.has(commandType)) {
+      const handler = options.commands?.[commandType];
+      // validateTree guarantees a handler for every host command.
+      if (handler === undefined) throw new EngineError('INVALID_TREE', `no handler for ${commandType}`);
+      isAsync = true;
+      return { ...base, kind: 'command', children: children(), handler };
+    }
+    const expr = compileExpression(config.expression, { language: commandType === 'SPEL_CONDITION' ? 'spel' : 'jsonlogic', ...limits });
+    for (const f of expr.fields) fields.add(f);
+    const vars = expr.variables;
     return {
-      id: nodeKey(node, position),
-      kind,
-      nodeType: node.nodeType,
-      commandType,
-      configuration: config,
-      children: (node.children ?? []).map((c, i) => build(c, `${position}/${i}`)),
+      ...base,
+      kind: 'expression',
+      children: children(),
       expr,
       jsonLogic: commandType === 'JSONLOGIC_CONDITION',
-      paramVars,
       needsContextVars: vars.some((v) => !(v in paramVars)),
-      snapshotFields: (expr?.fields ?? []).map((name) => ({ name, path: name.split('.') })),
+      snapshotFields: expr.fields.map((name) => ({ name, path: name.split('.') })),
       snapshotVars: vars,
-      offer,
-      handler,
-      resultVariable: config.resultVariable,
     };
   };
   const root = build(tree.rootNode, 'root');

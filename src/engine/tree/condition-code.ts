@@ -6,7 +6,7 @@
  * table referenced by index), never as source text.
  */
 import { parseSpel, type ExpressionNode } from '../spel/index.js';
-import type { CompiledNode } from './compile.js';
+import type { ExprNode } from './compile.js';
 
 // ------------------------------------------------------------------------------ condition code
 
@@ -201,7 +201,7 @@ function jsonCode(g: Gen, rule: unknown): string | undefined {
 }
 
 /** Guarded code for a condition node, or undefined when it is outside the subset. */
-export function conditionCode(g: Gen, node: CompiledNode): string | undefined {
+export function conditionCode(g: Gen, node: ExprNode): string | undefined {
   const source = node.configuration.expression;
   if (node.jsonLogic) {
     let rule = source;

@@ -10,12 +10,15 @@
  * Failures: an expression, strategy or command that throws gives a FAILED step and counts as
  * "false / no offer"; traversal goes on. The host decides whether a FAILED step fails the request.
  *
- * Two traversals share the node helpers: `evaluateSync` (the hot path, no promises) and
- * `evaluateAsync` (for trees with host commands).
+ * The traversal is written once, as a generator (`walk`): it runs expressions and calculations
+ * itself and yields each host command it reaches; a driver runs the command and resumes the walk
+ * with its outcome (or throws its error into it). `evaluateSync` is the driver without commands (no
+ * promises), `evaluateAsync` the one that awaits them. The compiled fast paths (fast.ts) are the
+ * same traversal specialised for one tree, checked against this one by the property tests.
  */
 import type { EvaluationBudget } from '../budget.js';
-import { EngineError, type DecisionStep, type ExecutionContext, type PromotionResult, type TreeEvaluateOptions, type TreeEvaluation } from '../types.js';
-import type { CompiledGraph, CompiledNode } from './compile.js';
+import { EngineError, type CommandOutcome, type CommandRecords, type DecisionStep, type ExecutionContext, type ExecutionHost, type PromotionResult, type TreeEvaluateOptions, type TreeEvaluation } from '../types.js';
+import type { CalculationNode, CommandNode, CompiledGraph, CompiledNode, ExprNode, SnapshotField } from './compile.js';
 
 export const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({});
 
@@ -38,17 +41,17 @@ interface Run {
   /** Host variables plus resultVariables set so far; EMPTY until something is stored. */
   vars: Record<string, unknown>;
   readonly steps: DecisionStep[] | undefined;
-  readonly timed: boolean;
+  /** The injected clock when nodes are timed (steps recorded, trace on, a clock given). */
+  readonly clock: (() => number) | undefined;
   readonly path: string[];
   result: PromotionResult | undefined;
   readonly requestId: string | undefined;
   /** The whole evaluation's budget: every node charges it, so an expired deadline fails every later node. */
   readonly budget: EvaluationBudget | undefined;
+  readonly host: ExecutionHost | undefined;
   /** `{ now }` (plus the budget) for expression nodes, built once per evaluation. */
   readonly exprOptions: { readonly now: Date; readonly budget?: EvaluationBudget };
 }
-
-const clock = (): number => performance.now();
 
 function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -66,13 +69,13 @@ function readPath(root: unknown, path: readonly string[]): unknown {
 }
 
 /** Variables an expression sees: the node's `param_*`, plus host/result variables when it reads them. */
-function variablesFor(node: CompiledNode, run: Run): Readonly<Record<string, unknown>> {
+function variablesFor(node: ExprNode, run: Run): Readonly<Record<string, unknown>> {
   if (!node.needsContextVars || run.vars === EMPTY) return node.paramVars;
   return { ...run.vars, ...node.paramVars };
 }
 
 /** A condition's DecisionStep.input: the fields and `#variables` it reads, with their values. */
-export function inputSnapshot(node: CompiledNode, customer: unknown, vars: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+export function inputSnapshot(node: ExprNode, customer: unknown, vars: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
   if (node.snapshotFields.length === 0 && node.snapshotVars.length === 0) return EMPTY;
   const input: Record<string, unknown> = {};
   for (const f of node.snapshotFields) input[f.name] = readPath(customer, f.path);
@@ -85,13 +88,13 @@ export function inputSnapshot(node: CompiledNode, customer: unknown, vars: Reado
  * field is read as `customer[name]`; functions (inherited methods such as `toString`) and
  * `__proto__` go through readPath, which sees own properties only.
  */
-export function plainInputSnapshot(node: CompiledNode, customer: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+export function plainInputSnapshot(node: ExprNode, customer: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
   const fields = node.snapshotFields;
   const vars = node.snapshotVars;
   if (fields.length === 0 && vars.length === 0) return EMPTY;
   const input: Record<string, unknown> = {};
   for (let i = 0; i < fields.length; i++) {
-    const f = fields[i] as CompiledNode['snapshotFields'][number];
+    const f = fields[i] as SnapshotField;
     let value: unknown;
     if (f.path.length === 1 && f.name !== '__proto__') {
       value = customer[f.name];
@@ -109,11 +112,11 @@ export function plainInputSnapshot(node: CompiledNode, customer: Readonly<Record
   return input;
 }
 
-function snapshot(node: CompiledNode, run: Run, vars: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+function snapshot(node: ExprNode, run: Run, vars: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
   return inputSnapshot(node, run.customer, vars);
 }
 
-function record(run: Run, node: CompiledNode, input: Readonly<Record<string, unknown>>, output: unknown, start: number, error?: string): void {
+function record(run: Run, node: CompiledNode, input: Readonly<Record<string, unknown>>, output: unknown, start: number, error?: string, records?: CommandRecords): void {
   if (node.resultVariable !== undefined && error === undefined) {
     if (run.vars === EMPTY) run.vars = {};
     run.vars[node.resultVariable] = output;
@@ -126,21 +129,22 @@ function record(run: Run, node: CompiledNode, input: Readonly<Record<string, unk
     commandType: node.commandType,
     input,
     output,
-    durationMs: run.timed ? clock() - start : 0,
+    durationMs: run.clock !== undefined ? run.clock() - start : 0,
     status: error === undefined ? 'SUCCESS' : 'FAILED',
     ...(error === undefined ? {} : { error }),
+    ...(records === undefined ? {} : { records }),
   };
   run.steps.push(step);
 }
 
 /** Runs a condition expression; returns whether it matched. */
-function condition(node: CompiledNode, run: Run): boolean {
-  const start = run.timed ? clock() : 0;
+function condition(node: ExprNode, run: Run): boolean {
+  const start = run.clock !== undefined ? run.clock() : 0;
   const vars = variablesFor(node, run);
   const input = run.steps ? snapshot(node, run, vars) : EMPTY;
   let value: unknown;
   try {
-    value = (node.expr as NonNullable<CompiledNode['expr']>).evaluate(run.customer, vars, run.exprOptions);
+    value = node.expr.evaluate(run.customer, vars, run.exprOptions);
   } catch (err) {
     record(run, node, input, null, start, message(err));
     return false;
@@ -164,12 +168,12 @@ function condition(node: CompiledNode, run: Run): boolean {
 }
 
 /** Runs a calculation leaf; true when it produced the offer. */
-function calculation(node: CompiledNode, run: Run): boolean {
-  const start = run.timed ? clock() : 0;
-  const vars = node.needsContextVars || run.vars !== EMPTY ? { ...run.vars, ...node.paramVars } : node.paramVars;
+function calculation(node: CalculationNode, run: Run): boolean {
+  const start = run.clock !== undefined ? run.clock() : 0;
+  const vars = run.vars !== EMPTY ? { ...run.vars, ...node.paramVars } : node.paramVars;
   try {
     if (run.budget !== undefined) run.budget.spend(1);
-    const built = (node.offer as NonNullable<CompiledNode['offer']>)(run.customer, vars, run.now, run.budget);
+    const built = node.offer(run.customer, vars, run.now, run.budget);
     if (built === null) {
       record(run, node, EMPTY, null, start);
       return false;
@@ -183,59 +187,60 @@ function calculation(node: CompiledNode, run: Run): boolean {
   }
 }
 
-function visitSync(nodes: readonly CompiledNode[], run: Run): boolean {
-  for (let i = 0; i < nodes.length; i++) {
-    const node = nodes[i] as CompiledNode;
-    if (node.kind === 'calculation') {
-      if (calculation(node, run)) {
-        run.path.push(node.id);
-        return true;
-      }
-    } else if (node.kind === 'expression') {
-      if (condition(node, run) && node.children.length > 0 && visitSync(node.children, run)) {
-        run.path.push(node.id);
-        return true;
-      }
-    } else {
-      throw new EngineError('NOT_SUPPORTED', `node ${node.id} runs a ${node.commandType} command: use evaluateAsync`);
-    }
-  }
-  return false;
+/** A host command the walk needs run; the driver resumes the walk with its outcome or its error. */
+export interface CommandCall {
+  readonly node: CommandNode;
+  readonly context: ExecutionContext;
 }
 
-async function command(node: CompiledNode, run: Run): Promise<boolean> {
-  const start = run.timed ? clock() : 0;
+/** A walk over sibling nodes: yields host commands, resumed with their outcomes; true when it produced the offer. */
+type Walk = Generator<CommandCall, boolean, CommandOutcome>;
+
+/** A command node: yields the call to the driver and records the outcome (or the error thrown into it). */
+function* command(node: CommandNode, run: Run): Walk {
+  const start = run.clock !== undefined ? run.clock() : 0;
   if (run.vars === EMPTY) run.vars = {};
   const context: ExecutionContext = {
     customer: run.customer,
     variables: run.vars,
+    now: run.now,
     ...(run.requestId ? { requestId: run.requestId } : {}),
     ...(run.budget ? { budget: run.budget } : {}),
+    ...(run.host ? { host: run.host } : {}),
   };
+  let outcome: CommandOutcome;
   try {
     // An expired budget fails the command before it runs (no external call after the deadline).
     if (run.budget !== undefined) run.budget.spend(1);
-    const outcome = await (node.handler as NonNullable<CompiledNode['handler']>).execute({ nodeId: node.id, configuration: node.configuration }, context);
-    record(run, node, outcome.input ?? EMPTY, outcome.output, start);
-    return outcome.matched === true;
+    outcome = yield { node, context };
   } catch (err) {
     record(run, node, EMPTY, null, start, message(err));
     return false;
   }
+  record(run, node, outcome.input ?? EMPTY, outcome.output, start, undefined, outcome.records);
+  return outcome.matched === true;
 }
 
-async function visitAsync(nodes: readonly CompiledNode[], run: Run): Promise<boolean> {
+/** The one traversal: depth-first over `nodes` (siblings in order), backtracking as described above. */
+function* walk(nodes: readonly CompiledNode[], run: Run): Walk {
   for (let i = 0; i < nodes.length; i++) {
     const node = nodes[i] as CompiledNode;
-    if (node.kind === 'calculation') {
-      if (calculation(node, run)) {
-        run.path.push(node.id);
-        return true;
-      }
-      continue;
+    let matched: boolean;
+    switch (node.kind) {
+      case 'calculation':
+        if (calculation(node, run)) {
+          run.path.push(node.id);
+          return true;
+        }
+        continue;
+      case 'expression':
+        matched = condition(node, run);
+        break;
+      case 'command':
+        matched = yield* command(node, run);
+        break;
     }
-    const matched = node.kind === 'expression' ? condition(node, run) : await command(node, run);
-    if (matched && node.children.length > 0 && (await visitAsync(node.children, run))) {
+    if (matched && node.children.length > 0 && (yield* walk(node.children, run))) {
       run.path.push(node.id);
       return true;
     }
@@ -243,20 +248,21 @@ async function visitAsync(nodes: readonly CompiledNode[], run: Run): Promise<boo
   return false;
 }
 
-function start(customer: Readonly<Record<string, unknown>>, options: TreeEvaluateOptions | undefined): Run {
-  const now = options?.now ?? new Date();
-  const budget = options?.budget;
+function start(customer: Readonly<Record<string, unknown>>, options: TreeEvaluateOptions): Run {
+  const now = options.now;
+  const budget = options.budget;
   return {
     customer,
     now,
     budget,
     exprOptions: budget === undefined ? { now } : { now, budget },
-    vars: options?.variables ? { ...options.variables } : (EMPTY as Record<string, unknown>),
-    steps: options?.recordSteps === false ? undefined : [],
-    timed: options?.trace !== false && options?.recordSteps !== false,
+    vars: options.variables ? { ...options.variables } : (EMPTY as Record<string, unknown>),
+    steps: options.recordSteps === false ? undefined : [],
+    clock: options.trace !== false && options.recordSteps !== false ? options.clock : undefined,
     path: [],
     result: undefined,
-    requestId: options?.requestId,
+    requestId: options.requestId,
+    host: options.host,
   };
 }
 
@@ -264,14 +270,32 @@ function finish(run: Run): TreeEvaluation {
   return { result: run.result ?? DEFAULT_RESULT, steps: run.steps ?? [], path: run.path.reverse() };
 }
 
-export function evaluateSync(graph: CompiledGraph, customer: Readonly<Record<string, unknown>>, options?: TreeEvaluateOptions): TreeEvaluation {
+/** The synchronous driver: a tree without host commands, no promises. */
+export function evaluateSync(graph: CompiledGraph, customer: Readonly<Record<string, unknown>>, options: TreeEvaluateOptions): TreeEvaluation {
   const run = start(customer, options);
-  visitSync([graph.root], run);
+  const step = walk([graph.root], run).next();
+  if (step.done !== true) {
+    const node = step.value.node;
+    throw new EngineError('NOT_SUPPORTED', `node ${node.id} runs a ${node.commandType} command: use evaluateAsync`);
+  }
   return finish(run);
 }
 
-export async function evaluateAsync(graph: CompiledGraph, customer: Readonly<Record<string, unknown>>, options?: TreeEvaluateOptions): Promise<TreeEvaluation> {
+/** The asynchronous driver: runs each host command the walk yields and resumes it with the outcome. */
+export async function evaluateAsync(graph: CompiledGraph, customer: Readonly<Record<string, unknown>>, options: TreeEvaluateOptions): Promise<TreeEvaluation> {
   const run = start(customer, options);
-  await visitAsync([graph.root], run);
+  const it = walk([graph.root], run);
+  let step = it.next();
+  while (step.done !== true) {
+    const { node, context } = step.value;
+    let outcome: CommandOutcome;
+    try {
+      outcome = await node.handler.execute({ nodeId: node.id, configuration: node.configuration }, context);
+    } catch (err) {
+      step = it.throw(err);
+      continue;
+    }
+    step = it.next(outcome);
+  }
   return finish(run);
 }

@@ -17,8 +17,11 @@
  * operators from a fixed table, `kN` constant names). Every user-written value (field names,
  * literals, expressions, parameters) is passed in the constants table `K` and referenced by index,
  * never spliced into source text. When code generation is disabled (`codegen: false`) or refused
- * by the runtime (`--disallow-code-generation-from-strings`, CSP), an equivalent closure walker is
- * used instead.
+ * by the runtime (`--disallow-code-generation-from-strings`, CSP), there is no fast path: the tree
+ * runs on the general walker (evaluate.ts).
+ *
+ * Timing (step-recording variant only) uses the clock the host passed (`TreeEvaluateOptions.clock`),
+ * handed to the generated function per call; the engine reads no clock of its own.
  *
  * Precondition, checked per call: the customer is a plain object (`customer.constructor ===
  * Object`); anything else takes the slow path. Values are read as `customer[name]`; the slow path
@@ -29,7 +32,7 @@ import { pow10, toScaledInteger } from '../decimal.js';
 import { activeBudget, fastOptions } from './budget-scope.js';
 import { BAIL, DEFAULT_BASE_FIELD, offerFields, prepareFastAmount, validUntilFor } from '../strategies/index.js';
 import type { DecisionStep, PromotionResult, StrategyType, TreeEvaluation } from '../types.js';
-import type { CompiledGraph, CompiledNode } from './compile.js';
+import { visitNode, type CalculationNode, type CompiledGraph, type CompiledNode, type ExprNode } from './compile.js';
 import { conditionCode, Gen } from './condition-code.js';
 
 export type FastEvaluate = (customer: Readonly<Record<string, unknown>>, now: Date) => TreeEvaluation | null;
@@ -54,9 +57,8 @@ const FAILED_CONDITION = 3;
  * A condition through its compiled expression, exactly as evaluate.ts decides it (no step). A
  * failure (throw, non-boolean SpEL value) yields `onError`: 0 (false) without steps, 3 with steps.
  */
-function genericCondition(node: CompiledNode, onError: number): Condition {
+function genericCondition(node: ExprNode, onError: number): Condition {
   const expr = node.expr;
-  if (expr === undefined) return () => onError;
   const vars = node.paramVars;
   const jsonLogic = node.jsonLogic;
   return (customer, now) => {
@@ -77,9 +79,8 @@ function evaluation(result: PromotionResult, path: readonly string[]): TreeEvalu
 }
 
 /** A leaf through its decimal.js offer builder (any strategy); a failure is "no offer". */
-function genericLeaf(node: CompiledNode, path: readonly string[], onError: OnError): Leaf {
+function genericLeaf(node: CalculationNode, path: readonly string[], onError: OnError): Leaf {
   const offer = node.offer;
-  if (offer === undefined) return () => onError;
   const vars = node.paramVars;
   return (customer, now) => {
     try {
@@ -92,7 +93,7 @@ function genericLeaf(node: CompiledNode, path: readonly string[], onError: OnErr
 }
 
 /** A frozen evaluation per `now`, built once by the decimal.js builder (for constant outcomes). */
-function constantCache(node: CompiledNode, path: readonly string[], onError: OnError): Leaf {
+function constantCache(node: CalculationNode, path: readonly string[], onError: OnError): Leaf {
   const slow = genericLeaf(node, path, onError);
   let cachedMs = Number.NaN;
   let cached: TreeEvaluation | null = null;
@@ -112,7 +113,7 @@ function num(v: unknown): number | undefined {
 }
 
 /** The specialised leaf for a calculation node. */
-function fastLeaf(node: CompiledNode, path: readonly string[], onError: OnError): Leaf {
+function fastLeaf(node: CalculationNode, path: readonly string[], onError: OnError): Leaf {
   const config = node.configuration;
   const params = config.parameters ?? {};
   const strategy = config.strategyType as StrategyType;
@@ -192,25 +193,26 @@ export function fastPathApplies(graph: CompiledGraph): boolean {
   return !graph.isAsync && !graph.usesResultVariables;
 }
 
-/** Too many nodes for one function (V8 stops optimising huge functions): use the walker. */
+/** Too many nodes for one function (V8 stops optimising huge functions): use the general walker. */
 const MAX_CODEGEN_NODES = 2000;
 
 function countNodes(node: CompiledNode): number {
   return node.children.reduce((n, c) => n + countNodes(c), 1);
 }
 
-/** Compiles the result-only evaluator (null = no offer); undefined when the tree is not eligible. */
+/**
+ * Compiles the result-only evaluator (null = no offer); undefined when the tree is not eligible,
+ * code generation is off or refused, or the tree is too large: then the general walker runs it.
+ */
 export function compileFast(graph: CompiledGraph, options: { readonly codegen?: boolean } = {}): FastEvaluate | undefined {
-  if (!fastPathApplies(graph)) return undefined;
-  if (options.codegen !== false && countNodes(graph.root) <= MAX_CODEGEN_NODES) {
-    try {
-      return generate(graph, false).fn as FastEvaluate;
-    } catch (err) {
-      // Code generation refused by the runtime (EvalError): fall through to the walker.
-      if (!(err instanceof EvalError)) throw err;
-    }
+  if (!fastPathApplies(graph) || options.codegen === false || countNodes(graph.root) > MAX_CODEGEN_NODES) return undefined;
+  try {
+    return generate(graph, false).fn as FastEvaluate;
+  } catch (err) {
+    // Code generation refused by the runtime (EvalError): the general walker runs the tree.
+    if (err instanceof EvalError) return undefined;
+    throw err;
   }
-  return walker(graph);
 }
 
 /** Compact step record of one evaluation: node index, output and duration per visited node. */
@@ -227,7 +229,8 @@ export interface FastSteps {
   /** Input snapshot builders, by node index. */
   readonly snapshots: readonly Snapshot[];
   readonly recorder: () => StepRecorder;
-  readonly evaluate: (customer: Customer, now: Date, rec: StepRecorder, timed: boolean) => TreeEvaluation | null | typeof FAILED;
+  /** `clock`: the host's clock when nodes are timed, else null (durations 0). */
+  readonly evaluate: (customer: Customer, now: Date, rec: StepRecorder, clock: (() => number) | null) => TreeEvaluation | null | typeof FAILED;
 }
 
 /**
@@ -237,7 +240,7 @@ export interface FastSteps {
  */
 export function compileFastSteps(
   graph: CompiledGraph,
-  snapshot: (node: CompiledNode, customer: Customer) => Readonly<Record<string, unknown>>,
+  snapshot: (node: ExprNode, customer: Customer) => Readonly<Record<string, unknown>>,
   empty: Readonly<Record<string, unknown>>,
   options: { readonly codegen?: boolean } = {},
 ): FastSteps | undefined {
@@ -257,8 +260,6 @@ export function compileFastSteps(
   }
 }
 
-const clock = (): number => performance.now();
-
 /** A condition's DecisionStep.input for a plain-data customer (see plainInputSnapshot). */
 export type Snapshot = (customer: Customer) => Readonly<Record<string, unknown>>;
 
@@ -267,7 +268,7 @@ export type Snapshot = (customer: Customer) => Readonly<Record<string, unknown>>
  * parameter variables get a generated builder (its own function, so every keyed store has one
  * key and one shape); the keys are constants from the table. Others use `fallback`.
  */
-function snapshots(nodes: readonly CompiledNode[], fallback: (node: CompiledNode, customer: Customer) => Readonly<Record<string, unknown>>, empty: Readonly<Record<string, unknown>>): Snapshot[] {
+function snapshots(nodes: readonly CompiledNode[], fallback: (node: ExprNode, customer: Customer) => Readonly<Record<string, unknown>>, empty: Readonly<Record<string, unknown>>): Snapshot[] {
   return nodes.map((node): Snapshot => {
     if (node.kind !== 'expression') return () => empty;
     const fields = node.snapshotFields;
@@ -294,79 +295,53 @@ function generate(graph: CompiledGraph, steps: boolean): { fn: unknown; nodes: C
   const lines: string[] = [];
   const nodes: CompiledNode[] = [];
   const failed = steps ? g.k(FAILED) : '';
-  const clk = steps ? g.k(clock) : '';
   /** Records node number `q` (our own counter, not user data) with output `out`. */
   const recordLine = (indent: string, q: number, out: string): void => {
-    // One clock read per node: a node's time runs from the previous node's end (or the start).
-    lines.push(`${indent}i = R.n++; R.idx[i] = ${q}; R.out[i] = ${out};`, `${indent}if (tm) { s1 = ${clk}(); R.dur[i] = s1 - s0; s0 = s1; } else R.dur[i] = 0;`);
+    // One read of the host's clock `tm` per node: a node's time runs from the previous node's end (or the start).
+    lines.push(`${indent}i = R.n++; R.idx[i] = ${q}; R.out[i] = ${out};`, `${indent}if (tm !== null) { s1 = tm(); R.dur[i] = s1 - s0; s0 = s1; } else R.dur[i] = 0;`);
   };
   const emit = (node: CompiledNode, ancestors: readonly string[], indent: string): void => {
     const path: readonly string[] = Object.freeze([...ancestors, node.id]);
     const q = nodes.push(node) - 1;
-    if (node.kind === 'calculation') {
-      const leaf = g.k(fastLeaf(node, path, steps ? FAILED : null));
-      if (steps) {
-        lines.push(`${indent}r = ${leaf}(c, now);`, `${indent}if (r === ${failed}) return r;`);
-        recordLine(indent, q, 'r === null ? null : r.result');
-      } else {
-        lines.push(`${indent}r = ${leaf}(c, now);`);
-      }
-      lines.push(`${indent}if (r !== null) return r;`);
-      return;
-    }
-    // Without steps, a condition without children can never lead to an offer and has no effect.
-    if (node.children.length === 0 && !steps) return;
-    const code = conditionCode(g, node);
-    const generic = g.k(genericCondition(node, steps ? FAILED_CONDITION : 0));
-    lines.push(code === undefined ? `${indent}t = ${generic}(c, now);` : `${indent}t = ${code};`, `${indent}if (t === 2) t = ${generic}(c, now);`);
-    if (steps) {
-      lines.push(`${indent}if (t === ${FAILED_CONDITION}) return ${failed};`);
-      recordLine(indent, q, 't === 1');
-    }
-    if (node.children.length === 0) return;
-    lines.push(`${indent}if (t === 1) {`);
-    for (const child of node.children) emit(child, path, `${indent}  `);
-    lines.push(`${indent}}`);
+    visitNode(node, {
+      calculation(leafNode) {
+        const leaf = g.k(fastLeaf(leafNode, path, steps ? FAILED : null));
+        if (steps) {
+          lines.push(`${indent}r = ${leaf}(c, now);`, `${indent}if (r === ${failed}) return r;`);
+          recordLine(indent, q, 'r === null ? null : r.result');
+        } else {
+          lines.push(`${indent}r = ${leaf}(c, now);`);
+        }
+        lines.push(`${indent}if (r !== null) return r;`);
+      },
+      expression(condNode) {
+        // Without steps, a condition without children can never lead to an offer and has no effect.
+        if (condNode.children.length === 0 && !steps) return;
+        const code = conditionCode(g, condNode);
+        const generic = g.k(genericCondition(condNode, steps ? FAILED_CONDITION : 0));
+        lines.push(code === undefined ? `${indent}t = ${generic}(c, now);` : `${indent}t = ${code};`, `${indent}if (t === 2) t = ${generic}(c, now);`);
+        if (steps) {
+          lines.push(`${indent}if (t === ${FAILED_CONDITION}) return ${failed};`);
+          recordLine(indent, q, 't === 1');
+        }
+        if (condNode.children.length === 0) return;
+        lines.push(`${indent}if (t === 1) {`);
+        for (const child of condNode.children) emit(child, path, `${indent}  `);
+        lines.push(`${indent}}`);
+      },
+      command(commandNode) {
+        // fastPathApplies excludes trees with host commands.
+        throw new Error(`fast path: node ${commandNode.id} runs a host command`);
+      },
+    });
   };
   emit(graph.root, [], '    ');
   const temps = Array.from({ length: g.tempCount }, (_, i) => `, a${i}`).join('');
   const header = g.consts.map((_, i) => `const k${i} = K[${i}];`).join('\n');
   const params = steps ? 'c, now, R, tm' : 'c, now';
-  const start = steps ? '\n  let s0 = tm ? ' + clk + '() : 0, s1 = 0;' : '';
+  const start = steps ? '\n  let s0 = tm !== null ? tm() : 0, s1 = 0;' : '';
   const source = `'use strict';\n${header}\nreturn function banyanTree(${params}) {\n  let v, t, r, i${temps};${start}\n${lines.join('\n')}\n  return null;\n};`;
   // Structure only: every user value is in K, referenced by index.
   const factory = new Function('K', source) as (k: readonly unknown[]) => unknown;
   return { fn: factory(g.consts), nodes };
 }
-
-/** The same traversal with closures, for runtimes that refuse code generation. */
-function walker(graph: CompiledGraph): FastEvaluate {
-  interface Step {
-    readonly leaf: Leaf | undefined;
-    readonly condition: Condition | undefined;
-    readonly children: readonly Step[];
-  }
-  const build = (node: CompiledNode, ancestors: readonly string[]): Step => {
-    const path: readonly string[] = Object.freeze([...ancestors, node.id]);
-    return node.kind === 'calculation'
-      ? { leaf: fastLeaf(node, path, null), condition: undefined, children: [] }
-      : { leaf: undefined, condition: genericCondition(node, 0), children: node.children.map((c) => build(c, path)) };
-  };
-  const visit = (steps: readonly Step[], c: Customer, now: Date): TreeEvaluation | null => {
-    // Leaves built with onError = null never return FAILED.
-    for (let i = 0; i < steps.length; i++) {
-      const s = steps[i] as Step;
-      if (s.leaf !== undefined) {
-        const r = s.leaf(c, now);
-        if (r !== null && r !== FAILED) return r;
-      } else if (s.children.length > 0 && (s.condition as Condition)(c, now) === 1) {
-        const r = visit(s.children, c, now);
-        if (r !== null) return r;
-      }
-    }
-    return null;
-  };
-  const roots = [build(graph.root, [])];
-  return (c, now) => visit(roots, c, now);
-}
-

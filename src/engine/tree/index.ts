@@ -1,6 +1,6 @@
 /** Decision trees: compile once (validated), evaluate many times. */
 import { EngineError, type CompiledTree, type DecisionStep, type TreeCompileOptions, type TreeDefinition, type TreeEvaluation } from '../types.js';
-import { compileGraph, type CompiledNode } from './compile.js';
+import { compileGraph, needsContextVars, type CompiledNode } from './compile.js';
 import { DEFAULT_RESULT, EMPTY, evaluateAsync, evaluateSync, plainInputSnapshot } from './evaluate.js';
 import { enterBudget, leaveBudget } from './budget-scope.js';
 import { compileFast, compileFastSteps, FAILED, NO_PATH, NO_STEPS, type FastEvaluate, type FastSteps, type Snapshot, type StepRecorder } from './fast.js';
@@ -14,7 +14,7 @@ export { DEFAULT_RESULT } from './evaluate.js';
  *
  * @example
  * const tree = compileTree(promotionDecisionTree);
- * const { result, steps, path } = tree.evaluate(customer, { now: new Date('2025-11-06T19:50:55Z') });
+ * const { result, steps, path } = tree.evaluate(customer, { now: new Date('2025-11-06T19:50:55Z'), clock: () => performance.now() });
  * // result.promotionId === 'promo-vip-001', path = ['root', 'vip-branch', 'vip-income', 'calc-vip-high']
  */
 /** compileTree's options: TreeCompileOptions plus the fast-path switch. */
@@ -22,7 +22,7 @@ export interface CompileTreeOptions extends TreeCompileOptions {
   /**
    * Compile the result-only fast path (`recordSteps: false`) into one generated function (default
    * true). Only structure is generated; user values reach it through a constants table. `false`
-   * (or a runtime that refuses code generation) uses an equivalent closure walker.
+   * (or a runtime that refuses code generation) uses the general walker (evaluate.ts).
    */
   readonly codegen?: boolean;
 }
@@ -31,7 +31,7 @@ const DEFAULT_EVALUATION: TreeEvaluation = Object.freeze({ result: DEFAULT_RESUL
 
 /** True when host variables can change the outcome (a node reads them, or a FORMULA leaf). */
 function readsVariables(node: CompiledNode): boolean {
-  if (node.needsContextVars || node.configuration.strategyType === 'FORMULA') return true;
+  if (needsContextVars(node) || node.configuration.strategyType === 'FORMULA') return true;
   return node.children.some(readsVariables);
 }
 
@@ -41,9 +41,9 @@ function isPlainCustomer(customer: unknown): customer is Readonly<Record<string,
 }
 
 /** Runs the step-recording fast path and materialises its DecisionSteps; undefined → use the slow path. */
-function withSteps(fast: FastSteps, rec: StepRecorder, customer: Readonly<Record<string, unknown>>, now: Date, timed: boolean): TreeEvaluation | undefined {
+function withSteps(fast: FastSteps, rec: StepRecorder, customer: Readonly<Record<string, unknown>>, now: Date, clock: (() => number) | null): TreeEvaluation | undefined {
   rec.n = 0;
-  const r = fast.evaluate(customer, now, rec, timed);
+  const r = fast.evaluate(customer, now, rec, clock);
   const n = rec.n;
   if (r === FAILED) return undefined;
   const steps: DecisionStep[] = new Array<DecisionStep>(n);
@@ -84,8 +84,8 @@ export function compileTree(tree: TreeDefinition, options: CompileTreeOptions = 
     evaluate(customer, evalOptions) {
       if (graph.isAsync) throw new EngineError('NOT_SUPPORTED', `tree "${tree.name}" has host command nodes: use evaluateAsync`);
       // Plain-data customers take the compiled fast paths (identical results; see fast.ts).
-      if ((evalOptions?.variables === undefined || !varsMatter) && isPlainCustomer(customer)) {
-        if (evalOptions?.recordSteps === false) {
+      if ((evalOptions.variables === undefined || !varsMatter) && isPlainCustomer(customer)) {
+        if (evalOptions.recordSteps === false) {
           if (!fastReady) {
             fastReady = true;
             fast = compileFast(graph, codegen);
@@ -95,7 +95,7 @@ export function compileTree(tree: TreeDefinition, options: CompileTreeOptions = 
             const saved = enterBudget(budget);
             let out: TreeEvaluation | null;
             try {
-              out = fast(customer, evalOptions.now ?? new Date());
+              out = fast(customer, evalOptions.now);
             } finally {
               leaveBudget(saved);
             }
@@ -115,9 +115,9 @@ export function compileTree(tree: TreeDefinition, options: CompileTreeOptions = 
             busy = true;
             let done: TreeEvaluation | undefined;
             try {
-              const saved = enterBudget(evalOptions?.budget);
+              const saved = enterBudget(evalOptions.budget);
               try {
-                done = withSteps(fastSteps, rec, customer, evalOptions?.now ?? new Date(), evalOptions?.trace !== false);
+                done = withSteps(fastSteps, rec, customer, evalOptions.now, evalOptions.trace !== false ? (evalOptions.clock ?? null) : null);
               } finally {
                 leaveBudget(saved);
               }
@@ -125,7 +125,7 @@ export function compileTree(tree: TreeDefinition, options: CompileTreeOptions = 
               if (rec === recorder) busy = false;
             }
             // Past the deadline the walker records which nodes failed (each fails at once).
-            if (done !== undefined && evalOptions?.budget?.exhausted !== true) return done;
+            if (done !== undefined && evalOptions.budget?.exhausted !== true) return done;
           }
         }
       }

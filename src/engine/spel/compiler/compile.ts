@@ -66,7 +66,9 @@ export function createCompiler(ctx: CompileContext): Compile {
           let units = 0;
           for (const v of values) units += sizeUnits(v);
           if (units > 0) charge(s, units, maxSteps, at);
-          return fn.call(values, { now: s.now ?? new Date(), decimal, at });
+          // s.now is set by every evaluate call (EvaluateOptions.now is required): the engine reads no clock.
+          if (s.now === undefined) throw banyanFault(at, 'INVALID_PARAMETER', 'no "now": evaluate needs options.now');
+          return fn.call(values, { now: s.now, decimal, at });
         },
         type: fn.resultType === 'number' ? (ctx.decimal ? 'decimal' : 'any') : fn.resultType === 'string' ? 'string' : 'any',
         cost: 1 + args.reduce((n, a) => n + a.cost, 0),
