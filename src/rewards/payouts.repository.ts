@@ -8,7 +8,7 @@ import { sql, type Kysely, type Updateable } from 'kysely';
 import { dialectOf, toDbTimestamp } from '../platform/db/sql.js';
 import type { Tables } from '../platform/db/tables.js';
 import { PREPARED } from '../platform/db/database.js';
-import { enqueueEvent, newOutboxRow, OUTBOX_CHANNEL, signalEnqueued, TOPICS } from '../platform/outbox/outbox.js';
+import { enqueueEvent, enqueueWhen, signalEnqueued, TOPICS } from '../platform/outbox/outbox.js';
 import { rewardEvent, toReward, type Reward } from './rewards.repository.js';
 import type { RewardStatus, RewardsTable } from './rewards.tables.js';
 
@@ -96,20 +96,20 @@ export async function markPaid(db: Db, claim: Claim, walletTransactionId: string
 async function markPaidOneStatement(db: Db, claim: Claim, walletTransactionId: string): Promise<boolean> {
   const now = toDbTimestamp();
   const reward = claim.reward;
-  const outbox = newOutboxRow({ topic: TOPICS.promotionReward, tenantId: reward.tenantId, key: reward.playerId, payload: rewardEvent({ ...reward, status: 'PAID' }, 'reward.paid', { walletTransactionId }) });
+  const outbox = enqueueWhen(
+    db,
+    { topic: TOPICS.promotionReward, tenantId: reward.tenantId, key: reward.playerId, payload: rewardEvent({ ...reward, status: 'PAID' }, 'reward.paid', { walletTransactionId }) },
+    sql<boolean>`EXISTS (SELECT 1 FROM up)`,
+    'ob',
+  );
   const { rows } = await sql<{ updated: number | string }>`${sql.raw(PREPARED)}
     WITH up AS (
       UPDATE rewards SET status = 'PAID', wallet_transaction_id = ${walletTransactionId}, paid_at = ${now}::timestamp, lease_until = NULL, last_error = NULL, updated_at = ${now}::timestamp
       WHERE id = ${reward.id} AND status = 'PROCESSING' AND attempts = ${claim.attempt}
       RETURNING id
     ),
-    ob AS (
-      INSERT INTO outbox_events (id, topic, tenant_id, message_key, payload, headers, created_at, published_at, attempts, last_error, next_attempt_at)
-      SELECT ${outbox.id}, ${outbox.topic}, ${outbox.tenant_id}, ${outbox.message_key}, ${outbox.payload}::jsonb, ${outbox.headers}::jsonb, ${outbox.created_at}::timestamp, NULL, 0, NULL, ${outbox.next_attempt_at}::timestamp
-      FROM up
-      RETURNING 1
-    ),
-    nt AS (SELECT pg_notify(${OUTBOX_CHANNEL}, '') FROM ob)
+    ob AS (${outbox.insert}),
+    nt AS (${outbox.notify})
     SELECT (SELECT count(*) FROM up) + (SELECT count(*) FROM nt) AS updated
   `.execute(db);
   const updated = Number(rows[0]?.updated ?? 0) > 0;

@@ -4,7 +4,8 @@
  * rows after commit. SQL for `outbox_events` lives here and nowhere else.
  */
 import { EventEmitter } from 'node:events';
-import { sql, type Insertable, type Kysely } from 'kysely';
+import { sql, type Expression, type Insertable, type InsertQueryBuilder, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
+import { insertRowWhen } from '../db/insert-when.js';
 import { dialectOf, fromJson, newId, toDbTimestamp, toJson } from '../db/sql.js';
 import type { Tables } from '../db/tables.js';
 import { dbToIso } from '../time.js';
@@ -73,8 +74,23 @@ export async function enqueueEvent(trx: Kysely<Tables>, input: OutboxEventInput)
   return row.id;
 }
 
-/** The row `enqueueEvent` writes, for a writer that inserts it itself (it must then NOTIFY and call `signalEnqueued`). */
-export function newOutboxRow(input: OutboxEventInput): Insertable<OutboxEventsTable> & { id: string } {
+/**
+ * The outbox's part of another module's one-statement write (PostgreSQL): the data-modifying CTE
+ * `insert` writes the event when `when` holds (returning one row then), and `notify` wakes the
+ * relays for each row `insert` returned (`nt AS (${notify})`, after `ob AS (${insert})`: pass
+ * the name given to `insert`). After the statement, call `signalEnqueued` if it wrote the event.
+ */
+export function enqueueWhen(db: Kysely<Tables>, input: OutboxEventInput, when: Expression<SqlBool>, insertedAs: string): { readonly id: string; readonly insert: InsertQueryBuilder<Tables, 'outbox_events', { one: number }>; readonly notify: RawBuilder<unknown> } {
+  const row = newOutboxRow(input);
+  return {
+    id: row.id,
+    insert: insertRowWhen(db, 'outbox_events', row, when).returning(sql<number>`1`.as('one')),
+    notify: sql`SELECT pg_notify(${OUTBOX_CHANNEL}, '') FROM ${sql.table(insertedAs)}`,
+  };
+}
+
+/** The row `enqueueEvent` writes: the outbox's column list, the one place it is written. */
+function newOutboxRow(input: OutboxEventInput): Insertable<OutboxEventsTable> & { id: string } {
   if (!TOPIC_PATTERN.test(input.topic)) {
     throw new InvalidTopicError(`topic '${input.topic}' must be <${TOPIC_ROOTS.join('|')}>.<name>[.<name>…]`);
   }
