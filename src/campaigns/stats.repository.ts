@@ -60,7 +60,7 @@ function fitsLimits(c: Counters, limits: Limits, amountMinor: number, now: Date)
 function brokenLimit(c: Counters, limits: Limits, amountMinor: number, now: Date, otherwise: Expression<unknown>): RawBuilder<string> {
   const whens = limitChecks(limits, amountMinor, now).map((check) => {
     const { reason, fits } = check(c);
-    return sql`WHEN NOT ${fits} THEN ${sql.lit(reason)}`;
+    return sql`WHEN NOT (${fits}) THEN ${sql.lit(reason)}`;
   });
   return whens.length === 0 ? sql<string>`${otherwise}` : sql<string>`(CASE ${sql.join(whens, sql` `)} ELSE ${otherwise} END)`;
 }
