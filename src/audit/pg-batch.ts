@@ -1,28 +1,22 @@
 import type pg from 'pg';
+import { HISTORY_RECORDSET } from '../evaluation/index.js';
+import { definition, recordset, selectColumn, wireRow, type Column, type Recordset } from '../platform/db/recordset.js';
 import { HASH_VERSION } from './hash.js';
+import type { AuditEntry } from './writer.js';
 
 /**
- * PostgreSQL batch inserts as constant-text NAMED prepared statements, one parameter per table:
+ * PostgreSQL batch inserts as constant-text NAMED prepared statements, one parameter per table
+ * (json_to_recordset: platform/db/recordset.ts):
  *
- *   with w0 as (insert into request_logs (…) select x.id, …, coalesce(x.request_payload, 'null'), …
- *               from json_to_recordset($1::json) as x(id varchar, …, request_payload json, …)), …
+ *   with w0 as (insert into request_logs (…) select x.id, … from json_to_recordset($1::json) as x(…)), …
  *
- * The parameter is one JSON array per table, built by `wireJson`: each row an object whose JSON
- * columns are EMBEDDED as they are (they are already JSON text), not re-encoded as JSON strings, so
- * neither side escapes or unescapes the payloads a second time (that double encoding was ~10 % of
- * the server's CPU and ~5 % of PostgreSQL's on the durable evaluate path). The SQL text never
- * changes whatever the batch size, so PostgreSQL parses and plans it once per connection (a
- * `{ name, text, values }` query), and the JS side builds no SQL — instead of a Kysely multi-row
- * VALUES statement with thousands of bind parameters compiled in JS and parsed and planned by
- * PostgreSQL for every batch. Empty arrays insert nothing, so one statement serves every mix of
- * tables.
- *
- * json_to_recordset reads a JSON `null` in a json column as SQL NULL: NOT NULL JSON columns
- * therefore coalesce it back to JSON `null`, and in nullable ones "no document" is SQL NULL.
+ * Embedding the JSON columns as they are avoids double encoding (that was ~10 % of the server's
+ * CPU and ~5 % of PostgreSQL's on the durable evaluate path). The SQL text never changes whatever
+ * the batch size, so PostgreSQL parses and plans it once per connection (a `{ name, text, values }`
+ * query), and the JS side builds no SQL — instead of a Kysely multi-row VALUES statement with
+ * thousands of bind parameters compiled in JS and parsed and planned by PostgreSQL for every
+ * batch. Empty arrays insert nothing, so one statement serves every mix of tables.
  */
-
-/** [name, type, NOT NULL] — the third element matters for JSON columns only (see above). */
-type Column = readonly [name: string, type: string, notNull?: true];
 
 const TABLES = {
   request_logs: [
@@ -101,17 +95,6 @@ const TABLES = {
     ['correlation_id', 'varchar'],
     ['created_at', 'timestamp'],
   ],
-  promotion_history: [
-    ['id', 'varchar'],
-    ['customer_id', 'varchar'],
-    ['promotion_id', 'varchar'],
-    ['promotion_result', 'jsonb', true],
-    ['executed_at', 'timestamp'],
-    ['request_id', 'varchar'],
-    ['tree_id', 'varchar'],
-    ['tree_version', 'int4'],
-    ['eligible', 'int4'],
-  ],
   audit_trails: [
     ['id', 'varchar'],
     ['request_id', 'varchar'],
@@ -133,26 +116,43 @@ const TABLES = {
   ],
 } as const satisfies Record<string, readonly Column[]>;
 
-export type BatchTable = keyof typeof TABLES;
+/** The audit module's own tables as recordsets. */
+export const AUDIT_RECORDSETS = {
+  request_logs: recordset('request_logs', TABLES.request_logs),
+  decision_steps: recordset('decision_steps', TABLES.decision_steps),
+  external_call_logs: recordset('external_call_logs', TABLES.external_call_logs),
+  database_query_logs: recordset('database_query_logs', TABLES.database_query_logs),
+  system_events: recordset('system_events', TABLES.system_events),
+} as const;
 
-/** The tables of the first statement, in insert order (the trails follow under the chain lock). */
-export const BATCH_TABLES = ['request_logs', 'decision_steps', 'external_call_logs', 'database_query_logs', 'system_events', 'promotion_history'] as const satisfies readonly BatchTable[];
-export type BatchPart = (typeof BATCH_TABLES)[number];
+/**
+ * THE list of what one audit batch writes before its trails, in insert order: each table's
+ * recordset (declared by the table's owner) and the entry field holding its rows. Every writer
+ * path (PostgreSQL's one statement, SQLite's prepared statements, Kysely's fallback) takes its
+ * tables from here. promotion_history is the evaluation module's table (`HISTORY_RECORDSET`),
+ * written in the same batch so an evaluation's history and audit records commit together.
+ */
+export const BATCH = [
+  { recordset: AUDIT_RECORDSETS.request_logs, field: 'requestLogs' },
+  { recordset: AUDIT_RECORDSETS.decision_steps, field: 'steps' },
+  { recordset: AUDIT_RECORDSETS.external_call_logs, field: 'calls' },
+  { recordset: AUDIT_RECORDSETS.database_query_logs, field: 'queries' },
+  { recordset: AUDIT_RECORDSETS.system_events, field: 'events' },
+  { recordset: HISTORY_RECORDSET, field: 'history' },
+] as const satisfies readonly { recordset: Recordset; field: Exclude<keyof AuditEntry, 'trails'> }[];
 
-const isJson = (type: string): boolean => type === 'json' || type === 'jsonb';
-const selectColumn = ([name, type, notNull]: Column, alias: string): string => (isJson(type) && notNull ? `coalesce(${alias}.${name}, 'null'::${type})` : `${alias}.${name}`);
-const definition = (columns: readonly Column[]): string => columns.map(([name, type]) => `${name} ${type}`).join(', ');
+export type BatchPart = (typeof BATCH)[number]['recordset']['table'];
 
-function insertSql(table: BatchTable, param: number): string {
-  const columns: readonly Column[] = TABLES[table];
-  return `insert into ${table} (${columns.map(([name]) => name).join(', ')}) select ${columns.map((c) => selectColumn(c, 'x')).join(', ')} from json_to_recordset($${param}::json) as x(${definition(columns)})`;
+/** A batch's rows per table, in `BATCH` order. */
+export function partsOf(entries: readonly AuditEntry[]): (readonly object[])[] {
+  return BATCH.map(({ field }) => entries.flatMap((e): readonly object[] => e[field] ?? []));
 }
 
 /** Bumped whenever a statement's text changes: a connection must never reuse a name for another text. */
 const VERSION = 5;
 
 const ROWS_TEXT = (() => {
-  const parts = BATCH_TABLES.map((table, i) => insertSql(table, i + 1));
+  const parts = BATCH.map(({ recordset: r }, i) => r.insertSql(i + 1));
   const last = parts.pop() ?? '';
   return `with ${parts.map((p, i) => `w${i} as (${p})`).join(', ')} ${last}`;
 })();
@@ -167,9 +167,9 @@ const ROWS_TEXT = (() => {
  * never across a round trip to a busy event loop.
  */
 const CHAIN_TEXT = (() => {
-  const parts = BATCH_TABLES.map((table, i) => `w${i} as (${insertSql(table, i + 1)} returning 1)`);
+  const parts = BATCH.map(({ recordset: r }, i) => `w${i} as (${r.insertSql(i + 1)} returning 1)`);
   const trailColumns = TABLES.audit_trails.filter(([name]) => name !== 'seq' && name !== 'prev_hash' && name !== 'hash');
-  const drafts = BATCH_TABLES.length + 1;
+  const drafts = BATCH.length + 1;
   const names = trailColumns.map(([name]) => name);
   const ran = parts.map((_, i) => `(select count(*) from w${i})`).join(' + ');
   return `with recursive ${parts.join(', ')},
@@ -190,42 +190,19 @@ export interface ChainDraft {
   readonly digest: string;
 }
 
-/**
- * One row as a JSON object for json_to_recordset. JSON columns hold JSON text made by
- * `JSON.stringify` (`toJson` / `canonicalJson`: never raw user text), which is embedded as is;
- * every other value goes through `JSON.stringify`. SQL NULL (null or undefined) is left out.
- */
-function wireRow(columns: readonly Column[], row: Readonly<Record<string, unknown>>): string {
-  let out = '';
-  for (const [name, type] of columns) {
-    const value = row[name];
-    if (value === null || value === undefined) continue;
-    out += `${out === '' ? '{' : ','}"${name}":${isJson(type) && typeof value === 'string' ? value : JSON.stringify(value)}`;
-  }
-  return out === '' ? '{}' : `${out}}`;
-}
-
-/** A table's rows as the JSON array parameter of its insert. */
-export function wireJson(table: BatchTable, rows: readonly object[]): string {
-  const columns: readonly Column[] = TABLES[table];
-  let out = '[';
-  for (let i = 0; i < rows.length; i += 1) out += (i === 0 ? '' : ',') + wireRow(columns, rows[i] as Record<string, unknown>);
-  return `${out}]`;
-}
-
 const TRAIL_DRAFT_COLUMNS: readonly Column[] = [...TABLES.audit_trails.filter(([name]) => name !== 'seq' && name !== 'prev_hash' && name !== 'hash'), ['digest', 'text'], ['n', 'int8']];
 
 /** The single statement writing a batch that has trails (see CHAIN_TEXT). */
-export function chainQuery(parts: Readonly<Record<BatchPart, readonly object[]>>, drafts: readonly ChainDraft[]): pg.QueryConfig<unknown[]> {
-  const values: unknown[] = BATCH_TABLES.map((table) => wireJson(table, parts[table]));
+export function chainQuery(parts: readonly (readonly object[])[], drafts: readonly ChainDraft[]): pg.QueryConfig<unknown[]> {
+  const values: unknown[] = BATCH.map(({ recordset: r }, i) => r.wire(parts[i] ?? []));
   // The chain statement computes scheme HASH_VERSION (CHAIN_TEXT's sha256 expression is `chainHash`).
   values.push(`[${drafts.map((d, i) => wireRow(TRAIL_DRAFT_COLUMNS, { ...d.row, hash_version: HASH_VERSION, digest: d.digest, n: i + 1 })).join(',')}]`);
   return { name: `banyan_audit_chain_v${VERSION}`, text: CHAIN_TEXT, values };
 }
 
-/** The statement inserting every non-trail row of a batch (all six tables, empty arrays included). */
-export function rowsQuery(parts: Readonly<Record<BatchPart, readonly object[]>>): pg.QueryConfig<unknown[]> {
-  return { name: `banyan_audit_rows_v${VERSION}`, text: ROWS_TEXT, values: BATCH_TABLES.map((table) => wireJson(table, parts[table])) };
+/** The statement inserting every non-trail row of a batch (every `BATCH` table, empty arrays included). */
+export function rowsQuery(parts: readonly (readonly object[])[]): pg.QueryConfig<unknown[]> {
+  return { name: `banyan_audit_rows_v${VERSION}`, text: ROWS_TEXT, values: BATCH.map(({ recordset: r }, i) => r.wire(parts[i] ?? [])) };
 }
 
 /** Exposed for tests and docs. */

@@ -1,7 +1,7 @@
 import type SQLite from 'better-sqlite3';
 import type pg from 'pg';
 import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
-import type { PromotionHistoryTable } from '../evaluation/index.js';
+import type { HistoryRow } from '../evaluation/index.js';
 import type { DialectName } from '../platform/db/database.js';
 import type { Tables } from '../platform/db/tables.js';
 import { isMissingPartition } from '../platform/db/errors.js';
@@ -15,7 +15,7 @@ import type {
   SystemEventsTable,
 } from './audit.tables.js';
 import { chainHash, HASH_VERSION, trailDigest } from './hash.js';
-import { chainQuery, rowsQuery } from './pg-batch.js';
+import { BATCH, chainQuery, partsOf, rowsQuery, type BatchPart } from './pg-batch.js';
 
 /** An audit trail row before the writer places it in the chain. */
 export type TrailDraft = Omit<Insertable<AuditTrailsTable>, 'seq' | 'prev_hash' | 'hash' | 'hash_version'>;
@@ -28,7 +28,7 @@ export interface AuditEntry {
   readonly calls?: readonly Insertable<ExternalCallLogsTable>[];
   readonly queries?: readonly Insertable<DatabaseQueryLogsTable>[];
   readonly events?: readonly Insertable<SystemEventsTable>[];
-  readonly history?: readonly Insertable<PromotionHistoryTable>[];
+  readonly history?: readonly HistoryRow[];
 }
 
 export interface GroupWriterOptions {
@@ -200,14 +200,12 @@ export class GroupWriter {
       return;
     }
     await this.db.transaction().execute(async (trx) => {
-      await insertAll(trx, this.dialect, [
-        ['request_logs', entries.flatMap((e) => e.requestLogs ?? [])],
-        ['decision_steps', entries.flatMap((e) => e.steps ?? [])],
-        ['external_call_logs', entries.flatMap((e) => e.calls ?? [])],
-        ['database_query_logs', entries.flatMap((e) => e.queries ?? [])],
-        ['system_events', entries.flatMap((e) => e.events ?? [])],
-        ['promotion_history', entries.flatMap((e) => e.history ?? [])],
-      ]);
+      const parts = partsOf(entries);
+      await insertAll(
+        trx,
+        this.dialect,
+        BATCH.map(({ recordset }, i) => [recordset.table, parts[i] ?? []]),
+      );
       const drafts = entries.flatMap((e) => e.trails ?? []);
       if (drafts.length > 0) await this.appendToChain(trx, drafts);
     });
@@ -219,30 +217,19 @@ export class GroupWriter {
    * The trails' digests are computed here, before the lock; PostgreSQL chains them.
    */
   private async commitPostgres(pool: pg.Pool, entries: readonly AuditEntry[]): Promise<void> {
-    const parts = {
-      request_logs: entries.flatMap((e) => e.requestLogs ?? []),
-      decision_steps: entries.flatMap((e) => e.steps ?? []),
-      external_call_logs: entries.flatMap((e) => e.calls ?? []),
-      database_query_logs: entries.flatMap((e) => e.queries ?? []),
-      system_events: entries.flatMap((e) => e.events ?? []),
-      promotion_history: entries.flatMap((e) => e.history ?? []),
-    };
+    const parts = partsOf(entries);
     const drafts = entries.flatMap((e) => e.trails ?? []);
     if (drafts.length > 0) {
       await pool.query(chainQuery(parts, drafts.map((row) => ({ row, digest: trailDigest(row) }))));
-    } else if (Object.values(parts).some((rows) => rows.length > 0)) {
+    } else if (parts.some((rows) => rows.length > 0)) {
       await pool.query(rowsQuery(parts));
     }
   }
 
   private commitSqlite(raw: SQLite.Database, entries: readonly AuditEntry[]): void {
-    const insert = (table: InsertableTable | 'promotion_history', rows: readonly object[]) => sqliteInsert(raw, this.statements, table, rows);
-    insert('request_logs', entries.flatMap((e) => e.requestLogs ?? []));
-    insert('decision_steps', entries.flatMap((e) => e.steps ?? []));
-    insert('external_call_logs', entries.flatMap((e) => e.calls ?? []));
-    insert('database_query_logs', entries.flatMap((e) => e.queries ?? []));
-    insert('system_events', entries.flatMap((e) => e.events ?? []));
-    insert('promotion_history', entries.flatMap((e) => e.history ?? []));
+    const insert = (table: InsertableTable, rows: readonly object[]) => sqliteInsert(raw, this.statements, table, rows);
+    const parts = partsOf(entries);
+    BATCH.forEach(({ recordset }, i) => insert(recordset.table, parts[i] ?? []));
     const drafts = entries.flatMap((e) => e.trails ?? []);
     if (drafts.length === 0) return;
     const head = raw.prepare('select seq, hash from audit_chain_head where id = 1').get() as { seq: number; hash: string } | undefined;
@@ -281,7 +268,7 @@ function chain(head: { seq: number; hash: string }, drafts: readonly TrailDraft[
 }
 
 /** Row-at-a-time inserts through cached prepared statements, inside one SQLite transaction. */
-function sqliteInsert(raw: SQLite.Database, cache: Map<string, SQLite.Statement>, table: InsertableTable | 'promotion_history', rows: readonly object[]): void {
+function sqliteInsert(raw: SQLite.Database, cache: Map<string, SQLite.Statement>, table: InsertableTable, rows: readonly object[]): void {
   for (const row of rows) {
     const columns = Object.keys(row);
     const key = `${table}(${columns.join(',')})`;
@@ -294,14 +281,15 @@ function sqliteInsert(raw: SQLite.Database, cache: Map<string, SQLite.Statement>
   }
 }
 
-type InsertableTable = 'request_logs' | 'decision_steps' | 'external_call_logs' | 'database_query_logs' | 'system_events' | 'audit_trails';
+/** A batch table, or the trails (written after them, in the chain). */
+type InsertableTable = BatchPart | 'audit_trails';
 
 /**
  * Insert rows into several tables in as few statements as possible: data-modifying CTEs
  * (`with a as (insert …), b as (insert …) insert …`) on PostgreSQL, so a batch costs one round trip
  * instead of one per table; separate statements on SQLite (no DML in CTEs).
  */
-async function insertAll(trx: Transaction<Tables>, dialect: DialectName, parts: readonly [InsertableTable | 'promotion_history', readonly object[]][]): Promise<void> {
+async function insertAll(trx: Transaction<Tables>, dialect: DialectName, parts: readonly (readonly [InsertableTable, readonly object[]])[]): Promise<void> {
   const statements: ReturnType<typeof insertQuery>[][] = [[]];
   let params = 0;
   for (const [table, rows] of parts) {
@@ -329,7 +317,7 @@ async function insertAll(trx: Transaction<Tables>, dialect: DialectName, parts: 
   }
 }
 
-function insertQuery(trx: Transaction<Tables>, table: InsertableTable | 'promotion_history', rows: readonly object[]) {
+function insertQuery(trx: Transaction<Tables>, table: InsertableTable, rows: readonly object[]) {
   return trx.insertInto(table).values(rows as never);
 }
 

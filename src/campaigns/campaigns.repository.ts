@@ -1,4 +1,5 @@
-import { sql, type Kysely, type Selectable, type SqlBool } from 'kysely';
+import { sql, type Expression, type Kysely, type Selectable, type SqlBool } from 'kysely';
+import { insertRowWhen } from '../platform/db/insert-when.js';
 import { dialectOf, fromJson, toDbTimestamp, toJson } from '../platform/db/sql.js';
 import type { Tables } from '../platform/db/tables.js';
 import type { CampaignStatus, RuleSpec } from './campaigns.schema.js';
@@ -191,13 +192,20 @@ export async function deleteDraftCampaign(db: Kysely<Tables>, tenantId: string, 
 }
 
 /** Inserts the participation unless it exists; true when this call created it. */
+const participantRow = (tenantId: string, campaignId: string, playerId: string, source: 'JOIN' | 'AUTO', at: Date) => ({ tenant_id: tenantId, campaign_id: campaignId, player_id: playerId, source, joined_at: toDbTimestamp(at) });
+
 export async function addParticipant(db: Kysely<Tables>, tenantId: string, campaignId: string, playerId: string, source: 'JOIN' | 'AUTO', at: Date): Promise<boolean> {
   const result = await db
     .insertInto('campaign_participants')
-    .values({ tenant_id: tenantId, campaign_id: campaignId, player_id: playerId, source, joined_at: toDbTimestamp(at) })
+    .values(participantRow(tenantId, campaignId, playerId, source, at))
     .onConflict((oc) => oc.columns(['tenant_id', 'campaign_id', 'player_id']).doNothing())
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+/** `addParticipant` in another module's one-statement write (PostgreSQL), when `when` holds. */
+export function addParticipantWhen(db: Kysely<Tables>, tenantId: string, campaignId: string, playerId: string, source: 'JOIN' | 'AUTO', at: Date, when: Expression<SqlBool>) {
+  return insertRowWhen(db, 'campaign_participants', participantRow(tenantId, campaignId, playerId, source, at), when).onConflict((oc) => oc.columns(['tenant_id', 'campaign_id', 'player_id']).doNothing());
 }
 
 export async function findParticipant(db: Kysely<Tables>, tenantId: string, campaignId: string, playerId: string) {

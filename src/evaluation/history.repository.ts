@@ -1,9 +1,40 @@
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely, Transaction } from 'kysely';
+import { recordset } from '../platform/db/recordset.js';
 import type { PromotionResult } from '../engine/types.js';
 import type { Tables } from '../platform/db/tables.js';
 import type { SortOrder } from '../platform/paging.js';
 import { fromDbTimestamp, fromJson } from '../platform/db/sql.js';
 import type { HistoryItem } from './evaluation.schema.js';
+import type { PromotionHistoryTable } from './evaluation.tables.js';
+
+/**
+ * promotion_history is the evaluation's history of offers (seed 002): this module owns it (its
+ * migration, its rows: `historyRow`, its SQL here). The audit writer commits history rows in the
+ * same batch as the audit records, through `insertHistoryRows` / `HISTORY_RECORDSET`.
+ */
+export type HistoryRow = Insertable<PromotionHistoryTable>;
+
+export async function insertHistoryRows(db: Kysely<Tables> | Transaction<Tables>, rows: readonly HistoryRow[]): Promise<void> {
+  if (rows.length > 0) await historyInsert(db, rows).execute();
+}
+
+/** The INSERT of history rows, for a writer composing it with its own (one statement on PostgreSQL). */
+export function historyInsert(db: Kysely<Tables> | Transaction<Tables>, rows: readonly HistoryRow[]) {
+  return db.insertInto('promotion_history').values([...rows]);
+}
+
+/** promotion_history as a json_to_recordset insert (platform/db/recordset.ts), for PostgreSQL batch writers. */
+export const HISTORY_RECORDSET = recordset('promotion_history', [
+  ['id', 'varchar'],
+  ['customer_id', 'varchar'],
+  ['promotion_id', 'varchar'],
+  ['promotion_result', 'jsonb', true],
+  ['executed_at', 'timestamp'],
+  ['request_id', 'varchar'],
+  ['tree_id', 'varchar'],
+  ['tree_version', 'int4'],
+  ['eligible', 'int4'],
+]);
 
 export interface HistoryFilter {
   readonly customerId?: string;

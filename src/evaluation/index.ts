@@ -4,5 +4,6 @@ export { createHistoryService, type HistoryFilter, type HistoryService } from '.
 export { historyRow, sideEffectsOf, type DatabaseQueryRecord, type EvaluationRecord, type EvaluationRecorder, type ExternalCallRecord } from './recorder.js';
 export { sessionOf, type EvaluationSession } from './session.js';
 export { TreeCatalog, type LoadedTree } from './tree-catalog.js';
-export type { PromotionHistoryTable } from './evaluation.tables.js';
+/** The owner of `promotion_history`: the audit writer records history rows through these. */
+export { historyInsert, insertHistoryRows, HISTORY_RECORDSET, type HistoryRow } from './history.repository.js';
 export { CUST001 } from './examples.js';

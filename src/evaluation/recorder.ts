@@ -1,7 +1,7 @@
-import type { Insertable, Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Tables } from '../platform/db/tables.js';
 import { newId, toDbTimestamp, toJson } from '../platform/db/sql.js';
-import type { PromotionHistoryTable } from './evaluation.tables.js';
+import { insertHistoryRows, type HistoryRow } from './history.repository.js';
 import type { EvaluationOutcome } from './evaluation.service.js';
 
 /**
@@ -95,7 +95,7 @@ export interface EvaluationRecorder {
   record(record: EvaluationRecord): Promise<void>;
 }
 
-export function historyRow(record: EvaluationRecord): Insertable<PromotionHistoryTable> | null {
+export function historyRow(record: EvaluationRecord): HistoryRow | null {
   const outcome = record.outcome;
   if (!outcome) return null;
   const run = outcome.chosen === null ? undefined : outcome.runs[outcome.chosen];
@@ -110,10 +110,6 @@ export function historyRow(record: EvaluationRecord): Insertable<PromotionHistor
     tree_version: run?.version ?? null,
     eligible: outcome.result.eligible ? 1 : 0,
   };
-}
-
-export async function insertHistoryRows(db: Kysely<Tables> | Transaction<Tables>, rows: readonly Insertable<PromotionHistoryTable>[]): Promise<void> {
-  if (rows.length > 0) await db.insertInto('promotion_history').values([...rows]).execute();
 }
 
 export function createHistoryRecorder(db: Kysely<Tables>): EvaluationRecorder {

@@ -302,7 +302,7 @@ async function oneStatement(deps: IngestDeps, tenantId: string, event: Behaviour
   if (!('raced' in done)) return done;
   const c = only?.live.campaign;
   if (!c || !claim) throw internalError('raced without a claim');
-  const finished = done.finish(await whyNotClaimed(deps.db, { tenantId, campaignId: c.id, playerId: event.playerId }, claim.amountMinor, claim.limits));
+  const finished = done.finish(await whyNotClaimed(deps.db, { tenantId, campaignId: c.id, playerId: event.playerId }, claim.amountMinor, claim.limits, now));
   await saveOutcome(deps.db, tenantId, event.eventId, finished);
   return finished;
 }

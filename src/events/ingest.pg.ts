@@ -16,18 +16,22 @@
  *   shows broken is broken. When the snapshot shows none broken (a concurrent claim came between),
  *   the caller finds the reason with a second read (`Raced`).
  *
- * The SQL touches the rewards, players, participants and outbox tables directly; their rows come
- * from those modules' own builders (`newPendingReward`, `newOutboxRow`).
+ * events/ writes only its own table here (behaviour_events); every other table's part of the
+ * statement is a CTE built by the module that owns the table: `ensurePlayerWhen` (players),
+ * `claimWhen` / `prevStats` / `claimFailure` (campaign stats: the limit predicate),
+ * `insertPendingWhen` (rewards, with its outbox event from `enqueueWhen`), `addParticipantWhen`
+ * (campaign participants).
  */
-import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { insertOutboxRowsFrom, newOutboxRow, OUTBOX_CHANNEL, signalEnqueued, TOPICS } from '../platform/outbox/outbox.js';
+import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
+import { signalEnqueued } from '../platform/outbox/outbox.js';
 import { apiDateToDb, toDbTimestamp, toJson } from '../platform/db/sql.js';
 import type { Tables } from '../platform/db/tables.js';
 import { isUniqueViolation } from '../platform/db/errors.js';
 import { internalError } from '../platform/errors.js';
 import { PREPARED } from '../platform/db/database.js';
-import { newPendingReward, rewardPayWork, type CreateRewardInput } from '../rewards/index.js';
-import type { Limits } from '../campaigns/index.js';
+import { insertPendingWhen, type CreateRewardInput } from '../rewards/index.js';
+import { addParticipantWhen, claimFailure, claimWhen, prevStats, type Limits } from '../campaigns/index.js';
+import { ensurePlayerWhen } from '../players/index.js';
 import type { BehaviourEvent, EventResult } from './events.schema.js';
 
 export type ClaimFailure = 'LIMIT_REACHED' | 'AMOUNT_LIMIT_REACHED' | 'COOLDOWN';
@@ -72,13 +76,10 @@ export async function ingestOneStatement(db: Kysely<Tables>, input: OneStatement
   const { tenantId, event, now, claim } = input;
   const nowText = toDbTimestamp(now);
   const attrs = event.playerAttributes && Object.keys(event.playerAttributes).length > 0 ? event.playerAttributes : null;
+  const fresh = sql<SqlBool>`NOT EXISTS (SELECT 1 FROM dup)`;
   const parts: RawBuilder<unknown>[] = [
     sql`dup AS (SELECT 1 FROM behaviour_events WHERE tenant_id = ${tenantId} AND event_id = ${event.eventId})`,
-    sql`pl AS (
-      INSERT INTO players (tenant_id, id, attributes, created_at, updated_at)
-      SELECT ${tenantId}, ${event.playerId}, ${jsonb(attrs ?? {})}, ${ts(nowText)}, ${ts(nowText)} WHERE NOT EXISTS (SELECT 1 FROM dup)
-      ON CONFLICT (tenant_id, id) DO ${attrs ? sql`UPDATE SET attributes = players.attributes || excluded.attributes, updated_at = excluded.updated_at` : sql`NOTHING`}
-    )`,
+    sql`pl AS (${ensurePlayerWhen(db, tenantId, event.playerId, attrs, nowText, fresh)})`,
   ];
 
   let outcomeSql: RawBuilder<unknown>;
@@ -87,54 +88,21 @@ export async function ingestOneStatement(db: Kysely<Tables>, input: OneStatement
   const variants = new Map<string, EventResult>();
   if (claim) {
     const { limits, amountMinor } = claim;
-    const key = sql`tenant_id = ${tenantId} AND campaign_id = ${claim.campaignId} AND player_id = ${event.playerId}`;
-    const cutoff = limits.cooldownSeconds ? toDbTimestamp(new Date(now.getTime() - limits.cooldownSeconds * 1000)) : null;
-    const conditions: RawBuilder<unknown>[] = [];
-    if (limits.maxCount !== null) conditions.push(sql`s.reward_count + 1 <= ${limits.maxCount}`);
-    if (limits.maxAmountMinor !== null) conditions.push(sql`s.reward_amount_minor + ${amountMinor} <= ${limits.maxAmountMinor}`);
-    if (cutoff !== null) conditions.push(sql`(s.last_reward_at IS NULL OR s.last_reward_at <= ${ts(cutoff)})`);
-    // A first reward must fit the limits on its own (a cooldown cannot stop it).
-    const firstFits = (limits.maxCount === null || limits.maxCount >= 1) && (limits.maxAmountMinor === null || amountMinor <= limits.maxAmountMinor);
-    const { row, payload } = newPendingReward(claim.reward);
-
-    // The published fact and the reward worker's work item.
-    const outbox = [newOutboxRow({ topic: TOPICS.promotionReward, tenantId, key: event.playerId, payload }), newOutboxRow(rewardPayWork(row.id, tenantId, 'created'))];
+    const key = { tenantId, campaignId: claim.campaignId, playerId: event.playerId };
+    const claimed = sql<SqlBool>`EXISTS (SELECT 1 FROM claim)`;
+    const reward = insertPendingWhen(db, claim.reward, claimed, 'rw', 'ob');
     parts.push(
-      sql`prev AS (SELECT reward_count, reward_amount_minor, last_reward_at FROM player_campaign_stats WHERE ${key})`,
-      sql`claim AS (
-        INSERT INTO player_campaign_stats AS s (tenant_id, campaign_id, player_id, reward_count, reward_amount_minor, last_reward_at, updated_at)
-        SELECT ${tenantId}, ${claim.campaignId}, ${event.playerId}, 1, ${amountMinor}::bigint, ${ts(nowText)}, ${ts(nowText)}
-        WHERE NOT EXISTS (SELECT 1 FROM dup) AND ${sql.lit(firstFits)}
-        ON CONFLICT (tenant_id, campaign_id, player_id) DO UPDATE SET
-          reward_count = s.reward_count + 1, reward_amount_minor = s.reward_amount_minor + ${amountMinor}::bigint, last_reward_at = excluded.last_reward_at, updated_at = excluded.updated_at
-        ${conditions.length > 0 ? sql`WHERE ${sql.join(conditions, sql` AND `)}` : sql``}
-        RETURNING 1
-      )`,
-      sql`rw AS (
-        INSERT INTO rewards (id, tenant_id, campaign_id, player_id, event_id, amount, currency, reward_type, quantity, status, attempts, last_error, wallet_transaction_id, paid_at, metadata, created_at, updated_at, next_attempt_at, lease_until)
-        SELECT ${row.id}, ${row.tenant_id}, ${row.campaign_id}, ${row.player_id}, ${row.event_id}, ${row.amount}::numeric, ${row.currency}, ${row.reward_type}, ${row.quantity}::integer, 'PENDING', 0, NULL, NULL, NULL, ${sql`${row.metadata}::jsonb`}, ${ts(row.created_at)}, ${ts(row.updated_at)}, ${ts(row.next_attempt_at)}, NULL
-        WHERE EXISTS (SELECT 1 FROM claim)
-        RETURNING id
-      )`,
-      sql`ob AS (${insertOutboxRowsFrom('rw', outbox)})`,
-      sql`nt AS (SELECT pg_notify(${OUTBOX_CHANNEL}, '') WHERE EXISTS (SELECT 1 FROM ob))`,
+      sql`prev AS (${prevStats(key)})`,
+      sql`claim AS (${claimWhen(key, amountMinor, limits, now, fresh)})`,
+      sql`rw AS (${reward.insert})`,
+      reward.events,
+      sql`nt AS (${reward.notify})`,
     );
-    if (claim.autoJoin) {
-      parts.push(sql`part AS (
-        INSERT INTO campaign_participants (tenant_id, campaign_id, player_id, source, joined_at)
-        SELECT ${tenantId}, ${claim.campaignId}, ${event.playerId}, 'AUTO', ${ts(nowText)} WHERE EXISTS (SELECT 1 FROM claim)
-        ON CONFLICT (tenant_id, campaign_id, player_id) DO NOTHING
-      )`);
-    }
-    const rewarded = claim.rewarded(row.id);
-    variants.set('REWARDED', rewarded);
-    const whens: RawBuilder<unknown>[] = [sql`WHEN EXISTS (SELECT 1 FROM claim) THEN 'REWARDED'`];
-    if (limits.maxCount !== null) whens.push(sql`WHEN COALESCE((SELECT reward_count FROM prev), 0) + 1 > ${limits.maxCount} THEN 'LIMIT_REACHED'`);
-    if (limits.maxAmountMinor !== null) whens.push(sql`WHEN COALESCE((SELECT reward_amount_minor FROM prev), 0) + ${amountMinor} > ${limits.maxAmountMinor} THEN 'AMOUNT_LIMIT_REACHED'`);
-    if (cutoff !== null) whens.push(sql`WHEN (SELECT last_reward_at FROM prev) > ${ts(cutoff)} THEN 'COOLDOWN'`);
+    if (claim.autoJoin) parts.push(sql`part AS (${addParticipantWhen(db, tenantId, claim.campaignId, event.playerId, 'AUTO', now, claimed)})`);
+    variants.set('REWARDED', claim.rewarded(reward.id));
     for (const reason of ['LIMIT_REACHED', 'AMOUNT_LIMIT_REACHED', 'COOLDOWN'] as const) variants.set(reason, claim.failed(reason));
     // The snapshot shows no limit broken: a concurrent claim took it after the snapshot (see RACED).
-    outcomeSql = sql`(CASE ${sql.join(whens, sql` `)} ELSE 'PROCESSING' END)`;
+    outcomeSql = sql`(CASE WHEN ${claimed} THEN 'REWARDED' ELSE ${claimFailure(amountMinor, limits, now, sql`'PROCESSING'`)} END)`;
     resultSql = sql`(CASE o.outcome ${sql.join(
       [...variants].map(([k, v]) => sql`WHEN ${k} THEN ${jsonb(v)}`),
       sql` `,

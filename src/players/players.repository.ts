@@ -1,4 +1,5 @@
-import type { Kysely } from 'kysely';
+import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
+import { insertRowWhen } from '../platform/db/insert-when.js';
 import { fromJson, toDbTimestamp, toJson } from '../platform/db/sql.js';
 import { dbToIso } from '../platform/time.js';
 import type { Tables } from '../platform/db/tables.js';
@@ -31,4 +32,16 @@ export async function findPlayerAttributes(db: Kysely<Tables>, tenantId: string,
   if (ids.length === 0) return new Map();
   const rows = await db.selectFrom('players').select(['id', 'attributes']).where('tenant_id', '=', tenantId).where('id', 'in', [...ids]).execute();
   return new Map(rows.map((r) => [r.id, fromJson<Record<string, unknown>>(r.attributes) ?? {}]));
+}
+
+/**
+ * The player in another module's one-statement write (PostgreSQL), when `when` holds: created
+ * with `attributes`, or, when it exists, `attributes` merged into its own (null: left as it is).
+ */
+export function ensurePlayerWhen(db: Kysely<Tables>, tenantId: string, id: string, attributes: Record<string, unknown> | null, now: string, when: Expression<SqlBool>) {
+  return insertRowWhen(db, 'players', { tenant_id: tenantId, id, attributes: toJson(attributes ?? {}), created_at: now, updated_at: now }, when).onConflict((oc) =>
+    attributes
+      ? oc.columns(['tenant_id', 'id']).doUpdateSet({ attributes: sql`players.attributes || excluded.attributes`, updated_at: sql`excluded.updated_at` })
+      : oc.columns(['tenant_id', 'id']).doNothing(),
+  );
 }

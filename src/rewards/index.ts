@@ -4,5 +4,5 @@ export { createCallbackSender, type CallbackResolver, type CallbackSender, type 
 export { createWalletClient, type WalletClient } from './wallet.client.js';
 export { RewardWorker } from './worker.js';
 export { REWARD_STATUSES, REWARD_TYPES, type Reward, type RewardStatus, type RewardType } from './rewards.repository.js';
-/** What the events module writes in the ingestion transaction: a PENDING reward and its outbox event. */
-export { createReward, newPendingReward, rewardPayWork, type CreateRewardInput } from './rewards.repository.js';
+/** What the events module writes in the ingestion transaction: a PENDING reward, its fact and its work item (insertPendingWhen: as CTEs of one statement). */
+export { createReward, insertPendingWhen, type CreateRewardInput } from './rewards.repository.js';

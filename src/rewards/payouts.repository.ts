@@ -5,10 +5,10 @@
  * lease was taken over cannot overwrite its successor.
  */
 import { sql, type Kysely, type Updateable } from 'kysely';
-import { dialectOf, toDbTimestamp } from '../platform/db/sql.js';
+import { dialectOf, newId, toDbTimestamp } from '../platform/db/sql.js';
 import type { Tables } from '../platform/db/tables.js';
 import { PREPARED } from '../platform/db/database.js';
-import { enqueueEvent, insertOutboxRowsFrom, newOutboxRow, OUTBOX_CHANNEL, signalEnqueued, WORK, type OutboxEventInput } from '../platform/outbox/outbox.js';
+import { enqueueEvent, enqueueWhen, signalEnqueued, WORK, type OutboxEventInput } from '../platform/outbox/outbox.js';
 import { rewardFact, toReward, type Reward, type RewardCallbackWork, type RewardEventPayload } from './rewards.repository.js';
 import type { RewardStatus, RewardsTable } from './rewards.tables.js';
 
@@ -97,17 +97,17 @@ export async function markPaid(db: Db, claim: Claim, walletTransactionId: string
 async function markPaidOneStatement(db: Db, claim: Claim, walletTransactionId: string): Promise<boolean> {
   const now = toDbTimestamp();
   const reward = claim.reward;
-  const paid = rewardFact({ ...reward, status: 'PAID' }, 'reward.paid', { walletTransactionId });
-  const fact = newOutboxRow(paid);
-  const callback = newOutboxRow(callbackWork(reward, fact.id, paid.payload));
+  // The fact's id is fixed here: the callback work item names it.
+  const paid = { ...rewardFact({ ...reward, status: 'PAID' }, 'reward.paid', { walletTransactionId }), id: newId() };
+  const outbox = enqueueWhen(db, [paid, callbackWork(reward, paid.id, paid.payload)], sql<boolean>`EXISTS (SELECT 1 FROM up)`, 'ob');
   const { rows } = await sql<{ updated: number | string }>`${sql.raw(PREPARED)}
     WITH up AS (
       UPDATE rewards SET status = 'PAID', wallet_transaction_id = ${walletTransactionId}, paid_at = ${now}::timestamp, lease_until = NULL, last_error = NULL, updated_at = ${now}::timestamp
       WHERE id = ${reward.id} AND status = 'PROCESSING' AND attempts = ${claim.attempt}
       RETURNING id
     ),
-    ob AS (${insertOutboxRowsFrom('up', [fact, callback])}),
-    nt AS (SELECT pg_notify(${OUTBOX_CHANNEL}, '') WHERE EXISTS (SELECT 1 FROM ob))
+    ${outbox.ctes},
+    nt AS (${outbox.notify})
     SELECT (SELECT count(*) FROM up) + (SELECT count(*) FROM nt) AS updated
   `.execute(db);
   const updated = Number(rows[0]?.updated ?? 0) > 0;

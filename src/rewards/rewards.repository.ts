@@ -5,12 +5,13 @@
  * `promotion.event.reward` outbox event in the same transaction.
  */
 import { Decimal } from 'decimal.js';
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Expression, type Kysely, type Selectable, type SqlBool } from 'kysely';
+import { insertRowWhen } from '../platform/db/insert-when.js';
 import { fromJson, newId, toDbTimestamp, toJson } from '../platform/db/sql.js';
 import { dbToIso, isoInstant } from '../platform/time.js';
 import type { Tables } from '../platform/db/tables.js';
 import { AppError } from '../platform/errors.js';
-import { enqueueEvents, TOPICS, WORK, type OutboxEventInput } from '../platform/outbox/outbox.js';
+import { enqueueEvents, enqueueWhen, TOPICS, WORK, type OutboxEventInput } from '../platform/outbox/outbox.js';
 import { pageOf, type Page } from '../platform/paging.js';
 import { REWARD_STATUSES, REWARD_TYPES, type RewardStatus, type RewardType, type RewardsTable } from './rewards.tables.js';
 
@@ -178,7 +179,7 @@ async function announce(trx: Db, reward: Reward, event: 'reward.created' | 'rewa
  * A new PENDING reward's row and the `reward.created` payload announcing it, validated, for a
  * writer that inserts both itself (the PostgreSQL one-statement ingestion path).
  */
-export function newPendingReward(input: CreateRewardInput): { row: Row; payload: RewardEventPayload } {
+function newPendingReward(input: CreateRewardInput): { row: Row; payload: RewardEventPayload } {
   validate(input);
   const now = toDbTimestamp();
   const row: Row = {
@@ -203,6 +204,23 @@ export function newPendingReward(input: CreateRewardInput): { row: Row; payload:
     lease_until: null,
   };
   return { row, payload: rewardEvent(toReward(row), 'reward.created') };
+}
+
+/**
+ * A new PENDING reward, its `reward.created` fact and its `banyan.work.reward.pay` work item in
+ * another module's one-statement write (PostgreSQL), when `when` holds: `insert` (returning the
+ * reward's id when written), the outbox's `events` CTEs gated on it (named `<eventsAs>0`, …), and
+ * `notify` after them (see `enqueueWhen`). Names: `insertedAs` for `insert`, `eventsAs` for the events.
+ */
+export function insertPendingWhen(db: Db, input: CreateRewardInput, when: Expression<SqlBool>, insertedAs: string, eventsAs: string) {
+  const { row, payload } = newPendingReward(input);
+  const outbox = enqueueWhen(
+    db,
+    [{ topic: TOPICS.promotionReward, tenantId: input.tenantId, key: input.playerId, payload }, rewardPayWork(row.id, input.tenantId, 'created')],
+    sql<SqlBool>`EXISTS (SELECT 1 FROM ${sql.table(insertedAs)})`,
+    eventsAs,
+  );
+  return { id: row.id, insert: insertRowWhen(db, 'rewards', row, when).returning('id'), events: outbox.ctes, notify: outbox.notify };
 }
 
 /**

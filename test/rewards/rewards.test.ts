@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { countByStatus } from '../../src/rewards/payouts.repository.js';
 import { createReward, getReward, listRewards, retryReward, RewardNotRetryableError, type CreateRewardInput } from '../../src/rewards/rewards.repository.js';
+import { HTTP_STATUS } from '../../src/platform/http/errors.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { deleteStream, eventually, natsEnv, requireNats, USE_NATS } from '../helpers/nats.js';
 
@@ -155,9 +156,12 @@ describe(`rewards worker (${USE_NATS ? 'NATS JetStream' : 'in-process bus'})`, (
     await eventually(async () => (await reward(id)).status === 'PAID', 10_000, 'paid');
     const error = await retryReward(app.database.db, 'tenant-a', id).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RewardNotRetryableError);
-    expect(error).toMatchObject({ status: 422, code: 'BUSINESS_RULE_VIOLATION', rewardStatus: 'PAID' });
-    await expect(retryReward(app.database.db, 'tenant-a', 'nope')).rejects.toMatchObject({ status: 404 });
-    await expect(retryReward(app.database.db, 'tenant-b', id)).rejects.toMatchObject({ status: 404 });
+    // Errors carry no HTTP status (platform/errors.ts); the code's status is the HTTP layer's mapping.
+    expect(error).toMatchObject({ code: 'BUSINESS_RULE_VIOLATION', rewardStatus: 'PAID' });
+    expect(HTTP_STATUS[(error as RewardNotRetryableError).code]).toBe(422);
+    await expect(retryReward(app.database.db, 'tenant-a', 'nope')).rejects.toMatchObject({ code: 'RESOURCE_NOT_FOUND' });
+    await expect(retryReward(app.database.db, 'tenant-b', id)).rejects.toMatchObject({ code: 'RESOURCE_NOT_FOUND' });
+    expect(HTTP_STATUS.RESOURCE_NOT_FOUND).toBe(404);
   });
 
   it("takes over a crashed worker's claim once its lease expires", async () => {

@@ -4,7 +4,9 @@
  * rows after commit. SQL for `outbox_events` lives here and nowhere else.
  */
 import { EventEmitter } from 'node:events';
-import { sql, type Insertable, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Expression, type Insertable, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
+import { insertRowWhen } from '../db/insert-when.js';
+import { internalError } from '../errors.js';
 import { dialectOf, fromJson, newId, toDbTimestamp, toJson } from '../db/sql.js';
 import type { Tables } from '../db/tables.js';
 import { SCHEMA_HEADER, STREAM_ROOTS, subjectEntry } from '../events/topics.js';
@@ -22,6 +24,8 @@ export interface OutboxEventInput {
   readonly key: string;
   readonly payload: unknown;
   readonly headers?: Readonly<Record<string, string>>;
+  /** The row's id, when the caller must know it in advance (a work item that names its fact); default a new one. */
+  readonly id?: string;
 }
 
 /** What the relay publishes and consumers receive. */
@@ -73,14 +77,31 @@ export async function enqueueEvents(trx: Kysely<Tables>, inputs: readonly Outbox
   return rows.map((r) => r.id);
 }
 
-/** The row `enqueueEvent` writes, for a writer that inserts it itself (it must then NOTIFY and call `signalEnqueued`). */
-export function newOutboxRow(input: OutboxEventInput): Insertable<OutboxEventsTable> & { id: string } {
+/**
+ * The outbox's part of another module's one-statement write (PostgreSQL): `ctes` is one
+ * data-modifying CTE per event (named `<name>0`, `<name>1`, …), each writing its event when `when`
+ * holds, and `notify` wakes the relays once if they wrote (`nt AS (${notify})`, after the CTEs).
+ * After the statement, call `signalEnqueued` if it wrote the events.
+ */
+export function enqueueWhen(db: Kysely<Tables>, inputs: readonly OutboxEventInput[], when: Expression<SqlBool>, name: string): { readonly ids: readonly string[]; readonly ctes: RawBuilder<unknown>; readonly notify: RawBuilder<unknown> } {
+  if (inputs.length === 0) throw internalError('enqueueWhen: at least one event');
+  const rows = inputs.map(newOutboxRow);
+  const ctes = rows.map((row, i) => sql`${sql.id(`${name}${i}`)} AS (${insertRowWhen(db, 'outbox_events', row, when).returning(sql<number>`1`.as('one'))})`);
+  return {
+    ids: rows.map((r) => r.id),
+    ctes: sql.join(ctes, sql`, `),
+    notify: sql`SELECT pg_notify(${OUTBOX_CHANNEL}, '') FROM ${sql.id(`${name}0`)}`,
+  };
+}
+
+/** The row `enqueueEvent` writes: the outbox's column list, the one place it is written. */
+function newOutboxRow(input: OutboxEventInput): Insertable<OutboxEventsTable> & { id: string } {
   if (!TOPIC_PATTERN.test(input.topic)) {
     throw new InvalidTopicError(`topic '${input.topic}' must be <${STREAM_ROOTS.join('|')}>.<name>[.<name>…]`);
   }
   const now = toDbTimestamp();
   return {
-    id: newId(),
+    id: input.id ?? newId(),
     topic: input.topic,
     tenant_id: input.tenantId,
     message_key: input.key,
@@ -98,21 +119,6 @@ export function newOutboxRow(input: OutboxEventInput): Insertable<OutboxEventsTa
 function withSchema(input: OutboxEventInput): Readonly<Record<string, string>> {
   const schema = subjectEntry(input.topic)?.schema;
   return schema === undefined ? (input.headers ?? {}) : { ...input.headers, [SCHEMA_HEADER]: schema };
-}
-
-/**
- * For a one-statement writer on PostgreSQL (a CTE): `INSERT INTO outbox_events … SELECT <row> FROM
- * <source> UNION ALL …`, one row per entry of `rows` for every row of the CTE `source` (so none when
- * the CTE is empty), `RETURNING 1`. The writer then NOTIFYs from it and calls `signalEnqueued`.
- */
-export function insertOutboxRowsFrom(source: string, rows: readonly ReturnType<typeof newOutboxRow>[]): RawBuilder<unknown> {
-  const selects = rows.map(
-    (r) =>
-      sql`SELECT ${r.id}, ${r.topic}, ${r.tenant_id}, ${r.message_key}, ${r.payload}::jsonb, ${r.headers}::jsonb, ${r.created_at}::timestamp, NULL::timestamp, 0, NULL::text, ${r.next_attempt_at}::timestamp FROM ${sql.id(source)}`,
-  );
-  return sql`INSERT INTO outbox_events (id, topic, tenant_id, message_key, payload, headers, created_at, published_at, attempts, last_error, next_attempt_at)
-      ${sql.join(selects, sql` UNION ALL `)}
-      RETURNING 1`;
 }
 
 /** Wakes this process's relay (after the enqueuing statement; see `outboxSignal`). */
