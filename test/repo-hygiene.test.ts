@@ -82,6 +82,7 @@ describe('Given package.json', () => {
   const TOOLS: Record<string, (scripts: string) => boolean> = {
     '@redocly/cli': (s) => /\bredocly lint\b/.test(s),
     '@types/node': () => /from 'node:/.test(read(['src'])),
+    'dependency-cruiser': (s) => /\bdepcruise\b/.test(s),
     '@vitest/coverage-v8': (s) => /--coverage\b/.test(s) && /coverage:/.test(configs),
     eslint: (s) => /\beslint\b/.test(s),
     tsx: (s) => /\btsx\b/.test(s),
