@@ -243,7 +243,7 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
       bodyDrainLimitBytes: config.bodyDrainLimitBytes,
       swaggerEnabled: config.swaggerEnabled && servesApi(role),
       version: VERSION,
-      auth: { authenticator: users, tenants, limiter: loginLimiter, limits: config.loginThrottle, recorder: overrides.logins ?? audit.logins },
+      auth: { authenticator: users, tenants, limiter: loginLimiter, recorder: overrides.logins ?? audit.logins },
       onUnexpectedError: (error, request) => {
         const err = error instanceof Error ? { name: error.name, message: error.message } : { message: String(error) };
         void audit?.emit({ type: 'ERROR', category: 'SYSTEM', severity: 'ERROR', source: 'http', details: { ...err, method: request.method, url: request.url }, correlationId: request.id });

@@ -65,3 +65,40 @@ describe('Given the committed tree', () => {
     expect(git('check-ignore', '--no-index', file).trim()).toBe(file);
   });
 });
+
+describe('Given package.json', () => {
+  const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string>; scripts: Record<string, string> };
+  const read = (dirs: string[]) =>
+    dirs
+      .map((d) => path.join(repoRoot, d))
+      .filter((d) => existsSync(d))
+      .flatMap(sourceFiles)
+      .filter((f) => /\.(ts|js|mjs|cjs)$/.test(f))
+      .map((f) => readFileSync(f, 'utf8'))
+      .join('\n');
+  const configs = ['eslint.config.js', 'vitest.config.ts'].map((f) => readFileSync(path.join(repoRoot, f), 'utf8')).join('\n');
+  const imports = (text: string, name: string) => new RegExp(`(?:from|import|require)\\s*\\(?\\s*['"]${name.replace(/[/.]/g, '\\$&')}(?:/[^'"]*)?['"]`).test(text);
+  /** Dev tools used by command or by configuration rather than by import, each with where that happens. */
+  const TOOLS: Record<string, (scripts: string) => boolean> = {
+    '@redocly/cli': (s) => /\bredocly lint\b/.test(s),
+    '@types/node': () => /from 'node:/.test(read(['src'])),
+    'dependency-cruiser': (s) => /\bdepcruise\b/.test(s),
+    '@vitest/coverage-v8': (s) => /--coverage\b/.test(s) && /coverage:/.test(configs),
+    eslint: (s) => /\beslint\b/.test(s),
+    tsx: (s) => /\btsx\b/.test(s),
+    typescript: (s) => /\btsc\b/.test(s),
+  };
+
+  it('Then every runtime dependency is imported by src/ (ioredis, prom-client … declared and unused is how drift starts)', () => {
+    const src = read(['src']);
+    expect(Object.keys(pkg.dependencies).filter((d) => !imports(src, d))).toEqual([]);
+  });
+
+  it('Then every dev dependency is imported by the tests, benches, scripts or configs, or run by a script', () => {
+    const all = `${read(['src', 'test', 'bench', 'scripts', 'tools'])}\n${configs}`;
+    const scripts = Object.values(pkg.scripts).join('\n');
+    // `@types/x` is used where `x` is imported.
+    const unused = Object.keys(pkg.devDependencies).filter((d) => !imports(all, d.replace(/^@types\/(?!node$)/, '')) && !(TOOLS[d]?.(scripts) ?? false));
+    expect(unused).toEqual([]);
+  });
+});

@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { Type } from 'typebox';
 import { apiDateToDb } from '../platform/db/sql.js';
 import { AppError } from '../platform/errors.js';
@@ -6,7 +6,7 @@ import { EnvelopeOf, errorResponses } from '../platform/http/schemas.js';
 import { ok, type App } from '../platform/http/server.js';
 import { pageOf, PageOf } from '../platform/paging.js';
 import { CallItem, CallsQuery, DecisionsQuery, QueriesQuery, QueryItem, ReplayParams, ReplayQuery, ReplayReportSchema, ReportQuery, StepItem, TrailItem, TrailsQuery, VerifyQuery, VerifyResult } from './audit.schema.js';
-import { csvLine } from '../platform/csv.js';
+import { csvWriter } from '../platform/csv.js';
 import type { AuditQueries } from './queries.service.js';
 import { DETAILED_COLUMNS, summaryCsv, type ReportFilter } from './report.js';
 
@@ -126,11 +126,13 @@ export function registerAuditRoutes(app: App, audit: AuditQueries): void {
       }
       const rows = audit.detailed(filter);
       if (q.format === 'CSV') {
-        async function* csv() {
-          yield `\uFEFF${csvLine(DETAILED_COLUMNS)}`;
-          for await (const row of rows) yield csvLine(DETAILED_COLUMNS.map((c) => row[c]));
+        async function* records() {
+          yield DETAILED_COLUMNS;
+          for await (const row of rows) yield DETAILED_COLUMNS.map((c) => row[c]);
         }
-        return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`).send(Readable.from(csv()));
+        // Rows stream through the writer with backpressure; a failure mid-export destroys the reply stream (Fastify logs it).
+        const csv = pipeline(Readable.from(records()), csvWriter({ bom: true }), () => undefined);
+        return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`).send(csv);
       }
       const head = { success: true, message: request.locale === 'en' ? 'Compliance report' : '合規性報告', errorCode: null, requestId: request.id };
       async function* json() {

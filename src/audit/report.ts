@@ -1,4 +1,4 @@
-import { csvLine } from '../platform/csv.js';
+import { csvText } from '../platform/csv.js';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DialectName } from '../platform/db/database.js';
 import { fromDbTimestamp, fromJson } from '../platform/db/sql.js';
@@ -165,8 +165,8 @@ export async function* detailedRows(db: Kysely<Tables>, f: ReportFilter, chunk =
 }
 
 export function summaryCsv(report: SummaryReport): string {
-  const lines = [csvLine(['section', 'key', 'value'])];
-  lines.push(csvLine(['evaluations', 'total', report.evaluations]));
+  const lines: unknown[][] = [['section', 'key', 'value']];
+  lines.push(['evaluations', 'total', report.evaluations]);
   const sections: [string, Count[]][] = [
     ['byOutcome', report.byOutcome],
     ['byTree', report.byTree],
@@ -175,7 +175,7 @@ export function summaryCsv(report: SummaryReport): string {
     ['failures', report.failures],
     ['externalCallFailures', report.externalCallFailures],
   ];
-  for (const [section, counts] of sections) for (const c of counts) lines.push(csvLine([section, c.key, c.count]));
-  for (const [k, v] of Object.entries(report.latencyMs)) lines.push(csvLine(['latencyMs', k, v]));
-  return lines.join('');
+  for (const [section, counts] of sections) for (const c of counts) lines.push([section, c.key, c.count]);
+  for (const [k, v] of Object.entries(report.latencyMs)) lines.push(['latencyMs', k, v]);
+  return csvText(lines);
 }

@@ -21,7 +21,8 @@ import type { Logger } from '../platform/logger.js';
  *   single process does; the primary exits when they have.
  *
  * Everything a process keeps in memory stays per process, as with several nodes: caches refresh
- * after their TTL (TREE_CACHE_TTL_MS …), and the failed-login throttle counts per process.
+ * after their TTL (TREE_CACHE_TTL_MS …), and the failed-login throttle counts per process unless
+ * REDIS_URL is set (then its counters are shared in Redis: login-limiter.ts).
  */
 /** How the primary tells a worker its place (environment; read back by `workerSettings`). */
 const ENV = { index: 'BANYAN_WORKER_INDEX', role: 'BANYAN_WORKER_ROLE', relay: 'BANYAN_RELAY' } as const;

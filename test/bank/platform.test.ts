@@ -126,7 +126,7 @@ describe(`platform on ${DB_KIND}`, () => {
   });
 
   it('Given a handler bug, When it throws, Then 500 SYSTEM_ERROR with a generic message', async () => {
-    const app = await buildHttpServer({ logger: silent, bodyLimitBytes: 1024 * 1024, swaggerEnabled: false, version: 't', auth: { authenticator: { authenticate: async () => null }, limiter: createLoginLimiter({ userAttempts: 5, addressAttempts: 20, windowMs: 60_000 }), limits: { userAttempts: 5, addressAttempts: 20 } } });
+    const app = await buildHttpServer({ logger: silent, bodyLimitBytes: 1024 * 1024, swaggerEnabled: false, version: 't', auth: { authenticator: { authenticate: async () => null }, limiter: createLoginLimiter({ userAttempts: 5, addressAttempts: 20, windowMs: 60_000 }) } });
     app.get('/boom', { config: { auth: 'public' } }, async () => {
       throw new TypeError('secret internals');
     });

@@ -31,6 +31,17 @@ describe('CSV parsing', () => {
     ]);
     expect(parseCsv('a\n"open').problems).toEqual([{ line: 2, message: 'unterminated quoted field' }]);
   });
+
+  it('Given CRLF inside quoted fields and CR-only line ends, When parsing, Then later records still name their physical start line', () => {
+    expect(parseCsv('a\r\n\r\n"x\r\ny",1\r\n"p\r\nq\r\nr",2\rz,3').records).toEqual([
+      { line: 1, fields: ['a'] },
+      { line: 3, fields: ['x\r\ny', '1'] },
+      { line: 5, fields: ['p\r\nq\r\nr', '2'] },
+      { line: 8, fields: ['z', '3'] },
+    ]);
+    // A quote inside a field ends the parse at its line; the records before it are kept.
+    expect(parseCsv('h,v\nok,1\nx"y,2\nz,3')).toEqual({ records: [{ line: 1, fields: ['h', 'v'] }, { line: 2, fields: ['ok', '1'] }], problems: [{ line: 3, message: 'a quote may only start a field' }] });
+  });
 });
 
 describe('reference data import', () => {

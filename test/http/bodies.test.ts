@@ -123,7 +123,7 @@ describe('Given a route with its own, smaller body limit', () => {
   let app: App;
   let url: string;
   beforeAll(async () => {
-    app = await buildHttpServer({ logger: pino({ level: 'silent' }), bodyLimitBytes: 4 * MB, swaggerEnabled: false, version: 't', auth: { authenticator: { authenticate: async () => null }, limiter: createLoginLimiter({ userAttempts: 5, addressAttempts: 20, windowMs: 60_000 }), limits: { userAttempts: 5, addressAttempts: 20 } } });
+    app = await buildHttpServer({ logger: pino({ level: 'silent' }), bodyLimitBytes: 4 * MB, swaggerEnabled: false, version: 't', auth: { authenticator: { authenticate: async () => null }, limiter: createLoginLimiter({ userAttempts: 5, addressAttempts: 20, windowMs: 60_000 }) } });
     app.post('/small', { config: { auth: 'public' }, bodyLimit: 256 * 1024 }, async () => ({ success: true }));
     await app.listen({ port: 0, host: '127.0.0.1' });
     url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/small`;

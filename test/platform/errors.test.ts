@@ -40,7 +40,7 @@ async function server(onUnexpectedError?: (error: unknown) => void) {
     bodyLimitBytes: 1024 * 1024,
     swaggerEnabled: false,
     version: 't',
-    auth: { authenticator: { authenticate: async () => null }, limiter: createLoginLimiter({ ...limits, windowMs: 60_000 }), limits },
+    auth: { authenticator: { authenticate: async () => null }, limiter: createLoginLimiter({ ...limits, windowMs: 60_000 }) },
     ...(onUnexpectedError ? { onUnexpectedError } : {}),
   });
 }

@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLoginLimiter } from '../../src/platform/http/login-limiter.js';
+import { buildHttpServer } from '../../src/platform/http/server.js';
 import { basic, DB_KIND, startTestApp, type TestApp } from '../helpers/app.js';
 
 /** Redis when the suite runs on PostgreSQL (CI) or REDIS_URL is given; the in-process counters always. */
@@ -133,3 +136,21 @@ describe.runIf(USE_REDIS)(`login throttle across processes through Redis (${DB_K
 });
 
 if (USE_REDIS) throttleSuite('Redis counters', () => ({ REDIS_URL }));
+
+describe('login throttle with Redis unreachable', () => {
+  it('Given REDIS_URL pointing at nothing, When guesses pass the limit, Then the in-process counters refuse them (429, never 500) and the outage is reported', async () => {
+    const errors: unknown[] = [];
+    const limiter = createLoginLimiter({ userAttempts: 2, addressAttempts: 10, windowMs: 60_000, redisUrl: 'redis://127.0.0.1:1', onRedisError: (err) => errors.push(err) });
+    const app = await buildHttpServer({ logger: pino({ level: 'silent' }), bodyLimitBytes: 1024 * 1024, swaggerEnabled: false, version: 't', auth: { authenticator: { authenticate: async () => null }, limiter } });
+    app.get('/private', { config: { auth: 'authenticated' } }, async () => 'ok');
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i++) statuses.push((await app.inject({ method: 'GET', url: '/private', headers: { authorization: basic('nobody', `w-${i}`) }, remoteAddress: nextAddress() })).statusCode);
+      expect(statuses).toEqual([401, 401, 429]);
+      expect(errors.length).toBeGreaterThanOrEqual(3);
+    } finally {
+      await app.close();
+      await limiter.close();
+    }
+  });
+});

@@ -83,10 +83,8 @@ export interface AuthOptions {
   readonly authenticator: Authenticator;
   readonly tenants?: TenantAuthenticator;
   readonly recorder?: LoginRecorder;
-  /** Failed-login counters per username and per client address (login-limiter.ts). */
+  /** Failed-login counters per username and per client address (login-limiter.ts, on @fastify/rate-limit). */
   readonly limiter: LoginLimiter;
-  /** The limits the limiter applies, to tell the first refusal of a window from later ones. */
-  readonly limits: { readonly userAttempts: number; readonly addressAttempts: number };
 }
 
 const CHALLENGE = { 'WWW-Authenticate': 'Basic realm="Banyan", charset="UTF-8"' };
@@ -110,9 +108,10 @@ function parseBasic(header: string | undefined): { username: string; password: s
  * counted per username and per client address (in Redis when configured); over either limit the
  * answer is 429 with Retry-After and the password is not checked at all.
  */
-export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
+export async function registerAuth(app: FastifyInstance, options: AuthOptions): Promise<void> {
   const cache = new LRUCache<string, Principal>({ max: 10_000, ttl: 60_000 });
-  const { limiter, limits } = options;
+  const { limiter } = options;
+  await limiter.attach(app);
 
   app.decorateRequest('principal', null);
   app.decorateRequest('tenant', null);
@@ -181,11 +180,10 @@ export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
   }
 
   async function checkLogin(key: string, username: string, password: string, request: FastifyRequest): Promise<Principal | null> {
-    const verdict = await limiter.attempt(username, request.ip);
+    const verdict = await limiter.attempt(request, username);
     if (!verdict.allowed) {
-      // One event per lockout: only the attempt that first crosses a limit sees limit + 1.
-      const limit = verdict.limitedBy === 'user' ? limits.userAttempts : limits.addressAttempts;
-      if (verdict.attempts === limit + 1) options.recorder?.loginThrottled?.(username, request, verdict);
+      // One event per lockout: only the attempt that first crosses a limit.
+      if (verdict.first) options.recorder?.loginThrottled?.(username, request, verdict);
       request.log.warn({ username, ip: request.ip, limitedBy: verdict.limitedBy, retryAfterSeconds: verdict.retryAfterSeconds }, 'login throttled');
       throw new HttpError(
         'TOO_MANY_REQUESTS',
@@ -199,7 +197,7 @@ export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
       options.recorder?.loginFailed(username, request, verdict.attempts);
       return null;
     }
-    await limiter.succeeded(username, request.ip);
+    await limiter.succeeded(request, username);
     cache.set(key, principal);
     options.recorder?.loginSucceeded(principal, request);
     return principal;

@@ -122,7 +122,7 @@ export async function buildHttpServer(options: HttpOptions): Promise<App> {
   );
 
   if (options.swaggerEnabled) await registerDocs(app, options.version);
-  registerAuth(app, options.auth);
+  await registerAuth(app, options.auth);
   registerPaging(app);
   return app;
 }
