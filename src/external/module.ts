@@ -1,0 +1,24 @@
+import { changesOf } from '../audit/module.js';
+import { defineModule, ROLES } from '../platform/modules/contract.js';
+import { routesPlugin } from '../platform/modules/registry.js';
+import { addressPolicies } from '../platform/net/policies.js';
+import { externalMigrations } from './external.migrations.js';
+import { registerExternalSystemRoutes } from './external.routes.js';
+import { createExternalSystemsService, type ExternalSystemsService } from './external.service.js';
+
+declare module '../platform/modules/contract.js' {
+  interface ModuleApis {
+    external: ExternalSystemsService;
+  }
+}
+
+/** External systems (EXTERNAL_SYSTEM nodes call them); closes their HTTP clients on stop. */
+export const externalModule = defineModule<ExternalSystemsService>({
+  name: 'external',
+  migrations: externalMigrations,
+  roles: ROLES,
+  create({ config, database, modules }) {
+    const systems = createExternalSystemsService({ db: database.db, changes: changesOf(modules), ttlMs: config.externalCacheTtlMs, addressPolicy: addressPolicies(config).external });
+    return { api: systems, routes: routesPlugin((app) => registerExternalSystemRoutes(app, systems)), stop: () => systems.close() };
+  },
+});

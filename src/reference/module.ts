@@ -1,0 +1,23 @@
+import { changesOf } from '../audit/module.js';
+import { defineModule, ROLES } from '../platform/modules/contract.js';
+import { routesPlugin } from '../platform/modules/registry.js';
+import { referenceMigrations } from './reference.migrations.js';
+import { registerReferenceRoutes } from './reference.routes.js';
+import { createReferenceService, type ReferenceService } from './reference.service.js';
+
+declare module '../platform/modules/contract.js' {
+  interface ModuleApis {
+    reference: ReferenceService;
+  }
+}
+
+/** Reference data and named queries (DATABASE_QUERY nodes read them). */
+export const referenceModule = defineModule<ReferenceService>({
+  name: 'reference',
+  migrations: referenceMigrations,
+  roles: ROLES,
+  create({ config, database, modules }) {
+    const reference = createReferenceService({ db: database.db, changes: changesOf(modules) });
+    return { api: reference, routes: routesPlugin((app) => registerReferenceRoutes(app, reference, { csvLimitBytes: config.referenceCsvLimitBytes })) };
+  },
+});

@@ -1,0 +1,22 @@
+import { defineModule, ROLES } from '../platform/modules/contract.js';
+import { routesPlugin } from '../platform/modules/registry.js';
+import { templatesMigrations } from './templates.migrations.js';
+import { registerTemplateRoutes } from './templates.routes.js';
+import { createTemplatesService, type TemplatesService } from './templates.service.js';
+
+declare module '../platform/modules/contract.js' {
+  interface ModuleApis {
+    templates: TemplatesService;
+  }
+}
+
+/** Campaign templates (built-in and the tenant's own, validated by JSON Schema). */
+export const templatesModule = defineModule<TemplatesService>({
+  name: 'templates',
+  migrations: templatesMigrations,
+  roles: ROLES,
+  create({ database, modules }) {
+    const templates = createTemplatesService({ db: database.db, campaigns: modules.get('campaigns') });
+    return { api: templates, routes: routesPlugin((app) => registerTemplateRoutes(app, templates)) };
+  },
+});

@@ -1,0 +1,51 @@
+import { changesOf } from '../audit/module.js';
+import type { TreeCompileOptions } from '../engine/types.js';
+import { createExternalSystemCommand } from '../external/command.js';
+import { pausingCommand } from '../platform/deadline.js';
+import { defineModule, ROLES } from '../platform/modules/contract.js';
+import { routesPlugin } from '../platform/modules/registry.js';
+import { createDatabaseQueryCommand } from '../reference/command.js';
+import { createDroolsRuleCommand } from '../rules/drools-command.js';
+import { createReferenceValidator } from './node-references.js';
+import { treesMigrations } from './trees.migrations.js';
+import { registerTreeRoutes } from './trees.routes.js';
+import { createTreesService, type TreesService } from './trees.service.js';
+
+export interface TreesApi {
+  readonly service: TreesService;
+  /** What trees compile with: the host commands (the nodes that reach outside the engine). */
+  readonly compileOptions: () => TreeCompileOptions;
+}
+
+declare module '../platform/modules/contract.js' {
+  interface ModuleApis {
+    trees: TreesApi;
+  }
+}
+
+/** Decision trees, compiled with the host commands built here from the external, reference and rules modules. */
+export const treesModule = defineModule<TreesApi>({
+  name: 'trees',
+  migrations: treesMigrations,
+  roles: ROLES,
+  create({ config, database, modules }) {
+    const systems = modules.get('external');
+    const reference = modules.get('reference');
+    const rules = modules.get('rules');
+    // Host commands: the nodes that reach outside the engine (seed 002's Command Pattern).
+    const commands: TreeCompileOptions['commands'] = {
+      // I/O commands pause the tree's deadline while they wait (src/platform/deadline.ts).
+      EXTERNAL_SYSTEM: pausingCommand(createExternalSystemCommand({ systems, env: modules.get('overrides').secrets ?? process.env })),
+      DATABASE_QUERY: pausingCommand(createDatabaseQueryCommand({ reference })),
+      DROOLS_RULE: createDroolsRuleCommand({ rules, ttlMs: config.externalCacheTtlMs }),
+    };
+    const compileOptions = (): TreeCompileOptions => ({ commands });
+    const validateReferences = createReferenceValidator({
+      externalSystem: async (name) => (await systems.resolve(name)) !== undefined,
+      namedQuery: async (name) => (await reference.resolveQuery(name)) !== undefined,
+      droolsRules: async () => (await rules.activeOfType('DROOLS')).map((r) => ({ name: r.name, content: r.ruleContent })),
+    });
+    const trees = createTreesService({ db: database.db, changes: changesOf(modules), compileOptions, validateReferences });
+    return { api: { service: trees, compileOptions }, routes: routesPlugin((app) => registerTreeRoutes(app, trees)) };
+  },
+});
