@@ -58,7 +58,8 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
     const instances: ModuleInstance[] = [];
     for (const module of modulesFor(config).filter((m) => m.roles.includes(role))) {
       const instance = await module.create(ctx);
-      if (instance.stop) opened.push(() => instance.stop?.() ?? Promise.resolve());
+      const { stop } = instance;
+      if (stop) opened.push(() => stop.call(instance));
       add(module.name, instance.api);
       instances.push(instance);
     }
