@@ -3,9 +3,7 @@ import type { Config } from '../platform/config.js';
 import { defineModule, ROLES, type ModuleRegistry } from '../platform/modules/contract.js';
 import { routesPlugin } from '../platform/modules/registry.js';
 import { auditMigrations } from './audit.migrations.js';
-import { registerAuditRoutes } from './audit.routes.js';
-import { createAuditModule, type AuditModule } from './audit.service.js';
-import { ensureUpcomingPartitions } from './partitions.js';
+import type { AuditModule } from './audit.service.js';
 
 declare module '../platform/modules/contract.js' {
   interface ModuleApis {
@@ -19,6 +17,10 @@ export const auditModule = defineModule<AuditModule>({
   migrations: auditMigrations,
   roles: ROLES,
   async create({ config, database, logger, modules, version, migrated = [] }) {
+    // Loaded when the module is created, so listing it (e.g. for its migrations: `banyan migrate`) stays cheap.
+    const { registerAuditRoutes } = await import('./audit.routes.js');
+    const { createAuditModule } = await import('./audit.service.js');
+    const { ensureUpcomingPartitions } = await import('./partitions.js');
     if (database.dialect === 'postgres') await ensureUpcomingPartitions(database.db, config.audit.partitionMonthsAhead);
     const audit = createAuditModule({ database, config: config.audit, logger });
     if (migrated.length > 0) void audit.emit({ type: 'MIGRATION', category: 'SYSTEM', severity: 'INFO', source: 'platform.db', details: { applied: migrated } });

@@ -1,8 +1,7 @@
 import { defineModule, ROLES } from '../platform/modules/contract.js';
 import { sandboxFor } from '../roles.js';
-import { DEMO_API_KEY, seedDemoCampaigns, type CampaignSeedReport } from './campaigns.js';
-import { ensureDemoExternalSystems } from './external-systems.js';
-import { seedDemoData, type SeedReport } from './seed.js';
+import type { CampaignSeedReport } from './campaigns.js';
+import type { SeedReport } from './seed.js';
 
 export interface DemoApi {
   /** The demo trees and rules loaded by this start (null: the database already had trees). */
@@ -27,6 +26,10 @@ export const demoModule = defineModule<DemoApi>({
   name: 'demo',
   roles: ROLES,
   async create({ config, role, logger, modules }) {
+    // Loaded when the module is created, so listing it (e.g. for its migrations: `banyan migrate`) stays cheap.
+    const { DEMO_API_KEY, seedDemoCampaigns } = await import('./campaigns.js');
+    const { ensureDemoExternalSystems } = await import('./external-systems.js');
+    const { seedDemoData } = await import('./seed.js');
     const sandbox = modules.get('sandbox').running;
     if (sandbox && sandboxFor(config, role).demo) {
       const registered = await ensureDemoExternalSystems(modules.get('external'), sandbox.url);

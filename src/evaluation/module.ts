@@ -1,11 +1,9 @@
-import { deadlineBudgets } from '../platform/deadline.js';
 import { defineModule, ROLES } from '../platform/modules/contract.js';
 import { routesPlugin } from '../platform/modules/registry.js';
 import { evaluationMigrations } from './evaluation.migrations.js';
-import { registerEvaluationRoutes } from './evaluation.routes.js';
-import { createEvaluationService, type EvaluationService } from './evaluation.service.js';
+import type { EvaluationService } from './evaluation.service.js';
+import type { TreeCatalog } from './tree-catalog.js';
 import type { EvaluationRecorder } from './recorder.js';
-import { TreeCatalog } from './tree-catalog.js';
 
 export interface EvaluationApi {
   readonly service: EvaluationService;
@@ -26,7 +24,12 @@ export const evaluationModule = defineModule<EvaluationApi>({
   name: 'evaluation',
   migrations: evaluationMigrations,
   roles: ROLES,
-  create({ config, database, logger, modules }) {
+  async create({ config, database, logger, modules }) {
+    // Loaded when the module is created, so listing it (e.g. for its migrations: `banyan migrate`) stays cheap.
+    const { deadlineBudgets } = await import('../platform/deadline.js');
+    const { registerEvaluationRoutes } = await import('./evaluation.routes.js');
+    const { createEvaluationService } = await import('./evaluation.service.js');
+    const { TreeCatalog } = await import('./tree-catalog.js');
     const { service: trees, compileOptions } = modules.get('trees');
     const catalog = new TreeCatalog(trees, compileOptions, config.treeCacheTtlMs);
     const evaluation = createEvaluationService(catalog, { budgets: deadlineBudgets(config.evaluation.deadlineMs) });

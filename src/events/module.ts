@@ -1,8 +1,6 @@
-import { deadlineBudgets } from '../platform/deadline.js';
 import { defineModule, ROLES } from '../platform/modules/contract.js';
 import { routesPlugin } from '../platform/modules/registry.js';
 import { eventsMigrations } from './events.migrations.js';
-import { registerEventRoutes } from './events.routes.js';
 import type { IngestDeps } from './events.service.js';
 
 declare module '../platform/modules/contract.js' {
@@ -17,7 +15,10 @@ export const eventsModule = defineModule<IngestDeps>({
   name: 'events',
   migrations: eventsMigrations,
   roles: ROLES,
-  create({ config, database, modules }) {
+  async create({ config, database, modules }) {
+    // Loaded when the module is created, so listing it (e.g. for its migrations: `banyan migrate`) stays cheap.
+    const { deadlineBudgets } = await import('../platform/deadline.js');
+    const { registerEventRoutes } = await import('./events.routes.js');
     const ingest: IngestDeps = { db: database.db, campaigns: modules.get('campaigns'), players: modules.get('players'), budgets: deadlineBudgets(config.evaluation.deadlineMs) };
     return { api: ingest, routes: routesPlugin((app) => registerEventRoutes(app, ingest)) };
   },

@@ -2,8 +2,7 @@ import { changesOf } from '../audit/module.js';
 import { defineModule, ROLES } from '../platform/modules/contract.js';
 import { routesPlugin } from '../platform/modules/registry.js';
 import { referenceMigrations } from './reference.migrations.js';
-import { registerReferenceRoutes } from './reference.routes.js';
-import { createReferenceService, type ReferenceService } from './reference.service.js';
+import type { ReferenceService } from './reference.service.js';
 
 declare module '../platform/modules/contract.js' {
   interface ModuleApis {
@@ -16,7 +15,10 @@ export const referenceModule = defineModule<ReferenceService>({
   name: 'reference',
   migrations: referenceMigrations,
   roles: ROLES,
-  create({ config, database, modules }) {
+  async create({ config, database, modules }) {
+    // Loaded when the module is created, so listing it (e.g. for its migrations: `banyan migrate`) stays cheap.
+    const { registerReferenceRoutes } = await import('./reference.routes.js');
+    const { createReferenceService } = await import('./reference.service.js');
     const reference = createReferenceService({ db: database.db, changes: changesOf(modules) });
     return { api: reference, routes: routesPlugin((app) => registerReferenceRoutes(app, reference, { csvLimitBytes: config.referenceCsvLimitBytes })) };
   },

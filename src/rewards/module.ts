@@ -1,14 +1,10 @@
 import type { Subscription } from '../platform/events/bus.js';
 import { defineModule } from '../platform/modules/contract.js';
-import { guardedConnector } from '../platform/net/url-guard.js';
 import { addressPolicies } from '../platform/net/policies.js';
-import { TOPICS } from '../platform/outbox/outbox.js';
 import { StartupError } from '../platform/startup-error.js';
 import { rolesThat } from '../roles.js';
-import { createCallbackSender } from './callbacks.js';
+import type { RewardWorker } from './worker.js';
 import { rewardsMigrations } from './rewards.migrations.js';
-import { createWalletClient } from './wallet.client.js';
-import { RewardWorker } from './worker.js';
 
 export interface RewardsApi {
   readonly worker: RewardWorker;
@@ -30,7 +26,13 @@ export const rewardsModule = defineModule<RewardsApi>({
   name: 'rewards',
   migrations: rewardsMigrations,
   roles: rolesThat('rewards'),
-  create({ config, database, bus, logger, modules }) {
+  async create({ config, database, bus, logger, modules }) {
+    // Loaded when the module is created, so listing it (e.g. for its migrations: `banyan migrate`) stays cheap.
+    const { guardedConnector } = await import('../platform/net/url-guard.js');
+    const { TOPICS } = await import('../platform/outbox/outbox.js');
+    const { createCallbackSender } = await import('./callbacks.js');
+    const { createWalletClient } = await import('./wallet.client.js');
+    const { RewardWorker } = await import('./worker.js');
     let walletUrl = config.walletUrl;
     if (!walletUrl) {
       if (config.env === 'production') throw new StartupError('WALLET_URL is required for the reward worker in production');

@@ -1,10 +1,8 @@
 import { changesOf } from '../audit/module.js';
 import { defineModule, ROLES } from '../platform/modules/contract.js';
 import { routesPlugin } from '../platform/modules/registry.js';
-import { validateDroolsRule } from './drools-command.js';
 import { rulesMigrations } from './rules.migrations.js';
-import { registerRuleRoutes } from './rules.routes.js';
-import { createRulesService, validateHardcodedRule, validateSpelRule, type RulesService } from './rules.service.js';
+import type { RulesService } from './rules.service.js';
 
 declare module '../platform/modules/contract.js' {
   interface ModuleApis {
@@ -16,7 +14,11 @@ export const rulesModule = defineModule<RulesService>({
   name: 'rules',
   migrations: rulesMigrations,
   roles: ROLES,
-  create({ database, modules }) {
+  async create({ database, modules }) {
+    // Loaded when the module is created, so listing it (e.g. for its migrations: `banyan migrate`) stays cheap.
+    const { validateDroolsRule } = await import('./drools-command.js');
+    const { registerRuleRoutes } = await import('./rules.routes.js');
+    const { createRulesService, validateHardcodedRule, validateSpelRule } = await import('./rules.service.js');
     const rules = createRulesService({ db: database.db, changes: changesOf(modules), validators: { SPEL: validateSpelRule, HARDCODED: validateHardcodedRule, DROOLS: validateDroolsRule } });
     return { api: rules, routes: routesPlugin((app) => registerRuleRoutes(app, rules)) };
   },

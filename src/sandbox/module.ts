@@ -1,6 +1,5 @@
 import { defineModule, ROLES } from '../platform/modules/contract.js';
 import { sandboxFor } from '../roles.js';
-import { startEmbeddedSandbox } from './embedded.js';
 import type { RunningSandbox } from './index.js';
 
 export interface SandboxApi {
@@ -23,6 +22,8 @@ export const sandboxModule = defineModule<SandboxApi>({
   name: 'sandbox',
   roles: ROLES,
   async create({ config, role }) {
+    // Loaded when the module is created, so listing it (e.g. for its migrations: `banyan migrate`) stays cheap.
+    const { startEmbeddedSandbox } = await import('./embedded.js');
     const wanted = sandboxFor(config, role);
     const running = wanted.demo || wanted.wallet ? await startEmbeddedSandbox(config.sandbox.port) : null;
     return { api: { running }, stop: async () => running?.close() };

@@ -1,8 +1,7 @@
 import { defineModule, ROLES } from '../platform/modules/contract.js';
 import { routesPlugin } from '../platform/modules/registry.js';
 import { templatesMigrations } from './templates.migrations.js';
-import { registerTemplateRoutes } from './templates.routes.js';
-import { createTemplatesService, type TemplatesService } from './templates.service.js';
+import type { TemplatesService } from './templates.service.js';
 
 declare module '../platform/modules/contract.js' {
   interface ModuleApis {
@@ -15,7 +14,10 @@ export const templatesModule = defineModule<TemplatesService>({
   name: 'templates',
   migrations: templatesMigrations,
   roles: ROLES,
-  create({ database, modules }) {
+  async create({ database, modules }) {
+    // Loaded when the module is created, so listing it (e.g. for its migrations: `banyan migrate`) stays cheap.
+    const { registerTemplateRoutes } = await import('./templates.routes.js');
+    const { createTemplatesService } = await import('./templates.service.js');
     const templates = createTemplatesService({ db: database.db, campaigns: modules.get('campaigns') });
     return { api: templates, routes: routesPlugin((app) => registerTemplateRoutes(app, templates)) };
   },

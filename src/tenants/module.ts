@@ -1,13 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { retireDemoTenantRecorded } from '../demo/retire.js';
 import { defineModule, ROLES } from '../platform/modules/contract.js';
 import { routesPlugin } from '../platform/modules/registry.js';
 import { addressPolicies } from '../platform/net/policies.js';
-import { secretBoxOf } from '../platform/secrets/keys.js';
-import { reencryptStoredSecrets } from './secrets-startup.js';
 import { tenantsMigrations } from './tenants.migrations.js';
-import { registerTenantRoutes } from './tenants.routes.js';
-import { createTenantsService, type TenantsService } from './tenants.service.js';
+import type { TenantsService } from './tenants.service.js';
 
 declare module '../platform/modules/contract.js' {
   interface ModuleApis {
@@ -21,6 +17,12 @@ export const tenantsModule = defineModule<TenantsService>({
   migrations: tenantsMigrations,
   roles: ROLES,
   async create({ config, database, logger, modules }) {
+    // Loaded when the module is created, so listing it (e.g. for its migrations: `banyan migrate`) stays cheap.
+    const { retireDemoTenantRecorded } = await import('../demo/retire.js');
+    const { secretBoxOf } = await import('../platform/secrets/keys.js');
+    const { reencryptStoredSecrets } = await import('./secrets-startup.js');
+    const { registerTenantRoutes } = await import('./tenants.routes.js');
+    const { createTenantsService } = await import('./tenants.service.js');
     if (!config.jwt.secret && config.env === 'production') {
       logger.warn('JWT_SECRET is not set: tenant tokens use a random per-process key and die on restart (set it for multi-node)');
     }

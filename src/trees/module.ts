@@ -1,15 +1,9 @@
 import { changesOf } from '../audit/module.js';
 import type { TreeCompileOptions } from '../engine/types.js';
-import { createExternalSystemCommand } from '../external/command.js';
-import { pausingCommand } from '../platform/deadline.js';
 import { defineModule, ROLES } from '../platform/modules/contract.js';
 import { routesPlugin } from '../platform/modules/registry.js';
-import { createDatabaseQueryCommand } from '../reference/command.js';
-import { createDroolsRuleCommand } from '../rules/drools-command.js';
-import { createReferenceValidator } from './node-references.js';
 import { treesMigrations } from './trees.migrations.js';
-import { registerTreeRoutes } from './trees.routes.js';
-import { createTreesService, type TreesService } from './trees.service.js';
+import type { TreesService } from './trees.service.js';
 
 export interface TreesApi {
   readonly service: TreesService;
@@ -28,7 +22,15 @@ export const treesModule = defineModule<TreesApi>({
   name: 'trees',
   migrations: treesMigrations,
   roles: ROLES,
-  create({ config, database, modules }) {
+  async create({ config, database, modules }) {
+    // Loaded when the module is created, so listing it (e.g. for its migrations: `banyan migrate`) stays cheap.
+    const { createExternalSystemCommand } = await import('../external/command.js');
+    const { pausingCommand } = await import('../platform/deadline.js');
+    const { createDatabaseQueryCommand } = await import('../reference/command.js');
+    const { createDroolsRuleCommand } = await import('../rules/drools-command.js');
+    const { createReferenceValidator } = await import('./node-references.js');
+    const { registerTreeRoutes } = await import('./trees.routes.js');
+    const { createTreesService } = await import('./trees.service.js');
     const systems = modules.get('external');
     const reference = modules.get('reference');
     const rules = modules.get('rules');

@@ -1,12 +1,9 @@
-import { ingestEvents } from '../events/events.service.js';
 import type { Subscription } from '../platform/events/bus.js';
 import { defineModule, ROLES } from '../platform/modules/contract.js';
 import { routesPlugin } from '../platform/modules/registry.js';
 import { ROLE_PLAN } from '../roles.js';
-import { createDeadLetterSink, type DeadLetters } from './dead-letters.js';
+import type { DeadLetters } from './dead-letters.js';
 import { deadLetterMigrations } from './dead-letters.migrations.js';
-import { registerDeadLetterRoutes } from './dead-letters.routes.js';
-import { startTriggerConsumer } from './trigger.consumer.js';
 
 declare module '../platform/modules/contract.js' {
   interface ModuleApis {
@@ -23,7 +20,12 @@ export const triggersModule = defineModule<DeadLetters>({
   name: 'triggers',
   migrations: deadLetterMigrations,
   roles: ROLES,
-  create({ config, database, logger, role, bus, modules }) {
+  async create({ config, database, logger, role, bus, modules }) {
+    // Loaded when the module is created, so listing it (e.g. for its migrations: `banyan migrate`) stays cheap.
+    const { ingestEvents } = await import('../events/events.service.js');
+    const { createDeadLetterSink } = await import('./dead-letters.js');
+    const { registerDeadLetterRoutes } = await import('./dead-letters.routes.js');
+    const { startTriggerConsumer } = await import('./trigger.consumer.js');
     const deadLetters = createDeadLetterSink({ db: database.db, logger });
     let subscription: Subscription | undefined;
     return {

@@ -1,9 +1,7 @@
-import { ensureUsers } from '../demo/staff.js';
 import { defineModule, ROLES } from '../platform/modules/contract.js';
 import { routesPlugin } from '../platform/modules/registry.js';
 import { usersMigrations } from './users.migrations.js';
-import { registerUserRoutes } from './users.routes.js';
-import { createUsersService, type UsersService } from './users.service.js';
+import type { UsersService } from './users.service.js';
 
 declare module '../platform/modules/contract.js' {
   interface ModuleApis {
@@ -17,6 +15,10 @@ export const usersModule = defineModule<UsersService>({
   migrations: usersMigrations,
   roles: ROLES,
   async create({ config, database, logger }) {
+    // Loaded when the module is created, so listing it (e.g. for its migrations: `banyan migrate`) stays cheap.
+    const { ensureUsers } = await import('../demo/staff.js');
+    const { registerUserRoutes } = await import('./users.routes.js');
+    const { createUsersService } = await import('./users.service.js');
     const users = createUsersService(database.db);
     await ensureUsers(config, users, logger);
     return { api: users, routes: routesPlugin((app) => registerUserRoutes(app, users)) };

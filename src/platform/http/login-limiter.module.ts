@@ -1,5 +1,5 @@
 import { defineModule, ROLES } from '../modules/contract.js';
-import { createLoginLimiter, type LoginLimiter } from './login-limiter.js';
+import type { LoginLimiter } from './login-limiter.js';
 
 declare module '../modules/contract.js' {
   interface ModuleApis {
@@ -11,7 +11,9 @@ declare module '../modules/contract.js' {
 export const loginLimiterModule = defineModule<LoginLimiter>({
   name: 'loginLimiter',
   roles: ROLES,
-  create({ config, logger }) {
+  async create({ config, logger }) {
+    // Loaded when the module is created, so listing it (e.g. for its migrations: `banyan migrate`) stays cheap.
+    const { createLoginLimiter } = await import('./login-limiter.js');
     const limiter = createLoginLimiter({
       ...config.loginThrottle,
       redisUrl: config.redisUrl,

@@ -1,7 +1,7 @@
 import { ROLE_PLAN } from '../../roles.js';
 import { defineModule, ROLES } from '../modules/contract.js';
+import type { OutboxRelay } from './relay.js';
 import { outboxMigrations } from './outbox.migrations.js';
-import { OutboxRelay } from './relay.js';
 
 declare module '../modules/contract.js' {
   interface ModuleApis {
@@ -14,7 +14,9 @@ export const outboxModule = defineModule<OutboxRelay>({
   name: 'outbox',
   migrations: outboxMigrations,
   roles: ROLES,
-  create({ config, database, bus, logger, role, modules }) {
+  async create({ config, database, bus, logger, role, modules }) {
+    // Loaded when the module is created, so listing it (e.g. for its migrations: `banyan migrate`) stays cheap.
+    const { OutboxRelay } = await import('./relay.js');
     const relay = new OutboxRelay({
       db: database.db,
       dialect: database.dialect,
