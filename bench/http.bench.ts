@@ -178,10 +178,12 @@ async function auditStoreAlone(url: string): Promise<Result> {
   try {
     const customer = JSON.parse(BODY) as Record<string, unknown>;
     const response = { status: 200, body: { success: true } };
-    const entryFor = async (): Promise<Parameters<typeof banyan.audit.writer.write>[0]> => {
+    const audit = banyan.modules.get('audit');
+    const evaluation = banyan.modules.get('evaluation').service;
+    const entryFor = async (): Promise<Parameters<typeof audit.writer.write>[0]> => {
       const requestId = newId();
       const startedAt = new Date();
-      const outcome = await banyan.evaluation.evaluate({ customer, requestId, now: startedAt });
+      const outcome = await evaluation.evaluate({ customer, requestId, now: startedAt });
       const request = { endpoint: '/api/v1/promotions/evaluate', method: 'POST', payload: customer, clientIp: '127.0.0.1', userAgent: 'bench' };
       return evaluationEntry({ requestId, customerId: 'CUST001', startedAt, finishedAt: new Date(), request, response: { ...response, body: { ...response.body, data: outcome.result } }, outcome, error: null });
     };
@@ -190,7 +192,7 @@ async function auditStoreAlone(url: string): Promise<Result> {
     const loop = async (record: boolean) => {
       while (Date.now() < stopAt) {
         const t0 = performance.now();
-        await banyan.audit.writer.write(await entryFor());
+        await audit.writer.write(await entryFor());
         if (record) latencies.push(performance.now() - t0);
       }
     };

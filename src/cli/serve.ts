@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { createBanyan, servesApi, type Role } from '../app.js';
+import { createBanyan } from '../app.js';
+import { ROLE_PLAN, servesApi, type Role } from '../roles.js';
 import { ConfigError, loadConfig } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
 import { runPrimary, workerSettings } from './cluster.js';
@@ -7,7 +8,7 @@ import { runPrimary, workerSettings } from './cluster.js';
 /**
  * `banyan serve [--port N] [--host H] [--role all|api|worker|scheduler]`: start the service; drain
  * and close on SIGTERM/SIGINT. Roles `all` and `api` serve HTTP; `worker` and `scheduler` serve
- * HTTP only when --port is given, and then only /actuator/health and /actuator/prometheus (app.ts).
+ * HTTP only when --port is given, and then only /actuator/health and /actuator/prometheus (src/roles.ts).
  * Every role relays the outbox.
  * With HTTP_WORKERS > 1 a serving role runs as a cluster of that many processes (cluster.ts).
  */
@@ -47,10 +48,11 @@ export async function run(argv: string[]): Promise<number> {
   const serveHttp = servesHttp(role);
   const address = serveHttp ? await banyan.app.listen({ port: config.port, host: config.host }) : null;
   const startupMs = Math.round(performance.now() - startedAt);
-  banyan.logger.info({ address, database: banyan.database.dialect, role, ...(index === undefined ? {} : { worker: index }), bus: banyan.bus.kind, walletUrl: banyan.walletUrl, startupMs }, 'Banyan is ready');
-  void banyan.audit.emit({ type: 'SYSTEM_START', category: 'SYSTEM', severity: 'INFO', source: 'cli.serve', details: { address, role, pid: process.pid, startupMs } });
+  banyan.logger.info({ address, database: banyan.database.dialect, role, ...(index === undefined ? {} : { worker: index }), bus: banyan.bus.kind, walletUrl: banyan.modules.find('rewards')?.walletUrl, startupMs }, 'Banyan is ready');
+  const audit = banyan.modules.get('audit');
+  void audit.emit({ type: 'SYSTEM_START', category: 'SYSTEM', severity: 'INFO', source: 'cli.serve', details: { address, role, pid: process.pid, startupMs } });
   // The retention / partition job runs on scheduler nodes (and in the all-in-one process).
-  if (role === 'all' || role === 'scheduler') banyan.audit.startScheduler();
+  if (ROLE_PLAN[role].scheduler) audit.startScheduler();
 
   await new Promise<void>((resolve) => {
     let stopping = false;

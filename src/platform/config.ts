@@ -94,6 +94,8 @@ const EnvSchema = Type.Object({
   AUDIT_RETENTION_DECISION_STEPS_MONTHS: Type.Integer({ minimum: 1, maximum: 1200, default: 12 }),
   AUDIT_RETENTION_SYSTEM_EVENTS_MONTHS: Type.Integer({ minimum: 1, maximum: 1200, default: 6 }),
   AUDIT_RETENTION_CALL_LOGS_MONTHS: Type.Integer({ minimum: 1, maximum: 1200, default: 12 }),
+  /** The HTTP benchmark's baseline routes (`/_bench/noop`, `/_bench/echo`); set by bench/http.bench.ts only. */
+  BANYAN_BENCH: Type.Boolean({ default: false }),
 });
 
 export type Env = Static<typeof EnvSchema>;
@@ -143,6 +145,8 @@ export interface Config {
   readonly walletUrl: string | undefined;
   readonly rewards: RewardsConfig;
   readonly audit: AuditConfig;
+  /** BANYAN_BENCH: serve the HTTP benchmark's baseline routes (the full stack minus any work). */
+  readonly benchRoutes: boolean;
 }
 
 export interface RewardsConfig {
@@ -302,6 +306,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         database_query_logs: env.AUDIT_RETENTION_CALL_LOGS_MONTHS,
       }),
     }),
+    benchRoutes: env.BANYAN_BENCH,
   });
 }
 

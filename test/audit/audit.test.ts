@@ -132,7 +132,7 @@ describe(`audit trail (${DB_KIND})`, () => {
       payload: { name: vipCustomerTree.name, status: 'ACTIVE', rootNode: vipCustomerTree.rootNode, priority: 5 },
     });
     expect(update.statusCode).toBe(200);
-    await t.audit.writer.drain();
+    await t.modules.get('audit').writer.drain();
     const changes = await get<Page<Row>>('/api/v1/audit/trails?operationType=DECISION_TREE_UPDATE');
     expect(changes.body.data.content[0]).toMatchObject({ actor: 'admin', customerId: 'admin', treeId: 'vip-customer-tree', treeVersion: 2 });
     const details = changes.body.data.content[0]?.operationDetails as { before: Row; after: Row };
@@ -140,7 +140,7 @@ describe(`audit trail (${DB_KIND})`, () => {
     expect(details.after.version).toBe(2);
 
     for (let i = 0; i < 5; i++) await t.app.inject({ method: 'GET', url: '/api/v1/audit/trails', headers: { authorization: basic('mallory', `wrong${i}`) } });
-    await t.audit.writer.drain();
+    await t.modules.get('audit').writer.drain();
     const failed = await get<Page<Row>>('/api/v1/audit/trails?operationType=LOGIN_FAILED&customerId=mallory');
     expect(failed.body.data.totalElements).toBe(5);
     const security = await t.database.db.selectFrom('system_events').selectAll().where('event_type', '=', 'SECURITY').execute();
@@ -161,7 +161,7 @@ describe(`audit trail (${DB_KIND})`, () => {
     const requestId = newId();
     const at = toDbTimestamp();
     const common = { request_id: requestId, customer_id: 'CUSTEXT', tree_id: 't1', node_id: 'n1', created_at: at, started_at: at };
-    await t.audit.writer.write({
+    await t.modules.get('audit').writer.write({
       calls: [
         { ...common, id: newId(), system: 'CREDIT_BUREAU', endpoint: '/score', method: 'POST', request_payload: toJson({ id: 1 }), response_payload: toJson({ score: 700 }), response_status: 200, latency_ms: 12, status: 'SUCCESS', attempts: 1, error_message: null },
         { ...common, id: newId(), system: 'AML', endpoint: '/aml', method: 'POST', request_payload: toJson({}), response_payload: null, response_status: null, latency_ms: 1000, status: 'TIMEOUT', attempts: 3, error_message: 'timeout' },

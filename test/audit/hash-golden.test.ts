@@ -183,7 +183,7 @@ describe('audit hash versions: stored per row, verified per row', () => {
 
   it('Given trails of every kind written by the writer, When read back, Then each row stores hash_version 2 and a hash the scheme recomputes from the golden digest', async () => {
     const written = Object.values(ROWS).map((row, i) => fresh(row, i));
-    await Promise.all(written.map((row) => t.audit.writer.write({ trails: [row] })));
+    await Promise.all(written.map((row) => t.modules.get('audit').writer.write({ trails: [row] })));
     const ids = written.map((r) => r.id as string);
     const stored = await t.database.db.selectFrom('audit_trails').select(['id', 'seq', 'prev_hash', 'hash', 'hash_version']).where('id', 'in', ids).execute();
     expect(stored).toHaveLength(written.length);

@@ -25,7 +25,7 @@ describe(`audit retention (${DB_KIND})`, () => {
     const at = toDbTimestamp(date);
     const requestId = `${tag}-${newId().slice(0, 20)}`;
     const common = { request_id: requestId, customer_id: tag, tree_id: 't', node_id: 'n', created_at: at, started_at: at };
-    await t.audit.writer.write({
+    await t.modules.get('audit').writer.write({
       requestLogs: [{ id: newId(), request_id: requestId, api_endpoint: '/x', http_method: 'POST', request_payload: toJson({}), created_at: at }],
       trails: [{ id: newId(), request_id: requestId, customer_id: tag, operation_type: 'PROMOTION_EVALUATION', operation_details: toJson({}), status: 'SUCCESS', created_at: at }],
       steps: [{ id: newId(), request_id: requestId, tree_id: 't', node_id: 'n', step_order: 1, node_type: 'CONDITION', command_type: 'SPEL_CONDITION', input_data: toJson({}), status: 'SUCCESS', created_at: at }],
@@ -52,7 +52,7 @@ describe(`audit retention (${DB_KIND})`, () => {
     await insertAt(new Date(monthsAgo(3).getTime() + 2 * 86_400_000), 'b-new');
     await insertAt(monthsAgo(0), 'now');
 
-    const report = await t.audit.retention();
+    const report = await t.modules.get('audit').retention();
     expect(report.cutoffs.audit_trails < toDbTimestamp(monthsAgo(83))).toBe(true);
     if (DB_KIND === 'postgres') {
       const y = monthsAgo(90);

@@ -20,11 +20,11 @@ describe(`audit group commit (${DB_KIND})`, () => {
   afterAll(async () => t?.destroy());
 
   it('commits concurrent evaluations in shared transactions, each answered after its commit', async () => {
-    const before = { ...t.audit.writer.stats };
+    const before = { ...t.modules.get('audit').writer.stats };
     const responses = await Promise.all(Array.from({ length: 60 }, (_, i) => t.app.inject({ method: 'POST', url: '/api/v1/promotions/evaluate', payload: { ...VIP, customerId: `GC${i}` } })));
     expect(responses.every((r) => r.statusCode === 200)).toBe(true);
-    const batches = t.audit.writer.stats.batches - before.batches;
-    expect(t.audit.writer.stats.records - before.records).toBe(60);
+    const batches = t.modules.get('audit').writer.stats.batches - before.batches;
+    expect(t.modules.get('audit').writer.stats.records - before.records).toBe(60);
     expect(batches).toBeLessThan(60);
     for (const r of responses) {
       const id = r.headers['x-request-id'] as string;
@@ -34,9 +34,9 @@ describe(`audit group commit (${DB_KIND})`, () => {
   });
 
   it('isolates a bad record: only its own promise fails, the rest of its batch commits', async () => {
-    const results = await Promise.allSettled([t.audit.writer.write(trail('A')), t.audit.writer.write(trail(null)), t.audit.writer.write(trail('B'))]);
+    const results = await Promise.allSettled([t.modules.get('audit').writer.write(trail('A')), t.modules.get('audit').writer.write(trail(null)), t.modules.get('audit').writer.write(trail('B'))]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-    expect(t.audit.writer.stats.isolations).toBeGreaterThanOrEqual(1);
+    expect(t.modules.get('audit').writer.stats.isolations).toBeGreaterThanOrEqual(1);
     const verify = await t.app.inject({ method: 'GET', url: '/api/v1/audit/verify', headers: { authorization: `Basic ${Buffer.from('auditor:auditor123').toString('base64')}` } });
     expect(verify.json<{ data: { verified: boolean } }>().data.verified).toBe(true);
   });
@@ -69,15 +69,15 @@ describe(`audit best-effort mode (${DB_KIND})`, () => {
     const res = await t.app.inject({ method: 'POST', url: '/api/v1/promotions/evaluate', payload: VIP });
     expect(res.statusCode).toBe(200);
     const id = res.headers['x-request-id'] as string;
-    await t.audit.writer.drain();
+    await t.modules.get('audit').writer.drain();
     await new Promise((r) => setTimeout(r, 50));
-    expect(t.audit.retryQueueLength).toBeGreaterThanOrEqual(1);
+    expect(t.modules.get('audit').retryQueueLength).toBeGreaterThanOrEqual(1);
     await rename(t, 'decision_steps_away', 'decision_steps');
     await new Promise((r) => setTimeout(r, 1300));
-    await t.audit.writer.drain();
+    await t.modules.get('audit').writer.drain();
     const trails = await t.database.db.selectFrom('audit_trails').select('id').where('request_id', '=', id).execute();
     expect(trails).toHaveLength(1);
-    expect(t.audit.retryQueueLength).toBe(0);
+    expect(t.modules.get('audit').retryQueueLength).toBe(0);
   });
 });
 
@@ -162,7 +162,7 @@ describe.runIf(DB_KIND === 'postgres')('PostgreSQL batch statements (unnest, cha
     const viaPg = tricky.map((s, i) => entryFor(i, s));
     const viaKysely = tricky.map((s, i) => entryFor(i, s));
     // Same content, different ids: compare by request id order mapped onto each other.
-    await Promise.all(viaPg.map((e) => t.audit.writer.write(e)));
+    await Promise.all(viaPg.map((e) => t.modules.get('audit').writer.write(e)));
     const kysely = new GroupWriter(t.database.db, 'postgres', { batchSize: 64, flushMs: 0 });
     await Promise.all(viaKysely.map((e) => kysely.write(e)));
     await kysely.close();

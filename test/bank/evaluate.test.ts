@@ -201,7 +201,7 @@ describe(`evaluate API on ${DB_KIND}`, () => {
     expect(res.json().data.discountAmount).toBe(6000);
     const history = await t.app.inject({ method: 'GET', url: '/api/v1/promotions/history?customerId=VER001', headers: AS_MANAGER });
     expect(history.json().data.content[0]).toMatchObject({ treeId: 'vip-customer-tree', treeVersion: 2 });
-    const v1 = await t.trees.definition('vip-customer-tree', 1);
+    const v1 = await t.modules.get('trees').service.definition('vip-customer-tree', 1);
     expect((v1?.rootNode.children?.[0]?.children?.[0]?.configuration.parameters as { discountAmount: number }).discountAmount).toBe(5000);
   });
 

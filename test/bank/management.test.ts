@@ -119,7 +119,7 @@ describe(`management API on ${DB_KIND}`, () => {
       expect(res.statusCode).toBe(200);
       expect(res.json().data).toMatchObject({ version: 2, name: 'versioned v2' });
       expect(res.json().message).toContain('2');
-      const v1 = await t.trees.definition(created.id, 1);
+      const v1 = await t.modules.get('trees').service.definition(created.id, 1);
       expect(v1?.rootNode.configuration.expression).toBe("#{accountType == 'VIP'}");
       const missing = await call('PUT', `${TREES}/nope`, AS_MANAGER, simpleTree('x'));
       expect(missing.statusCode).toBe(404);

@@ -137,7 +137,7 @@ describe('events, limits, joins and exclusivity', () => {
   it('Given the NATS consumer path, When ingestEvents gets invalid and valid events, Then it reports INVALID_EVENT and processes the rest', async () => {
     const type = ownType();
     await activeCampaign(call, depositMatch({ eventTypes: [type] }));
-    const result = await ingestEvents(app.ingest, 'ev', [{ eventId: 'broken' }, { ...deposit('nats', 100), type }]);
+    const result = await ingestEvents(app.modules.get('events'), 'ev', [{ eventId: 'broken' }, { ...deposit('nats', 100), type }]);
     expect(result.results.map((r) => r.outcome)).toEqual(['INVALID_EVENT', 'REWARDED']);
     expect(result.results[1]?.rewards[0]?.amount).toBe('50.00');
   });

@@ -128,7 +128,7 @@ describe(`every message published in the reward and trigger scenarios fits its s
   });
 
   const wallet = async (mode: 'ok' | 'fail') => {
-    const res = await request(`${app.walletUrl ?? ''}/_control`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ service: 'wallet', mode }) });
+    const res = await request(`${app.modules.get('rewards').walletUrl ?? ''}/_control`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ service: 'wallet', mode }) });
     await res.body.dump();
   };
   const seen = (topic: string, event?: string) => [...captured.values()].some((d) => d.topic === topic && (event === undefined || (d.payload as { event?: string } | null)?.event === event));
@@ -137,7 +137,7 @@ describe(`every message published in the reward and trigger scenarios fits its s
     const { key } = await newTenant(app, 'schemas');
     call = as(app, key);
     const { port } = callbackServer.address() as AddressInfo;
-    await app.tenants.setCallback('schemas', `http://127.0.0.1:${port}/hook`);
+    await app.modules.get('tenants').setCallback('schemas', `http://127.0.0.1:${port}/hook`);
     const campaignId = await activeCampaign(call, depositMatch());
 
     // Join → promotion.event.join.

@@ -122,10 +122,10 @@ afterAll(async () => app?.destroy());
 
 describe('seed 002 factor catalogue', () => {
   it('Given the demo data, When listing, Then every factor has a tree, a test case with an offer, and the demo sandbox backs the external systems', async () => {
-    expect(app.sandbox).not.toBeNull();
+    expect(app.modules.get('sandbox').running).not.toBeNull();
     const slugs = new Set(CASES.filter((c) => c.amount !== null).map((c) => c.slug));
     expect(FACTORS.map((f) => f.slug).filter((s) => !slugs.has(s))).toEqual([]);
-    for (const f of FACTORS) expect(await app.trees.current(`factor-${f.slug}`)).toBeDefined();
+    for (const f of FACTORS) expect(await app.modules.get('trees').service.current(`factor-${f.slug}`)).toBeDefined();
   });
 
   it.each(CASES)('Given $given, When evaluating factor-$slug, Then the offer is $amount', async ({ slug, customer, amount, details }) => {

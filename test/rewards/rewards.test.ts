@@ -36,7 +36,7 @@ beforeAll(async () => {
   if (USE_NATS) await requireNats();
   await new Promise<void>((r) => callbackServer.listen(0, '127.0.0.1', r));
   app = await startTestApp(env);
-  walletUrl = app.walletUrl ?? '';
+  walletUrl = app.modules.get('rewards').walletUrl ?? '';
 });
 
 afterAll(async () => {
@@ -181,8 +181,8 @@ describe(`rewards worker (${USE_NATS ? 'NATS JetStream' : 'in-process bus'})`, (
 
   it("POSTs a callback signed with the tenant's secret to the tenant's callback URL when a reward is paid", async () => {
     const { port } = callbackServer.address() as AddressInfo;
-    await app.tenants.create({ id: 'tenant-cb', name: 'Callbacks' });
-    const { secret } = await app.tenants.setCallback('tenant-cb', `http://127.0.0.1:${port}/hook`);
+    await app.modules.get('tenants').create({ id: 'tenant-cb', name: 'Callbacks' });
+    const { secret } = await app.modules.get('tenants').setCallback('tenant-cb', `http://127.0.0.1:${port}/hook`);
     const { id } = await create(input({ tenantId: 'tenant-cb' }));
     await eventually(() => callbacks.some((c) => c.body.includes(id)), 10_000, 'callback');
     const call = callbacks.find((c) => c.body.includes(id))!;

@@ -31,7 +31,7 @@ describe('Given SANDBOX_PORT and no WALLET_URL', () => {
     const port = await freePort();
     const banyan = await createBanyan(configFor({ DEMO_DATA: demo, SANDBOX_PORT: String(port) }), { role });
     try {
-      expect(banyan.walletUrl).toBe(`http://127.0.0.1:${port}`);
+      expect(banyan.modules.get('rewards').walletUrl).toBe(`http://127.0.0.1:${port}`);
       const stats = await request(`http://127.0.0.1:${port}/wallet/stats`);
       expect(stats.statusCode).toBe(200);
       await stats.body.dump();
@@ -44,8 +44,8 @@ describe('Given SANDBOX_PORT and no WALLET_URL', () => {
     const port = await freePort();
     const banyan = await createBanyan(configFor({ DEMO_DATA: 'true', SANDBOX_PORT: String(port) }), { role: 'api' });
     try {
-      expect(banyan.sandbox?.url).toBe(`http://127.0.0.1:${port}`);
-      expect(banyan.rewardWorker).toBeUndefined();
+      expect(banyan.modules.get('sandbox').running?.url).toBe(`http://127.0.0.1:${port}`);
+      expect(banyan.modules.find('rewards')?.worker).toBeUndefined();
     } finally {
       await banyan.close();
     }

@@ -33,9 +33,9 @@ describe(`published demo tenant key on a production database (${DB_KIND})`, () =
       try {
         const res = await prod.app.inject(campaigns(DEMO_API_KEY));
         expect(res.statusCode).toBe(401);
-        const keys = await prod.tenants.listApiKeys(DEMO_TENANT_ID);
+        const keys = await prod.modules.get('tenants').listApiKeys(DEMO_TENANT_ID);
         expect(keys.every((k) => k.revoked)).toBe(true);
-        expect((await prod.tenants.get(DEMO_TENANT_ID)).status).toBe('SUSPENDED');
+        expect((await prod.modules.get('tenants').get(DEMO_TENANT_ID)).status).toBe('SUSPENDED');
         const events = await prod.database.db.selectFrom('system_events').select(['event_type', 'event_category', 'event_details']).where('source_component', '=', 'demo.retire').execute();
         expect(events).toHaveLength(1);
         expect(events[0]).toMatchObject({ event_type: 'SECURITY', event_category: 'SECURITY' });
@@ -63,7 +63,7 @@ describe(`published demo tenant key on a production database (${DB_KIND})`, () =
       const prod = await createBanyan(testConfig(db, { ...PRODUCTION, DEMO_DATA: 'true' }), { logger: silent });
       try {
         expect((await prod.app.inject({ method: 'GET', url: '/api/v1/campaigns', headers: { 'x-api-key': DEMO_API_KEY } })).statusCode).toBe(401);
-        await expect(prod.tenants.get(DEMO_TENANT_ID)).rejects.toMatchObject({ code: 'RESOURCE_NOT_FOUND' });
+        await expect(prod.modules.get('tenants').get(DEMO_TENANT_ID)).rejects.toMatchObject({ code: 'RESOURCE_NOT_FOUND' });
       } finally {
         await prod.close();
       }

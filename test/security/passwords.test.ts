@@ -116,6 +116,6 @@ describe(`changing a password through the API on ${DB_KIND}`, () => {
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/promotions/available', headers: AS_MANAGER })).statusCode).toBe(401);
     const fresh = { authorization: basic('manager', 'a perfectly fine passphrase') };
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/promotions/available', headers: fresh })).statusCode).toBe(200);
-    expect(await t.users.demoPasswordUsers()).not.toContain('manager');
+    expect(await t.modules.get('users').demoPasswordUsers()).not.toContain('manager');
   });
 });

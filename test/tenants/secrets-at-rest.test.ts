@@ -85,40 +85,40 @@ describe('callback signing secrets at rest', () => {
 
   it('Given a tenant sets its callback URL, When the database row is read, Then it holds enc:v1:<keyId>:…, never the secret the API returned once; reads show only secretSet', async () => {
     const banyan = await start({ BANYAN_SECRET_KEY: KEY_A.toString('base64') });
-    await banyan.tenants.create({ id: 'rest-a', name: 'A' });
-    const set = await banyan.tenants.setCallback('rest-a', 'http://127.0.0.1:9/hook');
+    await banyan.modules.get('tenants').create({ id: 'rest-a', name: 'A' });
+    const set = await banyan.modules.get('tenants').setCallback('rest-a', 'http://127.0.0.1:9/hook');
     expect(set.secret).toMatch(/^whsec_/);
     const stored = await storedSecret(banyan, 'rest-a');
     expect(stored?.startsWith(`enc:v1:${keyIdOf(KEY_A)}:`)).toBe(true);
     expect(stored).not.toContain(set.secret as string);
-    expect(await banyan.tenants.callbackResolver('rest-a', {} as never)).toEqual({ url: 'http://127.0.0.1:9/hook', secret: set.secret });
-    const read = await banyan.tenants.getCallback('rest-a');
+    expect(await banyan.modules.get('tenants').callbackResolver('rest-a', {} as never)).toEqual({ url: 'http://127.0.0.1:9/hook', secret: set.secret });
+    const read = await banyan.modules.get('tenants').getCallback('rest-a');
     expect(read).toEqual({ callbackUrl: 'http://127.0.0.1:9/hook', secretSet: true, secretCreatedAt: expect.any(String) });
-    const rotated = await banyan.tenants.rotateCallbackSecret('rest-a');
+    const rotated = await banyan.modules.get('tenants').rotateCallbackSecret('rest-a');
     expect(await storedSecret(banyan, 'rest-a')).not.toContain(rotated.secret as string);
   });
 
   it('Given a plain row from before encryption, When the service starts, Then the row is re-encrypted and callbacks still sign with the same secret', async () => {
     const banyan = app as Banyan;
-    await banyan.tenants.create({ id: 'rest-legacy', name: 'Legacy' });
+    await banyan.modules.get('tenants').create({ id: 'rest-legacy', name: 'Legacy' });
     await banyan.database.db.updateTable('tenants').set({ callback_url: 'http://127.0.0.1:9/legacy', callback_secret: 'whsec_legacy-plain-value' }).where('id', '=', 'rest-legacy').execute();
-    expect(await banyan.tenants.callbackResolver('rest-legacy', {} as never)).toMatchObject({ secret: 'whsec_legacy-plain-value' });
+    expect(await banyan.modules.get('tenants').callbackResolver('rest-legacy', {} as never)).toMatchObject({ secret: 'whsec_legacy-plain-value' });
     const restarted = await start({ BANYAN_SECRET_KEY: KEY_A.toString('base64') });
     const stored = await storedSecret(restarted, 'rest-legacy');
     expect(stored?.startsWith('enc:v1:')).toBe(true);
     expect(stored).not.toContain('legacy-plain-value');
-    expect(await restarted.tenants.callbackResolver('rest-legacy', {} as never)).toMatchObject({ secret: 'whsec_legacy-plain-value' });
+    expect(await restarted.modules.get('tenants').callbackResolver('rest-legacy', {} as never)).toMatchObject({ secret: 'whsec_legacy-plain-value' });
   });
 
   it('Given a key rotation A → B with A as previous, When restarted, Then every row moves to B; When A is then dropped, Then callbacks still resolve; a wrong key reports the tenants, without crashing', async () => {
-    const before = await (app as Banyan).tenants.callbackResolver('rest-a', {} as never);
+    const before = await (app as Banyan).modules.get('tenants').callbackResolver('rest-a', {} as never);
     const rotated = await start({ BANYAN_SECRET_KEY: KEY_B.toString('hex'), BANYAN_SECRET_KEY_PREVIOUS: KEY_A.toString('base64') });
     for (const id of ['rest-a', 'rest-legacy']) expect((await storedSecret(rotated, id))?.startsWith(`enc:v1:${keyIdOf(KEY_B)}:`)).toBe(true);
     const onlyB = await start({ BANYAN_SECRET_KEY: KEY_B.toString('hex') });
-    expect(await onlyB.tenants.callbackResolver('rest-a', {} as never)).toEqual(before);
+    expect(await onlyB.modules.get('tenants').callbackResolver('rest-a', {} as never)).toEqual(before);
     const wrong = await start({ BANYAN_SECRET_KEY: KEY_C.toString('hex') });
-    expect(await wrong.tenants.reencryptSecrets()).toMatchObject({ reencrypted: 0, unreadable: ['rest-a', 'rest-legacy'] });
-    await expect(wrong.tenants.callbackResolver('rest-a', {} as never)).rejects.toThrow(SecretDecryptError);
+    expect(await wrong.modules.get('tenants').reencryptSecrets()).toMatchObject({ reencrypted: 0, unreadable: ['rest-a', 'rest-legacy'] });
+    await expect(wrong.modules.get('tenants').callbackResolver('rest-a', {} as never)).rejects.toThrow(SecretDecryptError);
   });
 
   it('Given `banyan secrets reencrypt` with a new key and the old one as previous, When run, Then it re-encrypts and exits 0; with no matching key it exits 1', async () => {

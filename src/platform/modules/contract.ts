@@ -48,6 +48,8 @@ export interface ModuleContext {
   readonly modules: ModuleRegistry;
   /** The application version (package.json). */
   readonly version: string;
+  /** The migrations this start applied (the audit module records them as a MIGRATION event). */
+  readonly migrated?: readonly string[];
 }
 
 /** What a module's `create` returns. Every member is optional: a module may only own tables, or only routes. */
