@@ -1,6 +1,5 @@
-import type { ChangeRecorder } from '../platform/changes.js';
 import type { Config } from '../platform/config.js';
-import { defineModule, ROLES, type ModuleRegistry } from '../platform/modules/contract.js';
+import { defineModule, ROLES } from '../platform/modules/contract.js';
 import { routesPlugin } from '../platform/modules/registry.js';
 import { auditMigrations } from './audit.migrations.js';
 import type { AuditModule } from './audit.service.js';

@@ -21,7 +21,7 @@ export const treesModule = defineModule<TreesApi>({
   name: 'trees',
   migrations: treesMigrations,
   roles: ROLES,
-  async create({ config, database, modules }) {
+  async create({ database, modules }) {
     // Loaded when the module is created, so listing it (e.g. for its migrations: `banyan migrate`) stays cheap.
     const { createReferenceValidator } = await import('./node-references.js');
     const { registerTreeRoutes } = await import('./trees.routes.js');
