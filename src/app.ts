@@ -65,6 +65,8 @@ import type { RunningSandbox } from './sandbox/index.js';
 import { createUsersService, type UsersService } from './users/users.service.js';
 import { deadlineBudgets, pausingCommand } from './platform/deadline.js';
 import { registerUserRoutes } from './users/users.routes.js';
+import { usageModule } from './usage/module.js';
+import type { UsageService } from './usage/index.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -98,6 +100,8 @@ export interface Banyan {
   readonly ingest: IngestDeps;
   readonly demoCampaigns: CampaignSeedReport | null;
   readonly audit: AuditModule;
+  /** The usage module's API, in roles that serve the API (composed by hand until src/modules.ts lands). */
+  readonly usage: UsageService | undefined;
   close(): Promise<void>;
 }
 
@@ -248,6 +252,15 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
     registerHealthRoutes(app, { database, diskPath: localDataPath(config.database) });
     let rewardWorker: RewardWorker | undefined;
     registerMetricsRoutes(app, { role, rewardWorker: () => rewardWorker });
+    // composed by hand until src/modules.ts lands: the usage module (src/usage/module.ts) in its roles.
+    const usageInstance = usageModule.roles.includes(role)
+      ? await usageModule.create({
+          config, logger, database, role, version: VERSION,
+          get bus(): EventBus { throw new Error('the bus is created after the HTTP app (hand-composed app.ts)'); },
+          modules: { get: (name) => { throw new Error(`module ${name} is not composed yet`); }, find: () => undefined },
+        })
+      : undefined;
+    if (usageInstance?.routes) await app.register(usageInstance.routes);
     // Worker and scheduler processes answer health and metrics only: the public API is the api role's, so a
     // worker reachable for its health check does not become a second, unmonitored API.
     if (servesApi(role)) {
@@ -271,6 +284,11 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
       }
     }
     await app.ready();
+    // composed by hand until src/modules.ts lands: start/stop of the usage module.
+    if (usageInstance) {
+      await usageInstance.start?.();
+      cleanup.push(async () => usageInstance.stop?.());
+    }
     const systems = externalSystems;
     const auditModule = audit;
 
@@ -362,6 +380,7 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
       ingest,
       demoCampaigns,
       audit: auditModule,
+      usage: usageInstance?.api,
       async close() {
         // Stop taking work first, then the HTTP server, then the connections.
         await runCleanup();

@@ -14,6 +14,7 @@ import { rulesMigrations } from './rules/rules.migrations.js';
 import { treesMigrations } from './trees/trees.migrations.js';
 import { usersMigrations } from './users/users.migrations.js';
 import { deadLetterMigrations } from './triggers/dead-letters.migrations.js';
+import { usageModule } from './usage/module.js';
 
 /** Every module's migrations; names sort in application order. */
 export const allMigrations: MigrationSet = {
@@ -32,4 +33,6 @@ export const allMigrations: MigrationSet = {
   ...eventsMigrations,
   ...auditMigrations,
   ...deadLetterMigrations,
+  // composed by hand until src/modules.ts lands (then: the module list's migrations)
+  ...usageModule.migrations,
 };

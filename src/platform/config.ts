@@ -94,6 +94,8 @@ const EnvSchema = Type.Object({
   AUDIT_RETENTION_DECISION_STEPS_MONTHS: Type.Integer({ minimum: 1, maximum: 1200, default: 12 }),
   AUDIT_RETENTION_SYSTEM_EVENTS_MONTHS: Type.Integer({ minimum: 1, maximum: 1200, default: 6 }),
   AUDIT_RETENTION_CALL_LOGS_MONTHS: Type.Integer({ minimum: 1, maximum: 1200, default: 12 }),
+  /** How often each API process stores the request counts it metered (src/usage); also on shutdown. */
+  USAGE_FLUSH_MS: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 5000 }),
 });
 
 export type Env = Static<typeof EnvSchema>;
@@ -143,6 +145,7 @@ export interface Config {
   readonly walletUrl: string | undefined;
   readonly rewards: RewardsConfig;
   readonly audit: AuditConfig;
+  readonly usage: { readonly flushMs: number };
 }
 
 export interface RewardsConfig {
@@ -302,6 +305,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         database_query_logs: env.AUDIT_RETENTION_CALL_LOGS_MONTHS,
       }),
     }),
+    usage: Object.freeze({ flushMs: env.USAGE_FLUSH_MS }),
   });
 }
 
