@@ -255,9 +255,20 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
     // composed by hand until src/modules.ts lands: the usage module (src/usage/module.ts) in its roles.
     const usageInstance = usageModule.roles.includes(role)
       ? await usageModule.create({
-          config, logger, database, role, version: VERSION,
-          get bus(): EventBus { throw new Error('the bus is created after the HTTP app (hand-composed app.ts)'); },
-          modules: { get: (name) => { throw new Error(`module ${name} is not composed yet`); }, find: () => undefined },
+          config,
+          logger,
+          database,
+          role,
+          version: VERSION,
+          get bus(): EventBus {
+            throw new Error('the bus is created after the HTTP app (hand-composed app.ts)');
+          },
+          modules: {
+            get: (name) => {
+              throw new Error(`module ${name} is not composed yet`);
+            },
+            find: () => undefined,
+          },
         })
       : undefined;
     if (usageInstance?.routes) await app.register(usageInstance.routes);
