@@ -18,6 +18,7 @@ import { templatesModule } from './templates/module.js';
 import { tenantsModule } from './tenants/module.js';
 import { treesModule } from './trees/module.js';
 import { triggersModule } from './triggers/module.js';
+import { usageModule } from './usage/module.js';
 import { usersModule } from './users/module.js';
 
 /**
@@ -28,6 +29,7 @@ import { usersModule } from './users/module.js';
  */
 export const MODULES: readonly BanyanModule[] = [
   auditModule, // first: every later module's changes, errors and start-up events are recorded
+  usageModule, // meters every tenant route (a root-scope onResponse hook; no database write on the request path)
   usersModule,
   rulesModule,
   externalModule,

@@ -96,6 +96,8 @@ const EnvSchema = Type.Object({
   AUDIT_RETENTION_CALL_LOGS_MONTHS: Type.Integer({ minimum: 1, maximum: 1200, default: 12 }),
   /** The HTTP benchmark's baseline routes (`/_bench/noop`, `/_bench/echo`); set by bench/http.bench.ts only. */
   BANYAN_BENCH: Type.Boolean({ default: false }),
+  /** How often each API process stores the request counts it metered (src/usage); also on shutdown. */
+  USAGE_FLUSH_MS: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 5000 }),
 });
 
 export type Env = Static<typeof EnvSchema>;
@@ -147,6 +149,7 @@ export interface Config {
   readonly audit: AuditConfig;
   /** BANYAN_BENCH: serve the HTTP benchmark's baseline routes (the full stack minus any work). */
   readonly benchRoutes: boolean;
+  readonly usage: { readonly flushMs: number };
 }
 
 export interface RewardsConfig {
@@ -307,6 +310,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       }),
     }),
     benchRoutes: env.BANYAN_BENCH,
+    usage: Object.freeze({ flushMs: env.USAGE_FLUSH_MS }),
   });
 }
 

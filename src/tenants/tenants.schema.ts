@@ -12,6 +12,7 @@ export const SCOPES = [
   'players:write',
   'rewards:read',
   'rewards:write',
+  'usage:read',
   'tenant:admin',
 ] as const;
 export type Scope = (typeof SCOPES)[number];

@@ -177,6 +177,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * API usage of one tenant (tenantId) or of every tenant (staff, ADMIN)
+         * @description Requests answered to tenant credentials (API key or bearer token), counted per minute by route pattern, method, status and API key, and summed into the requested buckets (UTC). Counts are kept in memory and stored every USAGE_FLUSH_MS (default 5 s), so the last few seconds may not be included yet. `format=csv` answers a CSV attachment instead of the JSON envelope. 租戶 API 用量 (每分鐘計數，依路由、方法、狀態與金鑰彙總)。
+         */
+        get: operations["getAdminUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit/compliance-report": {
         parameters: {
             query?: never;
@@ -951,6 +971,26 @@ export interface paths {
         put?: never;
         /** Rotate your callback signing secret (shown once; the old one stops signing within 5 s) */
         post: operations["postTenantCallbackSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * API usage of the calling tenant, per bucket and route or key
+         * @description Requests answered to tenant credentials (API key or bearer token), counted per minute by route pattern, method, status and API key, and summed into the requested buckets (UTC). Counts are kept in memory and stored every USAGE_FLUSH_MS (default 5 s), so the last few seconds may not be included yet. `format=csv` answers a CSV attachment instead of the JSON envelope. 租戶 API 用量 (每分鐘計數，依路由、方法、狀態與金鑰彙總)。
+         */
+        get: operations["getUsage"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2223,7 +2263,7 @@ export interface operations {
                 "application/json": {
                     name: string;
                     /** @description Default: every scope except tenant:admin */
-                    scopes?: ("campaigns:read" | "campaigns:write" | "templates:read" | "templates:write" | "events:read" | "events:write" | "players:read" | "players:write" | "rewards:read" | "rewards:write" | "tenant:admin")[];
+                    scopes?: ("campaigns:read" | "campaigns:write" | "templates:read" | "templates:write" | "events:read" | "events:write" | "players:read" | "players:write" | "rewards:read" | "rewards:write" | "usage:read" | "tenant:admin")[];
                 };
             };
         };
@@ -3432,6 +3472,194 @@ export interface operations {
             };
             /** @description RESOURCE_NOT_FOUND */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "data": null,
+                     *       "message": "請求資料驗證失敗: 客戶ID不能為空",
+                     *       "errorCode": "INVALID_REQUEST",
+                     *       "timestamp": "2024-01-15T10:30:00",
+                     *       "requestId": "c0a8012e-0000-4000-8000-000000000000"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {object|null} */
+                        data: never | null;
+                        errorCode: string;
+                        errors?: {
+                            code?: string;
+                            field: string;
+                            message: string;
+                            nodeId?: string;
+                            path?: string;
+                            position?: {
+                                column: number;
+                                line: number;
+                                offset: number;
+                            };
+                        }[];
+                        message: string;
+                        requestId: string;
+                        /** @enum {boolean} */
+                        success: false;
+                        timestamp: string;
+                    };
+                };
+            };
+        };
+    };
+    getAdminUsage: {
+        parameters: {
+            query: {
+                /** @description csv: a CSV attachment (UTF-8 with BOM) instead of the JSON envelope */
+                format?: "json" | "csv";
+                /** @description Start, inclusive: 2026-12-01 (00:00 UTC) or 2026-12-01T10:00:00Z; UTC when no zone is given (ISO 8601) */
+                from: string;
+                /** @description Bucket size, UTC (default hour). Longest range: minute 7 days, hour 92 days, day 366 days */
+                granularity?: "minute" | "hour" | "day";
+                /** @description route: per route pattern and method; key: per API key */
+                groupBy?: "route" | "key";
+                /** @description One tenant; every tenant when absent (rows then carry tenantId) */
+                tenantId?: string;
+                /** @description End, exclusive, after from: 2026-12-02 or 2026-12-01T18:00:00Z (ISO 8601) */
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Usage rows: JSON envelope (format=json) or a CSV attachment (format=csv) 用量統計 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            from: string;
+                            granularity: string;
+                            groupBy: string;
+                            rows: {
+                                /** @description Bucket start, ISO 8601 UTC */
+                                bucket: string;
+                                /** @description Requests */
+                                count: number;
+                                /** @description groupBy=key: the API key id (a bearer token counts for the key it was issued to) */
+                                keyId?: string;
+                                /** @description groupBy=route */
+                                method?: string;
+                                /** @description groupBy=route: the route pattern, e.g. /api/v1/events/:eventId */
+                                route?: string;
+                                /** @description HTTP status answered */
+                                status: number;
+                                /** @description Staff view of every tenant only */
+                                tenantId?: string;
+                            }[];
+                            tenantId: string | null;
+                            to: string;
+                            /** @description More than 10000 rows matched; the first 10000 (by bucket) are returned */
+                            truncated: boolean;
+                        } | null;
+                        dryRun?: boolean;
+                        errorCode: string | null;
+                        message: string;
+                        /** @description Also in the X-Request-Id header */
+                        requestId: string;
+                        success: boolean;
+                        /** @description ISO-8601 local date-time */
+                        timestamp: string;
+                    };
+                    "text/csv": string;
+                };
+            };
+            /** @description INVALID_REQUEST / VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "data": null,
+                     *       "message": "請求資料驗證失敗: 客戶ID不能為空",
+                     *       "errorCode": "INVALID_REQUEST",
+                     *       "timestamp": "2024-01-15T10:30:00",
+                     *       "requestId": "c0a8012e-0000-4000-8000-000000000000"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {object|null} */
+                        data: never | null;
+                        errorCode: string;
+                        errors?: {
+                            code?: string;
+                            field: string;
+                            message: string;
+                            nodeId?: string;
+                            path?: string;
+                            position?: {
+                                column: number;
+                                line: number;
+                                offset: number;
+                            };
+                        }[];
+                        message: string;
+                        requestId: string;
+                        /** @enum {boolean} */
+                        success: false;
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description UNAUTHORIZED (WWW-Authenticate: Basic) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "data": null,
+                     *       "message": "請求資料驗證失敗: 客戶ID不能為空",
+                     *       "errorCode": "INVALID_REQUEST",
+                     *       "timestamp": "2024-01-15T10:30:00",
+                     *       "requestId": "c0a8012e-0000-4000-8000-000000000000"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {object|null} */
+                        data: never | null;
+                        errorCode: string;
+                        errors?: {
+                            code?: string;
+                            field: string;
+                            message: string;
+                            nodeId?: string;
+                            path?: string;
+                            position?: {
+                                column: number;
+                                line: number;
+                                offset: number;
+                            };
+                        }[];
+                        message: string;
+                        requestId: string;
+                        /** @enum {boolean} */
+                        success: false;
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description FORBIDDEN */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17029,6 +17257,192 @@ export interface operations {
                         requestId: string;
                         success: boolean;
                         /** @description ISO-8601 local date-time */
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description UNAUTHORIZED (WWW-Authenticate: Basic) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "data": null,
+                     *       "message": "請求資料驗證失敗: 客戶ID不能為空",
+                     *       "errorCode": "INVALID_REQUEST",
+                     *       "timestamp": "2024-01-15T10:30:00",
+                     *       "requestId": "c0a8012e-0000-4000-8000-000000000000"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {object|null} */
+                        data: never | null;
+                        errorCode: string;
+                        errors?: {
+                            code?: string;
+                            field: string;
+                            message: string;
+                            nodeId?: string;
+                            path?: string;
+                            position?: {
+                                column: number;
+                                line: number;
+                                offset: number;
+                            };
+                        }[];
+                        message: string;
+                        requestId: string;
+                        /** @enum {boolean} */
+                        success: false;
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "data": null,
+                     *       "message": "請求資料驗證失敗: 客戶ID不能為空",
+                     *       "errorCode": "INVALID_REQUEST",
+                     *       "timestamp": "2024-01-15T10:30:00",
+                     *       "requestId": "c0a8012e-0000-4000-8000-000000000000"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {object|null} */
+                        data: never | null;
+                        errorCode: string;
+                        errors?: {
+                            code?: string;
+                            field: string;
+                            message: string;
+                            nodeId?: string;
+                            path?: string;
+                            position?: {
+                                column: number;
+                                line: number;
+                                offset: number;
+                            };
+                        }[];
+                        message: string;
+                        requestId: string;
+                        /** @enum {boolean} */
+                        success: false;
+                        timestamp: string;
+                    };
+                };
+            };
+        };
+    };
+    getUsage: {
+        parameters: {
+            query: {
+                /** @description csv: a CSV attachment (UTF-8 with BOM) instead of the JSON envelope */
+                format?: "json" | "csv";
+                /** @description Start, inclusive: 2026-12-01 (00:00 UTC) or 2026-12-01T10:00:00Z; UTC when no zone is given (ISO 8601) */
+                from: string;
+                /** @description Bucket size, UTC (default hour). Longest range: minute 7 days, hour 92 days, day 366 days */
+                granularity?: "minute" | "hour" | "day";
+                /** @description route: per route pattern and method; key: per API key */
+                groupBy?: "route" | "key";
+                /** @description End, exclusive, after from: 2026-12-02 or 2026-12-01T18:00:00Z (ISO 8601) */
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Usage rows: JSON envelope (format=json) or a CSV attachment (format=csv) 用量統計 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            from: string;
+                            granularity: string;
+                            groupBy: string;
+                            rows: {
+                                /** @description Bucket start, ISO 8601 UTC */
+                                bucket: string;
+                                /** @description Requests */
+                                count: number;
+                                /** @description groupBy=key: the API key id (a bearer token counts for the key it was issued to) */
+                                keyId?: string;
+                                /** @description groupBy=route */
+                                method?: string;
+                                /** @description groupBy=route: the route pattern, e.g. /api/v1/events/:eventId */
+                                route?: string;
+                                /** @description HTTP status answered */
+                                status: number;
+                                /** @description Staff view of every tenant only */
+                                tenantId?: string;
+                            }[];
+                            tenantId: string | null;
+                            to: string;
+                            /** @description More than 10000 rows matched; the first 10000 (by bucket) are returned */
+                            truncated: boolean;
+                        } | null;
+                        dryRun?: boolean;
+                        errorCode: string | null;
+                        message: string;
+                        /** @description Also in the X-Request-Id header */
+                        requestId: string;
+                        success: boolean;
+                        /** @description ISO-8601 local date-time */
+                        timestamp: string;
+                    };
+                    "text/csv": string;
+                };
+            };
+            /** @description INVALID_REQUEST / VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "data": null,
+                     *       "message": "請求資料驗證失敗: 客戶ID不能為空",
+                     *       "errorCode": "INVALID_REQUEST",
+                     *       "timestamp": "2024-01-15T10:30:00",
+                     *       "requestId": "c0a8012e-0000-4000-8000-000000000000"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {object|null} */
+                        data: never | null;
+                        errorCode: string;
+                        errors?: {
+                            code?: string;
+                            field: string;
+                            message: string;
+                            nodeId?: string;
+                            path?: string;
+                            position?: {
+                                column: number;
+                                line: number;
+                                offset: number;
+                            };
+                        }[];
+                        message: string;
+                        requestId: string;
+                        /** @enum {boolean} */
+                        success: false;
                         timestamp: string;
                     };
                 };

@@ -37,6 +37,7 @@ export const TAGS: Readonly<Record<string, { readonly name: string; readonly des
   活動管理: { name: 'Campaigns 活動管理', description: 'Campaigns: rules, formula, limits, schedule, lifecycle. 活動規則、公式、限額與排程' },
   活動模板: { name: 'Campaign templates 活動模板', description: 'Campaign templates and their parameters. 活動模板與參數' },
   行為事件: { name: 'Events 行為事件', description: 'Behaviour events that trigger campaigns. 觸發活動的行為事件' },
+  用量統計: { name: 'Usage 用量統計', description: 'API usage per tenant, key, route and status, in minute, hour or day buckets (JSON or CSV). 租戶 API 用量統計' },
 };
 
 const tagName = (tag: string): string => TAGS[tag]?.name ?? tag;
