@@ -20,8 +20,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-syntax': [
         'error',
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'The engine reads no clock: take `now` from the caller (EvaluateOptions.now).' },
-        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'The engine reads no clock: take `now` from the caller (EvaluateOptions.now).' },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'The engine reads no clock: take `now` from the caller (EvaluateOptions.now).',
+        },
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'The engine reads no clock: take `now` from the caller (EvaluateOptions.now).',
+        },
         { selector: "CallExpression[callee.name='Date']", message: '`Date()` reads the clock: take `now` from the caller (EvaluateOptions.now).' },
       ],
       'no-restricted-globals': [

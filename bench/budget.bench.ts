@@ -65,7 +65,10 @@ function nsPerEvaluation(run: (c: Record<string, unknown>) => unknown): number {
 }
 
 const cases: [string, (c: Record<string, unknown>) => unknown][] = [];
-for (const [name, def] of [['SpEL tree', promotionDecisionTree], ['JSONLogic tree', jsonLogicPromotionTree]] as const) {
+for (const [name, def] of [
+  ['SpEL tree', promotionDecisionTree],
+  ['JSONLogic tree', jsonLogicPromotionTree],
+] as const) {
   const tree = engine.compileTree(def);
   cases.push([`${name}, steps`, (c) => tree.evaluate(c, { now: NOW, clock: () => performance.now() })]);
   cases.push([`${name}, steps + budget`, (c) => tree.evaluate(c, { now: NOW, clock: () => performance.now(), budget: newBudget() })]);

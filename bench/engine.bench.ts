@@ -17,7 +17,14 @@ import { createPrng } from '../src/sandbox/controls.js';
 
 const NOW = new Date('2025-11-06T19:50:55Z');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 1);
-type Customer = Record<string, unknown> & { customerId: string; accountType: string; annualIncome: number; creditScore: number; accountBalance: number; transactionHistory: unknown[] };
+type Customer = Record<string, unknown> & {
+  customerId: string;
+  accountType: string;
+  annualIncome: number;
+  creditScore: number;
+  accountBalance: number;
+  transactionHistory: unknown[];
+};
 
 // ---------------------------------------------------------------- deterministic customers
 const rnd = createPrng(20251106);
@@ -36,16 +43,72 @@ const customers: Customer[] = Array.from({ length: 1024 }, (_, i) => ({
 // ---------------------------------------------------------------- shared offer builder for peers
 /** Offers exactly as the tree's calculation nodes define them; amounts in integer cents (exact). */
 const OFFERS = {
-  'calc-vip-high': { promotionId: 'promo-vip-001', promotionName: 'VIP專屬優惠', promotionType: 'VIP', description: 'VIP客戶專屬高額優惠', validDays: 92, additionalDetails: { tier: 'VIP', category: 'premium' } },
-  'calc-vip-regular': { promotionId: 'promo-vip-002', promotionName: 'VIP標準優惠', promotionType: 'VIP', description: 'VIP客戶標準優惠', validDays: 92, additionalDetails: { tier: 'VIP', category: 'standard' } },
-  'calc-plat-high': { promotionId: 'promo-plat-001', promotionName: '白金優質優惠', promotionType: 'PLATINUM', description: '白金優質客戶手續費減免', validDays: 60, additionalDetails: { tier: 'PLATINUM', category: 'premium' } },
-  'calc-plat-regular': { promotionId: 'promo-plat-002', promotionName: '白金標準優惠', promotionType: 'PLATINUM', description: '白金客戶標準優惠', validDays: 60, additionalDetails: { tier: 'PLATINUM', category: 'standard' } },
-  'calc-new': { promotionId: 'promo-new-001', promotionName: '新戶開戶優惠', promotionType: 'NEW_CUSTOMER', description: '新客戶開戶現金禮 1000 元', validDays: 30, additionalDetails: { tier: 'REGULAR', category: 'new-account' } },
-  'calc-existing': { promotionId: 'promo-reg-001', promotionName: '既有客戶優惠', promotionType: 'REGULAR', description: '隨交易量增加的累進回饋', validDays: 30, additionalDetails: { tier: 'REGULAR', category: 'loyalty' } },
+  'calc-vip-high': {
+    promotionId: 'promo-vip-001',
+    promotionName: 'VIP專屬優惠',
+    promotionType: 'VIP',
+    description: 'VIP客戶專屬高額優惠',
+    validDays: 92,
+    additionalDetails: { tier: 'VIP', category: 'premium' },
+  },
+  'calc-vip-regular': {
+    promotionId: 'promo-vip-002',
+    promotionName: 'VIP標準優惠',
+    promotionType: 'VIP',
+    description: 'VIP客戶標準優惠',
+    validDays: 92,
+    additionalDetails: { tier: 'VIP', category: 'standard' },
+  },
+  'calc-plat-high': {
+    promotionId: 'promo-plat-001',
+    promotionName: '白金優質優惠',
+    promotionType: 'PLATINUM',
+    description: '白金優質客戶手續費減免',
+    validDays: 60,
+    additionalDetails: { tier: 'PLATINUM', category: 'premium' },
+  },
+  'calc-plat-regular': {
+    promotionId: 'promo-plat-002',
+    promotionName: '白金標準優惠',
+    promotionType: 'PLATINUM',
+    description: '白金客戶標準優惠',
+    validDays: 60,
+    additionalDetails: { tier: 'PLATINUM', category: 'standard' },
+  },
+  'calc-new': {
+    promotionId: 'promo-new-001',
+    promotionName: '新戶開戶優惠',
+    promotionType: 'NEW_CUSTOMER',
+    description: '新客戶開戶現金禮 1000 元',
+    validDays: 30,
+    additionalDetails: { tier: 'REGULAR', category: 'new-account' },
+  },
+  'calc-existing': {
+    promotionId: 'promo-reg-001',
+    promotionName: '既有客戶優惠',
+    promotionType: 'REGULAR',
+    description: '隨交易量增加的累進回饋',
+    validDays: 30,
+    additionalDetails: { tier: 'REGULAR', category: 'loyalty' },
+  },
 } as const;
 type OfferId = keyof typeof OFFERS;
-const VALID_UNTIL: Record<number, string> = { 30: formatLocalDateTime(NOW.getTime() + 30 * 86_400_000), 60: formatLocalDateTime(NOW.getTime() + 60 * 86_400_000), 92: formatLocalDateTime(NOW.getTime() + 92 * 86_400_000) };
-const NOT_ELIGIBLE: PromotionResult = { promotionId: null, promotionName: null, promotionType: null, discountAmount: null, discountPercentage: null, description: null, validUntil: null, additionalDetails: {}, eligible: false };
+const VALID_UNTIL: Record<number, string> = {
+  30: formatLocalDateTime(NOW.getTime() + 30 * 86_400_000),
+  60: formatLocalDateTime(NOW.getTime() + 60 * 86_400_000),
+  92: formatLocalDateTime(NOW.getTime() + 92 * 86_400_000),
+};
+const NOT_ELIGIBLE: PromotionResult = {
+  promotionId: null,
+  promotionName: null,
+  promotionType: null,
+  discountAmount: null,
+  discountPercentage: null,
+  description: null,
+  validUntil: null,
+  additionalDetails: {},
+  eligible: false,
+};
 
 /** round-half-up(numerator / denominator) for non-negative integers. */
 const divHalfUp = (num: number, den: number): number => Math.floor((2 * num + den) / (2 * den));
@@ -53,7 +116,17 @@ const cents = (x: number): number => Math.round(x * 100);
 
 function build(id: OfferId, amountCents: number, pct: number | null): PromotionResult {
   const o = OFFERS[id];
-  return { promotionId: o.promotionId, promotionName: o.promotionName, promotionType: o.promotionType, discountAmount: amountCents / 100, discountPercentage: pct, description: o.description, validUntil: VALID_UNTIL[o.validDays] ?? null, additionalDetails: o.additionalDetails, eligible: true };
+  return {
+    promotionId: o.promotionId,
+    promotionName: o.promotionName,
+    promotionType: o.promotionType,
+    discountAmount: amountCents / 100,
+    discountPercentage: pct,
+    description: o.description,
+    validUntil: VALID_UNTIL[o.validDays] ?? null,
+    additionalDetails: o.additionalDetails,
+    eligible: true,
+  };
 }
 /**
  * Offers that do not depend on the customer are built once for the fixed `now` (as Banyan caches
@@ -68,12 +141,18 @@ const NEW_CUSTOMER = Object.freeze(build('calc-new', 100_000, null));
 
 function offerResult(id: OfferId | null, c: Customer): PromotionResult {
   switch (id) {
-    case null: return NOT_ELIGIBLE;
-    case 'calc-vip-high': return c.annualIncome >= 5_000_000 ? VIP_HIGH_15 : VIP_HIGH_10;
-    case 'calc-vip-regular': return VIP_REGULAR;
-    case 'calc-plat-high': return build(id, Math.min(divHalfUp(cents(c.accountBalance) * 15, 1000), 300_000), 1.5);
-    case 'calc-plat-regular': return PLAT_REGULAR;
-    case 'calc-new': return NEW_CUSTOMER;
+    case null:
+      return NOT_ELIGIBLE;
+    case 'calc-vip-high':
+      return c.annualIncome >= 5_000_000 ? VIP_HIGH_15 : VIP_HIGH_10;
+    case 'calc-vip-regular':
+      return VIP_REGULAR;
+    case 'calc-plat-high':
+      return build(id, Math.min(divHalfUp(cents(c.accountBalance) * 15, 1000), 300_000), 1.5);
+    case 'calc-plat-regular':
+      return PLAT_REGULAR;
+    case 'calc-new':
+      return NEW_CUSTOMER;
     case 'calc-existing': {
       const b = cents(c.accountBalance);
       const s = Math.min(b, 10_000_000) * 1 + Math.max(0, Math.min(b, 50_000_000) - 10_000_000) * 2 + Math.max(0, b - 50_000_000) * 3;
@@ -99,9 +178,12 @@ const jsonLogicRule = {
     { and: [{ '!=': [{ var: 'customerId' }, null] }, { '!=': [{ var: 'customerId' }, ''] }] },
     {
       if: [
-        { '==': [{ var: 'accountType' }, 'VIP'] }, { if: [{ '>=': [{ var: 'annualIncome' }, 2000000] }, 'calc-vip-high', 'calc-vip-regular'] },
-        { in: [{ var: 'accountType' }, ['白金', 'PLATINUM']] }, { if: [{ '>=': [{ var: 'creditScore' }, 700] }, 'calc-plat-high', 'calc-plat-regular'] },
-        { in: [{ var: 'accountType' }, ['一般', 'REGULAR']] }, { if: [{ '<=': [{ length: { var: 'transactionHistory' } }, 3] }, 'calc-new', 'calc-existing'] },
+        { '==': [{ var: 'accountType' }, 'VIP'] },
+        { if: [{ '>=': [{ var: 'annualIncome' }, 2000000] }, 'calc-vip-high', 'calc-vip-regular'] },
+        { in: [{ var: 'accountType' }, ['白金', 'PLATINUM']] },
+        { if: [{ '>=': [{ var: 'creditScore' }, 700] }, 'calc-plat-high', 'calc-plat-regular'] },
+        { in: [{ var: 'accountType' }, ['一般', 'REGULAR']] },
+        { if: [{ '<=': [{ length: { var: 'transactionHistory' } }, 3] }, 'calc-new', 'calc-existing'] },
         null,
       ],
     },
@@ -113,7 +195,10 @@ const jsonLogicFn = logic.build(jsonLogicRule) as (data: unknown) => OfferId | n
 function rulesEngine(): RulesEngine {
   const engine = new RulesEngine([], { allowUndefinedFacts: true });
   engine.addFact('txCount', async (_p, almanac) => ((await almanac.factValue('transactionHistory')) as unknown[]).length);
-  const root = [{ fact: 'customerId', operator: 'notEqual', value: '' }, { fact: 'customerId', operator: 'notEqual', value: null }];
+  const root = [
+    { fact: 'customerId', operator: 'notEqual', value: '' },
+    { fact: 'customerId', operator: 'notEqual', value: null },
+  ];
   const isIn = (values: string[]) => ({ fact: 'accountType', operator: 'in', value: values });
   const rules: [OfferId, object[]][] = [
     ['calc-vip-high', [isIn(['VIP']), { fact: 'annualIncome', operator: 'greaterThanInclusive', value: 2000000 }]],
@@ -133,9 +218,16 @@ const zenDecision = zen.createDecision({
   nodes: [
     { id: 'in', type: 'inputNode', name: 'request', position: { x: 0, y: 0 } },
     {
-      id: 'offers', type: 'decisionTableNode', name: 'offers', position: { x: 300, y: 0 },
+      id: 'offers',
+      type: 'decisionTableNode',
+      name: 'offers',
+      position: { x: 300, y: 0 },
       content: {
-        hitPolicy: 'first', passThrough: false, inputField: null, outputPath: null, executionMode: 'single',
+        hitPolicy: 'first',
+        passThrough: false,
+        inputField: null,
+        outputPath: null,
+        executionMode: 'single',
         inputs: [
           { id: 'id', name: 'customerId', field: 'customerId' },
           { id: 'type', name: 'accountType', field: 'accountType' },
@@ -158,7 +250,10 @@ const zenDecision = zen.createDecision({
     },
     { id: 'out', type: 'outputNode', name: 'response', position: { x: 600, y: 0 } },
   ],
-  edges: [{ id: 'e1', sourceId: 'in', targetId: 'offers', type: 'edge' }, { id: 'e2', sourceId: 'offers', targetId: 'out', type: 'edge' }],
+  edges: [
+    { id: 'e1', sourceId: 'in', targetId: 'offers', type: 'edge' },
+    { id: 'e2', sourceId: 'offers', targetId: 'out', type: 'edge' },
+  ],
 });
 
 interface Impl {
@@ -178,7 +273,10 @@ try {
 } catch (err) {
   console.log(`(Banyan SpEL tree unavailable: ${err instanceof Error ? err.message : String(err)})`);
 }
-for (const [label, tree] of [['SpEL', spelTree], ['JSONLogic', jsonLogicTree]] as const) {
+for (const [label, tree] of [
+  ['SpEL', spelTree],
+  ['JSONLogic', jsonLogicTree],
+] as const) {
   if (!tree) continue;
   impls.push(
     { name: `Banyan tree (${label}), result only (recordSteps:false)`, run: banyan(tree, { now: NOW, recordSteps: false }) },
@@ -189,7 +287,10 @@ for (const [label, tree] of [['SpEL', spelTree], ['JSONLogic', jsonLogicTree]] a
 impls.push(
   { name: 'json-logic-engine (compiled)', run: (c) => offerResult(jsonLogicFn(c), c) },
   { name: 'json-rules-engine (async)', run: async (c) => offerResult(((await rules.run(c)).events[0]?.type as OfferId | undefined) ?? null, c) },
-  { name: '@gorules/zen-engine (async)', run: async (c) => offerResult(((await zenDecision.evaluate(c)).result as { offer: OfferId | null }).offer ?? null, c) },
+  {
+    name: '@gorules/zen-engine (async)',
+    run: async (c) => offerResult(((await zenDecision.evaluate(c)).result as { offer: OfferId | null }).offer ?? null, c),
+  },
 );
 
 // ---------------------------------------------------------------- agreement, then timing
@@ -242,12 +343,16 @@ async function main(): Promise<void> {
     for (let i = 0; i < customers.length; i++) {
       const got = await impl.run(customers[i] as Customer);
       if (!isDeepStrictEqual(got, expected[i])) {
-        console.error(`MISMATCH: ${impl.name} on customer #${i} ${JSON.stringify(customers[i])}\n  expected ${JSON.stringify(expected[i])}\n  got      ${JSON.stringify(got)}`);
+        console.error(
+          `MISMATCH: ${impl.name} on customer #${i} ${JSON.stringify(customers[i])}\n  expected ${JSON.stringify(expected[i])}\n  got      ${JSON.stringify(got)}`,
+        );
         process.exit(1);
       }
     }
   }
-  console.log(`all ${impls.length} implementations agree on ${customers.length} customers (${offered.size - (offered.has(null) ? 1 : 0)} distinct offers + not eligible)`);
+  console.log(
+    `all ${impls.length} implementations agree on ${customers.length} customers (${offered.size - (offered.has(null) ? 1 : 0)} distinct offers + not eligible)`,
+  );
   console.log('each implementation is timed in its own process; results are consumed (sink + checksum)\n');
 
   // Rounds interleave the implementations (each in a fresh process), so load drift on a shared
@@ -275,12 +380,18 @@ async function main(): Promise<void> {
   const width = Math.max(...rows.map((r) => r.name.length));
   console.log(`median of ${rounds} interleaved round(s); ratio = median of the per-round ratios\n`);
   console.log(`${'implementation'.padEnd(width)}  ${'evals/s'.padStart(12)}  vs hand-written  checksum/eval`);
-  for (const r of rows) console.log(`${r.name.padEnd(width)}  ${Math.round(r.perSec).toLocaleString('en-US').padStart(12)}  ${r.ratio.toFixed(3).padStart(14)}×  ${r.checksum.toFixed(2)}`);
+  for (const r of rows)
+    console.log(
+      `${r.name.padEnd(width)}  ${Math.round(r.perSec).toLocaleString('en-US').padStart(12)}  ${r.ratio.toFixed(3).padStart(14)}×  ${r.checksum.toFixed(2)}`,
+    );
   const banyanRows = rows.filter((r) => r.name.includes('result only'));
   const peers = rows.filter((r) => !r.name.startsWith('Banyan') && r !== rows[0]);
   const bestPeer = Math.max(...peers.map((r) => r.ratio));
   console.log('\nTarget (result-only mode, like-for-like with the peers, which record no steps either): ≥ 0.5× hand-written and ahead of every peer.');
-  for (const r of banyanRows) console.log(`  ${r.name}: ${r.ratio.toFixed(3)}× hand-written, ${(r.ratio / bestPeer).toFixed(2)}× the best peer → ${r.ratio >= 0.5 && r.ratio > bestPeer ? 'MET' : 'NOT MET'}`);
+  for (const r of banyanRows)
+    console.log(
+      `  ${r.name}: ${r.ratio.toFixed(3)}× hand-written, ${(r.ratio / bestPeer).toFixed(2)}× the best peer → ${r.ratio >= 0.5 && r.ratio > bestPeer ? 'MET' : 'NOT MET'}`,
+    );
   console.log(`\nNode ${process.version}, ${SECONDS}s per implementation, ${new Date().toISOString().slice(0, 10)}`);
 }
 

@@ -16,7 +16,14 @@ import { parseArgs } from 'node:util';
 import { createBanyan } from '../src/app.js';
 import { loadConfig } from '../src/platform/config.js';
 
-const { values } = parseArgs({ options: { n: { type: 'string', default: '10000' }, concurrency: { type: 'string', default: '200' }, latency: { type: 'string', default: '20' }, record: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    n: { type: 'string', default: '10000' },
+    concurrency: { type: 'string', default: '200' },
+    latency: { type: 'string', default: '20' },
+    record: { type: 'boolean', default: false },
+  },
+});
 const N = Number(values.n);
 const CONCURRENCY = Number(values.concurrency);
 const LATENCY = Number(values.latency);
@@ -30,7 +37,15 @@ try {
     method: 'POST',
     url: '/api/v1/management/external-systems',
     headers: admin,
-    payload: { name: 'credit-bureau', baseUrl: sandbox.url, urlTemplate: '{baseUrl}/credit-bureau/score/{customerId}', responseMapping: { score: 'score' }, timeoutMs: 2000, retries: 0, maxConnections: CONCURRENCY },
+    payload: {
+      name: 'credit-bureau',
+      baseUrl: sandbox.url,
+      urlTemplate: '{baseUrl}/credit-bureau/score/{customerId}',
+      responseMapping: { score: 'score' },
+      timeoutMs: 2000,
+      retries: 0,
+      maxConnections: CONCURRENCY,
+    },
   });
   if (system.statusCode !== 201) throw new Error(system.body);
   const tree = await banyan.app.inject({
@@ -45,7 +60,13 @@ try {
         nodeId: 'bureau',
         nodeType: 'CONDITION',
         configuration: { commandType: 'EXTERNAL_SYSTEM', system: 'credit-bureau', resultVariable: 'cb', condition: '#{#cb.score >= 0}' },
-        children: [{ nodeId: 'offer', nodeType: 'CALCULATION', configuration: { commandType: 'CALCULATION', strategyType: 'FIXED_AMOUNT', parameters: { discountAmount: 100 } } }],
+        children: [
+          {
+            nodeId: 'offer',
+            nodeType: 'CALCULATION',
+            configuration: { commandType: 'CALCULATION', strategyType: 'FIXED_AMOUNT', parameters: { discountAmount: 100 } },
+          },
+        ],
       },
     },
   });
@@ -60,7 +81,11 @@ try {
       while (next < count) {
         const i = next++;
         const t0 = performance.now();
-        const response = await banyan.app.inject({ method: 'POST', url: `/api/v1/promotions/evaluate${values.record ? '' : '?dryRun=true'}`, payload: { customerId: `CUST-${i % 5000}`, treeId: 'bench-external' } });
+        const response = await banyan.app.inject({
+          method: 'POST',
+          url: `/api/v1/promotions/evaluate${values.record ? '' : '?dryRun=true'}`,
+          payload: { customerId: `CUST-${i % 5000}`, treeId: 'bench-external' },
+        });
         latencies.push(performance.now() - t0);
         if (response.statusCode !== 200 || !(response.json() as { data: { eligible: boolean } }).data.eligible) failures++;
       }
@@ -97,7 +122,9 @@ try {
 
 /** `banyan sandbox --port 0` in a child process; resolves with its URL from the first log line. */
 function startSandboxProcess(): Promise<{ url: string; close(): void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'sandbox', '--port', '0', '--latency-ms', String(LATENCY)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'sandbox', '--port', '0', '--latency-ms', String(LATENCY)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     let buffered = '';
     let found = false;

@@ -88,7 +88,14 @@ function cpuTicks(pid: number | undefined): number | null {
   if (!pid || process.platform !== 'linux') return null;
   let pids = [pid];
   try {
-    pids = pids.concat(execFileSync('pgrep', ['-P', String(pid)]).toString().trim().split('\n').filter(Boolean).map(Number));
+    pids = pids.concat(
+      execFileSync('pgrep', ['-P', String(pid)])
+        .toString()
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map(Number),
+    );
   } catch {
     // no children
   }
@@ -105,7 +112,12 @@ function cpuTicks(pid: number | undefined): number | null {
 }
 
 async function load(name: string, workers: string, server: { child: ChildProcess; url: string }, path: string, method: 'GET' | 'POST'): Promise<Result> {
-  const options = { url: `${server.url}${path}`, method, connections: CONNECTIONS, ...(method === 'POST' ? { body: BODY, headers: { 'content-type': 'application/json' } } : {}) };
+  const options = {
+    url: `${server.url}${path}`,
+    method,
+    connections: CONNECTIONS,
+    ...(method === 'POST' ? { body: BODY, headers: { 'content-type': 'application/json' } } : {}),
+  };
   await autocannon({ ...options, duration: 2 }); // warm-up: JIT, caches, pool
   const before = cpuTicks(server.child.pid);
   const r = await autocannon({ ...options, duration: SECONDS });
@@ -135,7 +147,8 @@ async function main(): Promise<void> {
         await withPgDatabase(async (url) => {
           const postgres = await serve({ ...env, DATA_DIR: join(dir, `pg-${workers}`), DATABASE_URL: url });
           if (ONLY.has('pg')) results.push(await load('evaluate, durable audit, PostgreSQL', workers, postgres, '/api/v1/promotions/evaluate', 'POST'));
-          if (ONLY.has('pg-dry')) results.push(await load('evaluate ?dryRun=true (PostgreSQL node)', workers, postgres, '/api/v1/promotions/evaluate?dryRun=true', 'POST'));
+          if (ONLY.has('pg-dry'))
+            results.push(await load('evaluate ?dryRun=true (PostgreSQL node)', workers, postgres, '/api/v1/promotions/evaluate?dryRun=true', 'POST'));
           await stop(postgres.child);
         });
       }
@@ -185,7 +198,16 @@ async function auditStoreAlone(url: string): Promise<Result> {
       const startedAt = new Date();
       const outcome = await evaluation.evaluate({ customer, requestId, now: startedAt });
       const request = { endpoint: '/api/v1/promotions/evaluate', method: 'POST', payload: customer, clientIp: '127.0.0.1', userAgent: 'bench' };
-      return evaluationEntry({ requestId, customerId: 'CUST001', startedAt, finishedAt: new Date(), request, response: { ...response, body: { ...response.body, data: outcome.result } }, outcome, error: null });
+      return evaluationEntry({
+        requestId,
+        customerId: 'CUST001',
+        startedAt,
+        finishedAt: new Date(),
+        request,
+        response: { ...response, body: { ...response.body, data: outcome.result } },
+        outcome,
+        error: null,
+      });
     };
     const latencies: number[] = [];
     let stopAt = Date.now() + 2000;
@@ -207,7 +229,16 @@ async function auditStoreAlone(url: string): Promise<Result> {
     const at = (q: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0);
     const rps = Math.round(latencies.length / seconds);
     process.stderr.write(`audit store alone: ${rps} evaluations/s, p99 ${at(0.99)} ms\n`);
-    return { name: 'audit store alone, PostgreSQL (no HTTP; Node side shown)', workers: '-', rps, p50: at(0.5), p99: at(0.99), errors: 0, non2xx: 0, cpuUs: Math.round((cpu.user + cpu.system) / latencies.length) };
+    return {
+      name: 'audit store alone, PostgreSQL (no HTTP; Node side shown)',
+      workers: '-',
+      rps,
+      p50: at(0.5),
+      p99: at(0.99),
+      errors: 0,
+      non2xx: 0,
+      cpuUs: Math.round((cpu.user + cpu.system) / latencies.length),
+    };
   } finally {
     await banyan.close();
   }
@@ -215,8 +246,12 @@ async function auditStoreAlone(url: string): Promise<Result> {
 
 function report(results: readonly Result[]): void {
   const width = Math.max(...results.map((r) => r.name.length));
-  process.stdout.write(`\nHTTP benchmark: ${CONNECTIONS} connections, ${SECONDS} s each, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), node ${process.version}\n\n`);
-  process.stdout.write(`${'scenario'.padEnd(width)}  workers  ${'req/s'.padStart(7)}  ${'p50 ms'.padStart(6)}  ${'p99 ms'.padStart(6)}  server CPU µs/req  errors  non-2xx\n`);
+  process.stdout.write(
+    `\nHTTP benchmark: ${CONNECTIONS} connections, ${SECONDS} s each, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), node ${process.version}\n\n`,
+  );
+  process.stdout.write(
+    `${'scenario'.padEnd(width)}  workers  ${'req/s'.padStart(7)}  ${'p50 ms'.padStart(6)}  ${'p99 ms'.padStart(6)}  server CPU µs/req  errors  non-2xx\n`,
+  );
   for (const r of results) {
     process.stdout.write(
       `${r.name.padEnd(width)}  ${r.workers.padStart(7)}  ${String(r.rps).padStart(7)}  ${String(r.p50).padStart(6)}  ${String(r.p99).padStart(6)}  ${String(r.cpuUs ?? '?').padStart(17)}  ${String(r.errors).padStart(6)}  ${String(r.non2xx).padStart(7)}\n`,
@@ -229,7 +264,8 @@ function report(results: readonly Result[]): void {
     const pgDurable = by('evaluate, durable audit, PostgreSQL');
     process.stdout.write(`\nHTTP_WORKERS=${workers}:\n`);
     if (bare && dry) process.stdout.write(`  dry run / bare: ${(dry.rps / bare.rps).toFixed(2)} (target >= 0.6)\n`);
-    if (dry && pgDurable) process.stdout.write(`  durable PostgreSQL / dry run: ${(pgDurable.rps / dry.rps).toFixed(2)} (target >= 0.5), p99 ${pgDurable.p99} ms (target <= 15)\n`);
+    if (dry && pgDurable)
+      process.stdout.write(`  durable PostgreSQL / dry run: ${(pgDurable.rps / dry.rps).toFixed(2)} (target >= 0.5), p99 ${pgDurable.p99} ms (target <= 15)\n`);
   }
 }
 

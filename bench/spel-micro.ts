@@ -3,7 +3,12 @@ import { compileSpel } from '../src/engine/spel/index.js';
 
 const NOW = new Date('2025-11-06T19:50:55Z');
 const customer = {
-  accountType: 'VIP', annualIncome: 2_500_000, creditScore: 720, region: '台北市', accountBalance: 600_000, transactionCount: 45,
+  accountType: 'VIP',
+  annualIncome: 2_500_000,
+  creditScore: 720,
+  region: '台北市',
+  accountBalance: 600_000,
+  transactionCount: 45,
   transactionHistory: Array.from({ length: 10 }, (_, i) => ({ amount: i * 3000 })),
 };
 function bench(label: string, fn: () => unknown): void {

@@ -37,7 +37,9 @@ async function buildApp(usage: UsageService | undefined): Promise<App> {
     version: 'bench',
     auth: { authenticator: { authenticate: async () => null }, tenants, limiter: await createLoginLimiter(limits) },
   });
-  app.get('/api/v1/bench/:id', { config: { auth: { tenant: ['campaigns:read'] } }, schema: { hide: true } }, async (request) => ok(request, { id: (request.params as { id: string }).id }, { zh: 'OK', en: 'OK' }));
+  app.get('/api/v1/bench/:id', { config: { auth: { tenant: ['campaigns:read'] } }, schema: { hide: true } }, async (request) =>
+    ok(request, { id: (request.params as { id: string }).id }, { zh: 'OK', en: 'OK' }),
+  );
   if (usage) await app.register(usageRoutes(usage));
   await app.ready();
   return app;

@@ -63,7 +63,10 @@ export async function createBanyan(config: Config, overrides: BanyanOverrides = 
       add(module.name, instance.api);
       instances.push(instance);
     }
-    const app = await buildBanyanHttp(ctx, instances.flatMap((i) => (i.routes ? [i.routes] : [])));
+    const app = await buildBanyanHttp(
+      ctx,
+      instances.flatMap((i) => (i.routes ? [i.routes] : [])),
+    );
     opened.push(() => app.close());
     await app.ready();
     for (const instance of instances) await instance.start?.();

@@ -19,10 +19,22 @@ export async function buildBanyanHttp(ctx: ModuleContext, routes: readonly Fasti
     bodyDrainLimitBytes: config.bodyDrainLimitBytes,
     swaggerEnabled: config.swaggerEnabled && servesApi(role),
     version: ctx.version,
-    auth: { authenticator: modules.get('users'), tenants: modules.get('tenants'), limiter: modules.get('loginLimiter'), recorder: modules.get('overrides').logins ?? audit.logins },
+    auth: {
+      authenticator: modules.get('users'),
+      tenants: modules.get('tenants'),
+      limiter: modules.get('loginLimiter'),
+      recorder: modules.get('overrides').logins ?? audit.logins,
+    },
     onUnexpectedError: (error, request) => {
       const err = error instanceof Error ? { name: error.name, message: error.message } : { message: String(error) };
-      void audit.emit({ type: 'ERROR', category: 'SYSTEM', severity: 'ERROR', source: 'http', details: { ...err, method: request.method, url: request.url }, correlationId: request.id });
+      void audit.emit({
+        type: 'ERROR',
+        category: 'SYSTEM',
+        severity: 'ERROR',
+        source: 'http',
+        details: { ...err, method: request.method, url: request.url },
+        correlationId: request.id,
+      });
     },
   });
   registerHealthRoutes(app, { database, diskPath: localDataPath(config.database) });

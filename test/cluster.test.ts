@@ -38,7 +38,12 @@ function serveCluster(env: Record<string, string>, count: number): Promise<{ chi
 
 const childrenOf = (pid: number): number[] => {
   try {
-    return execFileSync('pgrep', ['-P', String(pid)]).toString().trim().split('\n').filter(Boolean).map(Number);
+    return execFileSync('pgrep', ['-P', String(pid)])
+      .toString()
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
   } catch {
     return [];
   }
@@ -49,7 +54,14 @@ describe('cluster plan', () => {
     const plans = planWorkers(3, 'all', { natsUrl: undefined, jwt: { secret: undefined, ttlSeconds: 900 } }, 'k'.repeat(64));
     expect(plans.map((p) => p.role)).toEqual(['all', 'api', 'api']);
     expect(plans[0]?.env).toEqual({ BANYAN_WORKER_INDEX: '0', BANYAN_WORKER_ROLE: 'all', JWT_SECRET: 'k'.repeat(64) });
-    expect(plans[2]?.env).toMatchObject({ BANYAN_WORKER_INDEX: '2', BANYAN_WORKER_ROLE: 'api', DEMO_DATA: 'false', SANDBOX_ENABLED: 'false', BANYAN_RELAY: 'false', JWT_SECRET: 'k'.repeat(64) });
+    expect(plans[2]?.env).toMatchObject({
+      BANYAN_WORKER_INDEX: '2',
+      BANYAN_WORKER_ROLE: 'api',
+      DEMO_DATA: 'false',
+      SANDBOX_ENABLED: 'false',
+      BANYAN_RELAY: 'false',
+      JWT_SECRET: 'k'.repeat(64),
+    });
     // With NATS every worker relays; a configured JWT_SECRET is left alone.
     const nats = planWorkers(2, 'api', { natsUrl: 'nats://x:4222', jwt: { secret: 's'.repeat(40), ttlSeconds: 900 } }, 'unused');
     expect(nats[1]?.env).toMatchObject({ BANYAN_RELAY: 'true' });
@@ -90,7 +102,12 @@ describe(`HTTP_WORKERS cluster (${DB_KIND})`, () => {
       // Concurrent evaluations over many connections; every one is audited.
       const pool = new Pool(url, { connections: 16 });
       const evaluate = async () => {
-        const res = await pool.request({ method: 'POST', path: '/api/v1/promotions/evaluate', headers: { 'content-type': 'application/json' }, body: JSON.stringify(VIP) });
+        const res = await pool.request({
+          method: 'POST',
+          path: '/api/v1/promotions/evaluate',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(VIP),
+        });
         const body = (await res.body.json()) as { data: { promotionId: string } };
         expect(res.statusCode).toBe(200);
         return body.data.promotionId;

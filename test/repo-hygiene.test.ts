@@ -67,7 +67,11 @@ describe('Given the committed tree', () => {
 });
 
 describe('Given package.json', () => {
-  const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string>; scripts: Record<string, string> };
+  const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+    dependencies: Record<string, string>;
+    devDependencies: Record<string, string>;
+    scripts: Record<string, string>;
+  };
   const read = (dirs: string[]) =>
     dirs
       .map((d) => path.join(repoRoot, d))
@@ -77,7 +81,8 @@ describe('Given package.json', () => {
       .map((f) => readFileSync(f, 'utf8'))
       .join('\n');
   const configs = ['eslint.config.js', 'vitest.config.ts'].map((f) => readFileSync(path.join(repoRoot, f), 'utf8')).join('\n');
-  const imports = (text: string, name: string) => new RegExp(`(?:from|import|require)\\s*\\(?\\s*['"]${name.replace(/[/.]/g, '\\$&')}(?:/[^'"]*)?['"]`).test(text);
+  const imports = (text: string, name: string) =>
+    new RegExp(`(?:from|import|require)\\s*\\(?\\s*['"]${name.replace(/[/.]/g, '\\$&')}(?:/[^'"]*)?['"]`).test(text);
   /** Dev tools used by command or by configuration rather than by import, each with where that happens. */
   const TOOLS: Record<string, (scripts: string) => boolean> = {
     '@redocly/cli': (s) => /\bredocly lint\b/.test(s),

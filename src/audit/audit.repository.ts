@@ -32,7 +32,13 @@ function ranged<T extends Ranged>(db: Kysely<Tables>, table: T, f: RangeFilter) 
 
 async function paged<R>(query: ReturnType<typeof ranged>, f: RangeFilter, map: (row: never) => R): Promise<Rows<R>> {
   const [rows, count] = await Promise.all([
-    query.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(f.size).offset(f.page * f.size).execute(),
+    query
+      .selectAll()
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(f.size)
+      .offset(f.page * f.size)
+      .execute(),
     query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows: rows.map((r) => map(r as never)), total: Number(count.n) };
@@ -85,12 +91,20 @@ export function stepView(r: Selectable<DecisionStepsTable>) {
 }
 
 /** A request's steps in execution order (idx_decision_request_step). */
-export async function listSteps(db: Kysely<Tables>, f: { requestId: string; treeId?: string | undefined; nodeType?: string | undefined; page: number; size: number }) {
+export async function listSteps(
+  db: Kysely<Tables>,
+  f: { requestId: string; treeId?: string | undefined; nodeType?: string | undefined; page: number; size: number },
+) {
   let q = db.selectFrom('decision_steps').where('request_id', '=', f.requestId);
   if (f.treeId) q = q.where('tree_id', '=', f.treeId);
   if (f.nodeType) q = q.where('node_type', '=', f.nodeType);
   const [rows, count] = await Promise.all([
-    q.selectAll().orderBy('step_order').limit(f.size).offset(f.page * f.size).execute(),
+    q
+      .selectAll()
+      .orderBy('step_order')
+      .limit(f.size)
+      .offset(f.page * f.size)
+      .execute(),
     q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows: rows.map(stepView), total: Number(count.n) };

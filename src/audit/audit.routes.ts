@@ -5,7 +5,22 @@ import { AppError } from '../platform/errors.js';
 import { EnvelopeOf, errorResponses } from '../platform/http/schemas.js';
 import { ok, type App } from '../platform/http/server.js';
 import { pageOf, PageOf } from '../platform/paging.js';
-import { CallItem, CallsQuery, DecisionsQuery, QueriesQuery, QueryItem, ReplayParams, ReplayQuery, ReplayReportSchema, ReportQuery, StepItem, TrailItem, TrailsQuery, VerifyQuery, VerifyResult } from './audit.schema.js';
+import {
+  CallItem,
+  CallsQuery,
+  DecisionsQuery,
+  QueriesQuery,
+  QueryItem,
+  ReplayParams,
+  ReplayQuery,
+  ReplayReportSchema,
+  ReportQuery,
+  StepItem,
+  TrailItem,
+  TrailsQuery,
+  VerifyQuery,
+  VerifyResult,
+} from './audit.schema.js';
 import { csvWriter } from '../platform/csv.js';
 import type { AuditQueries } from './queries.service.js';
 import { DETAILED_COLUMNS, summaryCsv, type ReportFilter } from './report.js';
@@ -31,7 +46,16 @@ export function registerAuditRoutes(app: App, audit: AuditQueries): void {
 
   app.get(
     '/api/v1/audit/trails',
-    { config, schema: { tags: TAG, summary: 'Audit trail records 查詢稽核軌跡記錄', security: SECURITY, querystring: TrailsQuery, response: { 200: EnvelopeOf(PageOf(TrailItem)), ...ERRORS } } },
+    {
+      config,
+      schema: {
+        tags: TAG,
+        summary: 'Audit trail records 查詢稽核軌跡記錄',
+        security: SECURITY,
+        querystring: TrailsQuery,
+        response: { 200: EnvelopeOf(PageOf(TrailItem)), ...ERRORS },
+      },
+    },
     async (request) => {
       const q = request.query;
       const { rows, total } = await audit.trails({ ...q, ...range(q.startDate, q.endDate) });
@@ -41,7 +65,16 @@ export function registerAuditRoutes(app: App, audit: AuditQueries): void {
 
   app.get(
     '/api/v1/audit/decisions',
-    { config, schema: { tags: TAG, summary: 'Decision steps of an evaluation 查詢決策步驟追蹤', security: SECURITY, querystring: DecisionsQuery, response: { 200: EnvelopeOf(PageOf(StepItem)), ...ERRORS } } },
+    {
+      config,
+      schema: {
+        tags: TAG,
+        summary: 'Decision steps of an evaluation 查詢決策步驟追蹤',
+        security: SECURITY,
+        querystring: DecisionsQuery,
+        response: { 200: EnvelopeOf(PageOf(StepItem)), ...ERRORS },
+      },
+    },
     async (request) => {
       const q = request.query;
       const { rows, total } = await audit.steps(q);
@@ -51,7 +84,16 @@ export function registerAuditRoutes(app: App, audit: AuditQueries): void {
 
   app.get(
     '/api/v1/audit/external-calls',
-    { config, schema: { tags: TAG, summary: 'External system calls 查詢外部系統呼叫記錄', security: SECURITY, querystring: CallsQuery, response: { 200: EnvelopeOf(PageOf(CallItem)), ...ERRORS } } },
+    {
+      config,
+      schema: {
+        tags: TAG,
+        summary: 'External system calls 查詢外部系統呼叫記錄',
+        security: SECURITY,
+        querystring: CallsQuery,
+        response: { 200: EnvelopeOf(PageOf(CallItem)), ...ERRORS },
+      },
+    },
     async (request) => {
       const q = request.query;
       const { rows, total } = await audit.calls({ ...q, ...range(q.startDate, q.endDate) });
@@ -61,7 +103,16 @@ export function registerAuditRoutes(app: App, audit: AuditQueries): void {
 
   app.get(
     '/api/v1/audit/database-queries',
-    { config, schema: { tags: TAG, summary: 'Database look-ups 查詢資料庫操作記錄', security: SECURITY, querystring: QueriesQuery, response: { 200: EnvelopeOf(PageOf(QueryItem)), ...ERRORS } } },
+    {
+      config,
+      schema: {
+        tags: TAG,
+        summary: 'Database look-ups 查詢資料庫操作記錄',
+        security: SECURITY,
+        querystring: QueriesQuery,
+        response: { 200: EnvelopeOf(PageOf(QueryItem)), ...ERRORS },
+      },
+    },
     async (request) => {
       const q = request.query;
       const { rows, total } = await audit.queries({ ...q, ...range(q.startDate, q.endDate) });
@@ -84,7 +135,13 @@ export function registerAuditRoutes(app: App, audit: AuditQueries): void {
     },
     async (request) => {
       const report = await audit.verify(range(request.query.startDate, request.query.endDate));
-      return ok(request, report, report.verified ? { zh: `雜湊鏈完整 (${report.checked} 筆)`, en: `Chain intact (${report.checked} records)` } : { zh: '雜湊鏈斷裂：稽核紀錄遭修改或刪除', en: 'Chain broken: an audit record was altered or removed' });
+      return ok(
+        request,
+        report,
+        report.verified
+          ? { zh: `雜湊鏈完整 (${report.checked} 筆)`, en: `Chain intact (${report.checked} records)` }
+          : { zh: '雜湊鏈斷裂：稽核紀錄遭修改或刪除', en: 'Chain broken: an audit record was altered or removed' },
+      );
     },
   );
 
@@ -104,7 +161,9 @@ export function registerAuditRoutes(app: App, audit: AuditQueries): void {
             description: 'The report: JSON envelope (format=JSON) or a CSV attachment (format=CSV) 合規性報告',
             content: {
               // Any object: SUMMARY's report, or DETAILED's streamed rows (the stream bypasses serialisation).
-              'application/json': { schema: EnvelopeOf(Type.Unsafe<unknown>({ type: 'object', additionalProperties: true, description: 'SUMMARY report or DETAILED rows' })) },
+              'application/json': {
+                schema: EnvelopeOf(Type.Unsafe<unknown>({ type: 'object', additionalProperties: true, description: 'SUMMARY report or DETAILED rows' })),
+              },
               // Sent as a string or streamed (Readable); JSON rows are streamed too.
               'text/csv': { schema: Type.Unsafe<string | Readable>({ type: 'string', description: 'UTF-8 CSV with a BOM' }) },
             },
@@ -122,7 +181,10 @@ export function registerAuditRoutes(app: App, audit: AuditQueries): void {
       if (q.reportType === 'SUMMARY') {
         const report = await audit.summary(filter);
         if (q.format === 'JSON') return ok(request, report, { zh: '合規性報告', en: 'Compliance report' });
-        return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`).send(summaryCsv(report));
+        return reply
+          .header('content-type', 'text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="${name}.csv"`)
+          .send(summaryCsv(report));
       }
       const rows = audit.detailed(filter);
       if (q.format === 'CSV') {
@@ -155,7 +217,8 @@ export function registerAuditRoutes(app: App, audit: AuditQueries): void {
       schema: {
         tags: TAG,
         summary: 'Replay an evaluation 重播評估',
-        description: '以原始的決策樹版本、輸入、時間與外部系統回應 (取自決策步驟紀錄，不呼叫外部系統) 重新評估並比較；`?against=latest` 改以目前啟用中的決策樹評估，顯示差異。',
+        description:
+          '以原始的決策樹版本、輸入、時間與外部系統回應 (取自決策步驟紀錄，不呼叫外部系統) 重新評估並比較；`?against=latest` 改以目前啟用中的決策樹評估，顯示差異。',
         security: SECURITY,
         params: ReplayParams,
         querystring: ReplayQuery,
@@ -164,7 +227,13 @@ export function registerAuditRoutes(app: App, audit: AuditQueries): void {
     },
     async (request) => {
       const report = await audit.replay(request.params.requestId, request.query.against ?? 'recorded');
-      return ok(request, report, report.identical ? { zh: '重播結果一致', en: 'Replay identical' } : { zh: `重播結果有 ${report.differences.length} 項差異`, en: `Replay differs in ${report.differences.length} fields` });
+      return ok(
+        request,
+        report,
+        report.identical
+          ? { zh: '重播結果一致', en: 'Replay identical' }
+          : { zh: `重播結果有 ${report.differences.length} 項差異`, en: `Replay differs in ${report.differences.length} fields` },
+      );
     },
   );
 }

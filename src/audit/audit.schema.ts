@@ -13,7 +13,9 @@ export const TrailsQuery = Type.Object({
   requestId: Type.Optional(Type.String({ minLength: 1, maxLength: 36, description: '請求ID' })),
   customerId: Type.Optional(Type.String({ minLength: 1, maxLength: 50, description: '客戶ID' })),
   ...Range,
-  operationType: Type.Optional(Type.String({ minLength: 1, maxLength: 50, description: '操作類型 (PROMOTION_EVALUATION, DECISION_TREE_CREATE, LOGIN_FAILED …)' })),
+  operationType: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 50, description: '操作類型 (PROMOTION_EVALUATION, DECISION_TREE_CREATE, LOGIN_FAILED …)' }),
+  ),
   status: Type.Optional(Type.Union([Type.Literal('SUCCESS'), Type.Literal('FAILED'), Type.Literal('PENDING')], { description: '執行狀態' })),
   ...PageQuery,
 });
@@ -30,7 +32,12 @@ export const CallsQuery = Type.Object({
   customerId: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
   ...Range,
   endpoint: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: '外部系統端點' })),
-  status: Type.Optional(Type.Union(['SUCCESS', 'FAILED', 'TIMEOUT', 'CIRCUIT_OPEN', 'CACHED'].map((s) => Type.Literal(s)), { description: '呼叫狀態' })),
+  status: Type.Optional(
+    Type.Union(
+      ['SUCCESS', 'FAILED', 'TIMEOUT', 'CIRCUIT_OPEN', 'CACHED'].map((s) => Type.Literal(s)),
+      { description: '呼叫狀態' },
+    ),
+  ),
   ...PageQuery,
 });
 
@@ -53,7 +60,9 @@ export const ReportQuery = Type.Object({
 export const VerifyQuery = Type.Object({ ...Range });
 
 export const ReplayParams = Type.Object({ requestId: Type.String({ minLength: 1, maxLength: 36 }) });
-export const ReplayQuery = Type.Object({ against: Type.Optional(Type.Union([Type.Literal('recorded'), Type.Literal('latest')], { description: 'latest: 以目前啟用中的決策樹重新評估' })) });
+export const ReplayQuery = Type.Object({
+  against: Type.Optional(Type.Union([Type.Literal('recorded'), Type.Literal('latest')], { description: 'latest: 以目前啟用中的決策樹重新評估' })),
+});
 
 export const TrailItem = Type.Object({
   id: Type.String(),
@@ -142,16 +151,18 @@ export const VerifyResult = Type.Object({
 const ReplaySide = Type.Object({
   result: Type.Unknown({ description: 'The PromotionResult answered (or replayed)' }),
   // Immutable: replay.ts's arrays are readonly.
-  trees: Type.Immutable(Type.Array(
-    Type.Object({
-      treeId: Type.String(),
-      version: Type.Integer(),
-      path: Type.Immutable(Type.Array(Type.String())),
-      eligible: Type.Boolean(),
-      promotionId: Nullable(Type.String()),
-      error: Nullable(Type.String()),
-    }),
-  )),
+  trees: Type.Immutable(
+    Type.Array(
+      Type.Object({
+        treeId: Type.String(),
+        version: Type.Integer(),
+        path: Type.Immutable(Type.Array(Type.String())),
+        eligible: Type.Boolean(),
+        promotionId: Nullable(Type.String()),
+        error: Nullable(Type.String()),
+      }),
+    ),
+  ),
   error: Nullable(Type.String()),
 });
 

@@ -116,7 +116,14 @@ export function createAuditModule(deps: { database: Database; config: AuditConfi
         category: 'SECURITY',
         severity: 'WARN',
         source: 'http.auth',
-        details: { reason: 'LOGIN_THROTTLED', username: username.slice(0, 100), clientIp: request.ip, limitedBy: verdict.limitedBy, attempts: verdict.attempts, retryAfterSeconds: verdict.retryAfterSeconds },
+        details: {
+          reason: 'LOGIN_THROTTLED',
+          username: username.slice(0, 100),
+          clientIp: request.ip,
+          limitedBy: verdict.limitedBy,
+          attempts: verdict.attempts,
+          retryAfterSeconds: verdict.retryAfterSeconds,
+        },
         correlationId: request.id,
       });
     },

@@ -30,7 +30,9 @@ export function canonicalTimestamp(value: string | Date): string {
 }
 
 /** A trail as written (insertable) or as read back with its JSON columns as TEXT (`verify.ts`). */
-type TrailContent = Omit<Selectable<AuditTrailsTable>, 'seq' | 'prev_hash' | 'hash' | 'hash_version'> | Omit<Insertable<AuditTrailsTable>, 'seq' | 'prev_hash' | 'hash' | 'hash_version'>;
+type TrailContent =
+  | Omit<Selectable<AuditTrailsTable>, 'seq' | 'prev_hash' | 'hash' | 'hash_version'>
+  | Omit<Insertable<AuditTrailsTable>, 'seq' | 'prev_hash' | 'hash' | 'hash_version'>;
 
 function frame(value: unknown): string {
   if (value === null || value === undefined) return '~';

@@ -23,7 +23,8 @@ export const auditModule = defineModule<AuditModule>({
     const { ensureUpcomingPartitions } = await import('./partitions.js');
     if (database.dialect === 'postgres') await ensureUpcomingPartitions(database.db, config.audit.partitionMonthsAhead);
     const audit = createAuditModule({ database, config: config.audit, logger });
-    if (migrated.length > 0) void audit.emit({ type: 'MIGRATION', category: 'SYSTEM', severity: 'INFO', source: 'platform.db', details: { applied: migrated } });
+    if (migrated.length > 0)
+      void audit.emit({ type: 'MIGRATION', category: 'SYSTEM', severity: 'INFO', source: 'platform.db', details: { applied: migrated } });
     void audit.emit({ type: 'CONFIGURATION', category: 'SYSTEM', severity: 'INFO', source: 'platform.config', details: configSummary(config, version) });
     // SYSTEM_STOP is said only by a process that finished starting (a failed start just closes).
     let started = false;
@@ -38,7 +39,14 @@ export const auditModule = defineModule<AuditModule>({
         started = true;
       },
       async stop() {
-        if (started) await audit.emit({ type: 'SYSTEM_STOP', category: 'SYSTEM', severity: 'INFO', source: 'app', details: { version, uptimeSeconds: Math.round(process.uptime()) } });
+        if (started)
+          await audit.emit({
+            type: 'SYSTEM_STOP',
+            category: 'SYSTEM',
+            severity: 'INFO',
+            source: 'app',
+            details: { version, uptimeSeconds: Math.round(process.uptime()) },
+          });
         await audit.close();
       },
     };
@@ -63,4 +71,3 @@ function configSummary(config: Config, version: string): Record<string, unknown>
     triggerDefaultTenant: config.triggerDefaultTenant ?? null,
   };
 }
-

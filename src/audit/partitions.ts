@@ -15,8 +15,7 @@ export function monthStart(date: Date, offsetMonths = 0): Date {
 }
 
 const ymd = (d: Date): string => d.toISOString().slice(0, 10);
-const partitionName = (table: AuditLogTable, month: Date): string =>
-  `${table}_p${month.getUTCFullYear()}_${String(month.getUTCMonth() + 1).padStart(2, '0')}`;
+const partitionName = (table: AuditLogTable, month: Date): string => `${table}_p${month.getUTCFullYear()}_${String(month.getUTCMonth() + 1).padStart(2, '0')}`;
 
 /** Create the partition of every audit table for each month from `from` to `to` (inclusive). */
 export async function ensurePartitions(db: Kysely<Tables>, from: Date, to: Date): Promise<string[]> {
@@ -27,7 +26,9 @@ export async function ensurePartitions(db: Kysely<Tables>, from: Date, to: Date)
       try {
         const result = await sql<{ exists: boolean }>`select to_regclass(${name}) is not null as exists`.execute(db);
         if (result.rows[0]?.exists) continue;
-        await sql`create table if not exists ${sql.id(name)} partition of ${sql.id(table)} for values from (${sql.lit(ymd(month))}) to (${sql.lit(ymd(monthStart(month, 1)))})`.execute(db);
+        await sql`create table if not exists ${sql.id(name)} partition of ${sql.id(table)} for values from (${sql.lit(ymd(month))}) to (${sql.lit(ymd(monthStart(month, 1)))})`.execute(
+          db,
+        );
         created.push(name);
       } catch (error) {
         // Another node created it concurrently (duplicate relation / pg_type race): fine.

@@ -190,7 +190,11 @@ export interface ChainDraft {
   readonly digest: string;
 }
 
-const TRAIL_DRAFT_COLUMNS: readonly Column[] = [...TABLES.audit_trails.filter(([name]) => name !== 'seq' && name !== 'prev_hash' && name !== 'hash'), ['digest', 'text'], ['n', 'int8']];
+const TRAIL_DRAFT_COLUMNS: readonly Column[] = [
+  ...TABLES.audit_trails.filter(([name]) => name !== 'seq' && name !== 'prev_hash' && name !== 'hash'),
+  ['digest', 'text'],
+  ['n', 'int8'],
+];
 
 /** The single statement writing a batch that has trails (see CHAIN_TEXT). */
 export function chainQuery(parts: readonly (readonly object[])[], drafts: readonly ChainDraft[]): pg.QueryConfig<unknown[]> {

@@ -54,7 +54,10 @@ export async function replay(deps: ReplayDeps, requestId: string, against: 'reco
   const details = fromJson<EvaluationDetails>(trail.operation_details);
   if (isTruncated(details.request)) {
     const size = details.request[TRUNCATED].originalBytes;
-    throw new AppError('BUSINESS_RULE_VIOLATION', { zh: `此評估的輸入在記錄時已截斷 (${size} 位元組)，無法重播`, en: `The input of this evaluation was truncated when recorded (${size} bytes): it cannot be replayed` });
+    throw new AppError('BUSINESS_RULE_VIOLATION', {
+      zh: `此評估的輸入在記錄時已截斷 (${size} 位元組)，無法重播`,
+      en: `The input of this evaluation was truncated when recorded (${size} bytes): it cannot be replayed`,
+    });
   }
   const { treeId: _treeId, ...customer } = (details.request ?? {}) as Record<string, unknown>;
   const now = new Date(details.evaluatedAt);
@@ -73,16 +76,32 @@ export async function replay(deps: ReplayDeps, requestId: string, against: 'reco
       const loaded: LoadedTree[] = [];
       for (const t of details.trees) {
         const definition = await deps.trees.definition(t.treeId, t.version);
-        if (!definition) throw new AppError('RESOURCE_NOT_FOUND', { zh: `決策樹版本不存在: ${t.treeId}@${t.version}`, en: `Tree version not found: ${t.treeId}@${t.version}` });
-        const options: TreeCompileOptions = { commands: recordedCommands(definition.rootNode, steps.filter((s) => s.tree_id === t.treeId)) };
-        loaded.push({ ref: { id: t.treeId, version: t.version, priority: t.priority, name: t.treeName }, compiled: compileTree({ ...definition, treeId: t.treeId }, options) });
+        if (!definition)
+          throw new AppError('RESOURCE_NOT_FOUND', {
+            zh: `決策樹版本不存在: ${t.treeId}@${t.version}`,
+            en: `Tree version not found: ${t.treeId}@${t.version}`,
+          });
+        const options: TreeCompileOptions = {
+          commands: recordedCommands(
+            definition.rootNode,
+            steps.filter((s) => s.tree_id === t.treeId),
+          ),
+        };
+        loaded.push({
+          ref: { id: t.treeId, version: t.version, priority: t.priority, name: t.treeName },
+          compiled: compileTree({ ...definition, treeId: t.treeId }, options),
+        });
       }
       outcome = await deps.evaluation.evaluateTrees(loaded, input);
     }
     replayed = sideOf(outcome);
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
-    replayed = { result: null, trees: [], error: trail.status === 'FAILED' && against === 'recorded' ? trail.error_message : `${error.code}: ${error.message}` };
+    replayed = {
+      result: null,
+      trees: [],
+      error: trail.status === 'FAILED' && against === 'recorded' ? trail.error_message : `${error.code}: ${error.message}`,
+    };
   }
   const differences = diff(original, replayed);
   return { requestId, against, evaluatedAt: details.evaluatedAt, identical: differences.length === 0, original, replayed, differences };
@@ -116,7 +135,8 @@ function diff(a: ReplaySide, b: ReplaySide): Difference[] {
     const ta = a.trees.find((t) => t.treeId === id);
     const tb = b.trees.find((t) => t.treeId === id);
     for (const key of ['version', 'path', 'eligible', 'promotionId', 'error'] as const) {
-      if (canonicalJson(ta?.[key]) !== canonicalJson(tb?.[key])) out.push({ field: `trees[${id}].${key}`, original: ta?.[key] ?? null, replayed: tb?.[key] ?? null });
+      if (canonicalJson(ta?.[key]) !== canonicalJson(tb?.[key]))
+        out.push({ field: `trees[${id}].${key}`, original: ta?.[key] ?? null, replayed: tb?.[key] ?? null });
     }
   }
   if ((a.error ?? null) !== (b.error ?? null)) out.push({ field: 'error', original: a.error, replayed: b.error });
@@ -133,7 +153,10 @@ export function recordedCommands(root: NodeDefinition, steps: readonly Selectabl
   const children = new Map<string, string[]>();
   const walk = (node: NodeDefinition, position: string): string => {
     const id = typeof node.nodeId === 'string' && node.nodeId !== '' ? node.nodeId : position;
-    children.set(id, (node.children ?? []).map((c, i) => walk(c, `${position}/${i}`)));
+    children.set(
+      id,
+      (node.children ?? []).map((c, i) => walk(c, `${position}/${i}`)),
+    );
     return id;
   };
   walk(root, 'root');
@@ -147,7 +170,12 @@ export function recordedCommands(root: NodeDefinition, steps: readonly Selectabl
       if (!step) throw new Error(`replay: node ${node.nodeId} was not executed in the original evaluation (no recorded output)`);
       if (step.status === 'FAILED') throw new Error(step.error_details ?? 'failed');
       const output = step.output_data === null ? null : fromJson(step.output_data);
-      const said = typeof output === 'boolean' ? output : typeof (output as { matched?: unknown } | null)?.matched === 'boolean' ? (output as { matched: boolean }).matched : undefined;
+      const said =
+        typeof output === 'boolean'
+          ? output
+          : typeof (output as { matched?: unknown } | null)?.matched === 'boolean'
+            ? (output as { matched: boolean }).matched
+            : undefined;
       const matched = said ?? (children.get(node.nodeId) ?? []).some((c) => visited.has(c));
       return { matched, output, input: fromJson<Record<string, unknown>>(step.input_data) };
     },

@@ -33,7 +33,9 @@ export interface SummaryReport {
 
 /** A JSON member of a JSON column as text, on either dialect. */
 function jsonText(dialect: DialectName, column: string, key: string): RawBuilder<string | null> {
-  return dialect === 'postgres' ? sql<string | null>`(${sql.ref(column)} ->> ${sql.lit(key)})` : sql<string | null>`cast(json_extract(${sql.ref(column)}, ${sql.lit(`$.${key}`)}) as text)`;
+  return dialect === 'postgres'
+    ? sql<string | null>`(${sql.ref(column)} ->> ${sql.lit(key)})`
+    : sql<string | null>`cast(json_extract(${sql.ref(column)}, ${sql.lit(`$.${key}`)}) as text)`;
 }
 
 function evaluations(db: Kysely<Tables>, f: ReportFilter) {
@@ -94,7 +96,12 @@ export async function summaryReport(db: Kysely<Tables>, dialect: DialectName, f:
 async function percentile(db: Kysely<Tables>, f: ReportFilter, total: number, p: number): Promise<number | null> {
   if (total === 0) return null;
   const rank = Math.max(1, Math.ceil(p * total));
-  const row = await evaluations(db, f).select('execution_time_ms').orderBy('execution_time_ms').limit(1).offset(rank - 1).executeTakeFirst();
+  const row = await evaluations(db, f)
+    .select('execution_time_ms')
+    .orderBy('execution_time_ms')
+    .limit(1)
+    .offset(rank - 1)
+    .executeTakeFirst();
   return row?.execution_time_ms ?? null;
 }
 
@@ -115,7 +122,19 @@ export interface DetailedRow {
 }
 
 export const DETAILED_COLUMNS: readonly (keyof DetailedRow)[] = [
-  'requestId', 'createdAt', 'customerId', 'accountType', 'status', 'eligible', 'promotionId', 'discountAmount', 'treeId', 'treeVersion', 'path', 'executionTimeMs', 'errorMessage',
+  'requestId',
+  'createdAt',
+  'customerId',
+  'accountType',
+  'status',
+  'eligible',
+  'promotionId',
+  'discountAmount',
+  'treeId',
+  'treeVersion',
+  'path',
+  'executionTimeMs',
+  'errorMessage',
 ];
 
 /**
@@ -132,7 +151,19 @@ export async function* detailedRows(db: Kysely<Tables>, f: ReportFilter, chunk =
       q = q.where((eb) => eb.or([eb('created_at', '>', created_at), eb.and([eb('created_at', '=', created_at), eb('id', '>', id)])]));
     }
     const rows = await q
-      .select(['id', 'request_id', 'created_at', 'customer_id', 'status', 'outcome', 'tree_id', 'tree_version', 'operation_details', 'execution_time_ms', 'error_message'])
+      .select([
+        'id',
+        'request_id',
+        'created_at',
+        'customer_id',
+        'status',
+        'outcome',
+        'tree_id',
+        'tree_version',
+        'operation_details',
+        'execution_time_ms',
+        'error_message',
+      ])
       .orderBy('created_at')
       .orderBy('id')
       .limit(chunk)

@@ -47,8 +47,12 @@ async function deleteBefore(db: Kysely<Tables>, dialect: DialectName, table: Aud
     const result =
       dialect === 'postgres'
         ? // (id, created_at) is the key; ctid would not do, it repeats across partitions.
-          await sql`delete from ${sql.table(table)} where (id, created_at) in (select id, created_at from ${sql.table(table)} where created_at < ${cutoff} limit ${BATCH})`.execute(db)
-        : await sql`delete from ${sql.table(table)} where rowid in (select rowid from ${sql.table(table)} where created_at < ${cutoff} limit ${BATCH})`.execute(db);
+          await sql`delete from ${sql.table(table)} where (id, created_at) in (select id, created_at from ${sql.table(table)} where created_at < ${cutoff} limit ${BATCH})`.execute(
+            db,
+          )
+        : await sql`delete from ${sql.table(table)} where rowid in (select rowid from ${sql.table(table)} where created_at < ${cutoff} limit ${BATCH})`.execute(
+            db,
+          );
     const n = Number(result.numAffectedRows ?? 0n);
     total += n;
     if (n < BATCH) return total;

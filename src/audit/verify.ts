@@ -47,7 +47,23 @@ export async function verifyChain(db: Kysely<Tables>, range: { from?: string | u
   for (;;) {
     const rows = await db
       .selectFrom('audit_trails')
-      .select(['id', 'request_id', 'customer_id', 'operation_type', 'execution_time_ms', 'status', 'error_message', 'created_at', 'tree_id', 'tree_version', 'actor', 'seq', 'prev_hash', 'hash', 'hash_version'])
+      .select([
+        'id',
+        'request_id',
+        'customer_id',
+        'operation_type',
+        'execution_time_ms',
+        'status',
+        'error_message',
+        'created_at',
+        'tree_id',
+        'tree_version',
+        'actor',
+        'seq',
+        'prev_hash',
+        'hash',
+        'hash_version',
+      ])
       // The hash covers the JSON columns' stored text: read it as text (pg would parse json).
       .select([sql<string>`cast(operation_details as text)`.as('operation_details'), sql<string | null>`cast(outcome as text)`.as('outcome')])
       .where('seq', '>', after)

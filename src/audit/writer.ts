@@ -94,7 +94,8 @@ export class GroupWriter {
   ) {}
 
   write(entry: AuditEntry): Promise<void> {
-    if (this.closed) return Promise.reject(new AppError('SERVICE_UNAVAILABLE', { zh: '稽核紀錄已關閉 (服務關閉中)', en: 'The audit writer is closed (shutting down)' }));
+    if (this.closed)
+      return Promise.reject(new AppError('SERVICE_UNAVAILABLE', { zh: '稽核紀錄已關閉 (服務關閉中)', en: 'The audit writer is closed (shutting down)' }));
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ entry, resolve, reject });
       this.schedule();
@@ -220,7 +221,12 @@ export class GroupWriter {
     const parts = partsOf(entries);
     const drafts = entries.flatMap((e) => e.trails ?? []);
     if (drafts.length > 0) {
-      await pool.query(chainQuery(parts, drafts.map((row) => ({ row, digest: trailDigest(row) }))));
+      await pool.query(
+        chainQuery(
+          parts,
+          drafts.map((row) => ({ row, digest: trailDigest(row) })),
+        ),
+      );
     } else if (parts.some((rows) => rows.length > 0)) {
       await pool.query(rowsQuery(parts));
     }

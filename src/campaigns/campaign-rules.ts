@@ -60,7 +60,8 @@ export interface CompiledCampaignRules {
 const compile = (spec: RuleSpec, decimal = false): CompiledExpression => compileExpression(spec.rule, { language: spec.language ?? 'jsonlogic', decimal });
 
 /** The stored form: language always explicit. */
-export const normalizeRule = (spec: RuleSpec | null | undefined): RuleSpec | null => (spec ? { language: spec.language ?? 'jsonlogic', rule: spec.rule } : null);
+export const normalizeRule = (spec: RuleSpec | null | undefined): RuleSpec | null =>
+  spec ? { language: spec.language ?? 'jsonlogic', rule: spec.rule } : null;
 
 /** Compiles validated rules (throws EngineError if they do not compile). */
 export function compileCampaignRules(rules: CampaignRules & { rewardFormula: RuleSpec }): CompiledCampaignRules {

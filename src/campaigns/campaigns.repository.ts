@@ -88,11 +88,20 @@ function columns(w: CampaignWrite) {
 
 export async function insertCampaign(db: Kysely<Tables>, tenantId: string, id: string, w: CampaignWrite): Promise<void> {
   const now = toDbTimestamp();
-  await db.insertInto('campaigns').values({ tenant_id: tenantId, id, status: 'DRAFT', ...columns(w), created_at: now, updated_at: now }).execute();
+  await db
+    .insertInto('campaigns')
+    .values({ tenant_id: tenantId, id, status: 'DRAFT', ...columns(w), created_at: now, updated_at: now })
+    .execute();
 }
 
 /** Updates only while the campaign is in one of `editable` (checked in the same statement). */
-export async function updateCampaign(db: Kysely<Tables>, tenantId: string, id: string, w: CampaignWrite, editable: readonly CampaignStatus[]): Promise<boolean> {
+export async function updateCampaign(
+  db: Kysely<Tables>,
+  tenantId: string,
+  id: string,
+  w: CampaignWrite,
+  editable: readonly CampaignStatus[],
+): Promise<boolean> {
   const result = await db
     .updateTable('campaigns')
     .set({ ...columns(w), updated_at: toDbTimestamp() })
@@ -133,9 +142,19 @@ export async function listCampaigns(db: Kysely<Tables>, tenantId: string, f: Cam
   if (f.rewardType) q = q.where('reward_type', '=', f.rewardType);
   if (f.currency) q = q.where('currency', '=', f.currency);
   // event_types is a JSON array of event-type names (their pattern has no quote): match the quoted name.
-  if (f.eventType) q = q.where(sql<SqlBool>`${sql.ref('event_types')}${dialectOf(db) === 'postgres' ? sql`::text` : sql``} like ${containsPattern(JSON.stringify(f.eventType))} escape '\\'`);
+  if (f.eventType)
+    q = q.where(
+      sql<SqlBool>`${sql.ref('event_types')}${dialectOf(db) === 'postgres' ? sql`::text` : sql``} like ${containsPattern(JSON.stringify(f.eventType))} escape '\\'`,
+    );
   const [rows, count] = await Promise.all([
-    q.selectAll().orderBy('priority', 'desc').orderBy('created_at', 'desc').orderBy('id').limit(f.size).offset(f.page * f.size).execute(),
+    q
+      .selectAll()
+      .orderBy('priority', 'desc')
+      .orderBy('created_at', 'desc')
+      .orderBy('id')
+      .limit(f.size)
+      .offset(f.page * f.size)
+      .execute(),
     q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows: rows.map(toRecord), total: Number(count.n) };
@@ -192,9 +211,22 @@ export async function deleteDraftCampaign(db: Kysely<Tables>, tenantId: string, 
 }
 
 /** Inserts the participation unless it exists; true when this call created it. */
-const participantRow = (tenantId: string, campaignId: string, playerId: string, source: 'JOIN' | 'AUTO', at: Date) => ({ tenant_id: tenantId, campaign_id: campaignId, player_id: playerId, source, joined_at: toDbTimestamp(at) });
+const participantRow = (tenantId: string, campaignId: string, playerId: string, source: 'JOIN' | 'AUTO', at: Date) => ({
+  tenant_id: tenantId,
+  campaign_id: campaignId,
+  player_id: playerId,
+  source,
+  joined_at: toDbTimestamp(at),
+});
 
-export async function addParticipant(db: Kysely<Tables>, tenantId: string, campaignId: string, playerId: string, source: 'JOIN' | 'AUTO', at: Date): Promise<boolean> {
+export async function addParticipant(
+  db: Kysely<Tables>,
+  tenantId: string,
+  campaignId: string,
+  playerId: string,
+  source: 'JOIN' | 'AUTO',
+  at: Date,
+): Promise<boolean> {
   const result = await db
     .insertInto('campaign_participants')
     .values(participantRow(tenantId, campaignId, playerId, source, at))
@@ -204,12 +236,28 @@ export async function addParticipant(db: Kysely<Tables>, tenantId: string, campa
 }
 
 /** `addParticipant` in another module's one-statement write (PostgreSQL), when `when` holds. */
-export function addParticipantWhen(db: Kysely<Tables>, tenantId: string, campaignId: string, playerId: string, source: 'JOIN' | 'AUTO', at: Date, when: Expression<SqlBool>) {
-  return insertRowWhen(db, 'campaign_participants', participantRow(tenantId, campaignId, playerId, source, at), when).onConflict((oc) => oc.columns(['tenant_id', 'campaign_id', 'player_id']).doNothing());
+export function addParticipantWhen(
+  db: Kysely<Tables>,
+  tenantId: string,
+  campaignId: string,
+  playerId: string,
+  source: 'JOIN' | 'AUTO',
+  at: Date,
+  when: Expression<SqlBool>,
+) {
+  return insertRowWhen(db, 'campaign_participants', participantRow(tenantId, campaignId, playerId, source, at), when).onConflict((oc) =>
+    oc.columns(['tenant_id', 'campaign_id', 'player_id']).doNothing(),
+  );
 }
 
 export async function findParticipant(db: Kysely<Tables>, tenantId: string, campaignId: string, playerId: string) {
-  return db.selectFrom('campaign_participants').selectAll().where('tenant_id', '=', tenantId).where('campaign_id', '=', campaignId).where('player_id', '=', playerId).executeTakeFirst();
+  return db
+    .selectFrom('campaign_participants')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('campaign_id', '=', campaignId)
+    .where('player_id', '=', playerId)
+    .executeTakeFirst();
 }
 
 export async function joinedCampaignIds(db: Kysely<Tables>, tenantId: string, playerId: string): Promise<Set<string>> {
@@ -221,7 +269,12 @@ export async function joinedCampaignIds(db: Kysely<Tables>, tenantId: string, pl
 export async function joinedCampaignIdsOfPlayers(db: Kysely<Tables>, tenantId: string, playerIds: readonly string[]): Promise<Map<string, Set<string>>> {
   const result = new Map<string, Set<string>>();
   if (playerIds.length === 0) return result;
-  const rows = await db.selectFrom('campaign_participants').select(['player_id', 'campaign_id']).where('tenant_id', '=', tenantId).where('player_id', 'in', [...playerIds]).execute();
+  const rows = await db
+    .selectFrom('campaign_participants')
+    .select(['player_id', 'campaign_id'])
+    .where('tenant_id', '=', tenantId)
+    .where('player_id', 'in', [...playerIds])
+    .execute();
   for (const r of rows) {
     let set = result.get(r.player_id);
     if (!set) result.set(r.player_id, (set = new Set()));

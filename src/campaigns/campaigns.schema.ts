@@ -36,7 +36,11 @@ export const CampaignInput = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 200 }),
     description: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])),
-    eventTypes: Type.Array(Type.String({ pattern: '^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$', maxLength: 100 }), { minItems: 1, maxItems: 20, uniqueItems: true }),
+    eventTypes: Type.Array(Type.String({ pattern: '^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$', maxLength: 100 }), {
+      minItems: 1,
+      maxItems: 20,
+      uniqueItems: true,
+    }),
     rewardType: RewardTypeSchema,
     currency: Type.String({ pattern: '^[A-Z]{3}$' }),
     visibilityRule: Type.Optional(Type.Union([RuleSpec, Type.Null()])),
@@ -110,4 +114,10 @@ export const CampaignListQuery = Type.Object({
 });
 
 export const JoinInput = Type.Object({ playerId: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false });
-export const JoinView = Type.Object({ campaignId: Type.String(), playerId: Type.String(), joined: Type.Boolean(), alreadyJoined: Type.Boolean(), joinedAt: Type.String() });
+export const JoinView = Type.Object({
+  campaignId: Type.String(),
+  playerId: Type.String(),
+  joined: Type.Boolean(),
+  alreadyJoined: Type.Boolean(),
+  joinedAt: Type.String(),
+});

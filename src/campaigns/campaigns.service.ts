@@ -58,7 +58,11 @@ export interface CampaignsService {
   joinedIds(tenantId: string, playerId: string): Promise<Set<string>>;
   /** The same for several players in one read (a player who joined nothing is absent). */
   joinedIdsOf(tenantId: string, playerIds: readonly string[]): Promise<Map<string, Set<string>>>;
-  join(tenantId: string, campaignId: string, playerId: string): Promise<{ campaignId: string; playerId: string; joined: true; alreadyJoined: boolean; joinedAt: string }>;
+  join(
+    tenantId: string,
+    campaignId: string,
+    playerId: string,
+  ): Promise<{ campaignId: string; playerId: string; joined: true; alreadyJoined: boolean; joinedAt: string }>;
 }
 
 export interface CampaignsDeps {
@@ -104,13 +108,18 @@ function toWrite(input: CampaignInput, templateId: string | null): repo.Campaign
   const errors = compileErrors.length > 0 ? compileErrors : ruleVariableErrors(input, input.eventTypes);
   if (errors.length > 0) {
     const first = errors[0];
-    const what = compileErrors.length > 0 ? { zh: '規則無法編譯', en: 'Rule does not compile' } : { zh: '規則讀取了不存在的變數', en: 'Rule reads an unknown variable' };
+    const what =
+      compileErrors.length > 0 ? { zh: '規則無法編譯', en: 'Rule does not compile' } : { zh: '規則讀取了不存在的變數', en: 'Rule reads an unknown variable' };
     throw new AppError('VALIDATION_FAILED', { zh: `${what.zh}: ${first?.message ?? ''}`, en: `${what.en}: ${first?.message ?? ''}` }, { errors });
   }
   const startsAt = input.startsAt ? apiDateToDb(input.startsAt) : null;
   const endsAt = input.endsAt ? apiDateToDb(input.endsAt) : null;
   if (startsAt && endsAt && startsAt >= endsAt) {
-    throw new AppError('VALIDATION_FAILED', { zh: '結束時間必須晚於開始時間', en: 'endsAt must be after startsAt' }, { errors: [{ field: 'endsAt', message: 'endsAt must be after startsAt' }] });
+    throw new AppError(
+      'VALIDATION_FAILED',
+      { zh: '結束時間必須晚於開始時間', en: 'endsAt must be after startsAt' },
+      { errors: [{ field: 'endsAt', message: 'endsAt must be after startsAt' }] },
+    );
   }
   const maxAmount = input.limits?.maxAmountPerPlayer;
   return {
@@ -154,7 +163,9 @@ export function createCampaignsService(deps: CampaignsDeps): CampaignsService {
   const compiled = new LRUCache<string, CompiledCampaignRules>({ max: 5_000 });
   // The tenant's ACTIVE/SCHEDULED campaigns, for `live` (read by every event batch). Dropped on any
   // change made through this service; a change made by another process is seen within LIVE_TTL_MS.
-  const liveCandidates = new LRUCache<string, { readonly until: number; readonly from: number; readonly rows: readonly repo.CampaignRecord[] }>({ max: 10_000 });
+  const liveCandidates = new LRUCache<string, { readonly until: number; readonly from: number; readonly rows: readonly repo.CampaignRecord[] }>({
+    max: 10_000,
+  });
   const changed = (tenantId: string) => liveCandidates.delete(tenantId);
 
   function rulesOf(c: repo.CampaignRecord): CompiledCampaignRules {
@@ -182,7 +193,12 @@ export function createCampaignsService(deps: CampaignsDeps): CampaignsService {
     async list(tenantId, filter) {
       const { rows, total } = await repo.listCampaigns(db, tenantId, filter);
       const now = clock();
-      return pageOf(rows.map((c) => toView(c, now)), filter.page, filter.size, total);
+      return pageOf(
+        rows.map((c) => toView(c, now)),
+        filter.page,
+        filter.size,
+        total,
+      );
     },
     async get(tenantId, id) {
       return toView(await load(tenantId, id), clock());
@@ -224,7 +240,10 @@ export function createCampaignsService(deps: CampaignsDeps): CampaignsService {
     async transition(tenantId, id, to) {
       const c = await load(tenantId, id);
       if (!TRANSITIONS[c.status].includes(to)) {
-        throw violation(`invalid transition ${c.status} → ${to}; allowed: ${TRANSITIONS[c.status].join(', ') || 'none'}`, `不允許的狀態轉換 ${c.status} → ${to}`);
+        throw violation(
+          `invalid transition ${c.status} → ${to}; allowed: ${TRANSITIONS[c.status].join(', ') || 'none'}`,
+          `不允許的狀態轉換 ${c.status} → ${to}`,
+        );
       }
       const now = clock();
       if (to === 'SCHEDULED' || to === 'ACTIVE') {
@@ -233,7 +252,12 @@ export function createCampaignsService(deps: CampaignsDeps): CampaignsService {
           throw violation('the schedule window has already ended', '活動時間已結束');
         }
         const errors = validateCampaignRules(c);
-        if (errors.length > 0) throw new AppError('BUSINESS_RULE_VIOLATION', { zh: `規則無法編譯: ${errors[0]?.message ?? ''}`, en: `Rules do not compile: ${errors[0]?.message ?? ''}` }, { errors });
+        if (errors.length > 0)
+          throw new AppError(
+            'BUSINESS_RULE_VIOLATION',
+            { zh: `規則無法編譯: ${errors[0]?.message ?? ''}`, en: `Rules do not compile: ${errors[0]?.message ?? ''}` },
+            { errors },
+          );
       }
       const set = await repo.setCampaignStatus(db, tenantId, id, c.status, to);
       changed(tenantId);
@@ -256,7 +280,11 @@ export function createCampaignsService(deps: CampaignsDeps): CampaignsService {
     },
     async visibleTo(tenantId, playerId) {
       const now = clock();
-      const [player, live, joined] = await Promise.all([players.get(tenantId, playerId), repo.listLiveCampaigns(db, tenantId, now), repo.joinedCampaignIds(db, tenantId, playerId)]);
+      const [player, live, joined] = await Promise.all([
+        players.get(tenantId, playerId),
+        repo.listLiveCampaigns(db, tenantId, now),
+        repo.joinedCampaignIds(db, tenantId, playerId),
+      ]);
       const result: PlayerCampaign[] = [];
       for (const c of live) {
         const rules = rulesOf(c);
@@ -281,7 +309,8 @@ export function createCampaignsService(deps: CampaignsDeps): CampaignsService {
       if (existing) return { campaignId, playerId, joined: true, alreadyJoined: true, joinedAt: dbToIso(existing.joined_at) ?? '' };
       const now = clock();
       const status = effectiveStatus(c, now);
-      if (status !== 'ACTIVE' && status !== 'SCHEDULED') throw violation(`campaign is ${status}; only ACTIVE or SCHEDULED campaigns can be joined`, `活動狀態為 ${status}，無法參加`);
+      if (status !== 'ACTIVE' && status !== 'SCHEDULED')
+        throw violation(`campaign is ${status}; only ACTIVE or SCHEDULED campaigns can be joined`, `活動狀態為 ${status}，無法參加`);
       const player = await players.get(tenantId, playerId);
       const rules = rulesOf(c);
       const r = root(player, c);
@@ -294,7 +323,12 @@ export function createCampaignsService(deps: CampaignsDeps): CampaignsService {
         await players.ensure(trx, tenantId, playerId);
         const inserted = await repo.addParticipant(trx, tenantId, campaignId, playerId, 'JOIN', now);
         if (inserted) {
-          await enqueueEvent(trx, { topic: 'promotion.event.join', tenantId, key: playerId, payload: { tenantId, campaignId, playerId, joinedAt: now.toISOString() } });
+          await enqueueEvent(trx, {
+            topic: 'promotion.event.join',
+            tenantId,
+            key: playerId,
+            payload: { tenantId, campaignId, playerId, joinedAt: now.toISOString() },
+          });
         }
         return inserted;
       });

@@ -12,14 +12,20 @@ import { CampaignInput, type CampaignView } from './campaigns.schema.js';
 /** Fields of the view that a client cannot set; sent back on PUT or PATCH they are ignored. */
 export const READ_ONLY_FIELDS = ['id', 'status', 'effectiveStatus', 'templateId', 'createdAt', 'updatedAt'] as const;
 
-const readOnly = Object.fromEntries(READ_ONLY_FIELDS.map((f) => [f, Type.Optional(Type.Unknown({ readOnly: true, description: 'read-only: accepted and ignored' }))]));
+const readOnly = Object.fromEntries(
+  READ_ONLY_FIELDS.map((f) => [f, Type.Optional(Type.Unknown({ readOnly: true, description: 'read-only: accepted and ignored' }))]),
+);
 
 /** PUT's body: the campaign definition, plus the view's read-only fields (ignored), so a GET → PUT round trip works. */
-export const CampaignReplaceInput = Type.Object({ ...CampaignInput.properties, ...readOnly }, { additionalProperties: false, description: 'The campaign as GET returns it, changed; read-only fields are ignored' });
+export const CampaignReplaceInput = Type.Object(
+  { ...CampaignInput.properties, ...readOnly },
+  { additionalProperties: false, description: 'The campaign as GET returns it, changed; read-only fields are ignored' },
+);
 
 /** PATCH's body (application/merge-patch+json): members replace, null removes, objects merge. */
 export const CampaignMergePatch = Type.Record(Type.String(), Type.Unknown(), {
-  description: 'JSON Merge Patch (RFC 7396) of the campaign definition: members replace, null removes (limits.cooldownSeconds: null lifts the cooldown), nested objects merge, arrays replace. Read-only fields are ignored.',
+  description:
+    'JSON Merge Patch (RFC 7396) of the campaign definition: members replace, null removes (limits.cooldownSeconds: null lifts the cooldown), nested objects merge, arrays replace. Read-only fields are ignored.',
   examples: [{ name: 'Deposit match 60%', limits: { maxRewardsPerPlayer: 5, cooldownSeconds: null }, exclusivityGroup: null }],
 });
 

@@ -16,7 +16,6 @@ export const TRANSITIONS: Readonly<Record<CampaignStatus, readonly CampaignStatu
 /** Statuses whose definition may still change (an ACTIVE campaign must be paused first). */
 export const EDITABLE: readonly CampaignStatus[] = ['DRAFT', 'SCHEDULED', 'PAUSED'];
 
-
 /** The status as a player would experience it at `now`. */
 export function effectiveStatus(c: { status: CampaignStatus; startsAt: string | null; endsAt: string | null }, now: Date): CampaignStatus {
   if (c.status === 'ENDED' || c.status === 'DRAFT' || c.status === 'PAUSED') return c.status;

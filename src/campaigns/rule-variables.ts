@@ -59,7 +59,11 @@ function problem(path: string, eventTypes: readonly string[]): { message: string
   const [root = '', field, ...rest] = path.split('.');
   if (!(ROOTS as readonly string[]).includes(root)) {
     const known = eventFields(eventTypes);
-    const suggestion = known.includes(root) ? `event.${root}` : nearest(root, ROOTS) ? [nearest(root, ROOTS), field, ...rest].filter(Boolean).join('.') : undefined;
+    const suggestion = known.includes(root)
+      ? `event.${root}`
+      : nearest(root, ROOTS)
+        ? [nearest(root, ROOTS), field, ...rest].filter(Boolean).join('.')
+        : undefined;
     return { message: `${path} is not a variable: rules read player.*, event.* or campaign.*`, ...(suggestion ? { suggestion } : {}) };
   }
   if (field === undefined) return undefined;
@@ -69,7 +73,8 @@ function problem(path: string, eventTypes: readonly string[]): { message: string
   }
   if (root === 'event') {
     // The event's data is merged into the event: event.amount, not event.data.amount.
-    if (field === 'data' && rest.length > 0) return { message: `${path} is not a variable: event data fields are read as event.${rest.join('.')}`, suggestion: `event.${rest.join('.')}` };
+    if (field === 'data' && rest.length > 0)
+      return { message: `${path} is not a variable: event data fields are read as event.${rest.join('.')}`, suggestion: `event.${rest.join('.')}` };
     const s = nearest(field, eventFields(eventTypes));
     if (s) return { message: `events have no field ${field}`, suggestion: ['event', s, ...rest].join('.') };
   }

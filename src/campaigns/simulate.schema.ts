@@ -35,7 +35,15 @@ const Simulation = {
 
 export const SimulationInput = Type.Object(Simulation, {
   additionalProperties: false,
-  examples: [{ events: [{ type: 'user.deposit', data: { amount: '80', currency: 'USD' } }, { type: 'user.deposit', data: { amount: '500', currency: 'USD' } }], player: { attributes: { vip: true } } }],
+  examples: [
+    {
+      events: [
+        { type: 'user.deposit', data: { amount: '80', currency: 'USD' } },
+        { type: 'user.deposit', data: { amount: '500', currency: 'USD' } },
+      ],
+      player: { attributes: { vip: true } },
+    },
+  ],
 });
 export type SimulationInput = Static<typeof SimulationInput>;
 
@@ -53,13 +61,19 @@ export const SimulationStep = Type.Object({
   type: Type.String(),
   listens: Type.Boolean({ description: 'the campaign listens to this event type' }),
   rules: Type.Object({ visibility: RuleResult, participation: RuleResult, eligibility: RuleResult }),
-  formula: Type.Object({ amount: Type.Union([Type.String(), Type.Null()], { description: 'rounded HALF_UP at the currency scale' }), error: Type.Optional(Type.String()) }),
+  formula: Type.Object({
+    amount: Type.Union([Type.String(), Type.Null()], { description: 'rounded HALF_UP at the currency scale' }),
+    error: Type.Optional(Type.String()),
+  }),
   limits: Type.Object({
     outcome: Type.String({ description: 'OK, LIMIT_REACHED, AMOUNT_LIMIT_REACHED, COOLDOWN, or NOT_CHECKED' }),
     rewardCount: Type.Integer({ description: 'after this event' }),
     rewardAmount: Type.String({ description: 'after this event' }),
   }),
-  outcome: Type.String({ description: 'what the event pipeline would answer for this campaign: REWARDED, NOT_ELIGIBLE, NOT_JOINED, CURRENCY_MISMATCH, ZERO_REWARD, RULE_ERROR, LIMIT_REACHED, AMOUNT_LIMIT_REACHED, COOLDOWN, NOT_LISTENING' }),
+  outcome: Type.String({
+    description:
+      'what the event pipeline would answer for this campaign: REWARDED, NOT_ELIGIBLE, NOT_JOINED, CURRENCY_MISMATCH, ZERO_REWARD, RULE_ERROR, LIMIT_REACHED, AMOUNT_LIMIT_REACHED, COOLDOWN, NOT_LISTENING',
+  }),
   reward: Type.Union([Type.Object({ amount: Type.String(), currency: Type.String(), rewardType: Type.String() }), Type.Null()]),
 });
 export type SimulationStep = Static<typeof SimulationStep>;

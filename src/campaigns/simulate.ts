@@ -35,7 +35,12 @@ export function simulateCampaign(c: Campaign, rules: CompiledCampaignRules, inpu
     const root = (rule: CompiledExpression) => ({
       player: { ...attributes, id: playerId },
       // As in the pipeline: SpEL gets money as a Decimal (BigDecimal), JSONLogic as sent.
-      event: { ...(rule.language === 'spel' && data.amount !== undefined ? { ...data, amount: safeDecimal(data.amount) } : data), id: eventId, type: event.type, occurredAt },
+      event: {
+        ...(rule.language === 'spel' && data.amount !== undefined ? { ...data, amount: safeDecimal(data.amount) } : data),
+        id: eventId,
+        type: event.type,
+        occurredAt,
+      },
       campaign: { id: c.id, currency: c.currency, rewardType: c.rewardType },
     });
     const condition = (rule: CompiledExpression | null) => {

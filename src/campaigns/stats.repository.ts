@@ -16,7 +16,6 @@ export interface Limits {
 
 export type Claim = { readonly ok: true } | { readonly ok: false; readonly reason: 'LIMIT_REACHED' | 'AMOUNT_LIMIT_REACHED' | 'COOLDOWN' };
 
-
 /** A player's counters in a campaign as SQL expressions: the columns of a row, or of a snapshot. */
 export interface Counters {
   readonly count: Expression<unknown>;
@@ -28,21 +27,34 @@ type ClaimFailure = Extract<Claim, { ok: false }>['reason'];
 
 const STATS = 'player_campaign_stats';
 /** The counters of the stats row being written or read (qualified: ON CONFLICT sees two rows). */
-const ROW: Counters = { count: sql.ref(`${STATS}.reward_count`), amount: sql.ref(`${STATS}.reward_amount_minor`), lastRewardAt: sql.ref(`${STATS}.last_reward_at`) };
+const ROW: Counters = {
+  count: sql.ref(`${STATS}.reward_count`),
+  amount: sql.ref(`${STATS}.reward_amount_minor`),
+  lastRewardAt: sql.ref(`${STATS}.last_reward_at`),
+};
 /** The counters of a player without a row yet (typed: PostgreSQL infers the parameters next to them). */
 const NONE: Counters = { count: sql`CAST(0 AS integer)`, amount: sql`CAST(0 AS bigint)`, lastRewardAt: sql`CAST(NULL AS timestamp)` };
 /** The counters of the `prev` snapshot (`prevStats`); no row reads as NONE. */
-const PREV: Counters = { count: sql`COALESCE((SELECT reward_count FROM prev), 0)`, amount: sql`COALESCE((SELECT reward_amount_minor FROM prev), 0)`, lastRewardAt: sql`(SELECT last_reward_at FROM prev)` };
+const PREV: Counters = {
+  count: sql`COALESCE((SELECT reward_count FROM prev), 0)`,
+  amount: sql`COALESCE((SELECT reward_amount_minor FROM prev), 0)`,
+  lastRewardAt: sql`(SELECT last_reward_at FROM prev)`,
+};
 
 /**
  * THE per-player limit predicate, one check per limit in the order their reasons are reported:
  * each says that one more reward of `amountMinor` at `now` still fits, for counters `c`. Every
  * claim and every reason below is built from it.
  */
-function limitChecks(limits: Limits, amountMinor: number, now: Date): ((c: Counters) => { readonly reason: ClaimFailure; readonly fits: RawBuilder<SqlBool> })[] {
+function limitChecks(
+  limits: Limits,
+  amountMinor: number,
+  now: Date,
+): ((c: Counters) => { readonly reason: ClaimFailure; readonly fits: RawBuilder<SqlBool> })[] {
   const checks: ((c: Counters) => { reason: ClaimFailure; fits: RawBuilder<SqlBool> })[] = [];
   if (limits.maxCount !== null) checks.push((c) => ({ reason: 'LIMIT_REACHED', fits: sql<SqlBool>`${c.count} + 1 <= ${limits.maxCount}` }));
-  if (limits.maxAmountMinor !== null) checks.push((c) => ({ reason: 'AMOUNT_LIMIT_REACHED', fits: sql<SqlBool>`${c.amount} + ${amountMinor} <= ${limits.maxAmountMinor}` }));
+  if (limits.maxAmountMinor !== null)
+    checks.push((c) => ({ reason: 'AMOUNT_LIMIT_REACHED', fits: sql<SqlBool>`${c.amount} + ${amountMinor} <= ${limits.maxAmountMinor}` }));
   if (limits.cooldownSeconds) {
     const cutoff = toDbTimestamp(new Date(now.getTime() - limits.cooldownSeconds * 1000));
     checks.push((c) => ({ reason: 'COOLDOWN', fits: sql<SqlBool>`(${c.lastRewardAt} IS NULL OR ${c.lastRewardAt} <= ${cutoff})` }));
@@ -65,7 +77,8 @@ function brokenLimit(c: Counters, limits: Limits, amountMinor: number, now: Date
   return whens.length === 0 ? sql<string>`${otherwise}` : sql<string>`(CASE ${sql.join(whens, sql` `)} ELSE ${otherwise} END)`;
 }
 
-const keyOf = (key: StatsKey): RawBuilder<SqlBool> => sql<SqlBool>`tenant_id = ${key.tenantId} AND campaign_id = ${key.campaignId} AND player_id = ${key.playerId}`;
+const keyOf = (key: StatsKey): RawBuilder<SqlBool> =>
+  sql<SqlBool>`tenant_id = ${key.tenantId} AND campaign_id = ${key.campaignId} AND player_id = ${key.playerId}`;
 
 /**
  * Claims one reward of `amountMinor` for a player in a campaign: ONE conditional UPDATE that adds to
@@ -76,7 +89,15 @@ export async function claimReward(db: Kysely<Tables>, key: StatsKey, amountMinor
   const nowText = toDbTimestamp(now);
   await db
     .insertInto('player_campaign_stats')
-    .values({ tenant_id: key.tenantId, campaign_id: key.campaignId, player_id: key.playerId, reward_count: 0, reward_amount_minor: 0, last_reward_at: null, updated_at: nowText })
+    .values({
+      tenant_id: key.tenantId,
+      campaign_id: key.campaignId,
+      player_id: key.playerId,
+      reward_count: 0,
+      reward_amount_minor: 0,
+      last_reward_at: null,
+      updated_at: nowText,
+    })
     .onConflict((oc) => oc.columns(['tenant_id', 'campaign_id', 'player_id']).doNothing())
     .execute();
 
@@ -135,7 +156,9 @@ export function claimFailure(amountMinor: number, limits: Limits, now: Date, oth
 /** Why a claim failed: reads the counters only to say so (the decision was the claim's). */
 export async function whyNotClaimed(db: Kysely<Tables>, key: StatsKey, amountMinor: number, limits: Limits, now: Date): Promise<ClaimFailure> {
   const { rows } = await sql<{ reason: ClaimFailure }>`WITH prev AS (${prevStats(key)})
-    SELECT ${claimFailure(amountMinor, limits, now, sql`(CASE WHEN EXISTS (SELECT 1 FROM prev) THEN 'COOLDOWN' ELSE 'AMOUNT_LIMIT_REACHED' END)`)} AS reason`.execute(db);
+    SELECT ${claimFailure(amountMinor, limits, now, sql`(CASE WHEN EXISTS (SELECT 1 FROM prev) THEN 'COOLDOWN' ELSE 'AMOUNT_LIMIT_REACHED' END)`)} AS reason`.execute(
+    db,
+  );
   return rows[0]?.reason ?? 'COOLDOWN';
 }
 
@@ -148,5 +171,15 @@ export interface PlayerStats {
 
 export async function statsOfPlayer(db: Kysely<Tables>, tenantId: string, playerId: string): Promise<Map<string, PlayerStats>> {
   const rows = await db.selectFrom('player_campaign_stats').selectAll().where('tenant_id', '=', tenantId).where('player_id', '=', playerId).execute();
-  return new Map(rows.map((r) => [r.campaign_id, { campaignId: r.campaign_id, rewardCount: Number(r.reward_count), rewardAmountMinor: Number(r.reward_amount_minor), lastRewardAt: r.last_reward_at === null ? null : String(r.last_reward_at) }]));
+  return new Map(
+    rows.map((r) => [
+      r.campaign_id,
+      {
+        campaignId: r.campaign_id,
+        rewardCount: Number(r.reward_count),
+        rewardAmountMinor: Number(r.reward_amount_minor),
+        lastRewardAt: r.last_reward_at === null ? null : String(r.last_reward_at),
+      },
+    ]),
+  );
 }

@@ -6,7 +6,8 @@ import { openDatabase } from '../platform/db/database.js';
 import { migrateToLatest } from '../platform/db/migrate.js';
 import { createLogger } from '../platform/logger.js';
 
-const USAGE = 'usage: banyan audit retention | verify\n  retention  apply the retention periods once (drop/delete expired audit data, create upcoming partitions)\n  verify     recompute the audit trail hash chain\n';
+const USAGE =
+  'usage: banyan audit retention | verify\n  retention  apply the retention periods once (drop/delete expired audit data, create upcoming partitions)\n  verify     recompute the audit trail hash chain\n';
 
 /** `banyan audit retention|verify`: the scheduled audit jobs, run once (e.g. from cron). */
 export async function run(argv: string[]): Promise<number> {

@@ -93,7 +93,10 @@ export interface PrimaryOptions {
 export async function startPrimary(config: Config, role: string, logger: Logger, options: PrimaryOptions = {}): Promise<ClusterHandle> {
   if (options.exec) cluster.setupPrimary({ exec: options.exec, execArgv: [...(options.execArgv ?? [])], args: [...(options.args ?? [])] });
   const port = config.port === 0 ? await freePort(config.host) : config.port;
-  const plans = planWorkers(config.httpWorkers, role, config, randomBytes(48).toString('base64url')).map((plan) => ({ ...plan, env: { ...options.env, ...plan.env, PORT: String(port) } }));
+  const plans = planWorkers(config.httpWorkers, role, config, randomBytes(48).toString('base64url')).map((plan) => ({
+    ...plan,
+    env: { ...options.env, ...plan.env, PORT: String(port) },
+  }));
   if (!config.jwt.secret) logger.warn('HTTP_WORKERS > 1 without JWT_SECRET: the workers share a random key for this run; tokens do not survive a restart');
 
   let stopping = false;

@@ -41,7 +41,7 @@ const commands: Record<string, Command> = {
     summary: 'evaluate expressions from JSON lines on stdin (--lang spel|jsonlogic, --template)',
     usage: [
       'usage: banyan expr [--lang spel|jsonlogic] [--template] [--now ISO-8601] < lines.jsonl',
-       '  --template   SpEL template mode: literal text with #{…} parts',
+      '  --template   SpEL template mode: literal text with #{…} parts',
       '',
       'Each input line {"expr", "root", "variables"?} is answered by {"ok":true,"value":…} or',
       '{"ok":false,"error":CODE,"message":…}.',

@@ -12,7 +12,8 @@ import { pino } from 'pino';
 import { MODES, type Mode } from '../sandbox/controls.js';
 import { sandboxOptionsFromEnv, startSandbox, type StartSandboxOptions } from '../sandbox/start.js';
 
-const USAGE = 'usage: banyan sandbox [--port 8090] [--host 127.0.0.1] [--latency-ms N] [--jitter-ms N] [--failure-rate R] [--mode ok|fail|slow|timeout] [--seed N]\n';
+const USAGE =
+  'usage: banyan sandbox [--port 8090] [--host 127.0.0.1] [--latency-ms N] [--jitter-ms N] [--failure-rate R] [--mode ok|fail|slow|timeout] [--seed N]\n';
 
 export function parseSandboxArgs(argv: string[], env: Readonly<Record<string, string | undefined>>): StartSandboxOptions {
   const { values } = parseArgs({

@@ -48,7 +48,18 @@ export async function run(argv: string[]): Promise<number> {
   const serveHttp = servesHttp(role);
   const address = serveHttp ? await banyan.app.listen({ port: config.port, host: config.host }) : null;
   const startupMs = Math.round(performance.now() - startedAt);
-  banyan.logger.info({ address, database: banyan.database.dialect, role, ...(index === undefined ? {} : { worker: index }), bus: banyan.bus.kind, walletUrl: banyan.modules.find('rewards')?.walletUrl, startupMs }, 'Banyan is ready');
+  banyan.logger.info(
+    {
+      address,
+      database: banyan.database.dialect,
+      role,
+      ...(index === undefined ? {} : { worker: index }),
+      bus: banyan.bus.kind,
+      walletUrl: banyan.modules.find('rewards')?.walletUrl,
+      startupMs,
+    },
+    'Banyan is ready',
+  );
   const audit = banyan.modules.get('audit');
   void audit.emit({ type: 'SYSTEM_START', category: 'SYSTEM', severity: 'INFO', source: 'cli.serve', details: { address, role, pid: process.pid, startupMs } });
   // The retention / partition job runs on scheduler nodes (and in the all-in-one process).

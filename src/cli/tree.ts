@@ -67,8 +67,17 @@ export async function run(argv: string[], io: CliIo = processIo): Promise<number
         return toJsonLine({ ok: false, error: 'INVALID_INPUT', message: 'each line must be a customer object' });
       }
       try {
-        const evaluation = tree.evaluate(customer as Record<string, unknown>, { now: now ?? new Date(), clock: () => performance.now(), recordSteps: withSteps, trace: withSteps });
-        return toJsonLine(withSteps ? { ok: true, result: evaluation.result, path: evaluation.path, steps: evaluation.steps } : { ok: true, result: evaluation.result, path: evaluation.path });
+        const evaluation = tree.evaluate(customer as Record<string, unknown>, {
+          now: now ?? new Date(),
+          clock: () => performance.now(),
+          recordSteps: withSteps,
+          trace: withSteps,
+        });
+        return toJsonLine(
+          withSteps
+            ? { ok: true, result: evaluation.result, path: evaluation.path, steps: evaluation.steps }
+            : { ok: true, result: evaluation.result, path: evaluation.path },
+        );
       } catch (err) {
         return errorLine(err);
       }

@@ -18,7 +18,11 @@ export interface CampaignSeedReport {
  * The campaign platform's demo: tenant `demo`, a known API key, and two running campaigns built
  * from the built-in templates (first-deposit bonus and deposit match). Only when the tenant is new.
  */
-export async function seedDemoCampaigns(deps: { tenants: TenantsService; templates: TemplatesService; campaigns: CampaignsService }): Promise<CampaignSeedReport | null> {
+export async function seedDemoCampaigns(deps: {
+  tenants: TenantsService;
+  templates: TemplatesService;
+  campaigns: CampaignsService;
+}): Promise<CampaignSeedReport | null> {
   try {
     await deps.tenants.create({ id: DEMO_TENANT_ID, name: 'Demo Casino' });
   } catch {
@@ -26,7 +30,13 @@ export async function seedDemoCampaigns(deps: { tenants: TenantsService; templat
   }
   await deps.tenants.createApiKey(DEMO_TENANT_ID, { name: 'demo key (published, development only)' }, { keyId: DEMO_KEY_ID, secret: DEMO_SECRET });
   const first = await deps.templates.instantiate(DEMO_TENANT_ID, 'first-deposit-bonus', { bonusAmount: 20, minDeposit: 10, currency: 'USD' });
-  const match = await deps.templates.instantiate(DEMO_TENANT_ID, 'deposit-match', { matchPercent: 50, maxBonus: 100, maxRewardsPerPlayer: 3, currency: 'USD', name: 'Deposit match 50%' });
+  const match = await deps.templates.instantiate(DEMO_TENANT_ID, 'deposit-match', {
+    matchPercent: 50,
+    maxBonus: 100,
+    maxRewardsPerPlayer: 3,
+    currency: 'USD',
+    name: 'Deposit match 50%',
+  });
   for (const c of [first, match]) await deps.campaigns.transition(DEMO_TENANT_ID, c.id, 'ACTIVE');
   return { tenant: DEMO_TENANT_ID, apiKey: DEMO_API_KEY, campaigns: [first.name, match.name] };
 }

@@ -27,4 +27,8 @@ function convert(node: NodeDefinition): NodeDefinition {
   };
 }
 
-export const jsonLogicPromotionTree: TreeDefinition = { ...promotionDecisionTree, treeId: 'promotion-decision-tree-jsonlogic', rootNode: convert(promotionDecisionTree.rootNode) };
+export const jsonLogicPromotionTree: TreeDefinition = {
+  ...promotionDecisionTree,
+  treeId: 'promotion-decision-tree-jsonlogic',
+  rootNode: convert(promotionDecisionTree.rootNode),
+};

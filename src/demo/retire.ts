@@ -37,9 +37,18 @@ export async function retireDemoTenant(tenants: TenantsService): Promise<DemoRet
 }
 
 /** Production start: retire the demo tenant (above) and, when something was retired, log it and record a SECURITY event. */
-export async function retireDemoTenantRecorded(tenants: TenantsService, deps: { readonly logger: Logger; readonly audit: { emit(event: SystemEvent): Promise<void> } }): Promise<void> {
+export async function retireDemoTenantRecorded(
+  tenants: TenantsService,
+  deps: { readonly logger: Logger; readonly audit: { emit(event: SystemEvent): Promise<void> } },
+): Promise<void> {
   const retired = await retireDemoTenant(tenants);
   if (!retired) return;
   deps.logger.warn(retired, 'production: the demo tenant and its published API key were retired (revoked / suspended)');
-  await deps.audit.emit({ type: 'SECURITY', category: 'SECURITY', severity: 'WARN', source: 'demo.retire', details: { reason: 'DEMO_TENANT_RETIRED', ...retired } });
+  await deps.audit.emit({
+    type: 'SECURITY',
+    category: 'SECURITY',
+    severity: 'WARN',
+    source: 'demo.retire',
+    details: { reason: 'DEMO_TENANT_RETIRED', ...retired },
+  });
 }

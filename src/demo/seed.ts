@@ -34,7 +34,14 @@ export async function seedDemoData(deps: { trees: TreesService; rules: RulesServ
   for (const { tree, priority } of [...demoTrees, ...catalogue]) {
     const id = tree.treeId ?? tree.name;
     if (await deps.trees.current(id)) continue;
-    const input = { treeId: id, name: tree.name, ...(tree.description ? { description: tree.description } : {}), status: tree.status ?? 'ACTIVE', priority, rootNode: tree.rootNode as never };
+    const input = {
+      treeId: id,
+      name: tree.name,
+      ...(tree.description ? { description: tree.description } : {}),
+      status: tree.status ?? 'ACTIVE',
+      priority,
+      rootNode: tree.rootNode as never,
+    };
     try {
       await deps.trees.create(input, SEEDER);
       report.trees.push(id);

@@ -13,7 +13,10 @@ export async function ensureUsers(config: Config, users: UsersService, logger: L
   if (config.env === 'production' && config.admin.password) {
     // Checked before it is stored: a weak admin password never reaches the database.
     const problem = passwordProblem(config.admin.user, config.admin.password);
-    if (problem) throw new StartupError(`refusing to start in production: BANYAN_ADMIN_PASSWORD for user ${config.admin.user} is refused (${problem.rule}: ${problem.message})`);
+    if (problem)
+      throw new StartupError(
+        `refusing to start in production: BANYAN_ADMIN_PASSWORD for user ${config.admin.user} is refused (${problem.rule}: ${problem.message})`,
+      );
   }
   if (config.admin.password) {
     await users.upsert(config.admin.user, config.admin.password, ['ADMIN', 'MANAGER', 'AUDITOR']);
@@ -24,7 +27,9 @@ export async function ensureUsers(config: Config, users: UsersService, logger: L
   }
   const offenders = await users.demoPasswordUsers();
   if (offenders.length > 0) {
-    throw new StartupError(`refusing to start in production: users ${offenders.join(', ')} still have a published demo password (PASSWORD_PUBLISHED); change or disable them`);
+    throw new StartupError(
+      `refusing to start in production: users ${offenders.join(', ')} still have a published demo password (PASSWORD_PUBLISHED); change or disable them`,
+    );
   }
   logger.info({ admin: config.admin.user }, 'production mode: demo users disabled');
 }

@@ -42,11 +42,18 @@ export const newCustomerTree: TreeDefinition = {
   },
 };
 
-const calc = (nodeId: string, strategyType: StrategyType, parameters: Record<string, unknown>): NodeDefinition =>
-  ({ nodeId, nodeType: 'CALCULATION', configuration: { commandType: 'CALCULATION', strategyType, parameters } });
+const calc = (nodeId: string, strategyType: StrategyType, parameters: Record<string, unknown>): NodeDefinition => ({
+  nodeId,
+  nodeType: 'CALCULATION',
+  configuration: { commandType: 'CALCULATION', strategyType, parameters },
+});
 
-const cond = (nodeId: string, expression: string, description: string, children: NodeDefinition[]): NodeDefinition =>
-  ({ nodeId, nodeType: 'CONDITION', configuration: { commandType: 'SPEL_CONDITION', expression, description }, children });
+const cond = (nodeId: string, expression: string, description: string, children: NodeDefinition[]): NodeDefinition => ({
+  nodeId,
+  nodeType: 'CONDITION',
+  configuration: { commandType: 'SPEL_CONDITION', expression, description },
+  children,
+});
 
 /**
  * The document's "優惠評估決策邏輯" flowchart. Its VIP high-value leaf is the offer the document's

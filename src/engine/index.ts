@@ -42,7 +42,16 @@ export { compileTree, validateTree, DEFAULT_RESULT } from './tree/index.js';
  * Calculation strategies (registry, arg schemas, write-time validation, offer builder).
  * @example validateStrategy('FIXED_AMOUNT', {}) // [{ field: 'parameters.discountAmount', … }]
  */
-export { strategies, validateStrategy, prepareOffer, formatLocalDateTime, COMMON_ARGS, type ArgSpec, type CalculationStrategy, type CalculationOutcome } from './strategies/index.js';
+export {
+  strategies,
+  validateStrategy,
+  prepareOffer,
+  formatLocalDateTime,
+  COMMON_ARGS,
+  type ArgSpec,
+  type CalculationStrategy,
+  type CalculationOutcome,
+} from './strategies/index.js';
 
 /**
  * Decimal money helpers (decimal.js clone: precision 34, HALF_UP).

@@ -129,20 +129,9 @@ export interface CompiledExpression {
 
 export type NodeType = 'CONDITION' | 'CALCULATION';
 
-export type CommandType =
-  | 'SPEL_CONDITION'
-  | 'JSONLOGIC_CONDITION'
-  | 'DROOLS_RULE'
-  | 'EXTERNAL_SYSTEM'
-  | 'DATABASE_QUERY'
-  | 'CALCULATION';
+export type CommandType = 'SPEL_CONDITION' | 'JSONLOGIC_CONDITION' | 'DROOLS_RULE' | 'EXTERNAL_SYSTEM' | 'DATABASE_QUERY' | 'CALCULATION';
 
-export type StrategyType =
-  | 'PERCENTAGE_DISCOUNT'
-  | 'FIXED_AMOUNT'
-  | 'TIERED_DISCOUNT'
-  | 'PROGRESSIVE_DISCOUNT'
-  | 'FORMULA';
+export type StrategyType = 'PERCENTAGE_DISCOUNT' | 'FIXED_AMOUNT' | 'TIERED_DISCOUNT' | 'PROGRESSIVE_DISCOUNT' | 'FORMULA';
 
 export interface NodeConfiguration {
   readonly commandType: CommandType;
@@ -218,10 +207,7 @@ export interface TreeEvaluation {
  * the branch. The engine stays pure: all I/O lives in the handler.
  */
 export interface CommandHandler {
-  execute(
-    node: { readonly nodeId: string; readonly configuration: NodeConfiguration },
-    context: ExecutionContext,
-  ): Promise<CommandOutcome> | CommandOutcome;
+  execute(node: { readonly nodeId: string; readonly configuration: NodeConfiguration }, context: ExecutionContext): Promise<CommandOutcome> | CommandOutcome;
 }
 
 /**

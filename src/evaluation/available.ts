@@ -47,7 +47,12 @@ export function offersOf(tree: TreeInfo, filter: Readonly<Record<string, string>
       });
       return;
     }
-    const text = typeof config.expression === 'string' ? config.expression : config.expression !== undefined ? JSON.stringify(config.expression) : String(config.commandType);
+    const text =
+      typeof config.expression === 'string'
+        ? config.expression
+        : config.expression !== undefined
+          ? JSON.stringify(config.expression)
+          : String(config.commandType);
     let holds = possible;
     if (holds && keys.length > 0) holds = decide(config.commandType, config.expression, filter) !== false;
     (node.children ?? []).forEach((child, i) => walk(child, `${path}/${i}`, [...conditions, text], holds));

@@ -7,7 +7,16 @@ import { apiDateToDb } from '../platform/db/sql.js';
 import { pageOf, PageOf, parseSort } from '../platform/paging.js';
 import type { TreesService } from '../trees/index.js';
 import { offersOf } from './available.js';
-import { AvailableOffer, AvailableQuery, EvaluateBody, extensionsOf, HistoryItem, HistoryQuery, MAX_EXTENSION_BYTES, PromotionResultSchema } from './evaluation.schema.js';
+import {
+  AvailableOffer,
+  AvailableQuery,
+  EvaluateBody,
+  extensionsOf,
+  HistoryItem,
+  HistoryQuery,
+  MAX_EXTENSION_BYTES,
+  PromotionResultSchema,
+} from './evaluation.schema.js';
 import { EvaluationFailedError, type EvaluationOutcome, type EvaluationService } from './evaluation.service.js';
 import { HISTORY_SORT_PROPERTIES, type HistoryService } from './history.service.js';
 import type { EvaluationRecorder } from './recorder.js';
@@ -54,11 +63,25 @@ export function registerEvaluationRoutes(app: App, deps: EvaluationRouteDeps): v
       const startedAt = new Date();
       const extensions = extensionsOf(request.body);
       if (extensions.bytes > MAX_EXTENSION_BYTES) {
-        const names = extensions.names.slice(0, 10).map((n) => n.slice(0, 50)).join(', ');
+        const names = extensions.names
+          .slice(0, 10)
+          .map((n) => n.slice(0, 50))
+          .join(', ');
         throw new AppError(
           'INVALID_REQUEST',
-          { zh: `額外欄位過大 (${extensions.bytes} 位元組，上限 ${MAX_EXTENSION_BYTES}): ${names}`, en: `Extension fields too large (${extensions.bytes} bytes, at most ${MAX_EXTENSION_BYTES}): ${names}` },
-          { errors: [{ field: extensions.names[0]?.slice(0, 50) ?? 'body', code: 'EXTENSIONS_TOO_LARGE', message: `fields beyond the documented CustomerPayload may take at most ${MAX_EXTENSION_BYTES} bytes of JSON together` }] },
+          {
+            zh: `額外欄位過大 (${extensions.bytes} 位元組，上限 ${MAX_EXTENSION_BYTES}): ${names}`,
+            en: `Extension fields too large (${extensions.bytes} bytes, at most ${MAX_EXTENSION_BYTES}): ${names}`,
+          },
+          {
+            errors: [
+              {
+                field: extensions.names[0]?.slice(0, 50) ?? 'body',
+                code: 'EXTENSIONS_TOO_LARGE',
+                message: `fields beyond the documented CustomerPayload may take at most ${MAX_EXTENSION_BYTES} bytes of JSON together`,
+              },
+            ],
+          },
         );
       }
       const { treeId, ...customer } = request.body;
@@ -119,7 +142,14 @@ export function registerEvaluationRoutes(app: App, deps: EvaluationRouteDeps): v
       const to = endDate ? apiDateToDb(endDate, true) : undefined;
       if (from === null || to === null) throw new AppError('INVALID_REQUEST', { zh: '日期格式錯誤 (ISO 8601)', en: 'Invalid date (ISO 8601 expected)' });
       if (from && to && from > to) throw new AppError('INVALID_REQUEST', { zh: '開始日期不能晚於結束日期', en: 'startDate must not be after endDate' });
-      const { rows, total } = await deps.history.list({ ...(customerId ? { customerId } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}), page, size, sort });
+      const { rows, total } = await deps.history.list({
+        ...(customerId ? { customerId } : {}),
+        ...(from ? { from } : {}),
+        ...(to ? { to } : {}),
+        page,
+        size,
+        sort,
+      });
       return ok(request, pageOf(rows, page, size, total, sort), { zh: '查詢成功', en: 'OK' });
     },
   );

@@ -104,7 +104,14 @@ export function createEvaluationService(catalog: TreeCatalog, serviceOptions: Ev
         runs.push({ treeId: ref.id, treeName: ref.name, version: ref.version, priority: ref.priority, evaluation, error: null });
       } catch (error) {
         if (error instanceof AppError) throw error;
-        runs.push({ treeId: ref.id, treeName: ref.name, version: ref.version, priority: ref.priority, evaluation: null, error: error instanceof Error ? error.message : String(error) });
+        runs.push({
+          treeId: ref.id,
+          treeName: ref.name,
+          version: ref.version,
+          priority: ref.priority,
+          evaluation: null,
+          error: error instanceof Error ? error.message : String(error),
+        });
       }
       // A tree that worked hard held the event loop: let other requests in before the next tree,
       // so evaluate-all over many trees never blocks for more than one tree's deadline.
@@ -131,7 +138,11 @@ export function createEvaluationService(catalog: TreeCatalog, serviceOptions: Ev
     async evaluate(input) {
       if (input.treeId !== undefined) {
         const tree = await catalog.activeTree(input.treeId);
-        if (!tree) throw new AppError('RESOURCE_NOT_FOUND', { zh: `決策樹不存在或未啟用: ${input.treeId}`, en: `Decision tree not found or not active: ${input.treeId}` });
+        if (!tree)
+          throw new AppError('RESOURCE_NOT_FOUND', {
+            zh: `決策樹不存在或未啟用: ${input.treeId}`,
+            en: `Decision tree not found or not active: ${input.treeId}`,
+          });
         return evaluateTrees([tree], input);
       }
       const active = catalog.cachedActiveTrees();

@@ -55,9 +55,15 @@ export async function listHistory(db: Kysely<Tables>, filter: HistoryFilter): Pr
   if (filter.from) query = query.where('executed_at', '>=', filter.from);
   if (filter.to) query = query.where('executed_at', '<=', filter.to);
   let select = query.selectAll();
-  for (const order of filter.sort ?? []) select = select.orderBy(HISTORY_SORT[order.property as keyof typeof HISTORY_SORT], order.direction === 'DESC' ? 'desc' : 'asc');
+  for (const order of filter.sort ?? [])
+    select = select.orderBy(HISTORY_SORT[order.property as keyof typeof HISTORY_SORT], order.direction === 'DESC' ? 'desc' : 'asc');
   const [rows, count] = await Promise.all([
-    select.orderBy('executed_at', 'desc').orderBy('id').limit(filter.size).offset(filter.page * filter.size).execute(),
+    select
+      .orderBy('executed_at', 'desc')
+      .orderBy('id')
+      .limit(filter.size)
+      .offset(filter.page * filter.size)
+      .execute(),
     query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return {

@@ -1,5 +1,14 @@
 /** Public API of the evaluation module: what other modules may import (anything else in this folder is internal; `npm run lint` enforces it). */
-export { createEvaluationService, EvaluationFailedError, NOT_ELIGIBLE, type EvaluateInput, type EvaluationOutcome, type EvaluationService, type EvaluationServiceOptions, type TreeRun } from './evaluation.service.js';
+export {
+  createEvaluationService,
+  EvaluationFailedError,
+  NOT_ELIGIBLE,
+  type EvaluateInput,
+  type EvaluationOutcome,
+  type EvaluationService,
+  type EvaluationServiceOptions,
+  type TreeRun,
+} from './evaluation.service.js';
 export { createHistoryService, type HistoryFilter, type HistoryService } from './history.service.js';
 export { historyRow, sideEffectsOf, type DatabaseQueryRecord, type EvaluationRecord, type EvaluationRecorder, type ExternalCallRecord } from './recorder.js';
 export { sessionOf, type EvaluationSession } from './session.js';

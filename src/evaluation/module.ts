@@ -37,7 +37,15 @@ export const evaluationModule = defineModule<EvaluationApi>({
     const recorder = modules.get('overrides').recorder?.({ database, logger }) ?? modules.get('audit').recorder;
     return {
       api: { service: evaluation, catalog, recorder },
-      routes: routesPlugin((app) => registerEvaluationRoutes(app, { evaluation, recorder, trees, history: createHistoryService(database.db), bodyLimitBytes: config.evaluation.bodyLimitBytes })),
+      routes: routesPlugin((app) =>
+        registerEvaluationRoutes(app, {
+          evaluation,
+          recorder,
+          trees,
+          history: createHistoryService(database.db),
+          bodyLimitBytes: config.evaluation.bodyLimitBytes,
+        }),
+      ),
     };
   },
 });

@@ -26,7 +26,12 @@ export async function recordEvent(trx: Kysely<Tables>, tenantId: string, event: 
 }
 
 export async function saveOutcome(trx: Kysely<Tables>, tenantId: string, eventId: string, result: EventResult): Promise<void> {
-  await trx.updateTable('behaviour_events').set({ outcome: result.outcome, results: toJson(result) }).where('tenant_id', '=', tenantId).where('event_id', '=', eventId).execute();
+  await trx
+    .updateTable('behaviour_events')
+    .set({ outcome: result.outcome, results: toJson(result) })
+    .where('tenant_id', '=', tenantId)
+    .where('event_id', '=', eventId)
+    .execute();
 }
 
 export async function findOutcome(db: Kysely<Tables>, tenantId: string, eventId: string): Promise<EventResult | undefined> {
@@ -73,7 +78,13 @@ export async function listEvents(db: Kysely<Tables>, tenantId: string, f: EventF
   if (f.from !== undefined) q = q.where('occurred_at', '>=', f.from);
   if (f.to !== undefined) q = q.where('occurred_at', '<=', f.to);
   const [rows, count] = await Promise.all([
-    q.selectAll().orderBy('occurred_at', 'desc').orderBy('event_id').limit(f.size).offset(f.page * f.size).execute(),
+    q
+      .selectAll()
+      .orderBy('occurred_at', 'desc')
+      .orderBy('event_id')
+      .limit(f.size)
+      .offset(f.page * f.size)
+      .execute(),
     q.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows: rows.map(eventView), total: Number(count.n) };

@@ -7,7 +7,16 @@ import { DateRangeQuery, dateRange, StrictQuery } from '../platform/http/filters
 import { PageOf, PageQuery, pageOf } from '../platform/paging.js';
 import { CAMPAIGN_OUTCOMES, EventBatch, EventResult, IngestResult, MAX_BATCH } from './events.schema.js';
 
-const EventView = Type.Object({ eventId: Type.String(), type: Type.String(), playerId: Type.String(), occurredAt: Type.String(), data: Type.Record(Type.String(), Type.Unknown()), outcome: Type.String(), result: Type.Union([EventResult, Type.Null()]), receivedAt: Type.String() });
+const EventView = Type.Object({
+  eventId: Type.String(),
+  type: Type.String(),
+  playerId: Type.String(),
+  occurredAt: Type.String(),
+  data: Type.Record(Type.String(), Type.Unknown()),
+  outcome: Type.String(),
+  result: Type.Union([EventResult, Type.Null()]),
+  receivedAt: Type.String(),
+});
 import type { EventsService } from './events.service.js';
 
 const TAG = ['行為事件'];
@@ -20,7 +29,8 @@ export function registerEventRoutes(app: App, events: EventsService): void {
       schema: {
         tags: TAG,
         summary: `Ingest behaviour events (batches of up to ${MAX_BATCH}; idempotent per eventId)`,
-        description: 'Each event gets an outcome: REWARDED, DUPLICATE, NO_ACTIVE_CAMPAIGN, NOT_ELIGIBLE, NOT_JOINED, LIMIT_REACHED, AMOUNT_LIMIT_REACHED, COOLDOWN, EXCLUDED, CURRENCY_MISMATCH, ZERO_REWARD, RULE_ERROR.',
+        description:
+          'Each event gets an outcome: REWARDED, DUPLICATE, NO_ACTIVE_CAMPAIGN, NOT_ELIGIBLE, NOT_JOINED, LIMIT_REACHED, AMOUNT_LIMIT_REACHED, COOLDOWN, EXCLUDED, CURRENCY_MISMATCH, ZERO_REWARD, RULE_ERROR.',
         security: tenantSecurity,
         body: EventBatch,
         response: { 200: EnvelopeOf(IngestResult), ...errorResponses(400, 401, 403, 413) },

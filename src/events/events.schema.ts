@@ -32,7 +32,13 @@ export const EventBatch = Type.Object(
   { events: Type.Array(BehaviourEvent, { minItems: 1, maxItems: MAX_BATCH }) },
   {
     additionalProperties: false,
-    examples: [{ events: [{ eventId: 'dep-1001', type: 'user.deposit', playerId: 'p-42', occurredAt: '2026-01-15T10:30:00Z', data: { amount: '100.00', currency: 'USD' } }] }],
+    examples: [
+      {
+        events: [
+          { eventId: 'dep-1001', type: 'user.deposit', playerId: 'p-42', occurredAt: '2026-01-15T10:30:00Z', data: { amount: '100.00', currency: 'USD' } },
+        ],
+      },
+    ],
   },
 );
 
@@ -52,7 +58,14 @@ export const CAMPAIGN_OUTCOMES = [
 export type CampaignOutcome = (typeof CAMPAIGN_OUTCOMES)[number];
 export type EventOutcome = CampaignOutcome | 'DUPLICATE' | 'NO_ACTIVE_CAMPAIGN' | 'INVALID_EVENT';
 
-const RewardRef = Type.Object({ campaignId: Type.String(), rewardId: Type.String(), amount: Type.String(), currency: Type.String(), rewardType: Type.String(), quantity: Type.Optional(Type.Integer()) });
+const RewardRef = Type.Object({
+  campaignId: Type.String(),
+  rewardId: Type.String(),
+  amount: Type.String(),
+  currency: Type.String(),
+  rewardType: Type.String(),
+  quantity: Type.Optional(Type.Integer()),
+});
 const CampaignResult = Type.Object({ campaignId: Type.String(), outcome: Type.String(), detail: Type.Optional(Type.String()) });
 
 export const EventResult = Type.Object({

@@ -80,7 +80,8 @@ export async function ingestEvents(deps: IngestDeps, tenantId: string, events: r
     const illFormed = findIllFormedText(raw);
     if (illFormed || !Value.Check(BehaviourEvent, raw)) {
       const first = illFormed ? undefined : [...Value.Errors(BehaviourEvent, raw)][0];
-      const eventId = typeof raw === 'object' && raw !== null && typeof (raw as { eventId?: unknown }).eventId === 'string' ? (raw as { eventId: string }).eventId : '';
+      const eventId =
+        typeof raw === 'object' && raw !== null && typeof (raw as { eventId?: unknown }).eventId === 'string' ? (raw as { eventId: string }).eventId : '';
       const detail = illFormed ? describeIllFormed(illFormed) : first ? `${first.instancePath || '/'} ${first.message}` : 'invalid event';
       results[index] = { eventId: illFormed ? '' : eventId, outcome: 'INVALID_EVENT', detail, rewards: [], campaigns: [] };
       return;
@@ -95,7 +96,9 @@ export async function ingestEvents(deps: IngestDeps, tenantId: string, events: r
     const playerIds = [...byPlayer.keys()];
     const [attributes, joined] = await Promise.all([
       deps.players.attributesOf(tenantId, playerIds),
-      live.some((l) => l.campaign.participationRule !== null) ? deps.campaigns.joinedIdsOf(tenantId, playerIds) : Promise.resolve(new Map<string, Set<string>>()),
+      live.some((l) => l.campaign.participationRule !== null)
+        ? deps.campaigns.joinedIdsOf(tenantId, playerIds)
+        : Promise.resolve(new Map<string, Set<string>>()),
     ]);
     const postgres = dialectOf(deps.db) === 'postgres';
     const players = [...byPlayer];
@@ -143,7 +146,14 @@ export async function ingestEvents(deps: IngestDeps, tenantId: string, events: r
 }
 
 /** Runs every candidate campaign's rules for the event: pure, no I/O; each campaign's rules within one budget (deadline). */
-function evaluate(event: BehaviourEvent, candidates: readonly LiveCampaign[], attributes: Record<string, unknown>, joined: ReadonlySet<string>, now: Date, budgets: BudgetFactory): Candidate[] {
+function evaluate(
+  event: BehaviourEvent,
+  candidates: readonly LiveCampaign[],
+  attributes: Record<string, unknown>,
+  joined: ReadonlySet<string>,
+  now: Date,
+  budgets: BudgetFactory,
+): Candidate[] {
   const data = event.data ?? {};
   // Money arrives as a JSON number or a decimal string. SpEL gets it as a Decimal (BigDecimal);
   // JSONLogic gets it as sent, because its decimal mode converts inputs itself (and, in the engine
@@ -158,7 +168,8 @@ function evaluate(event: BehaviourEvent, candidates: readonly LiveCampaign[], at
     const { campaign: c, rules } = live;
     const final = (outcome: CampaignOutcome, detail?: string): Candidate => ({ live, decision: { kind: 'final', outcome, ...(detail ? { detail } : {}) } });
     if (rules.participation !== null && !joined.has(c.id)) return final('NOT_JOINED');
-    if (typeof data.currency === 'string' && data.currency !== c.currency) return final('CURRENCY_MISMATCH', `event in ${data.currency}, campaign in ${c.currency}`);
+    if (typeof data.currency === 'string' && data.currency !== c.currency)
+      return final('CURRENCY_MISMATCH', `event in ${data.currency}, campaign in ${c.currency}`);
     const scale = scaleFor(c);
     // The eligibility rule and the formula share one deadline: a campaign's rules for one event.
     const budget = budgets();
@@ -181,7 +192,11 @@ function evaluate(event: BehaviourEvent, candidates: readonly LiveCampaign[], at
  * Highest priority first: exclusivity group → the evaluation's outcome → the limit claim. `claim`
  * is called for each campaign that gets that far, in order; the event's result follows.
  */
-async function resolve(event: BehaviourEvent, candidates: readonly Candidate[], claim: (c: Candidate, amount: Decimal, scale: number) => Promise<ClaimOutcome> | ClaimOutcome): Promise<EventResult> {
+async function resolve(
+  event: BehaviourEvent,
+  candidates: readonly Candidate[],
+  claim: (c: Candidate, amount: Decimal, scale: number) => Promise<ClaimOutcome> | ClaimOutcome,
+): Promise<EventResult> {
   const campaigns: CampaignResult[] = [];
   const rewards: RewardRef[] = [];
   const groupsTaken = new Set<string>();
@@ -203,7 +218,14 @@ async function resolve(event: BehaviourEvent, candidates: readonly Candidate[], 
       continue;
     }
     const { amountText, quantity } = rewardAmount(c, decision.amount, decision.scale);
-    rewards.push({ campaignId: c.id, rewardId: claimed.rewardId, amount: amountText, currency: c.currency, rewardType: c.rewardType, ...(quantity !== undefined ? { quantity } : {}) });
+    rewards.push({
+      campaignId: c.id,
+      rewardId: claimed.rewardId,
+      amount: amountText,
+      currency: c.currency,
+      rewardType: c.rewardType,
+      ...(quantity !== undefined ? { quantity } : {}),
+    });
     if (c.exclusivityGroup !== null) groupsTaken.add(c.exclusivityGroup);
     result('REWARDED');
   }
@@ -216,7 +238,11 @@ function rewardAmount(c: LiveCampaign['campaign'], amount: Decimal, scale: numbe
 
 function limitsOf(c: LiveCampaign['campaign'], scale: number): Limits {
   const unit = 10 ** scale;
-  return { maxCount: c.maxRewardsPerPlayer, maxAmountMinor: c.maxAmountPerPlayer === null ? null : toDecimal(c.maxAmountPerPlayer).times(unit).floor().toNumber(), cooldownSeconds: c.cooldownSeconds };
+  return {
+    maxCount: c.maxRewardsPerPlayer,
+    maxAmountMinor: c.maxAmountPerPlayer === null ? null : toDecimal(c.maxAmountPerPlayer).times(unit).floor().toNumber(),
+    cooldownSeconds: c.cooldownSeconds,
+  };
 }
 
 function rewardInput(tenantId: string, event: BehaviourEvent, c: LiveCampaign['campaign'], amount: Decimal, scale: number): CreateRewardInput {
@@ -261,13 +287,23 @@ async function processEvent(
     deps.budgets ?? defaultBudgets,
   );
   const claims = candidates.filter((c) => c.decision.kind === 'claim');
-  const outcome = postgres && claims.length <= 1 ? await oneStatement(deps, tenantId, event, candidates, claims[0], now) : await inTransaction(deps, tenantId, event, candidates, now);
+  const outcome =
+    postgres && claims.length <= 1
+      ? await oneStatement(deps, tenantId, event, candidates, claims[0], now)
+      : await inTransaction(deps, tenantId, event, candidates, now);
   if (outcome) return outcome;
   return duplicate(event.eventId, await findOutcome(deps.db, tenantId, event.eventId));
 }
 
 /** PostgreSQL, at most one claim: one statement (see ingest.pg.ts). `null` for a duplicate. */
-async function oneStatement(deps: IngestDeps, tenantId: string, event: BehaviourEvent, candidates: readonly Candidate[], only: Candidate | undefined, now: Date): Promise<EventResult | null> {
+async function oneStatement(
+  deps: IngestDeps,
+  tenantId: string,
+  event: BehaviourEvent,
+  candidates: readonly Candidate[],
+  only: Candidate | undefined,
+  now: Date,
+): Promise<EventResult | null> {
   let claim: OneClaim | undefined;
   let result: EventResult | undefined;
   if (only && only.decision.kind === 'claim') {
@@ -308,12 +344,24 @@ async function oneStatement(deps: IngestDeps, tenantId: string, event: Behaviour
 }
 
 /** The general path (SQLite; several claims): one transaction of separate statements. `null` for a duplicate. */
-async function inTransaction(deps: IngestDeps, tenantId: string, event: BehaviourEvent, candidates: readonly Candidate[], now: Date): Promise<EventResult | null> {
+async function inTransaction(
+  deps: IngestDeps,
+  tenantId: string,
+  event: BehaviourEvent,
+  candidates: readonly Candidate[],
+  now: Date,
+): Promise<EventResult | null> {
   return deps.db.transaction().execute(async (trx) => {
     if (!(await recordEvent(trx, tenantId, event, now))) return null;
     await deps.players.ensure(trx, tenantId, event.playerId, event.playerAttributes);
     const eventResult = await resolve(event, candidates, async ({ live: { campaign: c, rules } }, amount, scale) => {
-      const claimed = await claimReward(trx, { tenantId, campaignId: c.id, playerId: event.playerId }, amount.times(10 ** scale).toNumber(), limitsOf(c, scale), now);
+      const claimed = await claimReward(
+        trx,
+        { tenantId, campaignId: c.id, playerId: event.playerId },
+        amount.times(10 ** scale).toNumber(),
+        limitsOf(c, scale),
+        now,
+      );
       if (!claimed.ok) return claimed;
       if (rules.participation === null) await addParticipant(trx, tenantId, c.id, event.playerId, 'AUTO', now);
       const { id } = await createReward(trx, rewardInput(tenantId, event, c, amount, scale));

@@ -20,7 +20,12 @@ export const eventsModule = defineModule<IngestDeps>({
     const { deadlineBudgets } = await import('../platform/deadline.js');
     const { registerEventRoutes } = await import('./events.routes.js');
     const { createEventsService } = await import('./events.service.js');
-    const ingest: IngestDeps = { db: database.db, campaigns: modules.get('campaigns'), players: modules.get('players'), budgets: deadlineBudgets(config.evaluation.deadlineMs) };
+    const ingest: IngestDeps = {
+      db: database.db,
+      campaigns: modules.get('campaigns'),
+      players: modules.get('players'),
+      budgets: deadlineBudgets(config.evaluation.deadlineMs),
+    };
     return { api: ingest, routes: routesPlugin((app) => registerEventRoutes(app, createEventsService(ingest))) };
   },
 });

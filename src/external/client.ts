@@ -78,7 +78,8 @@ export class ExternalCaller {
       resetTimeout: settings.circuitBreaker.resetTimeoutMs,
       volumeThreshold: settings.circuitBreaker.volumeThreshold,
       // A 4xx is the caller's problem (unknown customer, bad request), not the system's health.
-      errorFilter: (error: unknown) => error instanceof CallFailure && error.result.responseStatus !== null && error.result.responseStatus < 500 && !retryable(error.result.responseStatus),
+      errorFilter: (error: unknown) =>
+        error instanceof CallFailure && error.result.responseStatus !== null && error.result.responseStatus < 500 && !retryable(error.result.responseStatus),
     });
   }
 
@@ -94,7 +95,14 @@ export class ExternalCaller {
     } catch (error) {
       if (error instanceof CallFailure) return error.result;
       if ((error as { code?: unknown }).code === 'EOPENBREAKER') {
-        return { status: 'CIRCUIT_OPEN', responseStatus: null, responseBody: null, attempts: 0, latencyMs: performance.now() - started, errorMessage: `circuit open for ${this.settings.name}: not called` };
+        return {
+          status: 'CIRCUIT_OPEN',
+          responseStatus: null,
+          responseBody: null,
+          attempts: 0,
+          latencyMs: performance.now() - started,
+          errorMessage: `circuit open for ${this.settings.name}: not called`,
+        };
       }
       throw error;
     }
@@ -136,13 +144,20 @@ export class ExternalCaller {
         signal: abort.signal,
       });
       const text = await response.body.text();
-      if (text.length > MAX_RESPONSE_BYTES) return { status: 'FAILED', responseStatus: response.statusCode, responseBody: null, errorMessage: `response larger than ${MAX_RESPONSE_BYTES} bytes` };
+      if (text.length > MAX_RESPONSE_BYTES)
+        return { status: 'FAILED', responseStatus: response.statusCode, responseBody: null, errorMessage: `response larger than ${MAX_RESPONSE_BYTES} bytes` };
       const body = parseBody(text);
-      if (response.statusCode >= 200 && response.statusCode < 300) return { status: 'SUCCESS', responseStatus: response.statusCode, responseBody: body, errorMessage: null };
+      if (response.statusCode >= 200 && response.statusCode < 300)
+        return { status: 'SUCCESS', responseStatus: response.statusCode, responseBody: body, errorMessage: null };
       return { status: 'FAILED', responseStatus: response.statusCode, responseBody: body, errorMessage: `HTTP ${response.statusCode}` };
     } catch (error) {
       if (timedOut) return { status: 'TIMEOUT', responseStatus: null, responseBody: null, errorMessage: `no answer within ${this.settings.timeoutMs} ms` };
-      return { status: 'FAILED', responseStatus: null, responseBody: null, errorMessage: error instanceof Error ? `${(error as { code?: string }).code ?? error.name}: ${error.message}` : String(error) };
+      return {
+        status: 'FAILED',
+        responseStatus: null,
+        responseBody: null,
+        errorMessage: error instanceof Error ? `${(error as { code?: string }).code ?? error.name}: ${error.message}` : String(error),
+      };
     } finally {
       clearTimeout(timer);
     }

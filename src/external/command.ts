@@ -36,7 +36,14 @@ function compiledCondition(source: string): CompiledExpression {
   return expr;
 }
 
-const failed = (message: string): CallResult => ({ status: 'FAILED', responseStatus: null, responseBody: null, attempts: 0, latencyMs: 0, errorMessage: message });
+const failed = (message: string): CallResult => ({
+  status: 'FAILED',
+  responseStatus: null,
+  responseBody: null,
+  attempts: 0,
+  latencyMs: 0,
+  errorMessage: message,
+});
 
 export function createExternalSystemCommand(deps: ExternalCommandDeps): CommandHandler {
   return {
@@ -53,7 +60,9 @@ export function createExternalSystemCommand(deps: ExternalCommandDeps): CommandH
       let result: CallResult;
       let cached = false;
       if (!registered || !view) {
-        result = failed(systemName === '' ? `node ${node.nodeId}: configuration.system is required` : `external system '${systemName}' is not registered or not ACTIVE`);
+        result = failed(
+          systemName === '' ? `node ${node.nodeId}: configuration.system is required` : `external system '${systemName}' is not registered or not ACTIVE`,
+        );
       } else if (session?.failure) {
         result = failed('not called: the evaluation already failed');
       } else {
@@ -110,8 +119,18 @@ export function createExternalSystemCommand(deps: ExternalCommandDeps): CommandH
       if (typeof condition !== 'string' || condition.trim() === '') return { matched: true, output, input, records };
       const resultVariable = config.resultVariable;
       try {
-        const value = compiledCondition(condition).evaluate(context.customer, { ...context.variables, result: output, ...(resultVariable ? { [resultVariable]: output } : {}) }, { now: context.now });
-        if (typeof value !== 'boolean') return { matched: false, output: { ...output, conditionError: `condition must evaluate to a boolean, got ${value === null ? 'null' : typeof value}` }, input, records };
+        const value = compiledCondition(condition).evaluate(
+          context.customer,
+          { ...context.variables, result: output, ...(resultVariable ? { [resultVariable]: output } : {}) },
+          { now: context.now },
+        );
+        if (typeof value !== 'boolean')
+          return {
+            matched: false,
+            output: { ...output, conditionError: `condition must evaluate to a boolean, got ${value === null ? 'null' : typeof value}` },
+            input,
+            records,
+          };
         return { matched: value, output, input, records };
       } catch (error) {
         return { matched: false, output: { ...output, conditionError: error instanceof Error ? error.message : String(error) }, input, records };
@@ -125,10 +144,14 @@ export function createExternalSystemCommand(deps: ExternalCommandDeps): CommandH
  * after this tree (the step keeps its calls); outside one (CLI, embedding), throw.
  */
 function fail(session: EvaluationSession | undefined, system: string, result: CallResult): void {
-  const error = new AppError('EXTERNAL_SYSTEM_ERROR', {
-    zh: `外部系統無法使用: ${system} (${result.status}${result.errorMessage ? `: ${result.errorMessage}` : ''})`,
-    en: `External system unavailable: ${system} (${result.status}${result.errorMessage ? `: ${result.errorMessage}` : ''})`,
-  }, { errors: [{ field: 'system', message: `${system}: ${result.status}`, code: result.status }] });
+  const error = new AppError(
+    'EXTERNAL_SYSTEM_ERROR',
+    {
+      zh: `外部系統無法使用: ${system} (${result.status}${result.errorMessage ? `: ${result.errorMessage}` : ''})`,
+      en: `External system unavailable: ${system} (${result.status}${result.errorMessage ? `: ${result.errorMessage}` : ''})`,
+    },
+    { errors: [{ field: 'system', message: `${system}: ${result.status}`, code: result.status }] },
+  );
   if (!session) throw error;
   session.failure ??= error;
 }

@@ -54,7 +54,12 @@ export async function listSystems(db: Kysely<Tables>, filter: { status?: string;
   let query = live(db);
   if (filter.status) query = query.where('status', '=', filter.status);
   const [rows, count] = await Promise.all([
-    query.selectAll().orderBy('name').limit(filter.size).offset(filter.page * filter.size).execute(),
+    query
+      .selectAll()
+      .orderBy('name')
+      .limit(filter.size)
+      .offset(filter.page * filter.size)
+      .execute(),
     query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows: rows.map(toView), total: Number(count.n) };
@@ -101,7 +106,11 @@ export async function insertSystem(db: Kysely<Tables>, id: string, system: Exter
 }
 
 export async function updateSystem(db: Kysely<Tables>, id: string, system: ExternalSystemWrite, actor: string | null): Promise<void> {
-  await db.updateTable('external_systems').set({ ...columns(system), updated_by: actor, updated_at: toDbTimestamp() }).where('id', '=', id).execute();
+  await db
+    .updateTable('external_systems')
+    .set({ ...columns(system), updated_by: actor, updated_at: toDbTimestamp() })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function softDeleteSystem(db: Kysely<Tables>, id: string, actor: string | null): Promise<void> {

@@ -39,7 +39,8 @@ export function registerExternalSystemRoutes(app: App, systems: ExternalSystemsS
       schema: {
         tags: TAG,
         summary: 'Register an external system (ADMIN only) 註冊外部系統 (僅 ADMIN)',
-        description: '僅 ADMIN。機密只能以環境變數參照寫在 headers (`${env:BANYAN_EXT_SECRET_NAME}`，只接受 BANYAN_EXT_SECRET_ 開頭的變數)，於呼叫時解析，不儲存、不記錄、不回傳其值。baseUrl 須符合對外位址政策 (正式環境拒絕私有與保留位址，或 EXTERNAL_HOSTS_ALLOW)。名稱重複回傳 409。',
+        description:
+          '僅 ADMIN。機密只能以環境變數參照寫在 headers (`${env:BANYAN_EXT_SECRET_NAME}`，只接受 BANYAN_EXT_SECRET_ 開頭的變數)，於呼叫時解析，不儲存、不記錄、不回傳其值。baseUrl 須符合對外位址政策 (正式環境拒絕私有與保留位址，或 EXTERNAL_HOSTS_ALLOW)。名稱重複回傳 409。',
         security,
         body: ExternalSystemInput,
         response: { 201: EnvelopeOf(ExternalSystemView), ...errorResponses(400, 401, 403, 409) },
@@ -55,7 +56,13 @@ export function registerExternalSystemRoutes(app: App, systems: ExternalSystemsS
     `${BASE}/:systemId`,
     {
       config: { auth: READERS },
-      schema: { tags: TAG, summary: 'Get an external system (with circuit-breaker state) 取得外部系統 (含斷路器狀態)', security, params: Params, response: { 200: EnvelopeOf(ExternalSystemView), ...errorResponses(401, 403, 404) } },
+      schema: {
+        tags: TAG,
+        summary: 'Get an external system (with circuit-breaker state) 取得外部系統 (含斷路器狀態)',
+        security,
+        params: Params,
+        response: { 200: EnvelopeOf(ExternalSystemView), ...errorResponses(401, 403, 404) },
+      },
     },
     async (request) => ok(request, await systems.get(request.params.systemId), { zh: '查詢成功', en: 'OK' }),
   );
@@ -64,9 +71,20 @@ export function registerExternalSystemRoutes(app: App, systems: ExternalSystemsS
     `${BASE}/:systemId`,
     {
       config: { auth: WRITERS },
-      schema: { tags: TAG, summary: 'Update an external system (ADMIN only) 更新外部系統 (僅 ADMIN)', security, params: Params, body: ExternalSystemInput, response: { 200: EnvelopeOf(ExternalSystemView), ...errorResponses(400, 401, 403, 404, 409) } },
+      schema: {
+        tags: TAG,
+        summary: 'Update an external system (ADMIN only) 更新外部系統 (僅 ADMIN)',
+        security,
+        params: Params,
+        body: ExternalSystemInput,
+        response: { 200: EnvelopeOf(ExternalSystemView), ...errorResponses(400, 401, 403, 404, 409) },
+      },
     },
-    async (request) => ok(request, await systems.update(request.params.systemId, request.body, { actor: request.principal, requestId: request.id }), { zh: '外部系統已更新', en: 'External system updated' }),
+    async (request) =>
+      ok(request, await systems.update(request.params.systemId, request.body, { actor: request.principal, requestId: request.id }), {
+        zh: '外部系統已更新',
+        en: 'External system updated',
+      }),
   );
 
   app.delete(

@@ -1,7 +1,8 @@
 import { Type, type Static } from 'typebox';
 
 export const OnUnavailable = Type.Union([Type.Literal('FALSE'), Type.Literal('TRUE'), Type.Literal('FAIL')], {
-  description: 'When the system cannot answer (timeout, error, open circuit): FALSE = the condition is false; TRUE = it is true; FAIL = the evaluation fails with 500 EXTERNAL_SYSTEM_ERROR.',
+  description:
+    'When the system cannot answer (timeout, error, open circuit): FALSE = the condition is false; TRUE = it is true; FAIL = the evaluation fails with 500 EXTERNAL_SYSTEM_ERROR.',
 });
 export type OnUnavailable = Static<typeof OnUnavailable>;
 
@@ -10,8 +11,18 @@ export const SystemStatus = Type.Union([Type.Literal('ACTIVE'), Type.Literal('IN
 
 export const CircuitBreakerSettings = Type.Object(
   {
-    errorThresholdPercentage: Type.Integer({ minimum: 1, maximum: 100, default: 50, description: 'Failure share (%) in the rolling window that opens the circuit.' }),
-    resetTimeoutMs: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 30_000, description: 'How long the circuit stays open before one trial call (half-open).' }),
+    errorThresholdPercentage: Type.Integer({
+      minimum: 1,
+      maximum: 100,
+      default: 50,
+      description: 'Failure share (%) in the rolling window that opens the circuit.',
+    }),
+    resetTimeoutMs: Type.Integer({
+      minimum: 100,
+      maximum: 3_600_000,
+      default: 30_000,
+      description: 'How long the circuit stays open before one trial call (half-open).',
+    }),
     volumeThreshold: Type.Integer({ minimum: 1, maximum: 10_000, default: 5, description: 'Calls in the window before the circuit may open.' }),
   },
   { additionalProperties: false },
@@ -25,17 +36,29 @@ export const ExternalSystemInput = Type.Object(
     name: NAME,
     baseUrl: Type.String({ minLength: 1, maxLength: 500, pattern: '^https?://', description: 'Origin (and optional path prefix) of the system.' }),
     urlTemplate: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 1000, description: '`{baseUrl}/credit-bureau/score/{customerId}`: `{name}` placeholders are filled from the customer (or `{vars.x}` from context variables) and URL-encoded.' }),
+      Type.String({
+        minLength: 1,
+        maxLength: 1000,
+        description:
+          '`{baseUrl}/credit-bureau/score/{customerId}`: `{name}` placeholders are filled from the customer (or `{vars.x}` from context variables) and URL-encoded.',
+      }),
     ),
     method: Type.Optional(HttpMethod),
     headers: Type.Optional(
       Type.Record(Type.String({ minLength: 1, maxLength: 100 }), Type.String({ maxLength: 2000 }), {
-        description: 'Header templates. Secrets only as references to `BANYAN_EXT_SECRET_*` environment variables: `"Authorization": "Bearer ${env:BANYAN_EXT_SECRET_CREDIT_BUREAU_TOKEN}"` (resolved at call time, never stored).',
+        description:
+          'Header templates. Secrets only as references to `BANYAN_EXT_SECRET_*` environment variables: `"Authorization": "Bearer ${env:BANYAN_EXT_SECRET_CREDIT_BUREAU_TOKEN}"` (resolved at call time, never stored).',
       }),
     ),
-    bodyTemplate: Type.Optional(Type.Unknown({ description: 'JSON body; strings may hold `${customer.x}` / `${vars.x}` placeholders (a string that is one placeholder keeps the value’s type).' })),
+    bodyTemplate: Type.Optional(
+      Type.Unknown({
+        description: 'JSON body; strings may hold `${customer.x}` / `${vars.x}` placeholders (a string that is one placeholder keeps the value’s type).',
+      }),
+    ),
     timeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 60_000, description: 'Per-attempt timeout (default 2000).' })),
-    retries: Type.Optional(Type.Integer({ minimum: 0, maximum: 10, description: 'Retries after the first attempt, for timeouts, network errors, 5xx and 429 (default 2).' })),
+    retries: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 10, description: 'Retries after the first attempt, for timeouts, network errors, 5xx and 429 (default 2).' }),
+    ),
     retryBackoffMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000, description: 'Base of the exponential backoff with jitter (default 100).' })),
     circuitBreaker: Type.Optional(Type.Partial(CircuitBreakerSettings)),
     responseMapping: Type.Optional(

@@ -80,36 +80,60 @@ export function checkSystem(system: repo.ExternalSystemWrite): Diagnostic[] {
   let base: URL | undefined;
   try {
     base = new URL(system.baseUrl);
-    if (base.username || base.password) out.push({ code: 'INVALID_PARAMETER', field: 'baseUrl', message: 'credentials in the URL are not allowed; use a header with ${env:BANYAN_EXT_SECRET_NAME}' });
+    if (base.username || base.password)
+      out.push({
+        code: 'INVALID_PARAMETER',
+        field: 'baseUrl',
+        message: 'credentials in the URL are not allowed; use a header with ${env:BANYAN_EXT_SECRET_NAME}',
+      });
     if (base.search || base.hash) out.push({ code: 'INVALID_PARAMETER', field: 'baseUrl', message: 'baseUrl must not have a query or fragment' });
   } catch {
     out.push({ code: 'INVALID_PARAMETER', field: 'baseUrl', message: `not a URL: ${system.baseUrl}` });
   }
-  if (!system.urlTemplate.startsWith('{baseUrl}')) out.push({ code: 'INVALID_PARAMETER', field: 'urlTemplate', message: 'urlTemplate must start with {baseUrl} (calls stay on the registered origin)' });
+  if (!system.urlTemplate.startsWith('{baseUrl}'))
+    out.push({ code: 'INVALID_PARAMETER', field: 'urlTemplate', message: 'urlTemplate must start with {baseUrl} (calls stay on the registered origin)' });
   if (system.urlTemplate.includes('${env:')) out.push({ code: 'INVALID_PARAMETER', field: 'urlTemplate', message: 'secrets may appear only in headers' });
   for (const name of urlPlaceholders(system.urlTemplate)) {
-    if (name.startsWith('env')) out.push({ code: 'INVALID_PARAMETER', field: 'urlTemplate', message: `placeholder {${name}}: secrets may appear only in headers` });
+    if (name.startsWith('env'))
+      out.push({ code: 'INVALID_PARAMETER', field: 'urlTemplate', message: `placeholder {${name}}: secrets may appear only in headers` });
   }
   if (system.bodyTemplate !== null && JSON.stringify(system.bodyTemplate).includes('${env:')) {
     out.push({ code: 'INVALID_PARAMETER', field: 'bodyTemplate', message: 'secrets may appear only in headers (the body is recorded in the audit trail)' });
   }
-  if (system.bodyTemplate !== null && system.method === 'GET') out.push({ code: 'INVALID_PARAMETER', field: 'bodyTemplate', message: 'a GET request has no body; use POST or PUT' });
+  if (system.bodyTemplate !== null && system.method === 'GET')
+    out.push({ code: 'INVALID_PARAMETER', field: 'bodyTemplate', message: 'a GET request has no body; use POST or PUT' });
   for (const [header, value] of Object.entries(system.headers)) {
     if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(header)) out.push({ code: 'INVALID_PARAMETER', field: `headers.${header}`, message: 'not a valid header name' });
     if (SECRET_HEADERS.has(header.toLowerCase()) && envReferences(value).length === 0) {
-      out.push({ code: 'INVALID_PARAMETER', field: `headers.${header}`, message: `${header} carries credentials: reference them from the environment, e.g. "Bearer \${env:BANYAN_EXT_SECRET_TOKEN}"` });
+      out.push({
+        code: 'INVALID_PARAMETER',
+        field: `headers.${header}`,
+        message: `${header} carries credentials: reference them from the environment, e.g. "Bearer \${env:BANYAN_EXT_SECRET_TOKEN}"`,
+      });
     }
-    if (/\$\{env:(?![A-Za-z_][A-Za-z0-9_]*\})/.test(value)) out.push({ code: 'INVALID_PARAMETER', field: `headers.${header}`, message: 'malformed ${env:NAME} reference' });
+    if (/\$\{env:(?![A-Za-z_][A-Za-z0-9_]*\})/.test(value))
+      out.push({ code: 'INVALID_PARAMETER', field: `headers.${header}`, message: 'malformed ${env:NAME} reference' });
     for (const name of envReferences(value)) {
       if (!isExtSecretName(name)) {
-        out.push({ code: 'INVALID_PARAMETER', field: `headers.${header}`, message: `\${env:${name}} may not be referenced: only variables named ${EXT_SECRET_PREFIX}* hold external-system secrets` });
+        out.push({
+          code: 'INVALID_PARAMETER',
+          field: `headers.${header}`,
+          message: `\${env:${name}} may not be referenced: only variables named ${EXT_SECRET_PREFIX}* hold external-system secrets`,
+        });
       }
     }
   }
   for (const [variable, path] of Object.entries(system.responseMapping)) {
-    if (!/^[A-Za-z_]\w*$/.test(variable)) out.push({ code: 'INVALID_PARAMETER', field: `responseMapping.${variable}`, message: 'a mapped variable must be an identifier' });
-    if (RESERVED_RESULT_KEYS.has(variable)) out.push({ code: 'INVALID_PARAMETER', field: `responseMapping.${variable}`, message: `'${variable}' is reserved (${[...RESERVED_RESULT_KEYS].join(', ')})` });
-    if (!/^[\w-]+(\.[\w-]+)*$/.test(path)) out.push({ code: 'INVALID_PARAMETER', field: `responseMapping.${variable}`, message: `'${path}' is not a dotted path` });
+    if (!/^[A-Za-z_]\w*$/.test(variable))
+      out.push({ code: 'INVALID_PARAMETER', field: `responseMapping.${variable}`, message: 'a mapped variable must be an identifier' });
+    if (RESERVED_RESULT_KEYS.has(variable))
+      out.push({
+        code: 'INVALID_PARAMETER',
+        field: `responseMapping.${variable}`,
+        message: `'${variable}' is reserved (${[...RESERVED_RESULT_KEYS].join(', ')})`,
+      });
+    if (!/^[\w-]+(\.[\w-]+)*$/.test(path))
+      out.push({ code: 'INVALID_PARAMETER', field: `responseMapping.${variable}`, message: `'${path}' is not a dotted path` });
   }
   return out;
 }
@@ -222,14 +246,30 @@ export function createExternalSystemsService(deps: ExternalDeps): ExternalSystem
       await ensureUniqueName(write.name, before.id);
       await repo.updateSystem(db, before.id, write, ctx.actor?.username ?? null);
       const after = await load(before.id);
-      await deps.changes.record({ entity: 'EXTERNAL_SYSTEM', entityId: before.id, action: 'UPDATE', actor: ctx.actor, requestId: ctx.requestId, before, after });
+      await deps.changes.record({
+        entity: 'EXTERNAL_SYSTEM',
+        entityId: before.id,
+        action: 'UPDATE',
+        actor: ctx.actor,
+        requestId: ctx.requestId,
+        before,
+        after,
+      });
       changed();
       return after;
     },
     async remove(idOrName, ctx) {
       const before = await load(idOrName);
       await repo.softDeleteSystem(db, before.id, ctx.actor?.username ?? null);
-      await deps.changes.record({ entity: 'EXTERNAL_SYSTEM', entityId: before.id, action: 'DELETE', actor: ctx.actor, requestId: ctx.requestId, before, after: null });
+      await deps.changes.record({
+        entity: 'EXTERNAL_SYSTEM',
+        entityId: before.id,
+        action: 'DELETE',
+        actor: ctx.actor,
+        requestId: ctx.requestId,
+        before,
+        after: null,
+      });
       changed();
     },
     async resolve(name) {

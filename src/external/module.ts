@@ -19,7 +19,12 @@ export const externalModule = defineModule<ExternalSystemsService>({
     // Loaded when the module is created, so listing it (e.g. for its migrations: `banyan migrate`) stays cheap.
     const { registerExternalSystemRoutes } = await import('./external.routes.js');
     const { createExternalSystemsService } = await import('./external.service.js');
-    const systems = createExternalSystemsService({ db: database.db, changes: changesOf(modules), ttlMs: config.externalCacheTtlMs, addressPolicy: addressPolicies(config).external });
+    const systems = createExternalSystemsService({
+      db: database.db,
+      changes: changesOf(modules),
+      ttlMs: config.externalCacheTtlMs,
+      addressPolicy: addressPolicies(config).external,
+    });
     return { api: systems, routes: routesPlugin((app) => registerExternalSystemRoutes(app, systems)), stop: () => systems.close() };
   },
 });

@@ -39,7 +39,8 @@ export function secretScrubber(secrets: readonly string[]): <T>(value: T) => T {
       const out: Record<string, unknown> = {};
       // defineProperty, not assignment: an echoed `"__proto__"` key stays an own data property
       // instead of replacing the copy's prototype (JSON.parse makes it an own key too).
-      for (const [key, inner] of Object.entries(value)) Object.defineProperty(out, text(key), { value: walk(inner), enumerable: true, writable: true, configurable: true });
+      for (const [key, inner] of Object.entries(value))
+        Object.defineProperty(out, text(key), { value: walk(inner), enumerable: true, writable: true, configurable: true });
       return out;
     }
     return value;

@@ -113,7 +113,9 @@ export function resolveHeaders(headers: Readonly<Record<string, string>>, env: R
   for (const [name, template] of Object.entries(headers)) {
     out[name] = template.replace(ENV_REFERENCE, (_m, variable: string) => {
       if (!isExtSecretName(variable)) {
-        throw new TemplateError(`environment variable ${variable} may not be referenced (header ${name} of external system ${system}): only ${EXT_SECRET_PREFIX}* variables are external-system secrets`);
+        throw new TemplateError(
+          `environment variable ${variable} may not be referenced (header ${name} of external system ${system}): only ${EXT_SECRET_PREFIX}* variables are external-system secrets`,
+        );
       }
       const value = env[variable];
       if (value === undefined || value === '') {
@@ -132,7 +134,8 @@ export const SECRET_HEADERS: ReadonlySet<string> = new Set(['authorization', 'pr
 /** Apply a response mapping `{ variable: 'dotted.path' }`; an empty mapping keeps the whole response. */
 export function mapResponse(mapping: Readonly<Record<string, string>>, body: unknown): Record<string, unknown> {
   const entries = Object.entries(mapping);
-  if (entries.length === 0) return body !== null && typeof body === 'object' && !Array.isArray(body) ? { ...(body as Record<string, unknown>) } : { value: body };
+  if (entries.length === 0)
+    return body !== null && typeof body === 'object' && !Array.isArray(body) ? { ...(body as Record<string, unknown>) } : { value: body };
   const out: Record<string, unknown> = {};
   for (const [variable, path] of entries) defineOwn(out, variable, readPath(body, path) ?? null);
   return out;

@@ -5,7 +5,10 @@ import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db/database.js';
 import type { App } from '../platform/http/server.js';
 
-const Component = Type.Object({ status: Type.Union([Type.Literal('UP'), Type.Literal('DOWN')]), details: Type.Optional(Type.Record(Type.String(), Type.Any())) });
+const Component = Type.Object({
+  status: Type.Union([Type.Literal('UP'), Type.Literal('DOWN')]),
+  details: Type.Optional(Type.Record(Type.String(), Type.Any())),
+});
 const Health = Type.Object({
   status: Type.Union([Type.Literal('UP'), Type.Literal('DOWN')]),
   components: Type.Object({ db: Component, diskSpace: Type.Optional(Component), ping: Component }),

@@ -229,11 +229,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(['BANYAN_ADMIN_PASSWORD: required when NODE_ENV=production (demo passwords are refused in production)']);
   }
   if (env.REWARD_HEARTBEAT_MS !== undefined && env.REWARD_HEARTBEAT_MS >= env.REWARD_LEASE_MS) {
-    throw new ConfigError([`REWARD_HEARTBEAT_MS: must be shorter than REWARD_LEASE_MS (${env.REWARD_LEASE_MS}), or a live claim would expire between renewals (got ${env.REWARD_HEARTBEAT_MS})`]);
+    throw new ConfigError([
+      `REWARD_HEARTBEAT_MS: must be shorter than REWARD_LEASE_MS (${env.REWARD_LEASE_MS}), or a live claim would expire between renewals (got ${env.REWARD_HEARTBEAT_MS})`,
+    ]);
   }
   const externalHostsAllow = hostList(env.EXTERNAL_HOSTS_ALLOW);
   const badHost = externalHostsAllow.find((h) => !HOST_ENTRY.test(h));
-  if (badHost !== undefined) throw new ConfigError([`EXTERNAL_HOSTS_ALLOW: "${badHost}" is not a host or host:port (no scheme or path; IPv6 as [addr] or [addr]:port)`]);
+  if (badHost !== undefined)
+    throw new ConfigError([`EXTERNAL_HOSTS_ALLOW: "${badHost}" is not a host or host:port (no scheme or path; IPv6 as [addr] or [addr]:port)`]);
   const secretKeys = secretKeysOf(env);
   const database: Config['database'] = env.DATABASE_URL?.startsWith('postgres')
     ? { kind: 'postgres', url: env.DATABASE_URL, poolSize: env.DB_POOL_SIZE }
@@ -331,8 +334,10 @@ function secretKeysOf(env: Env): { current: string; previous: string[]; developm
     .map((k) => decode('BANYAN_SECRET_KEY_PREVIOUS', k))
     .filter((k): k is string => k !== undefined);
   if (env.NODE_ENV === 'production') {
-    if (env.BANYAN_SECRET_KEY === undefined) problems.push('BANYAN_SECRET_KEY: required when NODE_ENV=production (encrypts stored secrets; generate with `openssl rand -base64 32`)');
-    else if (current === development) problems.push('BANYAN_SECRET_KEY: the published development key is not a secret; generate one with `openssl rand -base64 32`');
+    if (env.BANYAN_SECRET_KEY === undefined)
+      problems.push('BANYAN_SECRET_KEY: required when NODE_ENV=production (encrypts stored secrets; generate with `openssl rand -base64 32`)');
+    else if (current === development)
+      problems.push('BANYAN_SECRET_KEY: the published development key is not a secret; generate one with `openssl rand -base64 32`');
   }
   if (problems.length > 0) throw new ConfigError(problems);
   // Outside production the development key stays readable too, so data written before a key was set keeps working.

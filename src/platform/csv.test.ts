@@ -5,12 +5,20 @@ import { csvCell, csvLine } from './csv.js';
 const TRIGGER = /^[=+\-@\t\r]/;
 const SEPARATORS = [',', ';', '\t'] as const;
 /** Text rich in separators, quotes, line breaks, spaces and triggers (ASCII and full-width). */
-const hostile = fc.string({ unit: fc.constantFrom('=', '+', '-', '@', '\t', '\r', '\n', ',', ';', '"', "'", ' ', 'a', '1', '(', ')', 'A', '\uff1d', '\u00a0'), maxLength: 40 });
-const cellValue = fc.oneof(hostile, fc.string(), fc.string({ unit: 'grapheme' }), fc.jsonValue().filter((v) => typeof v !== 'number'));
+const hostile = fc.string({
+  unit: fc.constantFrom('=', '+', '-', '@', '\t', '\r', '\n', ',', ';', '"', "'", ' ', 'a', '1', '(', ')', 'A', '\uff1d', '\u00a0'),
+  maxLength: 40,
+});
+const cellValue = fc.oneof(
+  hostile,
+  fc.string(),
+  fc.string({ unit: 'grapheme' }),
+  fc.jsonValue().filter((v) => typeof v !== 'number'),
+);
 // Top-level JS numbers are out of scope: they are written as numbers (`-5` is the number -5 to a spreadsheet, not a formula).
 
 describe('CSV injection (issue 10 item 14)', () => {
-  it("Given the customer id x;=1+1;@SUM(A1), When written as a CSV cell, Then it is quoted and no ;-separated part is a formula", () => {
+  it('Given the customer id x;=1+1;@SUM(A1), When written as a CSV cell, Then it is quoted and no ;-separated part is a formula', () => {
     const cell = csvCell('x;=1+1;@SUM(A1)');
     expect(cell).toBe(`"x;'=1+1;'@SUM(A1)"`);
     for (const separator of SEPARATORS) for (const part of cell.split(separator)) expect(part).not.toMatch(TRIGGER);

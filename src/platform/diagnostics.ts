@@ -14,7 +14,9 @@ export function diagnosticsToFieldErrors(diagnostics: readonly Diagnostic[], fie
 
 function where(d: Diagnostic): { zh: string; en: string } {
   const node = d.nodeId ? { zh: `節點 ${d.nodeId}`, en: `node ${d.nodeId}` } : { zh: '', en: '' };
-  const pos = d.position ? { zh: `第 ${d.position.line} 行第 ${d.position.column} 欄`, en: `line ${d.position.line}, column ${d.position.column}` } : { zh: '', en: '' };
+  const pos = d.position
+    ? { zh: `第 ${d.position.line} 行第 ${d.position.column} 欄`, en: `line ${d.position.line}, column ${d.position.column}` }
+    : { zh: '', en: '' };
   return {
     zh: [node.zh, pos.zh].filter(Boolean).join(' '),
     en: [node.en, pos.en].filter(Boolean).join(', '),

@@ -8,7 +8,8 @@ export const MERGE_PATCH_TYPE = 'application/merge-patch+json';
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 // defineProperty, not assignment: a member called "__proto__" must stay a member, not become the prototype.
-const set = (o: Record<string, unknown>, k: string, value: unknown) => Object.defineProperty(o, k, { value, enumerable: true, writable: true, configurable: true });
+const set = (o: Record<string, unknown>, k: string, value: unknown) =>
+  Object.defineProperty(o, k, { value, enumerable: true, writable: true, configurable: true });
 
 /** RFC 7396 §2 MergePatch(Target, Patch). */
 export function mergePatch(target: unknown, patch: unknown): unknown {

@@ -11,7 +11,9 @@ export interface IllFormedText {
 
 /** `events[1].playerId contains a NUL character` */
 export const describeIllFormed = (found: IllFormedText): string =>
-  found.reason === 'nesting too deep' ? `${found.path || 'input'} is nested deeper than ${MAX_DEPTH} levels` : `${found.path || 'input'} contains a ${found.reason}`;
+  found.reason === 'nesting too deep'
+    ? `${found.path || 'input'} is nested deeper than ${MAX_DEPTH} levels`
+    : `${found.path || 'input'} contains a ${found.reason}`;
 
 /** Deeper input is refused as a whole: no API document nests anywhere near this. */
 const MAX_DEPTH = 10_000;

@@ -52,7 +52,12 @@ export function createDatabaseQueryCommand(deps: { reference: ReferenceService }
       });
       const failedOutcome = (message: string): CommandOutcome => {
         const queries = [record({ rowCount: 0, result: null, status: 'FAILED', errorMessage: message })];
-        return { matched: false, output: { query: queryName, found: false, rowCount: 0, error: message, queries }, input: { query: queryName, params }, records: { queries } };
+        return {
+          matched: false,
+          output: { query: queryName, found: false, rowCount: 0, error: message, queries },
+          input: { query: queryName, params },
+          records: { queries },
+        };
       };
 
       if (!query) return failedOutcome(queryName === '' ? `node ${node.nodeId}: configuration.query is required` : `unknown named query '${queryName}'`);
@@ -83,11 +88,17 @@ export function createDatabaseQueryCommand(deps: { reference: ReferenceService }
       const input = { query: queryName, params };
       if (matchWhen === 'FOUND') return { matched: answer.found, output, input, records };
       if (matchWhen === 'NOT_FOUND') return { matched: !answer.found, output, input, records };
-      if (typeof matchWhen !== 'string') return { matched: false, output: { ...output, conditionError: 'matchWhen must be FOUND, NOT_FOUND or a SpEL condition' }, input, records };
+      if (typeof matchWhen !== 'string')
+        return { matched: false, output: { ...output, conditionError: 'matchWhen must be FOUND, NOT_FOUND or a SpEL condition' }, input, records };
       try {
         const resultVariable = config.resultVariable;
-        const value = spel(matchWhen).evaluate(context.customer, { ...context.variables, result: output, ...(resultVariable ? { [resultVariable]: output } : {}) }, { now: context.now });
-        if (typeof value !== 'boolean') return { matched: false, output: { ...output, conditionError: 'matchWhen must evaluate to a boolean' }, input, records };
+        const value = spel(matchWhen).evaluate(
+          context.customer,
+          { ...context.variables, result: output, ...(resultVariable ? { [resultVariable]: output } : {}) },
+          { now: context.now },
+        );
+        if (typeof value !== 'boolean')
+          return { matched: false, output: { ...output, conditionError: 'matchWhen must evaluate to a boolean' }, input, records };
         return { matched: value, output, input, records };
       } catch (error) {
         return { matched: false, output: { ...output, conditionError: error instanceof Error ? error.message : String(error) }, input, records };

@@ -90,7 +90,8 @@ export function parseCsv(text: string): ParsedCsv {
   } catch (err) {
     if (!(err instanceof CsvError)) throw err;
     const at = (err as CsvError & { bytes?: unknown }).bytes;
-    const line = typeof at === 'number' ? lineAt(starts, Math.max(0, Math.min(at, bytes.length - 1))) : Number((err as CsvError & { lines?: unknown }).lines ?? 1);
+    const line =
+      typeof at === 'number' ? lineAt(starts, Math.max(0, Math.min(at, bytes.length - 1))) : Number((err as CsvError & { lines?: unknown }).lines ?? 1);
     problems.push({ line, message: MESSAGES[err.code] ?? err.message });
   }
   return { records, problems };

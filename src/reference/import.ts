@@ -21,7 +21,11 @@ function skip(problems: CsvProblem[], line: number, message: string): [] {
 }
 
 /** `customer_id`, `customerId`, `Customer ID` → `customerid`, so either spelling works. */
-const norm = (header: string): string => header.trim().toLowerCase().replace(/[\s_-]/g, '');
+const norm = (header: string): string =>
+  header
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]/g, '');
 
 function table(text: string): { header: string[]; body: { line: number; values: Record<string, string> }[]; problems: CsvProblem[] } {
   const { records, problems } = parseCsv(text);
@@ -92,7 +96,8 @@ export function holdingRows(text: string): Converted<ProductHoldingTable> {
     const before = problems.length;
     if (!customerId) problems.push({ line, message: 'customer_id is required' });
     if (!productType) problems.push({ line, message: 'product_type is required' });
-    else if (!/^[A-Z][A-Z0-9_]{0,49}$/.test(productType)) problems.push({ line, message: `product_type '${productType}' must be an upper-case code such as CREDIT_CARD` });
+    else if (!/^[A-Z][A-Z0-9_]{0,49}$/.test(productType))
+      problems.push({ line, message: `product_type '${productType}' must be an upper-case code such as CREDIT_CARD` });
     if (status !== 'ACTIVE' && status !== 'CLOSED') problems.push({ line, message: `status must be ACTIVE or CLOSED, got '${status}'` });
     const openedAt = timestamp(column(values, 'openedat'), line, 'opened_at', problems);
     if (problems.length > before || !customerId || !productType) return [];
@@ -102,7 +107,10 @@ export function holdingRows(text: string): Converted<ProductHoldingTable> {
 }
 
 /** Generic dataset: every column kept as text; `keyColumn` (default: the first column) is the key. */
-export function referenceRows(text: string, keyColumn: string | undefined): Converted<{ key: string; data: Record<string, unknown> }> & { keyColumn: string | null } {
+export function referenceRows(
+  text: string,
+  keyColumn: string | undefined,
+): Converted<{ key: string; data: Record<string, unknown> }> & { keyColumn: string | null } {
   const { header, body, problems } = table(text);
   const key = keyColumn ?? header[0];
   if (header.length > 0 && (key === undefined || !header.includes(key))) {

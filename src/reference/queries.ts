@@ -30,10 +30,42 @@ export interface NamedQuery {
 }
 
 export const BUILT_IN_QUERIES: readonly NamedQuery[] = [
-  { name: 'blacklist-check', source: 'BLACKLIST', mode: 'EXISTS', parameters: ['customerId'], filters: {}, description: '黑名單檢查: is the customer on customer_blacklist?', builtIn: true },
-  { name: 'product-holdings', source: 'PRODUCT_HOLDINGS', mode: 'LIST', parameters: ['customerId'], filters: {}, description: '產品持有狀況: the customer’s products (all statuses).', builtIn: true },
-  { name: 'has-product', source: 'PRODUCT_HOLDINGS', mode: 'EXISTS', parameters: ['customerId', 'productType'], filters: { status: 'ACTIVE' }, description: 'Does the customer hold an ACTIVE product of that type?', builtIn: true },
-  { name: 'reference-lookup', source: 'REFERENCE', mode: 'FIRST', parameters: ['dataset', 'key'], filters: {}, description: 'One row of an imported dataset by its key.', builtIn: true },
+  {
+    name: 'blacklist-check',
+    source: 'BLACKLIST',
+    mode: 'EXISTS',
+    parameters: ['customerId'],
+    filters: {},
+    description: '黑名單檢查: is the customer on customer_blacklist?',
+    builtIn: true,
+  },
+  {
+    name: 'product-holdings',
+    source: 'PRODUCT_HOLDINGS',
+    mode: 'LIST',
+    parameters: ['customerId'],
+    filters: {},
+    description: '產品持有狀況: the customer’s products (all statuses).',
+    builtIn: true,
+  },
+  {
+    name: 'has-product',
+    source: 'PRODUCT_HOLDINGS',
+    mode: 'EXISTS',
+    parameters: ['customerId', 'productType'],
+    filters: { status: 'ACTIVE' },
+    description: 'Does the customer hold an ACTIVE product of that type?',
+    builtIn: true,
+  },
+  {
+    name: 'reference-lookup',
+    source: 'REFERENCE',
+    mode: 'FIRST',
+    parameters: ['dataset', 'key'],
+    filters: {},
+    description: 'One row of an imported dataset by its key.',
+    builtIn: true,
+  },
 ];
 
 export const BUILT_IN_BY_NAME: ReadonlyMap<string, NamedQuery> = new Map(BUILT_IN_QUERIES.map((q) => [q.name, q]));
@@ -46,13 +78,18 @@ export function checkQuery(query: Pick<NamedQuery, 'source' | 'mode' | 'paramete
   const allowed = FILTERABLE[query.source];
   const fields = Object.keys(allowed).join(', ');
   query.parameters.forEach((p, i) => {
-    if (!Object.hasOwn(allowed, p)) out.push({ code: 'INVALID_PARAMETER', field: `parameters[${i}]`, message: `${query.source} cannot be filtered by '${p}'; allowed: ${fields}` });
-    if (Object.hasOwn(query.filters, p)) out.push({ code: 'INVALID_PARAMETER', field: `parameters[${i}]`, message: `'${p}' is both a parameter and a fixed filter` });
+    if (!Object.hasOwn(allowed, p))
+      out.push({ code: 'INVALID_PARAMETER', field: `parameters[${i}]`, message: `${query.source} cannot be filtered by '${p}'; allowed: ${fields}` });
+    if (Object.hasOwn(query.filters, p))
+      out.push({ code: 'INVALID_PARAMETER', field: `parameters[${i}]`, message: `'${p}' is both a parameter and a fixed filter` });
   });
-  if (new Set(query.parameters).size !== query.parameters.length) out.push({ code: 'INVALID_PARAMETER', field: 'parameters', message: 'parameters must be distinct' });
+  if (new Set(query.parameters).size !== query.parameters.length)
+    out.push({ code: 'INVALID_PARAMETER', field: 'parameters', message: 'parameters must be distinct' });
   for (const f of Object.keys(query.filters)) {
-    if (!Object.hasOwn(allowed, f)) out.push({ code: 'INVALID_PARAMETER', field: `filters.${f}`, message: `${query.source} cannot be filtered by '${f}'; allowed: ${fields}` });
+    if (!Object.hasOwn(allowed, f))
+      out.push({ code: 'INVALID_PARAMETER', field: `filters.${f}`, message: `${query.source} cannot be filtered by '${f}'; allowed: ${fields}` });
   }
-  if (query.parameters.length + Object.keys(query.filters).length === 0) out.push({ code: 'INVALID_PARAMETER', field: 'parameters', message: 'a query needs at least one parameter or filter (no full-table reads)' });
+  if (query.parameters.length + Object.keys(query.filters).length === 0)
+    out.push({ code: 'INVALID_PARAMETER', field: 'parameters', message: 'a query needs at least one parameter or filter (no full-table reads)' });
   return out;
 }

@@ -17,8 +17,19 @@ export interface QueryAnswer {
   readonly count?: number;
 }
 
-const blacklistRow = (r: Selectable<CustomerBlacklistTable>) => ({ customerId: r.customer_id, reason: r.reason, listedAt: fromDbTimestamp(r.listed_at), source: r.source });
-const holdingRow = (r: Selectable<ProductHoldingTable>) => ({ customerId: r.customer_id, productType: r.product_type, productId: r.product_id, openedAt: fromDbTimestamp(r.opened_at), status: r.status });
+const blacklistRow = (r: Selectable<CustomerBlacklistTable>) => ({
+  customerId: r.customer_id,
+  reason: r.reason,
+  listedAt: fromDbTimestamp(r.listed_at),
+  source: r.source,
+});
+const holdingRow = (r: Selectable<ProductHoldingTable>) => ({
+  customerId: r.customer_id,
+  productType: r.product_type,
+  productId: r.product_id,
+  openedAt: fromDbTimestamp(r.opened_at),
+  status: r.status,
+});
 const referenceRow = (r: Selectable<ReferenceRowTable>) => ({ ...fromJson<Record<string, unknown>>(r.data), key: r.row_key });
 
 /** Shape rows by mode. `rows` are at most LIST_LIMIT (+1 for EXISTS/FIRST decisions). */
@@ -68,11 +79,19 @@ export async function queryReference(db: Db, where: Readonly<Record<string, stri
 const CHUNK = 500;
 
 export async function insertBlacklist(db: Db, rows: readonly Selectable<CustomerBlacklistTable>[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += CHUNK) await db.insertInto('customer_blacklist').values(rows.slice(i, i + CHUNK)).execute();
+  for (let i = 0; i < rows.length; i += CHUNK)
+    await db
+      .insertInto('customer_blacklist')
+      .values(rows.slice(i, i + CHUNK))
+      .execute();
 }
 
 export async function insertHoldings(db: Db, rows: readonly Selectable<ProductHoldingTable>[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += CHUNK) await db.insertInto('product_holdings').values(rows.slice(i, i + CHUNK)).execute();
+  for (let i = 0; i < rows.length; i += CHUNK)
+    await db
+      .insertInto('product_holdings')
+      .values(rows.slice(i, i + CHUNK))
+      .execute();
 }
 
 /** Upsert by key: rows whose key exists are replaced. */
@@ -80,8 +99,19 @@ export async function upsertReferenceRows(db: Db, dataset: string, rows: readonl
   const now = toDbTimestamp();
   for (let i = 0; i < rows.length; i += CHUNK) {
     const chunk = rows.slice(i, i + CHUNK);
-    await db.deleteFrom('reference_rows').where('dataset', '=', dataset).where('row_key', 'in', chunk.map((r) => r.key)).execute();
-    await db.insertInto('reference_rows').values(chunk.map((r) => ({ dataset, row_key: r.key, data: toJson(r.data), imported_at: now }))).execute();
+    await db
+      .deleteFrom('reference_rows')
+      .where('dataset', '=', dataset)
+      .where(
+        'row_key',
+        'in',
+        chunk.map((r) => r.key),
+      )
+      .execute();
+    await db
+      .insertInto('reference_rows')
+      .values(chunk.map((r) => ({ dataset, row_key: r.key, data: toJson(r.data), imported_at: now })))
+      .execute();
   }
 }
 
@@ -96,10 +126,24 @@ export async function clearDataset(db: Db, dataset: string): Promise<number> {
 }
 
 export async function countBlacklist(db: Db): Promise<number> {
-  return Number((await db.selectFrom('customer_blacklist').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  return Number(
+    (
+      await db
+        .selectFrom('customer_blacklist')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 }
 export async function countHoldings(db: Db): Promise<number> {
-  return Number((await db.selectFrom('product_holdings').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  return Number(
+    (
+      await db
+        .selectFrom('product_holdings')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 }
 
 export async function referenceDatasets(db: Db): Promise<{ dataset: string; rows: number; updatedAt: string | null }[]> {
@@ -113,16 +157,35 @@ export async function referenceDatasets(db: Db): Promise<{ dataset: string; rows
 }
 
 export async function pageBlacklist(db: Db, page: number, size: number) {
-  const rows = await db.selectFrom('customer_blacklist').selectAll().orderBy('customer_id').orderBy('id').limit(size).offset(page * size).execute();
+  const rows = await db
+    .selectFrom('customer_blacklist')
+    .selectAll()
+    .orderBy('customer_id')
+    .orderBy('id')
+    .limit(size)
+    .offset(page * size)
+    .execute();
   return { rows: rows.map(blacklistRow), total: await countBlacklist(db) };
 }
 export async function pageHoldings(db: Db, page: number, size: number) {
-  const rows = await db.selectFrom('product_holdings').selectAll().orderBy('customer_id').orderBy('id').limit(size).offset(page * size).execute();
+  const rows = await db
+    .selectFrom('product_holdings')
+    .selectAll()
+    .orderBy('customer_id')
+    .orderBy('id')
+    .limit(size)
+    .offset(page * size)
+    .execute();
   return { rows: rows.map(holdingRow), total: await countHoldings(db) };
 }
 export async function pageDataset(db: Db, dataset: string, page: number, size: number) {
   const q = db.selectFrom('reference_rows').where('dataset', '=', dataset);
-  const rows = await q.selectAll().orderBy('row_key').limit(size).offset(page * size).execute();
+  const rows = await q
+    .selectAll()
+    .orderBy('row_key')
+    .limit(size)
+    .offset(page * size)
+    .execute();
   const total = Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
   return { rows: rows.map(referenceRow), total };
 }
@@ -173,14 +236,36 @@ export async function insertNamedQuery(db: Db, id: string, q: NamedQueryWrite, a
   const now = toDbTimestamp();
   await db
     .insertInto('named_queries')
-    .values({ id, name: q.name, source: q.source, mode: q.mode, parameters: toJson(q.parameters), filters: toJson(q.filters), description: q.description, created_by: actor, updated_by: actor, deleted_at: null, created_at: now, updated_at: now })
+    .values({
+      id,
+      name: q.name,
+      source: q.source,
+      mode: q.mode,
+      parameters: toJson(q.parameters),
+      filters: toJson(q.filters),
+      description: q.description,
+      created_by: actor,
+      updated_by: actor,
+      deleted_at: null,
+      created_at: now,
+      updated_at: now,
+    })
     .execute();
 }
 
 export async function updateNamedQuery(db: Db, id: string, q: NamedQueryWrite, actor: string | null): Promise<void> {
   await db
     .updateTable('named_queries')
-    .set({ name: q.name, source: q.source, mode: q.mode, parameters: toJson(q.parameters), filters: toJson(q.filters), description: q.description, updated_by: actor, updated_at: toDbTimestamp() })
+    .set({
+      name: q.name,
+      source: q.source,
+      mode: q.mode,
+      parameters: toJson(q.parameters),
+      filters: toJson(q.filters),
+      description: q.description,
+      updated_by: actor,
+      updated_at: toDbTimestamp(),
+    })
     .where('id', '=', id)
     .execute();
 }

@@ -14,7 +14,9 @@ const security = [{ basicAuth: [] }];
 const NameParam = Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) });
 
 export function registerReferenceRoutes(app: App, reference: ReferenceService, options: { csvLimitBytes: number }): void {
-  app.addContentTypeParser(['text/csv', 'application/csv'], { parseAs: 'string', bodyLimit: options.csvLimitBytes }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser(['text/csv', 'application/csv'], { parseAs: 'string', bodyLimit: options.csvLimitBytes }, (_request, body, done) =>
+    done(null, body),
+  );
 
   app.post(
     `${DATA}/:dataset`,
@@ -37,15 +39,29 @@ export function registerReferenceRoutes(app: App, reference: ReferenceService, o
       },
     },
     async (request) => {
-      if (typeof request.body !== 'string') throw new AppError('UNSUPPORTED_MEDIA_TYPE', { zh: '請使用 Content-Type: text/csv', en: 'Send the file as Content-Type: text/csv' });
-      const result = await reference.importCsv(request.params.dataset, request.body, { mode: request.query.mode, keyColumn: request.query.keyColumn }, { actor: request.principal, requestId: request.id });
+      if (typeof request.body !== 'string')
+        throw new AppError('UNSUPPORTED_MEDIA_TYPE', { zh: '請使用 Content-Type: text/csv', en: 'Send the file as Content-Type: text/csv' });
+      const result = await reference.importCsv(
+        request.params.dataset,
+        request.body,
+        { mode: request.query.mode, keyColumn: request.query.keyColumn },
+        { actor: request.principal, requestId: request.id },
+      );
       return ok(request, result, { zh: `已匯入 ${result.imported} 筆`, en: `${result.imported} rows imported` });
     },
   );
 
   app.get(
     DATA,
-    { config: { auth: WRITERS }, schema: { tags: TAG, summary: 'List reference datasets 列出參考資料集', security, response: { 200: EnvelopeOf(Type.Array(DatasetSummary)), ...errorResponses(401, 403) } } },
+    {
+      config: { auth: WRITERS },
+      schema: {
+        tags: TAG,
+        summary: 'List reference datasets 列出參考資料集',
+        security,
+        response: { 200: EnvelopeOf(Type.Array(DatasetSummary)), ...errorResponses(401, 403) },
+      },
+    },
     async (request) => ok(request, await reference.datasets(), { zh: '查詢成功', en: 'OK' }),
   );
 
@@ -85,13 +101,30 @@ export function registerReferenceRoutes(app: App, reference: ReferenceService, o
 
   app.get(
     QUERIES,
-    { config: { auth: WRITERS }, schema: { tags: TAG, summary: 'List named queries (built-in and own) 列出具名查詢 (內建與自訂)', security, response: { 200: EnvelopeOf(Type.Array(NamedQueryView)), ...errorResponses(401, 403) } } },
+    {
+      config: { auth: WRITERS },
+      schema: {
+        tags: TAG,
+        summary: 'List named queries (built-in and own) 列出具名查詢 (內建與自訂)',
+        security,
+        response: { 200: EnvelopeOf(Type.Array(NamedQueryView)), ...errorResponses(401, 403) },
+      },
+    },
     async (request) => ok(request, await reference.listQueries(), { zh: '查詢成功', en: 'OK' }),
   );
 
   app.get(
     `${QUERIES}/:name`,
-    { config: { auth: WRITERS }, schema: { tags: TAG, summary: 'Get a named query 取得具名查詢', security, params: NameParam, response: { 200: EnvelopeOf(NamedQueryView), ...errorResponses(401, 403, 404) } } },
+    {
+      config: { auth: WRITERS },
+      schema: {
+        tags: TAG,
+        summary: 'Get a named query 取得具名查詢',
+        security,
+        params: NameParam,
+        response: { 200: EnvelopeOf(NamedQueryView), ...errorResponses(401, 403, 404) },
+      },
+    },
     async (request) => ok(request, await reference.getQuery(request.params.name), { zh: '查詢成功', en: 'OK' }),
   );
 
@@ -108,16 +141,33 @@ export function registerReferenceRoutes(app: App, reference: ReferenceService, o
         response: { 201: EnvelopeOf(NamedQueryView), ...errorResponses(400, 401, 403, 409) },
       },
     },
-    async (request, reply) => reply.status(201).send(ok(request, await reference.createQuery(request.body, { actor: request.principal, requestId: request.id }), { zh: '具名查詢已建立', en: 'Named query created' })),
+    async (request, reply) =>
+      reply.status(201).send(
+        ok(request, await reference.createQuery(request.body, { actor: request.principal, requestId: request.id }), {
+          zh: '具名查詢已建立',
+          en: 'Named query created',
+        }),
+      ),
   );
 
   app.put(
     `${QUERIES}/:name`,
     {
       config: { auth: WRITERS },
-      schema: { tags: TAG, summary: 'Update a named query (built-in ones are read-only) 更新具名查詢 (內建查詢不可修改)', security, params: NameParam, body: NamedQueryInput, response: { 200: EnvelopeOf(NamedQueryView), ...errorResponses(400, 401, 403, 404, 409, 422) } },
+      schema: {
+        tags: TAG,
+        summary: 'Update a named query (built-in ones are read-only) 更新具名查詢 (內建查詢不可修改)',
+        security,
+        params: NameParam,
+        body: NamedQueryInput,
+        response: { 200: EnvelopeOf(NamedQueryView), ...errorResponses(400, 401, 403, 404, 409, 422) },
+      },
     },
-    async (request) => ok(request, await reference.updateQuery(request.params.name, request.body, { actor: request.principal, requestId: request.id }), { zh: '具名查詢已更新', en: 'Named query updated' }),
+    async (request) =>
+      ok(request, await reference.updateQuery(request.params.name, request.body, { actor: request.principal, requestId: request.id }), {
+        zh: '具名查詢已更新',
+        en: 'Named query updated',
+      }),
   );
 
   app.delete(

@@ -12,7 +12,8 @@ import * as repo from './reference.repository.js';
 import type { NamedQueryInput, NamedQueryView } from './reference.schema.js';
 
 export type DatasetKind = 'BLACKLIST' | 'PRODUCT_HOLDINGS' | 'REFERENCE';
-const kindOf = (dataset: string): DatasetKind => (dataset === BLACKLIST_DATASET ? 'BLACKLIST' : dataset === HOLDINGS_DATASET ? 'PRODUCT_HOLDINGS' : 'REFERENCE');
+const kindOf = (dataset: string): DatasetKind =>
+  dataset === BLACKLIST_DATASET ? 'BLACKLIST' : dataset === HOLDINGS_DATASET ? 'PRODUCT_HOLDINGS' : 'REFERENCE';
 
 export interface ImportOutcome {
   readonly dataset: string;
@@ -54,16 +55,40 @@ function rejectProblems(dataset: string, problems: readonly CsvProblem[]): AppEr
   );
 }
 
-const view = (q: NamedQuery): NamedQueryView => ({ name: q.name, source: q.source, mode: q.mode, parameters: [...q.parameters], filters: { ...q.filters }, description: q.description, builtIn: q.builtIn });
-const fromRow = (r: repo.NamedQueryRow): NamedQuery => ({ name: r.name, source: r.source as QuerySource, mode: r.mode as QueryMode, parameters: r.parameters, filters: r.filters, description: r.description, builtIn: false });
+const view = (q: NamedQuery): NamedQueryView => ({
+  name: q.name,
+  source: q.source,
+  mode: q.mode,
+  parameters: [...q.parameters],
+  filters: { ...q.filters },
+  description: q.description,
+  builtIn: q.builtIn,
+});
+const fromRow = (r: repo.NamedQueryRow): NamedQuery => ({
+  name: r.name,
+  source: r.source as QuerySource,
+  mode: r.mode as QueryMode,
+  parameters: r.parameters,
+  filters: r.filters,
+  description: r.description,
+  builtIn: false,
+});
 
 export function createReferenceService(deps: { db: Kysely<Tables>; changes: ChangeRecorder }): ReferenceService {
   const { db } = deps;
   const queryNotFound = (name: string) => new AppError('RESOURCE_NOT_FOUND', { zh: `查詢不存在: ${name}`, en: `Named query not found: ${name}` });
-  const builtInReadOnly = (name: string) => new AppError('BUSINESS_RULE_VIOLATION', { zh: `內建查詢不可修改或刪除: ${name}`, en: `Built-in query '${name}' cannot be changed or deleted` });
+  const builtInReadOnly = (name: string) =>
+    new AppError('BUSINESS_RULE_VIOLATION', { zh: `內建查詢不可修改或刪除: ${name}`, en: `Built-in query '${name}' cannot be changed or deleted` });
 
   function validateQuery(input: NamedQueryInput): repo.NamedQueryWrite {
-    const write = { name: input.name, source: input.source, mode: input.mode, parameters: input.parameters, filters: input.filters ?? {}, description: input.description ?? null };
+    const write = {
+      name: input.name,
+      source: input.source,
+      mode: input.mode,
+      parameters: input.parameters,
+      filters: input.filters ?? {},
+      description: input.description ?? null,
+    };
     const problems = checkQuery(write);
     if (problems.length > 0) throw invalidContent({ zh: '查詢定義', en: 'Named query' }, problems, '');
     return write;
@@ -102,7 +127,15 @@ export function createReferenceService(deps: { db: Kysely<Tables>; changes: Chan
         return { imported: rows.length, removed, totalRows: (await repo.pageDataset(tx, dataset, 0, 1)).total };
       });
       const result: ImportOutcome = { dataset, kind, mode: options.mode, ...outcome };
-      await deps.changes.record({ entity: 'REFERENCE_DATA', entityId: dataset, action: 'UPDATE', actor: ctx.actor, requestId: ctx.requestId, before: null, after: result });
+      await deps.changes.record({
+        entity: 'REFERENCE_DATA',
+        entityId: dataset,
+        action: 'UPDATE',
+        actor: ctx.actor,
+        requestId: ctx.requestId,
+        before: null,
+        after: result,
+      });
       return result;
     },
     async datasets() {
@@ -116,15 +149,34 @@ export function createReferenceService(deps: { db: Kysely<Tables>; changes: Chan
     async rows(dataset, page, size) {
       const kind = kindOf(dataset);
       const { rows, total }: { rows: Record<string, unknown>[]; total: number } =
-        kind === 'BLACKLIST' ? await repo.pageBlacklist(db, page, size) : kind === 'PRODUCT_HOLDINGS' ? await repo.pageHoldings(db, page, size) : await repo.pageDataset(db, dataset, page, size);
-      if (kind === 'REFERENCE' && total === 0) throw new AppError('RESOURCE_NOT_FOUND', { zh: `資料集不存在: ${dataset}`, en: `Dataset not found: ${dataset}` });
+        kind === 'BLACKLIST'
+          ? await repo.pageBlacklist(db, page, size)
+          : kind === 'PRODUCT_HOLDINGS'
+            ? await repo.pageHoldings(db, page, size)
+            : await repo.pageDataset(db, dataset, page, size);
+      if (kind === 'REFERENCE' && total === 0)
+        throw new AppError('RESOURCE_NOT_FOUND', { zh: `資料集不存在: ${dataset}`, en: `Dataset not found: ${dataset}` });
       return pageOf(rows, page, size, total);
     },
     async deleteDataset(dataset, ctx) {
       const kind = kindOf(dataset);
-      const removed = kind === 'BLACKLIST' ? await repo.clearBlacklist(db) : kind === 'PRODUCT_HOLDINGS' ? await repo.clearHoldings(db) : await repo.clearDataset(db, dataset);
-      if (kind === 'REFERENCE' && removed === 0) throw new AppError('RESOURCE_NOT_FOUND', { zh: `資料集不存在: ${dataset}`, en: `Dataset not found: ${dataset}` });
-      await deps.changes.record({ entity: 'REFERENCE_DATA', entityId: dataset, action: 'DELETE', actor: ctx.actor, requestId: ctx.requestId, before: { rows: removed }, after: null });
+      const removed =
+        kind === 'BLACKLIST'
+          ? await repo.clearBlacklist(db)
+          : kind === 'PRODUCT_HOLDINGS'
+            ? await repo.clearHoldings(db)
+            : await repo.clearDataset(db, dataset);
+      if (kind === 'REFERENCE' && removed === 0)
+        throw new AppError('RESOURCE_NOT_FOUND', { zh: `資料集不存在: ${dataset}`, en: `Dataset not found: ${dataset}` });
+      await deps.changes.record({
+        entity: 'REFERENCE_DATA',
+        entityId: dataset,
+        action: 'DELETE',
+        actor: ctx.actor,
+        requestId: ctx.requestId,
+        before: { rows: removed },
+        after: null,
+      });
       return removed;
     },
     async listQueries() {
@@ -164,7 +216,15 @@ export function createReferenceService(deps: { db: Kysely<Tables>; changes: Chan
       const before = await repo.findNamedQuery(db, name);
       if (!before) throw queryNotFound(name);
       await repo.softDeleteNamedQuery(db, before.id, ctx.actor?.username ?? null);
-      await deps.changes.record({ entity: 'NAMED_QUERY', entityId: before.id, action: 'DELETE', actor: ctx.actor, requestId: ctx.requestId, before, after: null });
+      await deps.changes.record({
+        entity: 'NAMED_QUERY',
+        entityId: before.id,
+        action: 'DELETE',
+        actor: ctx.actor,
+        requestId: ctx.requestId,
+        before,
+        after: null,
+      });
     },
     resolveQuery,
     async run(query, params) {

@@ -86,7 +86,13 @@ export async function findExpiredClaims(db: Db, now: Date, limit: number): Promi
 export async function markPaid(db: Db, claim: Claim, walletTransactionId: string): Promise<boolean> {
   if (dialectOf(db) === 'postgres') return markPaidOneStatement(db, claim, walletTransactionId);
   const now = toDbTimestamp();
-  return finishClaim(db, claim, { status: 'PAID', wallet_transaction_id: walletTransactionId, paid_at: now, lease_until: null, last_error: null, updated_at: now }, 'reward.paid', { walletTransactionId });
+  return finishClaim(
+    db,
+    claim,
+    { status: 'PAID', wallet_transaction_id: walletTransactionId, paid_at: now, lease_until: null, last_error: null, updated_at: now },
+    'reward.paid',
+    { walletTransactionId },
+  );
 }
 
 /**
@@ -135,7 +141,9 @@ export async function scheduleRetry(db: Db, claim: Claim, error: string, nextAtt
 
 /** PROCESSING → FAILED with the reason, and a `reward.failed` event. */
 export async function markFailed(db: Db, claim: Claim, reason: string): Promise<boolean> {
-  return finishClaim(db, claim, { status: 'FAILED', last_error: reason.slice(0, 2000), lease_until: null, updated_at: toDbTimestamp() }, 'reward.failed', { reason });
+  return finishClaim(db, claim, { status: 'FAILED', last_error: reason.slice(0, 2000), lease_until: null, updated_at: toDbTimestamp() }, 'reward.failed', {
+    reason,
+  });
 }
 
 /**
@@ -175,10 +183,7 @@ export async function findDueRewards(db: Db, dueBefore: Date, limit: number): Pr
     .selectFrom('rewards')
     .select('id')
     .where((eb) =>
-      eb.or([
-        eb.and([eb('status', '=', 'PENDING'), eb('next_attempt_at', '<=', at)]),
-        eb.and([eb('status', '=', 'PROCESSING'), eb('lease_until', '<', at)]),
-      ]),
+      eb.or([eb.and([eb('status', '=', 'PENDING'), eb('next_attempt_at', '<=', at)]), eb.and([eb('status', '=', 'PROCESSING'), eb('lease_until', '<', at)])]),
     )
     .orderBy('next_attempt_at')
     .limit(limit)
@@ -187,7 +192,11 @@ export async function findDueRewards(db: Db, dueBefore: Date, limit: number): Pr
 }
 
 export async function countByStatus(db: Db): Promise<Record<RewardStatus, number>> {
-  const rows = await db.selectFrom('rewards').select((eb) => ['status', eb.fn.countAll<number | string>().as('n')]).groupBy('status').execute();
+  const rows = await db
+    .selectFrom('rewards')
+    .select((eb) => ['status', eb.fn.countAll<number | string>().as('n')])
+    .groupBy('status')
+    .execute();
   const counts: Record<RewardStatus, number> = { PENDING: 0, PROCESSING: 0, PAID: 0, FAILED: 0 };
   for (const r of rows) counts[r.status] = Number(r.n);
   return counts;

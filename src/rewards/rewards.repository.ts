@@ -99,10 +99,12 @@ export function canonicalAmount(value: string): string {
 }
 
 function validate(input: CreateRewardInput): void {
-  if (!AMOUNT.test(input.amount) || new Decimal(input.amount).lte(0)) throw new InvalidRewardError(`amount must be a positive decimal string (got '${input.amount}')`);
+  if (!AMOUNT.test(input.amount) || new Decimal(input.amount).lte(0))
+    throw new InvalidRewardError(`amount must be a positive decimal string (got '${input.amount}')`);
   if (!/^[A-Z]{3}$/.test(input.currency)) throw new InvalidRewardError(`currency must be an ISO 4217 code (got '${input.currency}')`);
   if (!(REWARD_TYPES as readonly string[]).includes(input.rewardType)) throw new InvalidRewardError(`rewardType must be one of ${REWARD_TYPES.join(', ')}`);
-  if (input.quantity != null && (!Number.isInteger(input.quantity) || input.quantity < 0)) throw new InvalidRewardError('quantity must be a non-negative integer');
+  if (input.quantity != null && (!Number.isInteger(input.quantity) || input.quantity < 0))
+    throw new InvalidRewardError('quantity must be a non-negative integer');
 }
 
 export function toReward(row: Row): Reward {
@@ -127,7 +129,11 @@ export function toReward(row: Row): Reward {
   };
 }
 
-export function rewardEvent(reward: Reward, event: RewardEventPayload['event'], extra: { walletTransactionId?: string; reason?: string } = {}): RewardEventPayload {
+export function rewardEvent(
+  reward: Reward,
+  event: RewardEventPayload['event'],
+  extra: { walletTransactionId?: string; reason?: string } = {},
+): RewardEventPayload {
   return {
     event,
     rewardId: reward.id,
@@ -166,7 +172,11 @@ export function rewardPayWork(rewardId: string, tenantId: string, cause: RewardP
 }
 
 /** The published fact `promotion.event.reward` for a change of `reward`. */
-export function rewardFact(reward: Reward, event: RewardEventPayload['event'], extra?: { walletTransactionId?: string; reason?: string }): OutboxEventInput & { readonly payload: RewardEventPayload } {
+export function rewardFact(
+  reward: Reward,
+  event: RewardEventPayload['event'],
+  extra?: { walletTransactionId?: string; reason?: string },
+): OutboxEventInput & { readonly payload: RewardEventPayload } {
   return { topic: TOPICS.promotionReward, tenantId: reward.tenantId, key: reward.playerId, payload: rewardEvent(reward, event, extra) };
 }
 
@@ -257,7 +267,17 @@ export async function listRewards(
   tenantId: string,
   // `status` is matched as given: a value that is no status matches nothing.
   // `from`/`to` are database timestamps on createdAt, inclusive.
-  filter: { playerId?: string; campaignId?: string; status?: RewardStatus | (string & {}); rewardType?: string; eventId?: string; from?: string; to?: string; page: number; size: number },
+  filter: {
+    playerId?: string;
+    campaignId?: string;
+    status?: RewardStatus | (string & {});
+    rewardType?: string;
+    eventId?: string;
+    from?: string;
+    to?: string;
+    page: number;
+    size: number;
+  },
 ): Promise<Page<Reward>> {
   let query = db.selectFrom('rewards').where('tenant_id', '=', tenantId);
   if (filter.playerId !== undefined) query = query.where('player_id', '=', filter.playerId);
@@ -268,7 +288,13 @@ export async function listRewards(
   if (filter.from !== undefined) query = query.where('created_at', '>=', filter.from);
   if (filter.to !== undefined) query = query.where('created_at', '<=', filter.to);
   const [rows, count] = await Promise.all([
-    query.selectAll().orderBy('created_at', 'desc').orderBy('id').limit(filter.size).offset(filter.page * filter.size).execute(),
+    query
+      .selectAll()
+      .orderBy('created_at', 'desc')
+      .orderBy('id')
+      .limit(filter.size)
+      .offset(filter.page * filter.size)
+      .execute(),
     query.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirst(),
   ]);
   return pageOf(rows.map(toReward), filter.page, filter.size, Number(count?.n ?? 0));

@@ -23,7 +23,17 @@ const RewardFilterFields = {
 const RewardFilter = StrictQuery({ playerId: Type.Optional(Type.String({ maxLength: 100 })), ...RewardFilterFields });
 const PlayerRewardFilter = StrictQuery(RewardFilterFields);
 /** The query's reward filters, unset ones left out; `from`/`to` as database timestamps (createdAt). */
-const rewardFilter = (q: { playerId?: string; campaignId?: string; status?: string; rewardType?: string; eventId?: string; from?: string; to?: string; page: number; size: number }) => ({
+const rewardFilter = (q: {
+  playerId?: string;
+  campaignId?: string;
+  status?: string;
+  rewardType?: string;
+  eventId?: string;
+  from?: string;
+  to?: string;
+  page: number;
+  size: number;
+}) => ({
   ...(q.playerId ? { playerId: q.playerId } : {}),
   ...(q.campaignId ? { campaignId: q.campaignId } : {}),
   ...(q.status ? { status: q.status } : {}),
@@ -41,19 +51,47 @@ const rewardNotFound = (id: string) => new AppError('RESOURCE_NOT_FOUND', { zh: 
 export function registerRewardRoutes(app: App, rewards: RewardsService): void {
   app.get(
     '/api/v1/players/:playerId/rewards',
-    { config: { auth: { tenant: ['rewards:read'] } }, schema: { tags: TAG, summary: 'A player’s rewards, newest first (filter by campaign, status, type, event, createdAt range)', security: tenantSecurity, params: PlayerParam, querystring: PlayerRewardFilter, response: { 200: RewardPage, ...errorResponses(400, 401, 403) } } },
+    {
+      config: { auth: { tenant: ['rewards:read'] } },
+      schema: {
+        tags: TAG,
+        summary: 'A player’s rewards, newest first (filter by campaign, status, type, event, createdAt range)',
+        security: tenantSecurity,
+        params: PlayerParam,
+        querystring: PlayerRewardFilter,
+        response: { 200: RewardPage, ...errorResponses(400, 401, 403) },
+      },
+    },
     async (request) => ok(request, await rewards.list(tenantOf(request).tenantId, { ...rewardFilter(request.query), playerId: request.params.playerId }), OK),
   );
 
   app.get(
     '/api/v1/rewards',
-    { config: { auth: { tenant: ['rewards:read'] } }, schema: { tags: ['獎勵'], summary: 'List rewards, newest first (filter by player, campaign, status, type, event, createdAt range)', security: tenantSecurity, querystring: RewardFilter, response: { 200: RewardPage, ...errorResponses(400, 401, 403) } } },
+    {
+      config: { auth: { tenant: ['rewards:read'] } },
+      schema: {
+        tags: ['獎勵'],
+        summary: 'List rewards, newest first (filter by player, campaign, status, type, event, createdAt range)',
+        security: tenantSecurity,
+        querystring: RewardFilter,
+        response: { 200: RewardPage, ...errorResponses(400, 401, 403) },
+      },
+    },
     async (request) => ok(request, await rewards.list(tenantOf(request).tenantId, rewardFilter(request.query)), OK),
   );
 
   app.get(
     '/api/v1/rewards/:id',
-    { config: { auth: { tenant: ['rewards:read'] } }, schema: { tags: ['獎勵'], summary: 'A reward', security: tenantSecurity, params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) }), response: { 200: RewardOne, ...errorResponses(401, 403, 404) } } },
+    {
+      config: { auth: { tenant: ['rewards:read'] } },
+      schema: {
+        tags: ['獎勵'],
+        summary: 'A reward',
+        security: tenantSecurity,
+        params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) }),
+        response: { 200: RewardOne, ...errorResponses(401, 403, 404) },
+      },
+    },
     async (request) => {
       const reward = await rewards.get(tenantOf(request).tenantId, request.params.id);
       if (!reward) throw rewardNotFound(request.params.id);
@@ -63,7 +101,16 @@ export function registerRewardRoutes(app: App, rewards: RewardsService): void {
 
   app.post(
     '/api/v1/rewards/:id/retry',
-    { config: { auth: { tenant: ['rewards:write'] } }, schema: { tags: ['獎勵'], summary: 'Retry a FAILED reward payout', security: tenantSecurity, params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) }), response: { 200: RewardOne, ...errorResponses(401, 403, 404, 422) } } },
+    {
+      config: { auth: { tenant: ['rewards:write'] } },
+      schema: {
+        tags: ['獎勵'],
+        summary: 'Retry a FAILED reward payout',
+        security: tenantSecurity,
+        params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) }),
+        response: { 200: RewardOne, ...errorResponses(401, 403, 404, 422) },
+      },
+    },
     async (request) => {
       const reward = await rewards.retry(tenantOf(request).tenantId, request.params.id);
       if (!reward) throw rewardNotFound(request.params.id);

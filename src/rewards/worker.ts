@@ -112,7 +112,14 @@ export class RewardWorker {
     }
     const { reward, attempt } = claim;
     const result = await this.whileHeld(claim, () =>
-      wallet.credit({ idempotencyKey: reward.id, tenantId: reward.tenantId, playerId: reward.playerId, amount: reward.amount, currency: reward.currency, reference: reward.id }),
+      wallet.credit({
+        idempotencyKey: reward.id,
+        tenantId: reward.tenantId,
+        playerId: reward.playerId,
+        amount: reward.amount,
+        currency: reward.currency,
+        reference: reward.id,
+      }),
     );
     switch (result.kind) {
       case 'credited':

@@ -67,12 +67,14 @@ export function createDroolsRuleCommand(deps: DroolsNodeDeps): CommandHandler {
     return loading;
   }
 
-  const lookup = (sets: Map<string, CompiledRuleSet>) => (ruleName: string): CompiledRuleSet | undefined => {
-    const row = sets.get(ruleName);
-    if (row) return wholeSet(row);
-    for (const set of sets.values()) if (set.has(ruleName)) return set;
-    return undefined;
-  };
+  const lookup =
+    (sets: Map<string, CompiledRuleSet>) =>
+    (ruleName: string): CompiledRuleSet | undefined => {
+      const row = sets.get(ruleName);
+      if (row) return wholeSet(row);
+      for (const set of sets.values()) if (set.has(ruleName)) return set;
+      return undefined;
+    };
 
   return {
     async execute(node, context) {

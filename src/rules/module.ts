@@ -18,7 +18,11 @@ export const rulesModule = defineModule<RulesService>({
     const { validateDroolsRule } = await import('./drools-command.js');
     const { registerRuleRoutes } = await import('./rules.routes.js');
     const { createRulesService, validateHardcodedRule, validateSpelRule } = await import('./rules.service.js');
-    const rules = createRulesService({ db: database.db, changes: changesOf(modules), validators: { SPEL: validateSpelRule, HARDCODED: validateHardcodedRule, DROOLS: validateDroolsRule } });
+    const rules = createRulesService({
+      db: database.db,
+      changes: changesOf(modules),
+      validators: { SPEL: validateSpelRule, HARDCODED: validateHardcodedRule, DROOLS: validateDroolsRule },
+    });
     return { api: rules, routes: routesPlugin((app) => registerRuleRoutes(app, rules)) };
   },
 });

@@ -31,9 +31,15 @@ export async function listRules(db: Kysely<Tables>, filter: { ruleType?: string;
   if (filter.ruleType) query = query.where('rule_type', '=', filter.ruleType);
   if (filter.status) query = query.where('status', '=', filter.status);
   let select = query.selectAll();
-  for (const order of filter.sort ?? []) select = select.orderBy(RULE_SORT[order.property as keyof typeof RULE_SORT], order.direction === 'DESC' ? 'desc' : 'asc');
+  for (const order of filter.sort ?? [])
+    select = select.orderBy(RULE_SORT[order.property as keyof typeof RULE_SORT], order.direction === 'DESC' ? 'desc' : 'asc');
   const [rows, count] = await Promise.all([
-    select.orderBy('created_at', 'asc').orderBy('id').limit(filter.size).offset(filter.page * filter.size).execute(),
+    select
+      .orderBy('created_at', 'asc')
+      .orderBy('id')
+      .limit(filter.size)
+      .offset(filter.page * filter.size)
+      .execute(),
     query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows: rows.map(toView), total: Number(count.n) };
@@ -50,7 +56,13 @@ export async function findRuleByName(db: Kysely<Tables>, name: string): Promise<
 }
 
 export async function listActiveRulesOfType(db: Kysely<Tables>, ruleType: string): Promise<RuleView[]> {
-  const rows = await db.selectFrom('promotion_rules').selectAll().where('rule_type', '=', ruleType).where('status', '=', 'ACTIVE').where('deleted_at', 'is', null).execute();
+  const rows = await db
+    .selectFrom('promotion_rules')
+    .selectAll()
+    .where('rule_type', '=', ruleType)
+    .where('status', '=', 'ACTIVE')
+    .where('deleted_at', 'is', null)
+    .execute();
   return rows.map(toView);
 }
 

@@ -29,7 +29,10 @@ export function registerRuleRoutes(app: App, rules: RulesService): void {
     async (request) => {
       const { ruleType, status, page, size } = request.query;
       const sort = parseSort(request.query.sort, RULE_SORT_PROPERTIES, 'PromotionRule');
-      return ok(request, await rules.list({ ...(ruleType ? { ruleType } : {}), ...(status ? { status } : {}), page, size, sort }), { zh: '查詢成功', en: 'OK' });
+      return ok(request, await rules.list({ ...(ruleType ? { ruleType } : {}), ...(status ? { status } : {}), page, size, sort }), {
+        zh: '查詢成功',
+        en: 'OK',
+      });
     },
   );
 
@@ -40,7 +43,8 @@ export function registerRuleRoutes(app: App, rules: RulesService): void {
       schema: {
         tags: TAG,
         summary: 'Create a promotion rule 建立新的優惠規則',
-        description: 'SPEL 規則需可編譯、DROOLS 規則需為支援的 DRL 子集、HARDCODED 規則需為內建規則名稱；否則回傳 400 VALIDATION_FAILED 並指出位置。名稱重複回傳 409。',
+        description:
+          'SPEL 規則需可編譯、DROOLS 規則需為支援的 DRL 子集、HARDCODED 規則需為內建規則名稱；否則回傳 400 VALIDATION_FAILED 並指出位置。名稱重複回傳 409。',
         security,
         body: RuleInput,
         response: { 201: EnvelopeOf(RuleView), ...errorResponses(400, 401, 403, 409) },
@@ -56,7 +60,13 @@ export function registerRuleRoutes(app: App, rules: RulesService): void {
     `${BASE}/:ruleId`,
     {
       config: { auth: WRITERS },
-      schema: { tags: TAG, summary: 'Get a promotion rule 取得特定優惠規則詳細資訊', security, params: RuleIdParam, response: { 200: EnvelopeOf(RuleView), ...errorResponses(401, 403, 404) } },
+      schema: {
+        tags: TAG,
+        summary: 'Get a promotion rule 取得特定優惠規則詳細資訊',
+        security,
+        params: RuleIdParam,
+        response: { 200: EnvelopeOf(RuleView), ...errorResponses(401, 403, 404) },
+      },
     },
     async (request) => ok(request, await rules.get(request.params.ruleId), { zh: '查詢成功', en: 'OK' }),
   );
@@ -65,9 +75,20 @@ export function registerRuleRoutes(app: App, rules: RulesService): void {
     `${BASE}/:ruleId`,
     {
       config: { auth: WRITERS },
-      schema: { tags: TAG, summary: 'Update a promotion rule 更新優惠規則', security, params: RuleIdParam, body: RuleInput, response: { 200: EnvelopeOf(RuleView), ...errorResponses(400, 401, 403, 404, 409) } },
+      schema: {
+        tags: TAG,
+        summary: 'Update a promotion rule 更新優惠規則',
+        security,
+        params: RuleIdParam,
+        body: RuleInput,
+        response: { 200: EnvelopeOf(RuleView), ...errorResponses(400, 401, 403, 404, 409) },
+      },
     },
-    async (request) => ok(request, await rules.update(request.params.ruleId, request.body, { actor: request.principal, requestId: request.id }), { zh: '優惠規則已更新', en: 'Promotion rule updated' }),
+    async (request) =>
+      ok(request, await rules.update(request.params.ruleId, request.body, { actor: request.principal, requestId: request.id }), {
+        zh: '優惠規則已更新',
+        en: 'Promotion rule updated',
+      }),
   );
 
   app.delete(
@@ -92,8 +113,19 @@ export function registerRuleRoutes(app: App, rules: RulesService): void {
     `${BASE}/:ruleId/status`,
     {
       config: { auth: WRITERS },
-      schema: { tags: TAG, summary: 'Activate or deactivate a rule 更新規則狀態 (啟用/停用)', security, params: RuleIdParam, body: RuleStatusInput, response: { 200: EnvelopeOf(RuleView), ...errorResponses(400, 401, 403, 404) } },
+      schema: {
+        tags: TAG,
+        summary: 'Activate or deactivate a rule 更新規則狀態 (啟用/停用)',
+        security,
+        params: RuleIdParam,
+        body: RuleStatusInput,
+        response: { 200: EnvelopeOf(RuleView), ...errorResponses(400, 401, 403, 404) },
+      },
     },
-    async (request) => ok(request, await rules.setStatus(request.params.ruleId, request.body.status, { actor: request.principal, requestId: request.id }), { zh: '規則狀態已更新', en: 'Rule status updated' }),
+    async (request) =>
+      ok(request, await rules.setStatus(request.params.ruleId, request.body.status, { actor: request.principal, requestId: request.id }), {
+        zh: '規則狀態已更新',
+        en: 'Rule status updated',
+      }),
   );
 }

@@ -5,15 +5,17 @@ import { MAX_AMOUNT, MAX_VALID_DAYS } from '../engine/index.js';
  * A rule's parameters: free-form, but the documented offer fields have their types and bounds
  * (docs/bank-api.md "Bounds"), so `discountAmount: 1e308` or `validDays: 1e12` is refused.
  */
-const RuleParameters = Type.Unsafe<Record<string, unknown>>(Type.Object(
-  {
-    discountAmount: Type.Optional(Type.Number({ minimum: 0, maximum: MAX_AMOUNT })),
-    maxDiscount: Type.Optional(Type.Number({ minimum: 0, maximum: MAX_AMOUNT })),
-    discountPercentage: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
-    validDays: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_VALID_DAYS })),
-  },
-  { additionalProperties: true, maxProperties: 100 },
-));
+const RuleParameters = Type.Unsafe<Record<string, unknown>>(
+  Type.Object(
+    {
+      discountAmount: Type.Optional(Type.Number({ minimum: 0, maximum: MAX_AMOUNT })),
+      maxDiscount: Type.Optional(Type.Number({ minimum: 0, maximum: MAX_AMOUNT })),
+      discountPercentage: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
+      validDays: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_VALID_DAYS })),
+    },
+    { additionalProperties: true, maxProperties: 100 },
+  ),
+);
 
 export const RuleType = Type.Union([Type.Literal('SPEL'), Type.Literal('DROOLS'), Type.Literal('HARDCODED')]);
 export const RuleStatus = Type.Union([Type.Literal('ACTIVE'), Type.Literal('INACTIVE')]);
@@ -30,7 +32,13 @@ export const RuleInput = Type.Object(
   {
     additionalProperties: false,
     examples: [
-      { name: '新戶開戶優惠', ruleType: 'SPEL', ruleContent: '#{creditScore > 600 and accountType == "一般"}', parameters: { discountAmount: 1000, validDays: 30 }, status: 'ACTIVE' },
+      {
+        name: '新戶開戶優惠',
+        ruleType: 'SPEL',
+        ruleContent: '#{creditScore > 600 and accountType == "一般"}',
+        parameters: { discountAmount: 1000, validDays: 30 },
+        status: 'ACTIVE',
+      },
     ],
   },
 );

@@ -53,8 +53,7 @@ export function buildSandbox(options: SandboxOptions = {}): FastifyInstance {
   const initial = Object.fromEntries(SERVICES.map((s) => [s, { ...base, ...options.services?.[s] }]));
   const board = new ControlBoard(options.seed ?? 42, initial, { slowMs: options.slowMs ?? 2000, hangMs: options.hangMs ?? 30_000 });
 
-  const serverOptions: FastifyServerOptions =
-    typeof options.logger === 'object' ? { loggerInstance: options.logger } : { logger: options.logger ?? false };
+  const serverOptions: FastifyServerOptions = typeof options.logger === 'object' ? { loggerInstance: options.logger } : { logger: options.logger ?? false };
   const app = Fastify({ ...serverOptions, bodyLimit: 64 * 1024, routerOptions: { maxParamLength: 256 } }).withTypeProvider<TypeBoxTypeProvider>();
   installErrorHandlers(app);
 

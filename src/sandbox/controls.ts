@@ -30,7 +30,8 @@ export function createPrng(seed: number): () => number {
   };
 }
 
-export type Verdict = { readonly kind: 'ok'; readonly delayMs: number } | { readonly kind: 'fail'; readonly delayMs: number } | { readonly kind: 'hang'; readonly delayMs: number };
+export type Verdict =
+  { readonly kind: 'ok'; readonly delayMs: number } | { readonly kind: 'fail'; readonly delayMs: number } | { readonly kind: 'hang'; readonly delayMs: number };
 
 /** Per-service state; each service has its own PRNG stream so one service's traffic does not shift another's. */
 export class ControlBoard {

@@ -70,7 +70,11 @@ describe('AML screening', () => {
   it('a configurable hit list replaces the default', async () => {
     const other = await startSandbox({ amlHitList: ['BAD-1'] });
     try {
-      const res = await request(`${other.url}/aml/screen`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ customerId: 'CUST-AML-001' }) });
+      const res = await request(`${other.url}/aml/screen`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ customerId: 'CUST-AML-001' }),
+      });
       expect(await res.body.json()).toMatchObject({ hit: false });
     } finally {
       await other.close();
@@ -97,7 +101,9 @@ describe('wallet', () => {
 
   it('concurrent identical requests with one key credit exactly once', async () => {
     const before = (await call('GET', '/wallet/stats')).json as Record<string, number>;
-    const results = await Promise.all(Array.from({ length: 40 }, () => credit('w-concurrent', { tenantId: 'T1', playerId: 'P2', amount: '5', currency: 'USD' })));
+    const results = await Promise.all(
+      Array.from({ length: 40 }, () => credit('w-concurrent', { tenantId: 'T1', playerId: 'P2', amount: '5', currency: 'USD' })),
+    );
     const statuses = results.map((r) => r.status).sort();
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
     expect(statuses.filter((s) => s === 200)).toHaveLength(39);

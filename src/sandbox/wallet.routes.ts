@@ -50,7 +50,12 @@ export const walletRoutes: FastifyPluginAsyncTypebox<{ store: WalletStore }> = a
         case 'replayed':
           return reply.code(200).header('idempotent-replayed', 'true').send(outcome.credit);
         case 'conflict':
-          return sendError(reply, 409, 'IDEMPOTENCY_KEY_REUSED', `Idempotency-Key '${key}' was used with a different request (${outcome.credit.transactionId})`);
+          return sendError(
+            reply,
+            409,
+            'IDEMPOTENCY_KEY_REUSED',
+            `Idempotency-Key '${key}' was used with a different request (${outcome.credit.transactionId})`,
+          );
       }
     },
   );
@@ -59,7 +64,12 @@ export const walletRoutes: FastifyPluginAsyncTypebox<{ store: WalletStore }> = a
     '/wallet/credits',
     {
       config: { service: 'wallet' },
-      schema: { querystring: Type.Object({ tenantId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })), playerId: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })) }) },
+      schema: {
+        querystring: Type.Object({
+          tenantId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+          playerId: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+        }),
+      },
     },
     async (request) => ({ credits: store.list({ tenantId: request.query.tenantId, playerId: request.query.playerId }) }),
   );

@@ -85,7 +85,9 @@ export class WalletStore {
   }
 
   list(filter: { readonly tenantId?: string | undefined; readonly playerId?: string | undefined } = {}): WalletCredit[] {
-    return this.ledger.filter((c) => (filter.tenantId === undefined || c.tenantId === filter.tenantId) && (filter.playerId === undefined || c.playerId === filter.playerId));
+    return this.ledger.filter(
+      (c) => (filter.tenantId === undefined || c.tenantId === filter.tenantId) && (filter.playerId === undefined || c.playerId === filter.playerId),
+    );
   }
 
   stats(): WalletStats {

@@ -37,7 +37,11 @@ export function parameterErrors(errors: readonly ErrorObject[] | null | undefine
 }
 
 const isPlaceholder = (value: unknown): value is { $param: string } =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 1 && typeof (value as { $param?: unknown }).$param === 'string';
+  typeof value === 'object' &&
+  value !== null &&
+  !Array.isArray(value) &&
+  Object.keys(value).length === 1 &&
+  typeof (value as { $param?: unknown }).$param === 'string';
 
 /** Every placeholder name in a draft, with its JSON path. */
 export function placeholders(value: unknown, path = 'campaign'): { name: string; path: string }[] {
@@ -59,7 +63,8 @@ export function substitute(value: unknown, params: Readonly<Record<string, unkno
     return inRule && typeof v === 'string' && DECIMAL_TEXT.test(v) ? exactNumber(v) : v;
   }
   if (Array.isArray(value)) return value.map((v) => substitute(v, params, inRule));
-  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, params, inRule || k === 'rule')]));
+  if (typeof value === 'object' && value !== null)
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, params, inRule || k === 'rule')]));
   return value;
 }
 

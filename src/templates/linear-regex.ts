@@ -44,7 +44,10 @@ export function unsupportedPatterns(schema: unknown, path = 'parametersSchema'):
       compile(pattern, 'u');
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err);
-      problems.push({ field, message: `${field}: the regular expression ${JSON.stringify(pattern)} is not supported (linear-time RE2 syntax only: no lookaround or backreferences): ${why}` });
+      problems.push({
+        field,
+        message: `${field}: the regular expression ${JSON.stringify(pattern)} is not supported (linear-time RE2 syntax only: no lookaround or backreferences): ${why}`,
+      });
     }
   };
   const walk = (node: unknown, at: string): void => {

@@ -91,7 +91,10 @@ export const BUILTIN_TEMPLATES: readonly TemplateDefinition[] = [
       rewardType: 'CASH',
       currency: p('currency'),
       eligibilityRule: { language: 'jsonlogic', rule: { '>=': [{ '-': [{ var: 'event.amount' }, { var: ['event.winAmount', 0] }] }, p('minLoss')] } },
-      rewardFormula: { language: 'jsonlogic', rule: { '*': [{ '-': [{ var: 'event.amount' }, { var: ['event.winAmount', 0] }] }, { '/': [p('cashbackPercent'), 100] }] } },
+      rewardFormula: {
+        language: 'jsonlogic',
+        rule: { '*': [{ '-': [{ var: 'event.amount' }, { var: ['event.winAmount', 0] }] }, { '/': [p('cashbackPercent'), 100] }] },
+      },
       limits: { maxAmountPerPlayer: p('maxCashbackPerPlayer') },
       priority: 10,
     },

@@ -32,7 +32,16 @@ export async function insertTemplate(db: Kysely<Tables>, tenantId: string, t: Te
   const now = toDbTimestamp();
   const result = await db
     .insertInto('campaign_templates')
-    .values({ tenant_id: tenantId, id: t.id, name: t.name, description: t.description, parameters_schema: toJson(t.parametersSchema), campaign: toJson(t.campaign), created_at: now, updated_at: now })
+    .values({
+      tenant_id: tenantId,
+      id: t.id,
+      name: t.name,
+      description: t.description,
+      parameters_schema: toJson(t.parametersSchema),
+      campaign: toJson(t.campaign),
+      created_at: now,
+      updated_at: now,
+    })
     .onConflict((oc) => oc.columns(['tenant_id', 'id']).doNothing())
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;

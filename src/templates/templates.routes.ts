@@ -12,26 +12,71 @@ const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) 
 const OK = { zh: '查詢成功', en: 'OK' };
 
 export function registerTemplateRoutes(app: App, templates: TemplatesService): void {
-  app.get('/api/v1/templates', { config: { auth: { tenant: ['templates:read'] } }, schema: { tags: TAG, summary: 'Built-in and own templates', security: tenantSecurity, querystring: StrictQuery({}), response: { 200: EnvelopeOf(Type.Array(TemplateView)), ...errorResponses(401, 403) } } }, async (request) =>
-    ok(request, await templates.list(tenantOf(request).tenantId), OK),
+  app.get(
+    '/api/v1/templates',
+    {
+      config: { auth: { tenant: ['templates:read'] } },
+      schema: {
+        tags: TAG,
+        summary: 'Built-in and own templates',
+        security: tenantSecurity,
+        querystring: StrictQuery({}),
+        response: { 200: EnvelopeOf(Type.Array(TemplateView)), ...errorResponses(401, 403) },
+      },
+    },
+    async (request) => ok(request, await templates.list(tenantOf(request).tenantId), OK),
   );
 
-  app.get('/api/v1/templates/:id', { config: { auth: { tenant: ['templates:read'] } }, schema: { tags: TAG, summary: 'A template', security: tenantSecurity, params: IdParam, response: { 200: EnvelopeOf(TemplateView), ...errorResponses(401, 403, 404) } } }, async (request) =>
-    ok(request, await templates.get(tenantOf(request).tenantId, request.params.id), OK),
+  app.get(
+    '/api/v1/templates/:id',
+    {
+      config: { auth: { tenant: ['templates:read'] } },
+      schema: {
+        tags: TAG,
+        summary: 'A template',
+        security: tenantSecurity,
+        params: IdParam,
+        response: { 200: EnvelopeOf(TemplateView), ...errorResponses(401, 403, 404) },
+      },
+    },
+    async (request) => ok(request, await templates.get(tenantOf(request).tenantId, request.params.id), OK),
   );
 
   app.post(
     '/api/v1/templates',
-    { config: { auth: { tenant: ['templates:write'] } }, schema: { tags: TAG, summary: 'Add a tenant template', security: tenantSecurity, body: TemplateInput, response: { 201: EnvelopeOf(TemplateView), ...errorResponses(400, 401, 403, 409) } } },
+    {
+      config: { auth: { tenant: ['templates:write'] } },
+      schema: {
+        tags: TAG,
+        summary: 'Add a tenant template',
+        security: tenantSecurity,
+        body: TemplateInput,
+        response: { 201: EnvelopeOf(TemplateView), ...errorResponses(400, 401, 403, 409) },
+      },
+    },
     async (request, reply) => {
       const { description, ...rest } = request.body;
-      return reply.status(201).send(ok(request, await templates.create(tenantOf(request).tenantId, { ...rest, description: description ?? null }), { zh: '模板已建立', en: 'Template created' }));
+      return reply.status(201).send(
+        ok(request, await templates.create(tenantOf(request).tenantId, { ...rest, description: description ?? null }), {
+          zh: '模板已建立',
+          en: 'Template created',
+        }),
+      );
     },
   );
 
   app.delete(
     '/api/v1/templates/:id',
-    { config: { auth: { tenant: ['templates:write'] } }, schema: { tags: TAG, summary: 'Delete a tenant template', security: tenantSecurity, params: IdParam, response: { 200: EnvelopeOf(Type.Object({ id: Type.String(), deleted: Type.Boolean() })), ...errorResponses(401, 403, 404, 422) } } },
+    {
+      config: { auth: { tenant: ['templates:write'] } },
+      schema: {
+        tags: TAG,
+        summary: 'Delete a tenant template',
+        security: tenantSecurity,
+        params: IdParam,
+        response: { 200: EnvelopeOf(Type.Object({ id: Type.String(), deleted: Type.Boolean() })), ...errorResponses(401, 403, 404, 422) },
+      },
+    },
     async (request) => {
       await templates.remove(tenantOf(request).tenantId, request.params.id);
       return ok(request, { id: request.params.id, deleted: true }, { zh: '模板已刪除', en: 'Template deleted' });

@@ -6,7 +6,9 @@ export const TemplateInput = Type.Object(
     id: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,99}$' }),
     name: Type.String({ minLength: 1, maxLength: 200 }),
     description: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])),
-    parametersSchema: Type.Record(Type.String(), Type.Unknown(), { description: 'JSON Schema (draft-07 / 2019-09 subset Ajv supports) of the parameters object' }),
+    parametersSchema: Type.Record(Type.String(), Type.Unknown(), {
+      description: 'JSON Schema (draft-07 / 2019-09 subset Ajv supports) of the parameters object',
+    }),
     campaign: Type.Record(Type.String(), Type.Unknown(), { description: 'A campaign body with { "$param": "name" } placeholders' }),
   },
   { additionalProperties: false },

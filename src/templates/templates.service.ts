@@ -20,12 +20,28 @@ export interface TemplatesService {
   create(tenantId: string, input: TemplateDefinition): Promise<TemplateView>;
   remove(tenantId: string, id: string): Promise<void>;
   /** Builds the campaign draft from a template and parameters (400 naming `parameters.<field>`). */
-  build(tenantId: string, templateId: string, parameters: Record<string, unknown>, overrides?: Record<string, unknown>, locale?: Locale): Promise<CampaignInput>;
-  instantiate(tenantId: string, templateId: string, parameters: Record<string, unknown>, overrides?: Record<string, unknown>, locale?: Locale): Promise<CampaignView>;
+  build(
+    tenantId: string,
+    templateId: string,
+    parameters: Record<string, unknown>,
+    overrides?: Record<string, unknown>,
+    locale?: Locale,
+  ): Promise<CampaignInput>;
+  instantiate(
+    tenantId: string,
+    templateId: string,
+    parameters: Record<string, unknown>,
+    overrides?: Record<string, unknown>,
+    locale?: Locale,
+  ): Promise<CampaignView>;
 }
 
 const invalid = (what: string, errors: readonly FieldError[]) =>
-  new AppError('VALIDATION_FAILED', { zh: `${what}驗證失敗: ${errors.map((e) => e.message).join('; ')}`, en: `${what} invalid: ${errors.map((e) => e.message).join('; ')}` }, { errors });
+  new AppError(
+    'VALIDATION_FAILED',
+    { zh: `${what}驗證失敗: ${errors.map((e) => e.message).join('; ')}`, en: `${what} invalid: ${errors.map((e) => e.message).join('; ')}` },
+    { errors },
+  );
 
 const builtIns = new Map(BUILTIN_TEMPLATES.map((t) => [t.id, t]));
 
@@ -41,7 +57,12 @@ export function createTemplatesService(deps: { db: Kysely<Tables>; campaigns: Ca
       } catch (error) {
         // A template stored before schemas were compiled with RE2 may hold a regex RE2 refuses.
         const problems = unsupportedPatterns(schema);
-        throw invalid('parametersSchema', problems.length > 0 ? problems : [{ field: 'parametersSchema', message: `parametersSchema cannot be compiled: ${error instanceof Error ? error.message : String(error)}` }]);
+        throw invalid(
+          'parametersSchema',
+          problems.length > 0
+            ? problems
+            : [{ field: 'parametersSchema', message: `parametersSchema cannot be compiled: ${error instanceof Error ? error.message : String(error)}` }],
+        );
       }
       validators.set(key, v);
     }
@@ -67,23 +88,32 @@ export function createTemplatesService(deps: { db: Kysely<Tables>; campaigns: Ca
       return { ...template, builtIn };
     },
     async create(tenantId, input) {
-      if (builtIns.has(input.id)) throw new AppError('DUPLICATE_RESOURCE', { zh: `與內建模板同名: ${input.id}`, en: `A built-in template is called ${input.id}` });
+      if (builtIns.has(input.id))
+        throw new AppError('DUPLICATE_RESOURCE', { zh: `與內建模板同名: ${input.id}`, en: `A built-in template is called ${input.id}` });
       const patterns = unsupportedPatterns(input.parametersSchema);
       if (patterns.length > 0) throw invalid('parametersSchema', patterns);
       try {
         compileParametersSchema(input.parametersSchema);
       } catch (error) {
-        throw invalid('parametersSchema', [{ field: 'parametersSchema', message: `parametersSchema is not a valid JSON Schema: ${error instanceof Error ? error.message : String(error)}` }]);
+        throw invalid('parametersSchema', [
+          { field: 'parametersSchema', message: `parametersSchema is not a valid JSON Schema: ${error instanceof Error ? error.message : String(error)}` },
+        ]);
       }
       const declared = new Set(Object.keys((input.parametersSchema as { properties?: Record<string, unknown> }).properties ?? {}));
       const unknown = placeholders(input.campaign).filter((p) => !declared.has(p.name));
-      if (unknown.length > 0) throw invalid('campaign', unknown.map((p) => ({ field: p.path, message: `${p.path} uses parameter "${p.name}", which parametersSchema.properties does not declare` })));
-      if (!(await repo.insertTemplate(db, tenantId, input))) throw new AppError('DUPLICATE_RESOURCE', { zh: `模板已存在: ${input.id}`, en: `Template already exists: ${input.id}` });
+      if (unknown.length > 0)
+        throw invalid(
+          'campaign',
+          unknown.map((p) => ({ field: p.path, message: `${p.path} uses parameter "${p.name}", which parametersSchema.properties does not declare` })),
+        );
+      if (!(await repo.insertTemplate(db, tenantId, input)))
+        throw new AppError('DUPLICATE_RESOURCE', { zh: `模板已存在: ${input.id}`, en: `Template already exists: ${input.id}` });
       return { ...input, builtIn: false };
     },
     async remove(tenantId, id) {
       if (builtIns.has(id)) throw new AppError('BUSINESS_RULE_VIOLATION', { zh: '內建模板不可刪除', en: 'Built-in templates cannot be deleted' });
-      if (!(await repo.deleteTemplate(db, tenantId, id))) throw new AppError('RESOURCE_NOT_FOUND', { zh: `模板不存在: ${id}`, en: `Template not found: ${id}` });
+      if (!(await repo.deleteTemplate(db, tenantId, id)))
+        throw new AppError('RESOURCE_NOT_FOUND', { zh: `模板不存在: ${id}`, en: `Template not found: ${id}` });
     },
     async build(tenantId, templateId, parameters, overrides = {}, locale = 'en') {
       const { template, key } = await find(tenantId, templateId);

@@ -32,7 +32,8 @@ export const tenantsModule = defineModule<TenantsService>({
       callbackPolicy: addressPolicies(config).callbacks,
       secretBox: secretBoxOf(config),
     });
-    if (config.secretKeys.development) logger.warn('BANYAN_SECRET_KEY is not set: stored secrets are encrypted with the published development key (production refuses to start without one)');
+    if (config.secretKeys.development)
+      logger.warn('BANYAN_SECRET_KEY is not set: stored secrets are encrypted with the published development key (production refuses to start without one)');
     const audit = modules.get('audit');
     await reencryptStoredSecrets(tenants, { logger, audit });
     return { api: tenants, routes: routesPlugin((app) => registerTenantRoutes(app, tenants)) };

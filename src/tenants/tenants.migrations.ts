@@ -39,7 +39,11 @@ export const tenantsMigrations: Record<string, Migration> = {
   '2026_12_04_1900_tenant_callback_secret_encrypted': {
     async up(db) {
       // Room for `enc:v1:<keyId>:<nonce ‖ ciphertext ‖ tag>` (platform/secrets/secret-box.ts). SQLite does not enforce lengths.
-      if (dialectOf(db) === 'postgres') await db.schema.alterTable('tenants').alterColumn('callback_secret', (c) => c.setDataType('varchar(500)')).execute();
+      if (dialectOf(db) === 'postgres')
+        await db.schema
+          .alterTable('tenants')
+          .alterColumn('callback_secret', (c) => c.setDataType('varchar(500)'))
+          .execute();
     },
   },
   '2026_12_04_2000_tenant_locale': {

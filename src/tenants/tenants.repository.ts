@@ -42,8 +42,18 @@ export async function findTenant(db: Kysely<Tables>, id: string): Promise<Tenant
 
 export async function listTenants(db: Kysely<Tables>, page: number, size: number) {
   const [rows, count] = await Promise.all([
-    db.selectFrom('tenants').selectAll().orderBy('created_at').orderBy('id').limit(size).offset(page * size).execute(),
-    db.selectFrom('tenants').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    db
+      .selectFrom('tenants')
+      .selectAll()
+      .orderBy('created_at')
+      .orderBy('id')
+      .limit(size)
+      .offset(page * size)
+      .execute(),
+    db
+      .selectFrom('tenants')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow(),
   ]);
   return { rows: rows.map(tenantView), total: Number(count.n) };
 }
@@ -53,8 +63,20 @@ export async function setTenantStatus(db: Kysely<Tables>, id: string, status: st
   return Number(result.numUpdatedRows) > 0;
 }
 
-export async function insertApiKey(db: Kysely<Tables>, row: { id: string; tenantId: string; name: string; secretHash: string; scopes: readonly string[] }): Promise<ApiKeyView> {
-  const values = { id: row.id, tenant_id: row.tenantId, name: row.name, secret_hash: row.secretHash, scopes: row.scopes.join(' '), revoked_at: null, last_used_at: null, created_at: toDbTimestamp() };
+export async function insertApiKey(
+  db: Kysely<Tables>,
+  row: { id: string; tenantId: string; name: string; secretHash: string; scopes: readonly string[] },
+): Promise<ApiKeyView> {
+  const values = {
+    id: row.id,
+    tenant_id: row.tenantId,
+    name: row.name,
+    secret_hash: row.secretHash,
+    scopes: row.scopes.join(' '),
+    revoked_at: null,
+    last_used_at: null,
+    created_at: toDbTimestamp(),
+  };
   await db.insertInto('tenant_api_keys').values(values).execute();
   return apiKeyView(values);
 }
@@ -66,7 +88,13 @@ export async function listApiKeys(db: Kysely<Tables>, tenantId: string): Promise
 
 export async function revokeApiKey(db: Kysely<Tables>, tenantId: string, id: string): Promise<boolean> {
   const now = toDbTimestamp();
-  const result = await db.updateTable('tenant_api_keys').set({ revoked_at: now }).where('tenant_id', '=', tenantId).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+  const result = await db
+    .updateTable('tenant_api_keys')
+    .set({ revoked_at: now })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }
 
@@ -89,7 +117,15 @@ export async function findKeyWithTenant(db: Kysely<Tables>, id: string): Promise
     .where('k.id', '=', id)
     .executeTakeFirst();
   if (!row) return undefined;
-  return { id: row.id, tenantId: row.tenant_id, secretHash: row.secret_hash, scopes: row.scopes.split(' ').filter(Boolean), revoked: row.revoked_at !== null, tenantStatus: row.status, tenantLocale: row.default_locale };
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    secretHash: row.secret_hash,
+    scopes: row.scopes.split(' ').filter(Boolean),
+    revoked: row.revoked_at !== null,
+    tenantStatus: row.status,
+    tenantLocale: row.default_locale,
+  };
 }
 
 /** At most one write a minute per key: last-used is for humans, not an audit log. */
@@ -110,7 +146,11 @@ export interface CallbackSettingsRow {
 }
 
 export async function findCallbackSettings(db: Kysely<Tables>, tenantId: string): Promise<CallbackSettingsRow | undefined> {
-  const row = await db.selectFrom('tenants').select(['callback_url', 'callback_secret', 'callback_secret_created_at']).where('id', '=', tenantId).executeTakeFirst();
+  const row = await db
+    .selectFrom('tenants')
+    .select(['callback_url', 'callback_secret', 'callback_secret_created_at'])
+    .where('id', '=', tenantId)
+    .executeTakeFirst();
   return row ? { url: row.callback_url, secret: row.callback_secret, secretCreatedAt: dbToIso(row.callback_secret_created_at) } : undefined;
 }
 
@@ -133,7 +173,11 @@ export async function updateCallbackSettings(db: Kysely<Tables>, tenantId: strin
 export async function updateTenant(db: Kysely<Tables>, id: string, change: { name?: string; defaultLocale?: string }): Promise<boolean> {
   const result = await db
     .updateTable('tenants')
-    .set({ ...(change.name !== undefined ? { name: change.name } : {}), ...(change.defaultLocale !== undefined ? { default_locale: change.defaultLocale } : {}), updated_at: toDbTimestamp() })
+    .set({
+      ...(change.name !== undefined ? { name: change.name } : {}),
+      ...(change.defaultLocale !== undefined ? { default_locale: change.defaultLocale } : {}),
+      updated_at: toDbTimestamp(),
+    })
     .where('id', '=', id)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
@@ -147,6 +191,11 @@ export async function listCallbackSecrets(db: Kysely<Tables>): Promise<{ tenantI
 
 /** Replace a stored secret only if it is still `expected` (another process may have re-encrypted or rotated it). */
 export async function replaceCallbackSecret(db: Kysely<Tables>, tenantId: string, expected: string, next: string): Promise<boolean> {
-  const result = await db.updateTable('tenants').set({ callback_secret: next }).where('id', '=', tenantId).where('callback_secret', '=', expected).executeTakeFirst();
+  const result = await db
+    .updateTable('tenants')
+    .set({ callback_secret: next })
+    .where('id', '=', tenantId)
+    .where('callback_secret', '=', expected)
+    .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }

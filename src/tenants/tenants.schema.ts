@@ -22,7 +22,9 @@ export const DEFAULT_SCOPES: readonly Scope[] = SCOPES.filter((s) => s !== 'tena
 
 export const ScopeSchema = Type.Union(SCOPES.map((s) => Type.Literal(s)));
 /** Language of messages to the tenant's clients when they send no Accept-Language. */
-export const LocaleSchema = Type.Union([Type.Literal('en'), Type.Literal('zh-TW')], { description: 'Default language of messages (Accept-Language wins); default en' });
+export const LocaleSchema = Type.Union([Type.Literal('en'), Type.Literal('zh-TW')], {
+  description: 'Default language of messages (Accept-Language wins); default en',
+});
 
 export const TenantStatus = Type.Union([Type.Literal('ACTIVE'), Type.Literal('SUSPENDED')]);
 

@@ -10,7 +10,17 @@ import * as repo from './tenants.repository.js';
 import type { CallbackResolver, CallbackTarget } from '../rewards/index.js';
 import { urlProblem, type AddressPolicy } from '../platform/net/url-guard.js';
 import type { SecretBox } from '../platform/secrets/secret-box.js';
-import { DEFAULT_SCOPES, type ApiKeyInput, type CallbackSettings, type CallbackSettingsWithSecret, type ApiKeyView, type Scope, type TenantChange, type TenantInput, type TenantView } from './tenants.schema.js';
+import {
+  DEFAULT_SCOPES,
+  type ApiKeyInput,
+  type CallbackSettings,
+  type CallbackSettingsWithSecret,
+  type ApiKeyView,
+  type Scope,
+  type TenantChange,
+  type TenantInput,
+  type TenantView,
+} from './tenants.schema.js';
 
 /**
  * API keys look like `bnk_live_<keyId>_<secret>`: the key id finds the row, the secret is checked
@@ -129,7 +139,12 @@ export function createTenantsService(deps: TenantsDeps): TenantsService {
       const current = await callbackSettings(tenantId);
       if (callbackUrl !== null) {
         const problem = await urlProblem('callbackUrl', callbackUrl, deps.callbackPolicy);
-        if (problem) throw new AppError('VALIDATION_FAILED', { zh: `回呼網址無效: ${problem}`, en: `Invalid callback URL: ${problem}` }, { errors: [{ field: 'callbackUrl', message: problem }] });
+        if (problem)
+          throw new AppError(
+            'VALIDATION_FAILED',
+            { zh: `回呼網址無效: ${problem}`, en: `Invalid callback URL: ${problem}` },
+            { errors: [{ field: 'callbackUrl', message: problem }] },
+          );
       }
       const secret = callbackUrl !== null && current.secret === null ? newCallbackSecret() : undefined;
       const stored = secret ? { secret: deps.secretBox.encrypt(secret, secretContext(tenantId)) } : {};
@@ -139,7 +154,8 @@ export function createTenantsService(deps: TenantsDeps): TenantsService {
     },
     async rotateCallbackSecret(tenantId) {
       const secret = newCallbackSecret();
-      if (!(await repo.updateCallbackSettings(db, tenantId, { secret: deps.secretBox.encrypt(secret, secretContext(tenantId)) }))) throw tenantNotFound(tenantId);
+      if (!(await repo.updateCallbackSettings(db, tenantId, { secret: deps.secretBox.encrypt(secret, secretContext(tenantId)) })))
+        throw tenantNotFound(tenantId);
       targets.delete(tenantId);
       return callbackView(await callbackSettings(tenantId), secret);
     },
@@ -246,7 +262,8 @@ export function createTenantsService(deps: TenantsDeps): TenantsService {
     async issueToken(principal, requested) {
       const scopes = requested ?? principal.scopes;
       const extra = scopes.filter((s) => !principal.scopes.includes(s));
-      if (extra.length > 0) throw new AppError('FORBIDDEN', { zh: `金鑰沒有這些範圍: ${extra.join(', ')}`, en: `The key lacks the scopes: ${extra.join(', ')}` });
+      if (extra.length > 0)
+        throw new AppError('FORBIDDEN', { zh: `金鑰沒有這些範圍: ${extra.join(', ')}`, en: `The key lacks the scopes: ${extra.join(', ')}` });
       const issuedAt = Math.floor(now().getTime() / 1000);
       const scope = scopes.join(' ');
       const accessToken = await new SignJWT({ tid: principal.tenantId, kid: principal.keyId, scope })

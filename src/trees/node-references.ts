@@ -40,7 +40,8 @@ export function createReferenceValidator(lookups: ReferenceLookups): (tree: Tree
         for (const d of error.diagnostics) diagnostics.push({ ...d, nodeId, field: `configuration.${field}` });
       }
     };
-    const missing = (nodeId: string, field: string, message: string) => diagnostics.push({ code: 'UNKNOWN_REFERENCE', message, nodeId, field: `configuration.${field}` });
+    const missing = (nodeId: string, field: string, message: string) =>
+      diagnostics.push({ code: 'UNKNOWN_REFERENCE', message, nodeId, field: `configuration.${field}` });
 
     const visit = async (node: NodeDefinition, path: string): Promise<void> => {
       const nodeId = node.nodeId ?? path;

@@ -34,10 +34,7 @@ export const treesMigrations: Record<string, Migration> = {
         .execute();
       await db.schema.createIndex('idx_node_tree_version').on('decision_nodes').columns(['tree_id', 'version']).execute();
       if (dialect === 'postgres') {
-        await db.schema
-          .alterTable('decision_trees')
-          .addForeignKeyConstraint('fk_tree_root_node', ['root_node_id'], 'decision_nodes', ['id'])
-          .execute();
+        await db.schema.alterTable('decision_trees').addForeignKeyConstraint('fk_tree_root_node', ['root_node_id'], 'decision_nodes', ['id']).execute();
       }
 
       await db.schema

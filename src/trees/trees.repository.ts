@@ -35,17 +35,36 @@ export function toView(stored: StoredTree): TreeView {
 }
 
 /** API property → column, for `sort=` (Spring's Sort on the entity's properties). */
-const TREE_SORT = { id: 'id', treeId: 'id', name: 'name', status: 'status', version: 'version', priority: 'priority', createdAt: 'created_at', updatedAt: 'updated_at' } as const;
+const TREE_SORT = {
+  id: 'id',
+  treeId: 'id',
+  name: 'name',
+  status: 'status',
+  version: 'version',
+  priority: 'priority',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+} as const;
 export const TREE_SORT_PROPERTIES = Object.keys(TREE_SORT);
 
-export async function listTrees(db: Db, filter: { status?: string; page: number; size: number; sort?: readonly SortOrder[] }): Promise<{ rows: TreeSummary[]; total: number }> {
+export async function listTrees(
+  db: Db,
+  filter: { status?: string; page: number; size: number; sort?: readonly SortOrder[] },
+): Promise<{ rows: TreeSummary[]; total: number }> {
   let query = db.selectFrom('decision_trees').where('deleted_at', 'is', null);
   if (filter.status) query = query.where('status', '=', filter.status);
   let select = query.selectAll();
-  for (const order of filter.sort ?? []) select = select.orderBy(TREE_SORT[order.property as keyof typeof TREE_SORT], order.direction === 'DESC' ? 'desc' : 'asc');
+  for (const order of filter.sort ?? [])
+    select = select.orderBy(TREE_SORT[order.property as keyof typeof TREE_SORT], order.direction === 'DESC' ? 'desc' : 'asc');
   const [rows, count] = await Promise.all([
     // The default order stays as the tie-breaker, so pages of a sorted list are stable.
-    select.orderBy('priority', 'desc').orderBy('created_at', 'asc').orderBy('id').limit(filter.size).offset(filter.page * filter.size).execute(),
+    select
+      .orderBy('priority', 'desc')
+      .orderBy('created_at', 'asc')
+      .orderBy('id')
+      .limit(filter.size)
+      .offset(filter.page * filter.size)
+      .execute(),
     query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows: rows.map(summarize), total: Number(count.n) };
@@ -144,14 +163,35 @@ export async function writeVersion(trx: Transaction<Tables>, tree: WriteTree, is
     return id;
   };
   const rootId = visit(tree.definition.rootNode, null, 0, 'root');
-  for (let i = 0; i < rows.length; i += 200) await trx.insertInto('decision_nodes').values(rows.slice(i, i + 200)).execute();
+  for (let i = 0; i < rows.length; i += 200)
+    await trx
+      .insertInto('decision_nodes')
+      .values(rows.slice(i, i + 200))
+      .execute();
   await trx
     .insertInto('decision_tree_versions')
-    .values({ tree_id: tree.id, version: tree.version, name: tree.name, status: tree.status, definition: toJson(tree.definition), created_by: tree.actor, created_at: now })
+    .values({
+      tree_id: tree.id,
+      version: tree.version,
+      name: tree.name,
+      status: tree.status,
+      definition: toJson(tree.definition),
+      created_by: tree.actor,
+      created_at: now,
+    })
     .execute();
   await trx
     .updateTable('decision_trees')
-    .set({ name: tree.name, description: tree.description, status: tree.status, priority: tree.priority, version: tree.version, root_node_id: rootId, updated_by: tree.actor, updated_at: now })
+    .set({
+      name: tree.name,
+      description: tree.description,
+      status: tree.status,
+      priority: tree.priority,
+      version: tree.version,
+      root_node_id: rootId,
+      updated_by: tree.actor,
+      updated_at: now,
+    })
     .where('id', '=', tree.id)
     .execute();
 }

@@ -57,7 +57,13 @@ export function registerTreeRoutes(app: App, trees: TreesService): void {
     `${BASE}/:treeId`,
     {
       config: { auth: WRITERS },
-      schema: { tags: TAG, summary: 'Get a decision tree 取得特定決策樹詳細資訊', security, params: TreeIdParam, response: { 200: EnvelopeOf(TreeView), ...errorResponses(401, 403, 404) } },
+      schema: {
+        tags: TAG,
+        summary: 'Get a decision tree 取得特定決策樹詳細資訊',
+        security,
+        params: TreeIdParam,
+        response: { 200: EnvelopeOf(TreeView), ...errorResponses(401, 403, 404) },
+      },
     },
     async (request) => ok(request, await trees.get(request.params.treeId), { zh: '查詢成功', en: 'OK' }),
   );

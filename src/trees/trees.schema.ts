@@ -24,7 +24,10 @@ export const TreeInput = Type.Object(
     priority: Type.Optional(Type.Integer({ minimum: -1000, maximum: 1000, description: '多棵樹皆有優惠時，優先序高者勝出' })),
     rootNode: NodeSchema,
   },
-  { additionalProperties: false, examples: [{ name: vipCustomerTree.name, description: 'VIP 客戶優惠', status: 'ACTIVE', rootNode: vipCustomerTree.rootNode }] },
+  {
+    additionalProperties: false,
+    examples: [{ name: vipCustomerTree.name, description: 'VIP 客戶優惠', status: 'ACTIVE', rootNode: vipCustomerTree.rootNode }],
+  },
 );
 export type TreeInput = Static<typeof TreeInput>;
 

@@ -107,12 +107,29 @@ export function createTreesService(deps: TreesDeps): TreesService {
       await db.transaction().execute((trx) =>
         repo.writeVersion(
           trx,
-          { id, version: 1, name: input.name, description: input.description ?? null, status: definition.status ?? 'DRAFT', priority: input.priority ?? 0, definition: { ...definition, treeId: id }, actor },
+          {
+            id,
+            version: 1,
+            name: input.name,
+            description: input.description ?? null,
+            status: definition.status ?? 'DRAFT',
+            priority: input.priority ?? 0,
+            definition: { ...definition, treeId: id },
+            actor,
+          },
           true,
         ),
       );
       const view = repo.toView(await load(id));
-      await deps.changes.record({ entity: 'DECISION_TREE', entityId: id, action: 'CREATE', actor: ctx.actor, requestId: ctx.requestId, before: null, after: view });
+      await deps.changes.record({
+        entity: 'DECISION_TREE',
+        entityId: id,
+        action: 'CREATE',
+        actor: ctx.actor,
+        requestId: ctx.requestId,
+        before: null,
+        after: view,
+      });
       changed(id);
       return view;
     },

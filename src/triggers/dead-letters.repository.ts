@@ -54,7 +54,12 @@ const clip = (text: string, max: number): string => (text.length <= max ? text :
  */
 export async function recordDeadLetter(db: Kysely<Tables>, input: DeadLetterInput, now: Date = new Date()): Promise<string> {
   return db.transaction().execute(async (trx) => {
-    const existing = await trx.selectFrom('dead_letters').select('id').where('message_id', '=', clip(input.messageId, 200)).where('topic', '=', clip(input.topic, 300)).executeTakeFirst();
+    const existing = await trx
+      .selectFrom('dead_letters')
+      .select('id')
+      .where('message_id', '=', clip(input.messageId, 200))
+      .where('topic', '=', clip(input.topic, 300))
+      .executeTakeFirst();
     if (existing) return existing.id;
     const id = newId();
     await trx
@@ -76,19 +81,38 @@ export async function recordDeadLetter(db: Kysely<Tables>, input: DeadLetterInpu
       topic: deadLetterTopic(input.topic),
       tenantId: input.tenantId === null ? null : clip(input.tenantId, 64),
       key: clip(input.messageId, 200),
-      payload: { deadLetterId: id, topic: input.topic, messageId: input.messageId, reasonCode: input.reasonCode, reason: input.reason, payload: input.payload, headers: input.headers },
+      payload: {
+        deadLetterId: id,
+        topic: input.topic,
+        messageId: input.messageId,
+        reasonCode: input.reasonCode,
+        reason: input.reason,
+        payload: input.payload,
+        headers: input.headers,
+      },
       headers: { 'Banyan-DLQ-Reason': input.reasonCode, 'Banyan-DLQ-Topic': input.topic },
     });
     return id;
   });
 }
 
-export async function listDeadLetters(db: Kysely<Tables>, filter: { readonly topic?: string; readonly reasonCode?: string }, page: number, size: number): Promise<{ rows: DeadLetterView[]; total: number }> {
+export async function listDeadLetters(
+  db: Kysely<Tables>,
+  filter: { readonly topic?: string; readonly reasonCode?: string },
+  page: number,
+  size: number,
+): Promise<{ rows: DeadLetterView[]; total: number }> {
   let query = db.selectFrom('dead_letters');
   if (filter.topic) query = query.where('topic', '=', filter.topic);
   if (filter.reasonCode) query = query.where('reason_code', '=', filter.reasonCode);
   const [rows, total] = await Promise.all([
-    query.selectAll().orderBy('received_at', 'desc').orderBy('id', 'desc').limit(size).offset(page * size).execute(),
+    query
+      .selectAll()
+      .orderBy('received_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(size)
+      .offset(page * size)
+      .execute(),
     query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return {

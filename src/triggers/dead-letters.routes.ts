@@ -29,7 +29,11 @@ export function registerDeadLetterRoutes(app: App, deadLetters: Pick<DeadLetters
         summary: 'Dead-lettered bus messages (e.g. invalid trigger.<tenant>.user.* events), newest first',
         security: [{ basicAuth: [] }],
         querystring: Type.Object(
-          { ...PageQuery, topic: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })), reasonCode: Type.Optional(Type.String({ pattern: '^[A-Z_]{1,40}$' })) },
+          {
+            ...PageQuery,
+            topic: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
+            reasonCode: Type.Optional(Type.String({ pattern: '^[A-Z_]{1,40}$' })),
+          },
           { additionalProperties: false },
         ),
         response: { 200: EnvelopeOf(PageOf(DeadLetterView)), ...errorResponses(400, 401, 403) },

@@ -29,7 +29,11 @@ const METRIC = 'banyan_dead_letters_total';
 export function deadLetterCounter(): Counter<'topic' | 'reason'> {
   const existing = register.getSingleMetric(METRIC);
   if (existing) return existing as Counter<'topic' | 'reason'>;
-  return new Counter({ name: METRIC, help: 'Bus messages dead-lettered (acknowledged without processing), by topic and reason code', labelNames: ['topic', 'reason'] });
+  return new Counter({
+    name: METRIC,
+    help: 'Bus messages dead-lettered (acknowledged without processing), by topic and reason code',
+    labelNames: ['topic', 'reason'],
+  });
 }
 
 /** Bounded copies: a dead letter is evidence for an operator, not an archive of whatever was sent. */
@@ -39,7 +43,9 @@ const MAX_PAYLOAD_CHARS = 65_536;
 function bounded(delivery: Delivery): unknown {
   if (delivery.malformed) return { raw: storableJson(delivery.malformed.raw) };
   const text = JSON.stringify(storableJson(delivery.payload)) ?? 'null';
-  return text.length <= MAX_PAYLOAD_CHARS ? (JSON.parse(text) as unknown) : { truncated: true, originalChars: text.length, raw: text.slice(0, MAX_PAYLOAD_CHARS) };
+  return text.length <= MAX_PAYLOAD_CHARS
+    ? (JSON.parse(text) as unknown)
+    : { truncated: true, originalChars: text.length, raw: text.slice(0, MAX_PAYLOAD_CHARS) };
 }
 
 /** The dead-letter module's service: the consumer's sink, and the listing the ADMIN route serves. */
@@ -63,7 +69,10 @@ export function createDeadLetterSink(deps: { readonly db: Kysely<Tables>; readon
         deliveryCount: delivery.deliveryCount,
       });
       counter.inc({ topic: delivery.topic.split('.').slice(0, 1).join('.'), reason: reason.code });
-      deps.logger.warn({ deadLetterId: id, topic: delivery.topic, messageId: delivery.id, reasonCode: reason.code, reason: reason.reason.slice(0, 200) }, 'bus message dead-lettered');
+      deps.logger.warn(
+        { deadLetterId: id, topic: delivery.topic, messageId: delivery.id, reasonCode: reason.code, reason: reason.reason.slice(0, 200) },
+        'bus message dead-lettered',
+      );
     },
     list: (filter, page, size) => listDeadLetters(deps.db, filter, page, size),
   };

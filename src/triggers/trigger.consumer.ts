@@ -63,7 +63,12 @@ export function routeOf(topic: string, options: TriggerOptions = {}): { tenantId
   }
   if (t[0] === 'trigger' && t.length === 3 && t[1] === 'user' && t[2]) {
     if (options.defaultTenant) return { tenantId: options.defaultTenant, type: `user.${t[2]}` };
-    return { error: { code: 'NO_TENANT', reason: `${topic} names no tenant: publish on trigger.<tenant>.user.${t[2]} (or configure TRIGGER_DEFAULT_TENANT for a single-tenant deployment)` } };
+    return {
+      error: {
+        code: 'NO_TENANT',
+        reason: `${topic} names no tenant: publish on trigger.<tenant>.user.${t[2]} (or configure TRIGGER_DEFAULT_TENANT for a single-tenant deployment)`,
+      },
+    };
   }
   return { error: { code: 'UNKNOWN_SUBJECT', reason: `${topic} is not trigger.<tenant>.user.<type>` } };
 }
@@ -74,19 +79,26 @@ export function toBehaviourEvent(delivery: Delivery, options: TriggerOptions = {
   const { tenantId } = route;
   if (delivery.malformed) return { tenantId, error: { code: 'NOT_JSON', reason: delivery.malformed.reason } };
   const payload = delivery.payload;
-  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return { tenantId, error: { code: 'INVALID_EVENT', reason: 'payload is not a JSON object' } };
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
+    return { tenantId, error: { code: 'INVALID_EVENT', reason: 'payload is not a JSON object' } };
   const illFormed = findIllFormedText(payload);
   if (illFormed) return { tenantId, error: { code: 'INVALID_TEXT', reason: describeIllFormed(illFormed) } };
   const body = payload as Record<string, unknown>;
   // The subject decides; a header or body naming someone else is an injection attempt, not a hint.
-  for (const [where, named] of [['Banyan-Tenant-Id header', delivery.tenantId], ['payload.tenantId', body['tenantId']]] as const) {
+  for (const [where, named] of [
+    ['Banyan-Tenant-Id header', delivery.tenantId],
+    ['payload.tenantId', body['tenantId']],
+  ] as const) {
     if (named !== undefined && named !== null && named !== tenantId) {
       return { tenantId, error: { code: 'TENANT_MISMATCH', reason: `${where} ${JSON.stringify(named)} differs from the subject's tenant ${tenantId}` } };
     }
   }
   const given = body['eventId'] ?? body['id'];
   const eventId = typeof given === 'string' && given !== '' ? given : delivery.id;
-  const occurredAt = typeof body['occurredAt'] === 'string' ? body['occurredAt'] : new Date(delivery.createdAt.includes('T') ? delivery.createdAt : `${delivery.createdAt.replace(' ', 'T')}Z`).toISOString();
+  const occurredAt =
+    typeof body['occurredAt'] === 'string'
+      ? body['occurredAt']
+      : new Date(delivery.createdAt.includes('T') ? delivery.createdAt : `${delivery.createdAt.replace(' ', 'T')}Z`).toISOString();
   const event: BehaviourEvent = {
     eventId,
     type: route.type,
@@ -115,11 +127,16 @@ export async function startTriggerConsumer(bus: EventBus, ingest: IngestBehaviou
       const parsed = toBehaviourEvent(delivery, options);
       if ('error' in parsed) return options.deadLetters.accept(delivery, parsed.error, parsed.tenantId);
       if (options.tenantActive && !(await options.tenantActive(parsed.tenantId))) {
-        return options.deadLetters.accept(delivery, { code: 'UNKNOWN_TENANT', reason: `tenant ${parsed.tenantId} does not exist or is not active` }, parsed.tenantId);
+        return options.deadLetters.accept(
+          delivery,
+          { code: 'UNKNOWN_TENANT', reason: `tenant ${parsed.tenantId} does not exist or is not active` },
+          parsed.tenantId,
+        );
       }
       const report = await ingest(parsed.tenantId, [parsed.event]);
       for (const r of report?.results ?? []) {
-        if (r.outcome === 'INVALID_EVENT') await options.deadLetters.accept(delivery, { code: 'INVALID_EVENT', reason: r.detail ?? 'invalid event' }, parsed.tenantId);
+        if (r.outcome === 'INVALID_EVENT')
+          await options.deadLetters.accept(delivery, { code: 'INVALID_EVENT', reason: r.detail ?? 'invalid event' }, parsed.tenantId);
       }
     },
     // A new durable name: the filter changed from trigger.user.* (NATS 2.9 cannot update a filter in place).

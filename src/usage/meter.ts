@@ -58,7 +58,15 @@ export class UsageMeter {
       counter.count++;
       return;
     }
-    this.counters.set(key, { tenantId: clip(tenantId, 64), keyId: clip(keyId, 100), route: clip(route, 200), method: clip(method, 10), status, minute, count: 1 });
+    this.counters.set(key, {
+      tenantId: clip(tenantId, 64),
+      keyId: clip(keyId, 100),
+      route: clip(route, 200),
+      method: clip(method, 10),
+      status,
+      minute,
+      count: 1,
+    });
   }
 
   /** Requests counted in memory and not yet stored (the outstanding batch included). */
@@ -103,7 +111,10 @@ export class UsageMeter {
       if (!applied) this.deps.logger.info({ batchId: batch.id }, 'usage batch already stored; not counted again');
       return applied ? batch.counts.reduce((n, c) => n + c.count, 0) : 0;
     } catch (err) {
-      this.deps.logger.warn({ err, batchId: batch.id, requests: batch.counts.reduce((n, c) => n + c.count, 0) }, 'usage flush failed; counts kept for the next flush');
+      this.deps.logger.warn(
+        { err, batchId: batch.id, requests: batch.counts.reduce((n, c) => n + c.count, 0) },
+        'usage flush failed; counts kept for the next flush',
+      );
       return undefined;
     }
   }

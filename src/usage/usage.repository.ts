@@ -55,7 +55,11 @@ export async function applyUsageBatch(db: Kysely<Tables>, batch: UsageBatch, now
             count: r.count,
           })),
         )
-        .onConflict((oc) => oc.columns(['tenant_id', 'bucket_start', 'key_id', 'route', 'method', 'status']).doUpdateSet({ count: sql<number>`usage_buckets.count + excluded.count` }))
+        .onConflict((oc) =>
+          oc
+            .columns(['tenant_id', 'bucket_start', 'key_id', 'route', 'method', 'status'])
+            .doUpdateSet({ count: sql<number>`usage_buckets.count + excluded.count` }),
+        )
         .execute();
     }
     return true;
@@ -125,8 +129,22 @@ export async function queryUsage(db: Kysely<Tables>, dialect: DialectName, filte
     .orderBy('tenant_id');
   if (filter.tenantId !== undefined) query = query.where('tenant_id', '=', filter.tenantId);
   if (filter.groupBy === 'route') {
-    const rows = await query.select(['route', 'method']).groupBy(['route', 'method']).orderBy('route').orderBy('method').orderBy('status').limit(filter.limit).execute();
-    return rows.map((r) => ({ tenantId: r.tenant_id, bucket: String(r.bucket), route: r.route, method: r.method, status: Number(r.status), count: Number(r.n) }));
+    const rows = await query
+      .select(['route', 'method'])
+      .groupBy(['route', 'method'])
+      .orderBy('route')
+      .orderBy('method')
+      .orderBy('status')
+      .limit(filter.limit)
+      .execute();
+    return rows.map((r) => ({
+      tenantId: r.tenant_id,
+      bucket: String(r.bucket),
+      route: r.route,
+      method: r.method,
+      status: Number(r.status),
+      count: Number(r.n),
+    }));
   }
   const rows = await query.select('key_id').groupBy('key_id').orderBy('key_id').orderBy('status').limit(filter.limit).execute();
   return rows.map((r) => ({ tenantId: r.tenant_id, bucket: String(r.bucket), keyId: r.key_id, status: Number(r.status), count: Number(r.n) }));

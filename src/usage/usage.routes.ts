@@ -20,7 +20,9 @@ const responses = {
     description: 'Usage rows: JSON envelope (format=json) or a CSV attachment (format=csv) 用量統計',
     content: {
       'application/json': { schema: EnvelopeOf(UsageReportSchema) },
-      'text/csv': { schema: Type.Unsafe<string>({ type: 'string', description: 'UTF-8 CSV with a BOM: bucket, [tenantId,] route, method | keyId, status, count' }) },
+      'text/csv': {
+        schema: Type.Unsafe<string>({ type: 'string', description: 'UTF-8 CSV with a BOM: bucket, [tenantId,] route, method | keyId, status, count' }),
+      },
     },
   },
   ...errorResponses(400, 401, 403),
@@ -28,7 +30,13 @@ const responses = {
 
 /** The CSV columns of a report, in order. */
 function columns(report: UsageReport): (keyof UsageReport['rows'][number])[] {
-  return [...(report.tenantId === null ? (['tenantId'] as const) : []), 'bucket', ...(report.groupBy === 'route' ? (['route', 'method'] as const) : (['keyId'] as const)), 'status', 'count'];
+  return [
+    ...(report.tenantId === null ? (['tenantId'] as const) : []),
+    'bucket',
+    ...(report.groupBy === 'route' ? (['route', 'method'] as const) : (['keyId'] as const)),
+    'status',
+    'count',
+  ];
 }
 
 function answer(request: FastifyRequest, reply: FastifyReply, report: UsageReport, format: 'json' | 'csv') {
@@ -64,7 +72,13 @@ export function usageRoutes(usage: UsageService): FastifyPluginAsync {
         '/api/v1/usage',
         {
           config: { auth: { tenant: ['usage:read'] } },
-          schema: { tags: TAG, summary: 'API usage of the calling tenant, per bucket and route or key', description: DESCRIPTION, querystring: UsageQuerySchema, response: responses },
+          schema: {
+            tags: TAG,
+            summary: 'API usage of the calling tenant, per bucket and route or key',
+            description: DESCRIPTION,
+            querystring: UsageQuerySchema,
+            response: responses,
+          },
         },
         async (request, reply) => {
           const { format, ...query } = request.query;

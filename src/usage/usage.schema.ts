@@ -15,7 +15,10 @@ const usageQuery = {
   to: IsoDate('End, exclusive, after from: 2026-12-02 or 2026-12-01T18:00:00Z'),
   granularity: GranularitySchema,
   groupBy: Type.Union([Type.Literal('route'), Type.Literal('key')], { default: 'route', description: 'route: per route pattern and method; key: per API key' }),
-  format: Type.Union([Type.Literal('json'), Type.Literal('csv')], { default: 'json', description: 'csv: a CSV attachment (UTF-8 with BOM) instead of the JSON envelope' }),
+  format: Type.Union([Type.Literal('json'), Type.Literal('csv')], {
+    default: 'json',
+    description: 'csv: a CSV attachment (UTF-8 with BOM) instead of the JSON envelope',
+  }),
 };
 
 /** `GET /api/v1/usage`: the tenant's own usage. */

@@ -84,7 +84,9 @@ export function createUsageService(deps: UsageServiceDeps): UsageService {
       const applied = await applyUsageBatch(database.db, batch, new Date(now()));
       if (now() - lastPrune >= PRUNE_EVERY_MS) {
         lastPrune = now();
-        await pruneUsageFlushes(database.db, new Date(now() - FLUSH_IDS_KEPT_MS)).catch((err: unknown) => logger.warn({ err }, 'usage: pruning old flush ids failed'));
+        await pruneUsageFlushes(database.db, new Date(now() - FLUSH_IDS_KEPT_MS)).catch((err: unknown) =>
+          logger.warn({ err }, 'usage: pruning old flush ids failed'),
+        );
       }
       return applied;
     });
@@ -104,9 +106,26 @@ export function createUsageService(deps: UsageServiceDeps): UsageService {
       if (to.getTime() - from.getTime() > maxDays * 86_400_000) {
         throw invalid('to', `at most ${maxDays} days with granularity=${q.granularity}`, `granularity=${q.granularity} 時區間最多 ${maxDays} 天`);
       }
-      const records = await queryUsage(database.db, database.dialect, { tenantId, from: toDbTimestamp(from), to: toDbTimestamp(to), granularity: q.granularity, groupBy: q.groupBy, limit: MAX_ROWS + 1 });
-      const rows = records.slice(0, MAX_ROWS).map(({ tenantId: tid, bucket, ...rest }) => ({ bucket: isoUtc(bucket), ...(tenantId === undefined ? { tenantId: tid } : {}), ...rest }));
-      return { tenantId: tenantId ?? null, from: from.toISOString(), to: to.toISOString(), granularity: q.granularity, groupBy: q.groupBy, rows, truncated: records.length > MAX_ROWS };
+      const records = await queryUsage(database.db, database.dialect, {
+        tenantId,
+        from: toDbTimestamp(from),
+        to: toDbTimestamp(to),
+        granularity: q.granularity,
+        groupBy: q.groupBy,
+        limit: MAX_ROWS + 1,
+      });
+      const rows = records
+        .slice(0, MAX_ROWS)
+        .map(({ tenantId: tid, bucket, ...rest }) => ({ bucket: isoUtc(bucket), ...(tenantId === undefined ? { tenantId: tid } : {}), ...rest }));
+      return {
+        tenantId: tenantId ?? null,
+        from: from.toISOString(),
+        to: to.toISOString(),
+        granularity: q.granularity,
+        groupBy: q.groupBy,
+        rows,
+        truncated: records.length > MAX_ROWS,
+      };
     },
 
     start() {
@@ -136,11 +155,21 @@ export function parseInstant(value: string, field: string): Date {
   const [year, month, day, hour, minute, second] = [m?.[1], m?.[2], m?.[3], m?.[4] ?? '0', m?.[5] ?? '0', m?.[6] ?? '0'].map(Number) as number[];
   const valid =
     m !== null &&
-    month !== undefined && month >= 1 && month <= 12 &&
-    day !== undefined && day >= 1 && day <= new Date(Date.UTC(year ?? 0, month, 0)).getUTCDate() &&
-    (hour ?? 0) < 24 && (minute ?? 0) < 60 && (second ?? 0) < 60;
+    month !== undefined &&
+    month >= 1 &&
+    month <= 12 &&
+    day !== undefined &&
+    day >= 1 &&
+    day <= new Date(Date.UTC(year ?? 0, month, 0)).getUTCDate() &&
+    (hour ?? 0) < 24 &&
+    (minute ?? 0) < 60 &&
+    (second ?? 0) < 60;
   const zone = m?.[8];
-  const date = valid ? new Date(`${value.slice(0, 10)}T${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}:${String(second).padStart(2, '0')}${(m?.[7] ?? '').slice(0, 4)}${zone ? (zone === 'Z' || zone.includes(':') ? zone : `${zone.slice(0, 3)}:${zone.slice(3)}`) : 'Z'}`) : null;
+  const date = valid
+    ? new Date(
+        `${value.slice(0, 10)}T${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}:${String(second).padStart(2, '0')}${(m?.[7] ?? '').slice(0, 4)}${zone ? (zone === 'Z' || zone.includes(':') ? zone : `${zone.slice(0, 3)}:${zone.slice(3)}`) : 'Z'}`,
+      )
+    : null;
   if (!date || Number.isNaN(date.getTime())) throw invalid(field, `${field}: not an ISO 8601 date or date-time`, `${field} 不是有效的 ISO 8601 日期或時間`);
   return date;
 }

@@ -30,7 +30,16 @@ export async function insertUserIfMissing(db: Kysely<Tables>, username: string, 
   const now = toDbTimestamp();
   const result = await db
     .insertInto('users')
-    .values({ id: newId(), username, enabled: 1, created_at: now, password_hash: user.passwordHash, roles: user.roles, demo_password: user.demo ? 1 : 0, updated_at: now })
+    .values({
+      id: newId(),
+      username,
+      enabled: 1,
+      created_at: now,
+      password_hash: user.passwordHash,
+      roles: user.roles,
+      demo_password: user.demo ? 1 : 0,
+      updated_at: now,
+    })
     .onConflict((oc) => oc.column('username').doNothing())
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;

@@ -40,9 +40,18 @@ export function registerUserRoutes(app: App, users: UsersService): void {
       } catch (error) {
         if (!(error instanceof WeakPasswordError)) throw error;
         const { rule, message } = error.problem;
-        throw new AppError('VALIDATION_FAILED', { zh: `密碼不符合規則 ${rule}`, en: `Password refused (${rule}): ${message}` }, { errors: [{ field: 'newPassword', code: rule, message }] });
+        throw new AppError(
+          'VALIDATION_FAILED',
+          { zh: `密碼不符合規則 ${rule}`, en: `Password refused (${rule}): ${message}` },
+          { errors: [{ field: 'newPassword', code: rule, message }] },
+        );
       }
-      if (!changed) throw new AppError('VALIDATION_FAILED', { zh: '目前密碼錯誤', en: 'currentPassword is wrong' }, { errors: [{ field: 'currentPassword', message: 'does not match' }] });
+      if (!changed)
+        throw new AppError(
+          'VALIDATION_FAILED',
+          { zh: '目前密碼錯誤', en: 'currentPassword is wrong' },
+          { errors: [{ field: 'currentPassword', message: 'does not match' }] },
+        );
       app.forgetCredentials();
       return ok(request, { username }, { zh: '密碼已變更', en: 'Password changed' });
     },

@@ -13,7 +13,12 @@ export const DEMO_USERS: readonly { username: string; password: string; roles: R
 ];
 
 // OWASP's argon2id baseline (19 MiB, 2 passes): slow for an attacker, ~20 ms for us.
-const HASH_OPTIONS = { algorithm: 2 /* Algorithm.Argon2id (a const enum, not importable under isolatedModules) */, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+const HASH_OPTIONS = {
+  algorithm: 2 /* Algorithm.Argon2id (a const enum, not importable under isolatedModules) */,
+  memoryCost: 19_456,
+  timeCost: 2,
+  parallelism: 1,
+} as const;
 
 export const hashPassword = (password: string): Promise<string> => hash(password, HASH_OPTIONS);
 

@@ -51,7 +51,13 @@ describe(`audit trail (${DB_KIND})`, () => {
     expect(trails.status).toBe(200);
     expect(trails.body.data.totalElements).toBe(1);
     const trail = trails.body.data.content[0] ?? {};
-    expect(trail).toMatchObject({ operationType: 'PROMOTION_EVALUATION', customerId: 'CUST001', status: 'SUCCESS', treeId: 'vip-customer-tree', treeVersion: 1 });
+    expect(trail).toMatchObject({
+      operationType: 'PROMOTION_EVALUATION',
+      customerId: 'CUST001',
+      status: 'SUCCESS',
+      treeId: 'vip-customer-tree',
+      treeVersion: 1,
+    });
     expect(trail.outcome).toMatchObject({ eligible: true });
     expect((trail.operationDetails as Row).trees).toEqual([expect.objectContaining({ path: ['root', 'vip-income-check', 'vip-premium-offer'] })]);
     expect(trail.hash).toMatch(/^[0-9a-f]{64}$/);
@@ -83,13 +89,24 @@ describe(`audit trail (${DB_KIND})`, () => {
     const dry = await evaluate({ ...VIP, customerId: 'CUSTDRY' }, '?dryRun=true');
     expect(dry.status).toBe(200);
     for (const table of ['request_logs', 'audit_trails', 'decision_steps'] as const) {
-      const n = await t.database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).where('request_id', '=', dry.body.requestId).executeTakeFirstOrThrow();
+      const n = await t.database.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('request_id', '=', dry.body.requestId)
+        .executeTakeFirstOrThrow();
       expect(Number(n.n)).toBe(0);
     }
   });
 
   it('allows ADMIN and AUDITOR only, with a Basic challenge for anonymous callers', async () => {
-    for (const path of ['trails', 'decisions?requestId=x', 'external-calls', 'database-queries', 'verify', 'compliance-report?startDate=2024-01-01&endDate=2024-12-31']) {
+    for (const path of [
+      'trails',
+      'decisions?requestId=x',
+      'external-calls',
+      'database-queries',
+      'verify',
+      'compliance-report?startDate=2024-01-01&endDate=2024-12-31',
+    ]) {
       const anon = await t.app.inject({ method: 'GET', url: `/api/v1/audit/${path}` });
       expect(anon.statusCode).toBe(401);
       expect(anon.headers['www-authenticate']).toMatch(/^Basic/);
@@ -163,14 +180,56 @@ describe(`audit trail (${DB_KIND})`, () => {
     const common = { request_id: requestId, customer_id: 'CUSTEXT', tree_id: 't1', node_id: 'n1', created_at: at, started_at: at };
     await t.modules.get('audit').writer.write({
       calls: [
-        { ...common, id: newId(), system: 'CREDIT_BUREAU', endpoint: '/score', method: 'POST', request_payload: toJson({ id: 1 }), response_payload: toJson({ score: 700 }), response_status: 200, latency_ms: 12, status: 'SUCCESS', attempts: 1, error_message: null },
-        { ...common, id: newId(), system: 'AML', endpoint: '/aml', method: 'POST', request_payload: toJson({}), response_payload: null, response_status: null, latency_ms: 1000, status: 'TIMEOUT', attempts: 3, error_message: 'timeout' },
+        {
+          ...common,
+          id: newId(),
+          system: 'CREDIT_BUREAU',
+          endpoint: '/score',
+          method: 'POST',
+          request_payload: toJson({ id: 1 }),
+          response_payload: toJson({ score: 700 }),
+          response_status: 200,
+          latency_ms: 12,
+          status: 'SUCCESS',
+          attempts: 1,
+          error_message: null,
+        },
+        {
+          ...common,
+          id: newId(),
+          system: 'AML',
+          endpoint: '/aml',
+          method: 'POST',
+          request_payload: toJson({}),
+          response_payload: null,
+          response_status: null,
+          latency_ms: 1000,
+          status: 'TIMEOUT',
+          attempts: 3,
+          error_message: 'timeout',
+        },
       ],
-      queries: [{ ...common, id: newId(), query_name: 'blacklist', query_type: 'BLACKLIST', parameters: toJson({ customerId: 'CUSTEXT' }), row_count: 0, result: toJson([]), latency_ms: 1, status: 'SUCCESS', error_message: null }],
+      queries: [
+        {
+          ...common,
+          id: newId(),
+          query_name: 'blacklist',
+          query_type: 'BLACKLIST',
+          parameters: toJson({ customerId: 'CUSTEXT' }),
+          row_count: 0,
+          result: toJson([]),
+          latency_ms: 1,
+          status: 'SUCCESS',
+          error_message: null,
+        },
+      ],
     });
     const calls = await get<Page<Row>>(`/api/v1/audit/external-calls?requestId=${requestId}`);
     expect(calls.body.data.totalElements).toBe(2);
-    expect((await get<Page<Row>>('/api/v1/audit/external-calls?customerId=CUSTEXT&status=TIMEOUT')).body.data.content[0]).toMatchObject({ endpoint: '/aml', attempts: 3 });
+    expect((await get<Page<Row>>('/api/v1/audit/external-calls?customerId=CUSTEXT&status=TIMEOUT')).body.data.content[0]).toMatchObject({
+      endpoint: '/aml',
+      attempts: 3,
+    });
     expect((await get<Page<Row>>('/api/v1/audit/external-calls?endpoint=/score')).body.data.content[0]?.responsePayload).toEqual({ score: 700 });
     const today = new Date().toISOString().slice(0, 10);
     expect((await get<Page<Row>>(`/api/v1/audit/external-calls?customerId=CUSTEXT&startDate=${today}`)).body.data.totalElements).toBe(2);
@@ -192,7 +251,12 @@ describe(`audit trail (${DB_KIND})`, () => {
     // vip-customer-tree was updated to v2 above with the same logic; change it now to a lower offer.
     const vip = await evaluate({ ...VIP, customerId: 'CUSTREPLAY2', treeId: 'vip-customer-tree' });
     const changed = JSON.parse(JSON.stringify(vipCustomerTree.rootNode).replace('"discountAmount":5000', '"discountAmount":3000')) as unknown;
-    const put = await t.app.inject({ method: 'PUT', url: '/api/v1/management/decision-trees/vip-customer-tree', headers: AS_ADMIN, payload: { name: vipCustomerTree.name, status: 'ACTIVE', rootNode: changed } });
+    const put = await t.app.inject({
+      method: 'PUT',
+      url: '/api/v1/management/decision-trees/vip-customer-tree',
+      headers: AS_ADMIN,
+      payload: { name: vipCustomerTree.name, status: 'ACTIVE', rootNode: changed },
+    });
     expect(put.statusCode).toBe(200);
     const same = await t.app.inject({ method: 'POST', url: `/api/v1/audit/replay/${vip.body.requestId}`, headers: AS_ADMIN });
     expect(same.json<Envelope<{ identical: boolean }>>().data.identical).toBe(true);
@@ -210,7 +274,14 @@ describe(`audit trail (${DB_KIND})`, () => {
     const range = `startDate=${today}&endDate=${today}`;
     const summary = await get<Row>(`/api/v1/audit/compliance-report?${range}`);
     expect(summary.status).toBe(200);
-    const s = summary.body.data as { evaluations: number; byOutcome: { key: string; count: number }[]; byTree: unknown[]; byCustomerSegment: { key: string }[]; failures: unknown[]; latencyMs: Row };
+    const s = summary.body.data as {
+      evaluations: number;
+      byOutcome: { key: string; count: number }[];
+      byTree: unknown[];
+      byCustomerSegment: { key: string }[];
+      failures: unknown[];
+      latencyMs: Row;
+    };
     expect(s.evaluations).toBeGreaterThanOrEqual(5);
     expect(s.byOutcome.map((c) => c.key)).toEqual(expect.arrayContaining(['ELIGIBLE', 'FAILED']));
     expect(s.byCustomerSegment.map((c) => c.key)).toContain('VIP');
@@ -229,9 +300,18 @@ describe(`audit trail (${DB_KIND})`, () => {
     expect(detailed.body.data.rows).toHaveLength(3);
     expect(detailed.body.data.rows[0]).toMatchObject({ customerId: 'CUSTPAGE', accountType: 'VIP', eligible: true });
 
-    const detailedCsv = await t.app.inject({ method: 'GET', url: `/api/v1/audit/compliance-report?${range}&reportType=DETAILED&format=CSV`, headers: AS_AUDITOR });
-    const lines = detailedCsv.body.replace(/^\uFEFF/, '').trim().split('\r\n');
-    expect(lines[0]).toBe('requestId,createdAt,customerId,accountType,status,eligible,promotionId,discountAmount,treeId,treeVersion,path,executionTimeMs,errorMessage');
+    const detailedCsv = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/audit/compliance-report?${range}&reportType=DETAILED&format=CSV`,
+      headers: AS_AUDITOR,
+    });
+    const lines = detailedCsv.body
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    expect(lines[0]).toBe(
+      'requestId,createdAt,customerId,accountType,status,eligible,promotionId,discountAmount,treeId,treeVersion,path,executionTimeMs,errorMessage',
+    );
     expect(lines.some((l) => l.includes('root > vip-income-check > vip-premium-offer'))).toBe(true);
   });
 
@@ -268,6 +348,9 @@ describe(`audit trail (${DB_KIND})`, () => {
     expect(gap.body.data.firstBrokenLink.requestId).not.toBe(victim.body.requestId);
     const today = new Date().toISOString().slice(0, 10);
     expect((await get<{ verified: boolean }>(`/api/v1/audit/verify?startDate=${today}&endDate=${today}`)).body.data.verified).toBe(false);
-    expect((await get<{ verified: boolean; checked: number }>('/api/v1/audit/verify?endDate=2020-01-01')).body.data).toMatchObject({ verified: true, checked: 0 });
+    expect((await get<{ verified: boolean; checked: number }>('/api/v1/audit/verify?endDate=2020-01-01')).body.data).toMatchObject({
+      verified: true,
+      checked: 0,
+    });
   });
 });

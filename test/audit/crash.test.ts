@@ -51,7 +51,12 @@ describe(`crash safety of the audit trail (${DB_KIND})`, () => {
       while (!stop) {
         const id = randomUUID();
         try {
-          const res = await pool.request({ method: 'POST', path: '/api/v1/promotions/evaluate', headers: { 'content-type': 'application/json', 'x-request-id': id }, body: JSON.stringify(VIP) });
+          const res = await pool.request({
+            method: 'POST',
+            path: '/api/v1/promotions/evaluate',
+            headers: { 'content-type': 'application/json', 'x-request-id': id },
+            body: JSON.stringify(VIP),
+          });
           await res.body.text();
           // The request id is the server's (the client's id is only a correlation id).
           if (res.statusCode === 200) answered.push(String(res.headers['x-request-id']));
@@ -71,7 +76,11 @@ describe(`crash safety of the audit trail (${DB_KIND})`, () => {
 
     // Restart on the same database: it must come up (WAL recovery / PostgreSQL) and serve.
     const second = await serve(env);
-    const after = await fetch(`${second.url}/api/v1/promotions/evaluate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(VIP) });
+    const after = await fetch(`${second.url}/api/v1/promotions/evaluate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(VIP),
+    });
     expect(after.status).toBe(200);
     second.child.kill('SIGTERM');
     await new Promise((r) => second.child.once('exit', r));
@@ -79,7 +88,11 @@ describe(`crash safety of the audit trail (${DB_KIND})`, () => {
     database = openDatabase(testConfig(testDb).database);
     const db = database.db;
     const logs = await db.selectFrom('request_logs').select('request_id').execute();
-    const trails = await db.selectFrom('audit_trails').select(['request_id', 'operation_details']).where('operation_type', '=', 'PROMOTION_EVALUATION').execute();
+    const trails = await db
+      .selectFrom('audit_trails')
+      .select(['request_id', 'operation_details'])
+      .where('operation_type', '=', 'PROMOTION_EVALUATION')
+      .execute();
     const steps = await db.selectFrom('decision_steps').select(['request_id']).execute();
     const stepCount = new Map<string, number>();
     for (const s of steps) stepCount.set(s.request_id, (stepCount.get(s.request_id) ?? 0) + 1);

@@ -25,7 +25,8 @@ const ROWS = {
     request_id: '0190a000-0000-7000-8000-0000000000a1',
     customer_id: 'CUST001',
     operation_type: 'PROMOTION_EVALUATION',
-    operation_details: '{"customerId":"CUST001","trees":[{"treeId":"t1","version":3,"path":["root","vip"],"eligible":true,"promotionId":"P1","error":null}],"chosenTreeId":"t1","responseStatus":200,"stepCount":2}',
+    operation_details:
+      '{"customerId":"CUST001","trees":[{"treeId":"t1","version":3,"path":["root","vip"],"eligible":true,"promotionId":"P1","error":null}],"chosenTreeId":"t1","responseStatus":200,"stepCount":2}',
     execution_time_ms: 12,
     status: 'SUCCESS',
     error_message: null,
@@ -179,7 +180,12 @@ describe('audit hash versions: stored per row, verified per row', () => {
 
   // Fresh ids, and a timestamp of this month (PostgreSQL has partitions for the current months only).
   const now = toDbTimestamp(new Date());
-  const fresh = (row: TrailDraft, n: number): TrailDraft => ({ ...row, created_at: now, id: `${String(row.id).slice(0, 30)}${String(n).padStart(6, '0')}`, request_id: `${String(row.request_id).slice(0, 30)}${String(n).padStart(6, '0')}` });
+  const fresh = (row: TrailDraft, n: number): TrailDraft => ({
+    ...row,
+    created_at: now,
+    id: `${String(row.id).slice(0, 30)}${String(n).padStart(6, '0')}`,
+    request_id: `${String(row.request_id).slice(0, 30)}${String(n).padStart(6, '0')}`,
+  });
 
   it('Given trails of every kind written by the writer, When read back, Then each row stores hash_version 2 and a hash the scheme recomputes from the golden digest', async () => {
     const written = Object.values(ROWS).map((row, i) => fresh(row, i));
@@ -202,10 +208,17 @@ describe('audit hash versions: stored per row, verified per row', () => {
     const seq = Number(head.seq) + 1;
     const hash = chainHash(head.hash, seq, trailDigest(row));
     await t.database.db.transaction().execute(async (trx) => {
-      await trx.insertInto('audit_trails').values({ ...row, seq, prev_hash: head.hash, hash }).execute();
+      await trx
+        .insertInto('audit_trails')
+        .values({ ...row, seq, prev_hash: head.hash, hash })
+        .execute();
       await trx.updateTable('audit_chain_head').set({ seq, hash }).where('id', '=', 1).execute();
     });
-    const stored = await t.database.db.selectFrom('audit_trails').select('hash_version').where('id', '=', row.id as string).executeTakeFirstOrThrow();
+    const stored = await t.database.db
+      .selectFrom('audit_trails')
+      .select('hash_version')
+      .where('id', '=', row.id as string)
+      .executeTakeFirstOrThrow();
     expect(Number(stored.hash_version)).toBe(2);
     expect((await verifyChain(t.database.db, {})).verified).toBe(true);
   });

@@ -61,7 +61,9 @@ describe(`compliance report streaming (${DB_KIND})`, () => {
     let sinceGc = 0;
     let lines = 0;
     let head = '';
-    const res = await request(`${url}/api/v1/audit/compliance-report?startDate=2025-01-01&endDate=2025-12-31&reportType=DETAILED&format=CSV`, { headers: AS_AUDITOR });
+    const res = await request(`${url}/api/v1/audit/compliance-report?startDate=2025-01-01&endDate=2025-12-31&reportType=DETAILED&format=CSV`, {
+      headers: AS_AUDITOR,
+    });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-disposition']).toMatch(/attachment/);
     for await (const chunk of res.body) {
@@ -82,7 +84,9 @@ describe(`compliance report streaming (${DB_KIND})`, () => {
     // Holding the export would retain at least its size; streaming retains one chunk of rows.
     expect(bytes).toBeGreaterThan(7_000_000);
     expect(peak).toBeLessThan(bytes / 3);
-    process.stderr.write(`report stream (${DB_KIND}): ${ROWS} rows, ${(bytes / 1e6).toFixed(1)} MB streamed, peak retained heap growth ${(peak / 1e6).toFixed(1)} MB\n`);
+    process.stderr.write(
+      `report stream (${DB_KIND}): ${ROWS} rows, ${(bytes / 1e6).toFixed(1)} MB streamed, peak retained heap growth ${(peak / 1e6).toFixed(1)} MB\n`,
+    );
   }, 120_000);
 
   it('streams the DETAILED JSON envelope, and the SUMMARY aggregates the same rows', async () => {
@@ -92,7 +96,9 @@ describe(`compliance report streaming (${DB_KIND})`, () => {
     expect(body.data.rows).toHaveLength(2 * 24 * 60);
     expect(body.data.rows[1]).toMatchObject({ path: 'root > vip-check > vip-offer', eligible: true });
     const summary = await request(`${url}/api/v1/audit/compliance-report?startDate=2025-01-01&endDate=2025-12-31`, { headers: AS_AUDITOR });
-    const s = (await summary.body.json()) as { data: { evaluations: number; byPromotion: { key: string; count: number }[]; latencyMs: { p50: number; p95: number; max: number } } };
+    const s = (await summary.body.json()) as {
+      data: { evaluations: number; byPromotion: { key: string; count: number }[]; latencyMs: { p50: number; p95: number; max: number } };
+    };
     expect(s.data.evaluations).toBe(ROWS);
     expect(s.data.byPromotion.find((c) => c.key === 'promo-vip-001')?.count).toBe(ROWS - Math.ceil(ROWS / 3));
     expect(s.data.latencyMs).toEqual({ p50: 8, p95: 16, max: 16 });

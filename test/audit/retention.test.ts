@@ -27,21 +27,57 @@ describe(`audit retention (${DB_KIND})`, () => {
     const common = { request_id: requestId, customer_id: tag, tree_id: 't', node_id: 'n', created_at: at, started_at: at };
     await t.modules.get('audit').writer.write({
       requestLogs: [{ id: newId(), request_id: requestId, api_endpoint: '/x', http_method: 'POST', request_payload: toJson({}), created_at: at }],
-      trails: [{ id: newId(), request_id: requestId, customer_id: tag, operation_type: 'PROMOTION_EVALUATION', operation_details: toJson({}), status: 'SUCCESS', created_at: at }],
-      steps: [{ id: newId(), request_id: requestId, tree_id: 't', node_id: 'n', step_order: 1, node_type: 'CONDITION', command_type: 'SPEL_CONDITION', input_data: toJson({}), status: 'SUCCESS', created_at: at }],
-      events: [{ id: newId(), event_type: 'ERROR', event_category: 'SYSTEM', event_details: toJson({}), severity_level: 'ERROR', source_component: tag, created_at: at }],
+      trails: [
+        {
+          id: newId(),
+          request_id: requestId,
+          customer_id: tag,
+          operation_type: 'PROMOTION_EVALUATION',
+          operation_details: toJson({}),
+          status: 'SUCCESS',
+          created_at: at,
+        },
+      ],
+      steps: [
+        {
+          id: newId(),
+          request_id: requestId,
+          tree_id: 't',
+          node_id: 'n',
+          step_order: 1,
+          node_type: 'CONDITION',
+          command_type: 'SPEL_CONDITION',
+          input_data: toJson({}),
+          status: 'SUCCESS',
+          created_at: at,
+        },
+      ],
+      events: [
+        {
+          id: newId(),
+          event_type: 'ERROR',
+          event_category: 'SYSTEM',
+          event_details: toJson({}),
+          severity_level: 'ERROR',
+          source_component: tag,
+          created_at: at,
+        },
+      ],
       calls: [{ ...common, id: newId(), system: 'S', endpoint: '/e', method: 'GET', latency_ms: 1, status: 'SUCCESS', attempts: 1 }],
       queries: [{ ...common, id: newId(), query_name: 'q', query_type: 'REFERENCE', row_count: 0, latency_ms: 1, status: 'SUCCESS' }],
     });
   }
 
-  const count = async (table: 'request_logs' | 'audit_trails' | 'decision_steps' | 'system_events' | 'external_call_logs' | 'database_query_logs', tag: string) => {
+  const count = async (
+    table: 'request_logs' | 'audit_trails' | 'decision_steps' | 'system_events' | 'external_call_logs' | 'database_query_logs',
+    tag: string,
+  ) => {
     const column = table === 'system_events' ? 'source_component' : table === 'request_logs' || table === 'decision_steps' ? 'request_id' : 'customer_id';
     const rows = await sql<{ n: number }>`select count(*) as n from ${sql.table(table)} where ${sql.ref(column)} like ${`${tag}%`}`.execute(t.database.db);
     return Number(rows.rows[0]?.n);
   };
 
-  it('removes what is past each table\'s retention period and keeps the rest', async () => {
+  it("removes what is past each table's retention period and keeps the rest", async () => {
     // Oldest first, as time goes: retention then removes a prefix of the hash chain, which verify accepts.
     await insertAt(monthsAgo(90), 'm90'); // past audit_trails (7 years)
     await insertAt(monthsAgo(14), 'm14'); // past decision_steps and call logs (12 months)
@@ -81,7 +117,9 @@ describe(`audit retention (${DB_KIND})`, () => {
     });
     const report = JSON.parse(stdout) as { deletedRows: Record<string, number> };
     expect(report.deletedRows).toHaveProperty('request_logs');
-    const verify = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'audit', 'verify'], { env: { ...process.env, ...t.testDb.env, LOG_LEVEL: 'silent', NODE_ENV: 'test' } });
+    const verify = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'audit', 'verify'], {
+      env: { ...process.env, ...t.testDb.env, LOG_LEVEL: 'silent', NODE_ENV: 'test' },
+    });
     expect(JSON.parse(verify.stdout)).toMatchObject({ verified: true });
   });
 });

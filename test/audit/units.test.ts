@@ -15,7 +15,15 @@ describe('audit hashing', () => {
     expect(canonicalTimestamp('2026-01-02 03:04:05')).toBe('2026-01-02 03:04:05.000');
   });
   it('the trail digest covers every content column, JSON columns as their stored text', () => {
-    const base = { id: 'i', request_id: 'r', customer_id: '客戶', operation_type: 'T', operation_details: toJson({ z: 1, a: 'é"\\' }), status: 'SUCCESS', created_at: '2026-01-02 03:04:05.1' };
+    const base = {
+      id: 'i',
+      request_id: 'r',
+      customer_id: '客戶',
+      operation_type: 'T',
+      operation_details: toJson({ z: 1, a: 'é"\\' }),
+      status: 'SUCCESS',
+      created_at: '2026-01-02 03:04:05.1',
+    };
     const digest = trailDigest(base);
     expect(digest).toMatch(/^[0-9a-f]{64}$/);
     // Same content, driver-specific timestamp text: same digest.
@@ -74,13 +82,30 @@ describe('replay of host commands from recorded steps', () => {
       nodeId: 'bureau',
       nodeType: 'CONDITION',
       configuration: { commandType: 'EXTERNAL_SYSTEM', resultVariable: 'score' },
-      children: [{ nodeId: 'offer', nodeType: 'CALCULATION', configuration: { commandType: 'CALCULATION', strategyType: 'FIXED_AMOUNT', parameters: { discountAmount: 100, promotionName: 'P' } } }],
+      children: [
+        {
+          nodeId: 'offer',
+          nodeType: 'CALCULATION',
+          configuration: { commandType: 'CALCULATION', strategyType: 'FIXED_AMOUNT', parameters: { discountAmount: 100, promotionName: 'P' } },
+        },
+      ],
     },
   };
   const live = (score: number): CommandHandler => ({ execute: () => ({ matched: score > 700, output: { score, calls: [] }, input: { customerId: 'C' } }) });
   const step = (nodeId: string, output: unknown, status = 'SUCCESS') => ({
-    id: nodeId, request_id: 'r', tree_id: 't', node_id: nodeId, step_order: 1, node_type: 'CONDITION', command_type: 'EXTERNAL_SYSTEM',
-    input_data: toJson({ customerId: 'C' }), output_data: toJson(output), execution_time_ms: 1, status, error_details: status === 'FAILED' ? 'timeout' : null, created_at: '2026-01-01 00:00:00.000',
+    id: nodeId,
+    request_id: 'r',
+    tree_id: 't',
+    node_id: nodeId,
+    step_order: 1,
+    node_type: 'CONDITION',
+    command_type: 'EXTERNAL_SYSTEM',
+    input_data: toJson({ customerId: 'C' }),
+    output_data: toJson(output),
+    execution_time_ms: 1,
+    status,
+    error_details: status === 'FAILED' ? 'timeout' : null,
+    created_at: '2026-01-01 00:00:00.000',
   });
 
   it('serves recorded outputs by node id and infers `matched` from the path', async () => {
@@ -91,12 +116,18 @@ describe('replay of host commands from recorded steps', () => {
     expect(replayed.path).toEqual(original.path);
     expect(replayed.result).toEqual(original.result);
 
-    const notMatched = await compileTree(tree, { commands: recordedCommands(tree.rootNode, [step('bureau', { score: 500 })]) }).evaluateAsync({ customerId: 'C' }, { now: new Date() });
+    const notMatched = await compileTree(tree, { commands: recordedCommands(tree.rootNode, [step('bureau', { score: 500 })]) }).evaluateAsync(
+      { customerId: 'C' },
+      { now: new Date() },
+    );
     expect(notMatched.result.eligible).toBe(false);
   });
 
   it('replays a recorded failure as a failure, and never calls out for an unrecorded node', async () => {
-    const failed = await compileTree(tree, { commands: recordedCommands(tree.rootNode, [step('bureau', null, 'FAILED')]) }).evaluateAsync({ customerId: 'C' }, { now: new Date() });
+    const failed = await compileTree(tree, { commands: recordedCommands(tree.rootNode, [step('bureau', null, 'FAILED')]) }).evaluateAsync(
+      { customerId: 'C' },
+      { now: new Date() },
+    );
     expect(failed.steps[0]).toMatchObject({ status: 'FAILED', error: 'timeout' });
     const missing = await compileTree(tree, { commands: recordedCommands(tree.rootNode, []) }).evaluateAsync({ customerId: 'C' }, { now: new Date() });
     expect(missing.steps[0]?.error).toMatch(/not executed in the original evaluation/);

@@ -8,7 +8,17 @@ import { DB_KIND, startTestApp, type TestApp } from '../helpers/app.js';
 
 const VIP = { customerId: 'CUST001', accountType: 'VIP', annualIncome: 2_500_000, creditScore: 780 };
 const trail = (customerId: string | null) => ({
-  trails: [{ id: newId(), request_id: newId(), customer_id: customerId as string, operation_type: 'TEST', operation_details: toJson({}), status: 'SUCCESS', created_at: toDbTimestamp() }],
+  trails: [
+    {
+      id: newId(),
+      request_id: newId(),
+      customer_id: customerId as string,
+      operation_type: 'TEST',
+      operation_details: toJson({}),
+      status: 'SUCCESS',
+      created_at: toDbTimestamp(),
+    },
+  ],
 });
 const rename = (t: TestApp, from: string, to: string) => sql`alter table ${sql.table(from)} rename to ${sql.table(to)}`.execute(t.database.db);
 
@@ -21,7 +31,9 @@ describe(`audit group commit (${DB_KIND})`, () => {
 
   it('commits concurrent evaluations in shared transactions, each answered after its commit', async () => {
     const before = { ...t.modules.get('audit').writer.stats };
-    const responses = await Promise.all(Array.from({ length: 60 }, (_, i) => t.app.inject({ method: 'POST', url: '/api/v1/promotions/evaluate', payload: { ...VIP, customerId: `GC${i}` } })));
+    const responses = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => t.app.inject({ method: 'POST', url: '/api/v1/promotions/evaluate', payload: { ...VIP, customerId: `GC${i}` } })),
+    );
     expect(responses.every((r) => r.statusCode === 200)).toBe(true);
     const batches = t.modules.get('audit').writer.stats.batches - before.batches;
     expect(t.modules.get('audit').writer.stats.records - before.records).toBe(60);
@@ -34,10 +46,18 @@ describe(`audit group commit (${DB_KIND})`, () => {
   });
 
   it('isolates a bad record: only its own promise fails, the rest of its batch commits', async () => {
-    const results = await Promise.allSettled([t.modules.get('audit').writer.write(trail('A')), t.modules.get('audit').writer.write(trail(null)), t.modules.get('audit').writer.write(trail('B'))]);
+    const results = await Promise.allSettled([
+      t.modules.get('audit').writer.write(trail('A')),
+      t.modules.get('audit').writer.write(trail(null)),
+      t.modules.get('audit').writer.write(trail('B')),
+    ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(t.modules.get('audit').writer.stats.isolations).toBeGreaterThanOrEqual(1);
-    const verify = await t.app.inject({ method: 'GET', url: '/api/v1/audit/verify', headers: { authorization: `Basic ${Buffer.from('auditor:auditor123').toString('base64')}` } });
+    const verify = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/audit/verify',
+      headers: { authorization: `Basic ${Buffer.from('auditor:auditor123').toString('base64')}` },
+    });
     expect(verify.json<{ data: { verified: boolean } }>().data.verified).toBe(true);
   });
 
@@ -47,7 +67,11 @@ describe(`audit group commit (${DB_KIND})`, () => {
       const res = await t.app.inject({ method: 'POST', url: '/api/v1/promotions/evaluate', payload: VIP });
       expect(res.statusCode).toBe(503);
       expect(res.json<{ errorCode: string; success: boolean }>()).toMatchObject({ success: false, errorCode: 'SERVICE_UNAVAILABLE' });
-      const trails = await t.database.db.selectFrom('audit_trails').select('id').where('request_id', '=', res.headers['x-request-id'] as string).execute();
+      const trails = await t.database.db
+        .selectFrom('audit_trails')
+        .select('id')
+        .where('request_id', '=', res.headers['x-request-id'] as string)
+        .execute();
       expect(trails).toHaveLength(0);
     } finally {
       await rename(t, 'decision_steps_away', 'decision_steps');
@@ -83,7 +107,12 @@ describe(`audit best-effort mode (${DB_KIND})`, () => {
 
 describe('audit configuration', () => {
   it('validates AUDIT_* variables', () => {
-    expect(loadConfig({}).audit).toMatchObject({ mode: 'strict', batchSize: 64, flushMs: 2, retention: { request_logs: 3, audit_trails: 84, decision_steps: 12, system_events: 6 } });
+    expect(loadConfig({}).audit).toMatchObject({
+      mode: 'strict',
+      batchSize: 64,
+      flushMs: 2,
+      retention: { request_logs: 3, audit_trails: 84, decision_steps: 12, system_events: 6 },
+    });
     expect(() => loadConfig({ AUDIT_BATCH_SIZE: '0' })).toThrow(/AUDIT_BATCH_SIZE/);
     expect(() => loadConfig({ AUDIT_MODE: 'lax' })).toThrow(/AUDIT_MODE/);
     expect(() => loadConfig({ AUDIT_FLUSH_MS: 'soon' })).toThrow(/AUDIT_FLUSH_MS/);
@@ -106,8 +135,12 @@ describe.runIf(DB_KIND === 'postgres')('audit queries use indexes (postgres)', (
     });
 
   it('trails by customer and decisions by request are index scans', async () => {
-    expect(await plan("select * from audit_trails where customer_id = 'C1' order by created_at desc limit 20")).toMatch(/Index.*(idx_audit_customer|audit_trails_p\d+_\d+_customer)/);
-    expect(await plan("select * from decision_steps where request_id = 'r1' order by step_order")).toMatch(/Index.*(idx_decision_request_step|decision_steps_p\d+_\d+_request_id_step_order)/);
+    expect(await plan("select * from audit_trails where customer_id = 'C1' order by created_at desc limit 20")).toMatch(
+      /Index.*(idx_audit_customer|audit_trails_p\d+_\d+_customer)/,
+    );
+    expect(await plan("select * from decision_steps where request_id = 'r1' order by step_order")).toMatch(
+      /Index.*(idx_decision_request_step|decision_steps_p\d+_\d+_request_id_step_order)/,
+    );
     expect(await plan("select * from audit_trails where request_id = 'r1'")).toMatch(/Index/);
   });
 });
@@ -128,21 +161,119 @@ describe.runIf(DB_KIND === 'postgres')('PostgreSQL batch statements (unnest, cha
     const at = toDbTimestamp(new Date(base + i));
     return {
       requestLogs: [
-        { id: newId(), request_id: requestId, api_endpoint: `/e/${s}`, http_method: 'POST', request_payload: toJson({ s, big: i === 0 ? big : null }), response_payload: i % 2 ? null : toJson([s]), response_status: i % 3 ? 200 : null, client_ip: null, user_agent: s, processing_time_ms: i, created_at: at, completed_at: i % 2 ? null : at },
+        {
+          id: newId(),
+          request_id: requestId,
+          api_endpoint: `/e/${s}`,
+          http_method: 'POST',
+          request_payload: toJson({ s, big: i === 0 ? big : null }),
+          response_payload: i % 2 ? null : toJson([s]),
+          response_status: i % 3 ? 200 : null,
+          client_ip: null,
+          user_agent: s,
+          processing_time_ms: i,
+          created_at: at,
+          completed_at: i % 2 ? null : at,
+        },
       ],
       steps: [
-        { id: newId(), request_id: requestId, tree_id: 't', node_id: s.slice(0, 100), step_order: 1, node_type: 'ROOT', command_type: 'C', input_data: toJson({ s }), output_data: i % 2 ? null : toJson(s), execution_time_ms: null, status: 'SUCCESS', error_details: i % 2 ? s : null, created_at: at },
+        {
+          id: newId(),
+          request_id: requestId,
+          tree_id: 't',
+          node_id: s.slice(0, 100),
+          step_order: 1,
+          node_type: 'ROOT',
+          command_type: 'C',
+          input_data: toJson({ s }),
+          output_data: i % 2 ? null : toJson(s),
+          execution_time_ms: null,
+          status: 'SUCCESS',
+          error_details: i % 2 ? s : null,
+          created_at: at,
+        },
       ],
       calls: [
-        { id: newId(), request_id: requestId, customer_id: 'C', tree_id: 't', node_id: 'n', system: 'S', endpoint: s.slice(0, 200), method: 'GET', request_payload: null, response_payload: toJson({ s }), response_status: null, latency_ms: 1, status: 'SUCCESS', attempts: 1, error_message: s, started_at: at, created_at: at },
+        {
+          id: newId(),
+          request_id: requestId,
+          customer_id: 'C',
+          tree_id: 't',
+          node_id: 'n',
+          system: 'S',
+          endpoint: s.slice(0, 200),
+          method: 'GET',
+          request_payload: null,
+          response_payload: toJson({ s }),
+          response_status: null,
+          latency_ms: 1,
+          status: 'SUCCESS',
+          attempts: 1,
+          error_message: s,
+          started_at: at,
+          created_at: at,
+        },
       ],
       queries: [
-        { id: newId(), request_id: requestId, customer_id: 'C', tree_id: 't', node_id: 'n', query_name: 'q', query_type: 'REFERENCE', parameters: toJson({ s }), row_count: 0, result: null, latency_ms: 1, status: 'SUCCESS', error_message: null, started_at: at, created_at: at },
+        {
+          id: newId(),
+          request_id: requestId,
+          customer_id: 'C',
+          tree_id: 't',
+          node_id: 'n',
+          query_name: 'q',
+          query_type: 'REFERENCE',
+          parameters: toJson({ s }),
+          row_count: 0,
+          result: null,
+          latency_ms: 1,
+          status: 'SUCCESS',
+          error_message: null,
+          started_at: at,
+          created_at: at,
+        },
       ],
-      events: [{ id: newId(), event_type: 'TEST', event_category: 'SYSTEM', event_details: toJson({ s }), severity_level: 'INFO', source_component: s.slice(0, 100), correlation_id: requestId, created_at: at }],
-      history: [{ id: newId(), customer_id: 'C', promotion_id: 'P', promotion_result: toJson({ s, n: 1.5 }), executed_at: at, request_id: requestId, tree_id: null, tree_version: i, eligible: i % 2 }],
+      events: [
+        {
+          id: newId(),
+          event_type: 'TEST',
+          event_category: 'SYSTEM',
+          event_details: toJson({ s }),
+          severity_level: 'INFO',
+          source_component: s.slice(0, 100),
+          correlation_id: requestId,
+          created_at: at,
+        },
+      ],
+      history: [
+        {
+          id: newId(),
+          customer_id: 'C',
+          promotion_id: 'P',
+          promotion_result: toJson({ s, n: 1.5 }),
+          executed_at: at,
+          request_id: requestId,
+          tree_id: null,
+          tree_version: i,
+          eligible: i % 2,
+        },
+      ],
       trails: [
-        { id: newId(), request_id: requestId, customer_id: s.slice(0, 50), operation_type: 'TEST', operation_details: toJson({ s, big: i === 0 ? big : undefined }), execution_time_ms: i % 2 ? null : i, status: 'SUCCESS', error_message: i % 2 ? s : null, created_at: at, tree_id: null, tree_version: i % 2 ? 1 : null, outcome: i % 2 ? null : toJson({ s }), actor: i % 2 ? s : null },
+        {
+          id: newId(),
+          request_id: requestId,
+          customer_id: s.slice(0, 50),
+          operation_type: 'TEST',
+          operation_details: toJson({ s, big: i === 0 ? big : undefined }),
+          execution_time_ms: i % 2 ? null : i,
+          status: 'SUCCESS',
+          error_message: i % 2 ? s : null,
+          created_at: at,
+          tree_id: null,
+          tree_version: i % 2 ? 1 : null,
+          outcome: i % 2 ? null : toJson({ s }),
+          actor: i % 2 ? s : null,
+        },
       ],
     };
   }
@@ -152,7 +283,9 @@ describe.runIf(DB_KIND === 'postgres')('PostgreSQL batch statements (unnest, cha
     const out: Record<string, unknown[]> = {};
     for (const table of tables) {
       const column = table === 'system_events' ? 'correlation_id' : 'request_id';
-      const rows = await sql<Record<string, unknown>>`select * from ${sql.table(table)} where ${sql.ref(column)} in (${sql.join(ids)}) order by ${sql.ref(column)}`.execute(t.database.db);
+      const rows = await sql<
+        Record<string, unknown>
+      >`select * from ${sql.table(table)} where ${sql.ref(column)} in (${sql.join(ids)}) order by ${sql.ref(column)}`.execute(t.database.db);
       out[table] = rows.rows.map(({ id: _id, seq: _seq, prev_hash: _p, hash: _h, ...rest }) => rest);
     }
     return out;
@@ -172,13 +305,26 @@ describe.runIf(DB_KIND === 'postgres')('PostgreSQL batch statements (unnest, cha
     const strip = (rows: Record<string, unknown[]>, entries: AuditEntry[]) => {
       const index = new Map(ids(entries).map((id, i) => [id, i]));
       const norm = (v: unknown): unknown => (typeof v === 'string' && index.has(v) ? `#${String(index.get(v))}` : v);
-      return Object.fromEntries(Object.entries(rows).map(([k, list]) => [k, list.map((r) => Object.fromEntries(Object.entries(r as object).map(([c, v]) => [c, norm(v)]))).sort((x, y) => String(x.request_id ?? x.correlation_id).localeCompare(String(y.request_id ?? y.correlation_id)))]));
+      return Object.fromEntries(
+        Object.entries(rows).map(([k, list]) => [
+          k,
+          list
+            .map((r) => Object.fromEntries(Object.entries(r as object).map(([c, v]) => [c, norm(v)])))
+            .sort((x, y) => String(x.request_id ?? x.correlation_id).localeCompare(String(y.request_id ?? y.correlation_id))),
+        ]),
+      );
     };
     expect(a.audit_trails).toHaveLength(tricky.length);
     expect(strip(a, viaPg)).toEqual(strip(b, viaKysely));
-    const details = (await sql<{ d: string }>`select operation_details::text as d from audit_trails where request_id = ${ids(viaPg)[0] ?? ''}`.execute(t.database.db)).rows[0]?.d;
+    const details = (
+      await sql<{ d: string }>`select operation_details::text as d from audit_trails where request_id = ${ids(viaPg)[0] ?? ''}`.execute(t.database.db)
+    ).rows[0]?.d;
     expect(details).toBe(viaPg[0]?.trails?.[0]?.operation_details);
-    const verify = await t.app.inject({ method: 'GET', url: '/api/v1/audit/verify', headers: { authorization: `Basic ${Buffer.from('auditor:auditor123').toString('base64')}` } });
+    const verify = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/audit/verify',
+      headers: { authorization: `Basic ${Buffer.from('auditor:auditor123').toString('base64')}` },
+    });
     expect(verify.json<{ data: { verified: boolean } }>().data).toMatchObject({ verified: true });
   });
 
@@ -196,9 +342,17 @@ describe.runIf(DB_KIND === 'postgres')('PostgreSQL batch statements (unnest, cha
       for (const w of writers) await w.close();
       for (const p of pools) await p.end();
     }
-    const verify = await t.app.inject({ method: 'GET', url: '/api/v1/audit/verify', headers: { authorization: `Basic ${Buffer.from('auditor:auditor123').toString('base64')}` } });
+    const verify = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/audit/verify',
+      headers: { authorization: `Basic ${Buffer.from('auditor:auditor123').toString('base64')}` },
+    });
     expect(verify.json<{ data: { verified: boolean } }>().data).toMatchObject({ verified: true });
-    const { rows } = await sql<{ n: number; s: number; m: number }>`select count(*)::int as n, count(distinct seq)::int as s, max(seq)::int as m from audit_trails`.execute(t.database.db);
+    const { rows } = await sql<{
+      n: number;
+      s: number;
+      m: number;
+    }>`select count(*)::int as n, count(distinct seq)::int as s, max(seq)::int as m from audit_trails`.execute(t.database.db);
     expect(rows[0]?.n).toBe(rows[0]?.s);
     expect(rows[0]?.m).toBe(rows[0]?.n);
   });

@@ -59,7 +59,11 @@ describe(`evaluate API on ${DB_KIND}`, () => {
   });
 
   it('Given a customer no tree accepts, When evaluated, Then the default not-eligible result is returned with 200', async () => {
-    const res = await evaluate({ customerId: 'CUST404', accountType: 'UNKNOWN', transactionHistory: [{ amount: 1 }, { amount: 2 }, { amount: 3 }, { amount: 4 }] });
+    const res = await evaluate({
+      customerId: 'CUST404',
+      accountType: 'UNKNOWN',
+      transactionHistory: [{ amount: 1 }, { amount: 2 }, { amount: 3 }, { amount: 4 }],
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({
       success: true,
@@ -97,7 +101,12 @@ describe(`evaluate API on ${DB_KIND}`, () => {
       method: 'POST',
       url: '/api/v1/management/decision-trees',
       headers: AS_MANAGER,
-      payload: { treeId: 'draft-tree', name: '草稿', status: 'DRAFT', rootNode: { nodeType: 'CALCULATION', configuration: { commandType: 'CALCULATION', strategyType: 'FIXED_AMOUNT', parameters: { discountAmount: 1 } } } },
+      payload: {
+        treeId: 'draft-tree',
+        name: '草稿',
+        status: 'DRAFT',
+        rootNode: { nodeType: 'CALCULATION', configuration: { commandType: 'CALCULATION', strategyType: 'FIXED_AMOUNT', parameters: { discountAmount: 1 } } },
+      },
     });
     expect(create.statusCode).toBe(201);
     const res = await evaluate({ ...CUST001, treeId: 'draft-tree' });
@@ -118,15 +127,17 @@ describe(`evaluate API on ${DB_KIND}`, () => {
     expect(body.errorCode).toBe('INVALID_REQUEST');
     expect(body.message).toMatch(/^Request validation failed: /);
     expect(body.errors).toEqual(
-      expect.arrayContaining([
-        { field: 'customerId', message: 'customerId is required' },
-        expect.objectContaining({ field: 'creditScore' }),
-      ]),
+      expect.arrayContaining([{ field: 'customerId', message: 'customerId is required' }, expect.objectContaining({ field: 'creditScore' })]),
     );
   });
 
   it('Given malformed JSON, a wrong content type, or a body over 1 MB, When posted, Then 400 / 415 / 413 in the envelope — never a 500', async () => {
-    const malformed = await t.app.inject({ method: 'POST', url: '/api/v1/promotions/evaluate', headers: { 'content-type': 'application/json' }, payload: '{"customerId":' });
+    const malformed = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/promotions/evaluate',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"customerId":',
+    });
     expect(malformed.statusCode).toBe(400);
     expect(malformed.json()).toMatchObject({ success: false, errorCode: 'INVALID_REQUEST' });
 
@@ -138,7 +149,12 @@ describe(`evaluate API on ${DB_KIND}`, () => {
     expect(huge.statusCode).toBe(413);
     expect(huge.json().errorCode).toBe('PAYLOAD_TOO_LARGE');
 
-    const notObject = await t.app.inject({ method: 'POST', url: '/api/v1/promotions/evaluate', headers: { 'content-type': 'application/json' }, payload: '[1,2]' });
+    const notObject = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/promotions/evaluate',
+      headers: { 'content-type': 'application/json' },
+      payload: '[1,2]',
+    });
     expect(notObject.statusCode).toBe(400);
   });
 
@@ -161,7 +177,13 @@ describe(`evaluate API on ${DB_KIND}`, () => {
     const page = res.json().data;
     expect(page).toMatchObject({ page: 0, size: 10, totalElements: 2, totalPages: 1 });
     expect(page.content.map((h: { requestId: string }) => h.requestId)).toEqual([second.json().requestId, first.json().requestId]);
-    expect(page.content[1]).toMatchObject({ customerId: 'HIST001', promotionId: 'promo-vip-001', treeId: 'promotion-decision-tree', treeVersion: 1, promotionResult: { promotionName: 'VIP專屬優惠' } });
+    expect(page.content[1]).toMatchObject({
+      customerId: 'HIST001',
+      promotionId: 'promo-vip-001',
+      treeId: 'promotion-decision-tree',
+      treeVersion: 1,
+      promotionResult: { promotionName: 'VIP專屬優惠' },
+    });
 
     const paged = await t.app.inject({ method: 'GET', url: '/api/v1/promotions/history?customerId=HIST001&page=1&size=1', headers: AS_MANAGER });
     expect(paged.json().data.content).toHaveLength(1);
@@ -170,7 +192,11 @@ describe(`evaluate API on ${DB_KIND}`, () => {
     const future = await t.app.inject({ method: 'GET', url: '/api/v1/promotions/history?customerId=HIST001&startDate=2999-01-01', headers: AS_MANAGER });
     expect(future.json().data.totalElements).toBe(0);
     const today = new Date().toISOString().slice(0, 10);
-    const window = await t.app.inject({ method: 'GET', url: `/api/v1/promotions/history?customerId=HIST001&startDate=${today}&endDate=${today}`, headers: AS_MANAGER });
+    const window = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/promotions/history?customerId=HIST001&startDate=${today}&endDate=${today}`,
+      headers: AS_MANAGER,
+    });
     expect(window.json().data.totalElements).toBe(2);
   });
 
@@ -193,7 +219,12 @@ describe(`evaluate API on ${DB_KIND}`, () => {
     const tree = get.json().data;
     const rootNode = structuredClone(tree.rootNode);
     rootNode.children[0].children[0].configuration.parameters.discountAmount = 6000;
-    const put = await t.app.inject({ method: 'PUT', url: '/api/v1/management/decision-trees/vip-customer-tree', headers: AS_MANAGER, payload: { name: tree.name, status: 'ACTIVE', priority: tree.priority, rootNode } });
+    const put = await t.app.inject({
+      method: 'PUT',
+      url: '/api/v1/management/decision-trees/vip-customer-tree',
+      headers: AS_MANAGER,
+      payload: { name: tree.name, status: 'ACTIVE', priority: tree.priority, rootNode },
+    });
     expect(put.statusCode).toBe(200);
     expect(put.json().data.version).toBe(2);
 

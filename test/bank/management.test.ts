@@ -93,14 +93,27 @@ describe(`management API on ${DB_KIND}`, () => {
       const tree = simpleTree('bad pct');
       const res = await call('POST', TREES, AS_MANAGER, {
         ...tree,
-        rootNode: { ...tree.rootNode, children: [{ nodeId: 'pct', nodeType: 'CALCULATION', configuration: { commandType: 'CALCULATION', strategyType: 'PERCENTAGE_DISCOUNT', parameters: { promotionName: 'x', discountPercentage: 150 } } }] },
+        rootNode: {
+          ...tree.rootNode,
+          children: [
+            {
+              nodeId: 'pct',
+              nodeType: 'CALCULATION',
+              configuration: { commandType: 'CALCULATION', strategyType: 'PERCENTAGE_DISCOUNT', parameters: { promotionName: 'x', discountPercentage: 150 } },
+            },
+          ],
+        },
       });
       expect(res.statusCode).toBe(400);
       expect(res.json().errors[0]).toMatchObject({ nodeId: 'pct', field: expect.stringContaining('discountPercentage') });
     });
 
     it('Given malformed tree bodies, When posted, Then 400 INVALID_REQUEST (missing name, bad nodeType, unknown field)', async () => {
-      for (const body of [{ rootNode: simpleTree('x').rootNode }, { name: 'x', rootNode: { nodeType: 'LOOP', configuration: { commandType: 'X' } } }, { ...simpleTree('x'), surprise: 1 }]) {
+      for (const body of [
+        { rootNode: simpleTree('x').rootNode },
+        { name: 'x', rootNode: { nodeType: 'LOOP', configuration: { commandType: 'X' } } },
+        { ...simpleTree('x'), surprise: 1 },
+      ]) {
         const res = await call('POST', TREES, AS_MANAGER, body);
         expect(res.statusCode, JSON.stringify(body)).toBe(400);
         expect(res.json().success).toBe(false);
@@ -184,7 +197,11 @@ describe(`management API on ${DB_KIND}`, () => {
       const spel = await call('POST', RULES, AS_MANAGER, { name: 'bad spel', ruleType: 'SPEL', ruleContent: '#{creditScore >>> 1}' });
       expect(spel.statusCode).toBe(400);
       expect(spel.json().errors[0]).toMatchObject({ field: 'ruleContent', position: { line: 1 } });
-      const drl = await call('POST', RULES, AS_MANAGER, { name: 'bad drl', ruleType: 'DROOLS', ruleContent: 'rule "x"\nwhen\n  Customer( accountType == )\nthen\nend' });
+      const drl = await call('POST', RULES, AS_MANAGER, {
+        name: 'bad drl',
+        ruleType: 'DROOLS',
+        ruleContent: 'rule "x"\nwhen\n  Customer( accountType == )\nthen\nend',
+      });
       expect(drl.statusCode).toBe(400);
       expect(drl.json().errors[0].position.line).toBe(3);
       const hard = await call('POST', RULES, AS_MANAGER, { name: 'bad hardcoded', ruleType: 'HARDCODED', ruleContent: 'NO_SUCH_RULE' });
@@ -215,7 +232,12 @@ describe(`management API on ${DB_KIND}`, () => {
     it('Given a rule, When updated and its status PATCHed, Then the changes are stored; bad status → 400', async () => {
       const rule = (await call('POST', RULES, AS_MANAGER, { name: 'toggle', ruleType: 'SPEL', ruleContent: '#{creditScore >= 700}' })).json().data;
       expect(rule.status).toBe('ACTIVE');
-      const put = await call('PUT', `${RULES}/${rule.id}`, AS_MANAGER, { name: 'toggle', ruleType: 'SPEL', ruleContent: '#{creditScore >= 750}', description: 'stricter' });
+      const put = await call('PUT', `${RULES}/${rule.id}`, AS_MANAGER, {
+        name: 'toggle',
+        ruleType: 'SPEL',
+        ruleContent: '#{creditScore >= 750}',
+        description: 'stricter',
+      });
       expect(put.json().data).toMatchObject({ ruleContent: '#{creditScore >= 750}', description: 'stricter', status: 'ACTIVE' });
       const patch = await call('PATCH', `${RULES}/${rule.id}/status`, AS_MANAGER, { status: 'INACTIVE' });
       expect(patch.statusCode).toBe(200);
@@ -260,7 +282,11 @@ describe(`management API on ${DB_KIND}`, () => {
       const res = await call('GET', '/api/v1/promotions/available', AS_MANAGER);
       const offers = res.json().data as { nodeId: string; treeId: string; conditions: string[] }[];
       expect(offers.filter((o) => o.treeId === 'promotion-decision-tree')).toHaveLength(6);
-      expect(offers.find((o) => o.nodeId === 'calc-plat-high')?.conditions).toEqual(["#{customerId != null and customerId != ''}", "#{accountType == '白金' or accountType == 'PLATINUM'}", '#{creditScore >= 700}']);
+      expect(offers.find((o) => o.nodeId === 'calc-plat-high')?.conditions).toEqual([
+        "#{customerId != null and customerId != ''}",
+        "#{accountType == '白金' or accountType == 'PLATINUM'}",
+        '#{creditScore >= 700}',
+      ]);
       expect((await call('GET', '/api/v1/promotions/available')).statusCode).toBe(401);
       const inactive = await call('GET', '/api/v1/promotions/available?active=false', AS_MANAGER);
       expect((inactive.json().data as unknown[]).length).toBeGreaterThanOrEqual(offers.length);

@@ -13,13 +13,34 @@ interface SpringPage {
 
 describe('Spring Pageable resolution (unit)', () => {
   it.each([
-    [{ page: '-1', size: '10' }, { page: 0, size: 10 }],
-    [{ page: 'abc', size: 'x' }, { page: 0, size: 20 }],
-    [{ page: '1.5', size: '0' }, { page: 0, size: 20 }],
-    [{ page: '99999999999', size: '-3' }, { page: 0, size: 20 }],
-    [{ page: '3', size: '1000' }, { page: 3, size: 1000 }],
-    [{ page: '2', size: '5000' }, { page: 2, size: 2000 }],
-    [{ page: ['4', '9'], size: ['7', '8'] }, { page: 4, size: 7 }],
+    [
+      { page: '-1', size: '10' },
+      { page: 0, size: 10 },
+    ],
+    [
+      { page: 'abc', size: 'x' },
+      { page: 0, size: 20 },
+    ],
+    [
+      { page: '1.5', size: '0' },
+      { page: 0, size: 20 },
+    ],
+    [
+      { page: '99999999999', size: '-3' },
+      { page: 0, size: 20 },
+    ],
+    [
+      { page: '3', size: '1000' },
+      { page: 3, size: 1000 },
+    ],
+    [
+      { page: '2', size: '5000' },
+      { page: 2, size: 2000 },
+    ],
+    [
+      { page: ['4', '9'], size: ['7', '8'] },
+      { page: 4, size: 7 },
+    ],
     [{ page: '', size: '' }, {}],
   ])('Given page/size %j, When resolved as Spring does, Then %j', (query, expected) => {
     const q: Record<string, unknown> = { ...query };
@@ -67,7 +88,10 @@ describe(`Spring-compatible paging over HTTP on ${DB_KIND}`, () => {
   });
   const get = async (url: string) => {
     const res = await t.app.inject({ method: 'GET', url, headers: AS_MANAGER });
-    return { status: res.statusCode, body: res.json<{ data: SpringPage; errorCode: string | null; message: string; errors?: { field: string; message: string }[] }>() };
+    return {
+      status: res.statusCode,
+      body: res.json<{ data: SpringPage; errorCode: string | null; message: string; errors?: { field: string; message: string }[] }>(),
+    };
   };
 
   it('Given size=1000 (above the old maximum), When trees are listed, Then 200 with size 1000, not a 400', async () => {
@@ -76,7 +100,7 @@ describe(`Spring-compatible paging over HTTP on ${DB_KIND}`, () => {
     expect(res.body.data).toMatchObject({ size: 1000, number: 0 });
   });
 
-  it('Given size above Spring\'s max-page-size, When listed, Then it is clamped to 2000', async () => {
+  it("Given size above Spring's max-page-size, When listed, Then it is clamped to 2000", async () => {
     for (const url of [`${TREES}?size=5000`, `${RULES}?size=100000`, `${HISTORY}?size=2001`]) {
       const res = await get(url);
       expect(res.status, url).toBe(200);

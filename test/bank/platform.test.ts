@@ -72,7 +72,7 @@ describe(`platform on ${DB_KIND}`, () => {
     expect(res.headers['x-request-id']).toBe(res.json().requestId);
   });
 
-  it('Given a client-supplied X-Request-Id, When it is sane, Then the request id is still the server\'s and the client id is echoed as X-Correlation-Id; when it is not, it is dropped', async () => {
+  it("Given a client-supplied X-Request-Id, When it is sane, Then the request id is still the server's and the client id is echoed as X-Correlation-Id; when it is not, it is dropped", async () => {
     const kept = await t.app.inject({ method: 'GET', url: '/actuator/health', headers: { 'x-request-id': 'client-req-123' } });
     expect(kept.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     expect(kept.headers['x-correlation-id']).toBe('client-req-123');
@@ -126,7 +126,13 @@ describe(`platform on ${DB_KIND}`, () => {
   });
 
   it('Given a handler bug, When it throws, Then 500 SYSTEM_ERROR with a generic message', async () => {
-    const app = await buildHttpServer({ logger: silent, bodyLimitBytes: 1024 * 1024, swaggerEnabled: false, version: 't', auth: { authenticator: { authenticate: async () => null }, limiter: createLoginLimiter({ userAttempts: 5, addressAttempts: 20, windowMs: 60_000 }) } });
+    const app = await buildHttpServer({
+      logger: silent,
+      bodyLimitBytes: 1024 * 1024,
+      swaggerEnabled: false,
+      version: 't',
+      auth: { authenticator: { authenticate: async () => null }, limiter: createLoginLimiter({ userAttempts: 5, addressAttempts: 20, windowMs: 60_000 }) },
+    });
     app.get('/boom', { config: { auth: 'public' } }, async () => {
       throw new TypeError('secret internals');
     });
@@ -158,11 +164,29 @@ describe('production mode', () => {
 
   it('Given production with an admin password, When started on a fresh database, Then the demo users do not exist and the admin from the environment works', async () => {
     const db = await createTestDatabase();
-    const banyan = await createBanyan(testConfig(db, { NODE_ENV: 'production', BANYAN_ADMIN_USER: 'root', BANYAN_ADMIN_PASSWORD: 'S3cure-enough!', WALLET_URL: 'http://127.0.0.1:9/wallet', JWT_SECRET: 'test-secret-for-production-mode-0123456789', BANYAN_SECRET_KEY: 'a'.repeat(64) }), { logger: silent });
+    const banyan = await createBanyan(
+      testConfig(db, {
+        NODE_ENV: 'production',
+        BANYAN_ADMIN_USER: 'root',
+        BANYAN_ADMIN_PASSWORD: 'S3cure-enough!',
+        WALLET_URL: 'http://127.0.0.1:9/wallet',
+        JWT_SECRET: 'test-secret-for-production-mode-0123456789',
+        BANYAN_SECRET_KEY: 'a'.repeat(64),
+      }),
+      { logger: silent },
+    );
     try {
-      const demo = await banyan.app.inject({ method: 'GET', url: '/api/v1/management/decision-trees', headers: { authorization: basic('manager', 'manager123') } });
+      const demo = await banyan.app.inject({
+        method: 'GET',
+        url: '/api/v1/management/decision-trees',
+        headers: { authorization: basic('manager', 'manager123') },
+      });
       expect(demo.statusCode).toBe(401);
-      const admin = await banyan.app.inject({ method: 'GET', url: '/api/v1/management/decision-trees', headers: { authorization: basic('root', 'S3cure-enough!') } });
+      const admin = await banyan.app.inject({
+        method: 'GET',
+        url: '/api/v1/management/decision-trees',
+        headers: { authorization: basic('root', 'S3cure-enough!') },
+      });
       expect(admin.statusCode).toBe(200);
       // Swagger is off in production unless asked for.
       expect((await banyan.app.inject({ method: 'GET', url: '/api-docs' })).statusCode).toBe(404);
@@ -176,7 +200,9 @@ describe('production mode', () => {
     const db = await createTestDatabase();
     const dev = await createBanyan(testConfig(db), { logger: silent });
     await dev.close();
-    await expect(createBanyan(testConfig(db, { NODE_ENV: 'production', BANYAN_ADMIN_PASSWORD: 'S3cure-enough!', BANYAN_SECRET_KEY: 'a'.repeat(64) }), { logger: silent })).rejects.toThrow(StartupError);
+    await expect(
+      createBanyan(testConfig(db, { NODE_ENV: 'production', BANYAN_ADMIN_PASSWORD: 'S3cure-enough!', BANYAN_SECRET_KEY: 'a'.repeat(64) }), { logger: silent }),
+    ).rejects.toThrow(StartupError);
     await db.drop();
   });
 

@@ -20,12 +20,40 @@ const history = Array.from({ length: 10_000 }, (_, i) => ({ id: `t${String(i).pa
 const withNote = (note: string) => [{ id: 't-note', note }, ...history.slice(1)];
 const customer = (extra: Record<string, unknown> = {}) => ({ customerId: 'CORPUS', transactionHistory: history, ...extra });
 
-const offer = (id: string) => ({ nodeId: `${id}-offer`, nodeType: 'CALCULATION', configuration: { commandType: 'CALCULATION', strategyType: 'FIXED_AMOUNT', parameters: { promotionId: id, discountAmount: 1 } } });
-const spel = (nodeId: string, expression: string) => ({ nodeId, nodeType: 'CONDITION', configuration: { commandType: 'SPEL_CONDITION', expression }, children: [offer(nodeId)] });
-const jsonlogic = (nodeId: string, expression: unknown) => ({ nodeId, nodeType: 'CONDITION', configuration: { commandType: 'JSONLOGIC_CONDITION', expression }, children: [offer(nodeId)] });
-const formula = (nodeId: string, f: string) => ({ nodeId, nodeType: 'CALCULATION', configuration: { commandType: 'CALCULATION', strategyType: 'FORMULA', parameters: { promotionId: nodeId, formula: f } } });
-const drools = (nodeId: string, ruleName: string) => ({ nodeId, nodeType: 'CONDITION', configuration: { commandType: 'DROOLS_RULE', ruleName }, children: [offer(nodeId)] });
-const root = (children: unknown[]) => ({ nodeId: 'root', nodeType: 'CONDITION', configuration: { commandType: 'JSONLOGIC_CONDITION', expression: true }, children });
+const offer = (id: string) => ({
+  nodeId: `${id}-offer`,
+  nodeType: 'CALCULATION',
+  configuration: { commandType: 'CALCULATION', strategyType: 'FIXED_AMOUNT', parameters: { promotionId: id, discountAmount: 1 } },
+});
+const spel = (nodeId: string, expression: string) => ({
+  nodeId,
+  nodeType: 'CONDITION',
+  configuration: { commandType: 'SPEL_CONDITION', expression },
+  children: [offer(nodeId)],
+});
+const jsonlogic = (nodeId: string, expression: unknown) => ({
+  nodeId,
+  nodeType: 'CONDITION',
+  configuration: { commandType: 'JSONLOGIC_CONDITION', expression },
+  children: [offer(nodeId)],
+});
+const formula = (nodeId: string, f: string) => ({
+  nodeId,
+  nodeType: 'CALCULATION',
+  configuration: { commandType: 'CALCULATION', strategyType: 'FORMULA', parameters: { promotionId: nodeId, formula: f } },
+});
+const drools = (nodeId: string, ruleName: string) => ({
+  nodeId,
+  nodeType: 'CONDITION',
+  configuration: { commandType: 'DROOLS_RULE', ruleName },
+  children: [offer(nodeId)],
+});
+const root = (children: unknown[]) => ({
+  nodeId: 'root',
+  nodeType: 'CONDITION',
+  configuration: { commandType: 'JSONLOGIC_CONDITION', expression: true },
+  children,
+});
 
 const QUADRATIC_DRL = `package corpus;
 rule "contains-from"
@@ -42,7 +70,9 @@ end
  * Enough expensive nodes that only the deadline stops the tree: each stays under the step limit
  * (300 × 300 = 90 000 units, a few ms), forty of them take several times the deadline.
  */
-const manyHeavyNodes = Array.from({ length: 40 }, (_, i) => spel(`heavy-${i}`, `#{transactionHistory.?[#root.transactionHistory.?[id == 'none-${i}'].size() > 0].size() > 0}`));
+const manyHeavyNodes = Array.from({ length: 40 }, (_, i) =>
+  spel(`heavy-${i}`, `#{transactionHistory.?[#root.transactionHistory.?[id == 'none-${i}'].size() > 0].size() > 0}`),
+);
 const shortHistory = history.slice(0, 300);
 
 interface Case {
@@ -54,17 +84,81 @@ interface Case {
 }
 
 const CASES: readonly Case[] = [
-  { name: 'SpEL selection × contains (quadratic)', tree: root([spel('n', "#{transactionHistory.![id].?[!#root.transactionHistory.![id + '!'].contains(#this)].size() > 0}")]), body: customer(), codes: ['LIMIT_EXCEEDED', 'EVALUATION_BUDGET_EXCEEDED'] },
-  { name: 'SpEL `in` inside a selection', tree: root([spel('n', '#{transactionHistory.?[id in #root.transactionHistory].size() > 0}')]), body: customer(), codes: ['LIMIT_EXCEEDED', 'EVALUATION_BUDGET_EXCEEDED'] },
-  { name: 'SpEL projection of a huge list into strings (concat blow-up)', tree: root([spel('n', "#{transactionHistory.![#root.transactionHistory + 'x'].size() > 0}")]), body: customer(), codes: ['LIMIT_EXCEEDED', 'EVALUATION_BUDGET_EXCEEDED'] },
-  { name: 'SpEL nested quantifier on long strings', tree: root([spel('n', "#{transactionHistory.?[#root.transactionHistory[0].note matches '^(a+)+$'].size() > 0}")]), body: customer({ transactionHistory: withNote(`${'a'.repeat(9_000)}!`) }), codes: ['LIMIT_EXCEEDED', 'EVALUATION_BUDGET_EXCEEDED'] },
-  { name: 'JSONLogic some × in (cross product)', tree: root([jsonlogic('n', { some: [{ var: 'transactionHistory' }, { in: [{ cat: [{ var: 'id' }, '!'] }, { val: [[2], 'transactionHistory'] }] }] })]), body: customer(), codes: ['LIMIT_EXCEEDED', 'EVALUATION_BUDGET_EXCEEDED'] },
-  { name: 'JSONLogic map × cat (string blow-up)', tree: root([jsonlogic('n', { some: [{ map: [{ var: 'transactionHistory' }, { cat: [{ val: [[2], 'transactionHistory', 0, 'note'] }, { val: [[2], 'transactionHistory', 0, 'note'] }] }] }, { '==': [{ var: '' }, 'x'] }] })]), body: customer({ transactionHistory: withNote('b'.repeat(40_000)) }), codes: ['LIMIT_EXCEEDED', 'EVALUATION_BUDGET_EXCEEDED'] },
-  { name: 'JSONLogic nested filters over the whole list', tree: root([jsonlogic('n', { some: [{ var: 'transactionHistory' }, { some: [{ val: [[2], 'transactionHistory'] }, { '==': [{ var: 'id' }, 'none'] }] }] })]), body: customer(), codes: ['LIMIT_EXCEEDED', 'EVALUATION_BUDGET_EXCEEDED'] },
-  { name: 'Drools contains … from', tree: root([drools('n', 'corpus-contains-from')]), body: customer(), codes: ['LIMIT_EXCEEDED', 'EVALUATION_BUDGET_EXCEEDED'] },
-  { name: 'reward formula over nested selections (decimal mode)', tree: root([formula('n', "#sum(transactionHistory.![#root.transactionHistory.?[id == 'none'].size() * 1.5])")]), body: customer(), codes: ['LIMIT_EXCEEDED', 'EVALUATION_BUDGET_EXCEEDED'] },
-  { name: 'a deeply nested payload stringified per element', tree: root([spel('n', "#{transactionHistory.![#root.deep + ''].size() < 0}")]), body: customer({ deep: JSON.parse(`${'['.repeat(1_000)}1${']'.repeat(1_000)}`) as unknown }), codes: ['LIMIT_EXCEEDED', 'EVALUATION_BUDGET_EXCEEDED'] },
-  { name: 'a tree of many heavy nodes (only the deadline stops it)', tree: root(manyHeavyNodes), body: customer({ transactionHistory: shortHistory }), codes: ['EVALUATION_BUDGET_EXCEEDED'] },
+  {
+    name: 'SpEL selection × contains (quadratic)',
+    tree: root([spel('n', "#{transactionHistory.![id].?[!#root.transactionHistory.![id + '!'].contains(#this)].size() > 0}")]),
+    body: customer(),
+    codes: ['LIMIT_EXCEEDED', 'EVALUATION_BUDGET_EXCEEDED'],
+  },
+  {
+    name: 'SpEL `in` inside a selection',
+    tree: root([spel('n', '#{transactionHistory.?[id in #root.transactionHistory].size() > 0}')]),
+    body: customer(),
+    codes: ['LIMIT_EXCEEDED', 'EVALUATION_BUDGET_EXCEEDED'],
+  },
+  {
+    name: 'SpEL projection of a huge list into strings (concat blow-up)',
+    tree: root([spel('n', "#{transactionHistory.![#root.transactionHistory + 'x'].size() > 0}")]),
+    body: customer(),
+    codes: ['LIMIT_EXCEEDED', 'EVALUATION_BUDGET_EXCEEDED'],
+  },
+  {
+    name: 'SpEL nested quantifier on long strings',
+    tree: root([spel('n', "#{transactionHistory.?[#root.transactionHistory[0].note matches '^(a+)+$'].size() > 0}")]),
+    body: customer({ transactionHistory: withNote(`${'a'.repeat(9_000)}!`) }),
+    codes: ['LIMIT_EXCEEDED', 'EVALUATION_BUDGET_EXCEEDED'],
+  },
+  {
+    name: 'JSONLogic some × in (cross product)',
+    tree: root([jsonlogic('n', { some: [{ var: 'transactionHistory' }, { in: [{ cat: [{ var: 'id' }, '!'] }, { val: [[2], 'transactionHistory'] }] }] })]),
+    body: customer(),
+    codes: ['LIMIT_EXCEEDED', 'EVALUATION_BUDGET_EXCEEDED'],
+  },
+  {
+    name: 'JSONLogic map × cat (string blow-up)',
+    tree: root([
+      jsonlogic('n', {
+        some: [
+          { map: [{ var: 'transactionHistory' }, { cat: [{ val: [[2], 'transactionHistory', 0, 'note'] }, { val: [[2], 'transactionHistory', 0, 'note'] }] }] },
+          { '==': [{ var: '' }, 'x'] },
+        ],
+      }),
+    ]),
+    body: customer({ transactionHistory: withNote('b'.repeat(40_000)) }),
+    codes: ['LIMIT_EXCEEDED', 'EVALUATION_BUDGET_EXCEEDED'],
+  },
+  {
+    name: 'JSONLogic nested filters over the whole list',
+    tree: root([
+      jsonlogic('n', { some: [{ var: 'transactionHistory' }, { some: [{ val: [[2], 'transactionHistory'] }, { '==': [{ var: 'id' }, 'none'] }] }] }),
+    ]),
+    body: customer(),
+    codes: ['LIMIT_EXCEEDED', 'EVALUATION_BUDGET_EXCEEDED'],
+  },
+  {
+    name: 'Drools contains … from',
+    tree: root([drools('n', 'corpus-contains-from')]),
+    body: customer(),
+    codes: ['LIMIT_EXCEEDED', 'EVALUATION_BUDGET_EXCEEDED'],
+  },
+  {
+    name: 'reward formula over nested selections (decimal mode)',
+    tree: root([formula('n', "#sum(transactionHistory.![#root.transactionHistory.?[id == 'none'].size() * 1.5])")]),
+    body: customer(),
+    codes: ['LIMIT_EXCEEDED', 'EVALUATION_BUDGET_EXCEEDED'],
+  },
+  {
+    name: 'a deeply nested payload stringified per element',
+    tree: root([spel('n', "#{transactionHistory.![#root.deep + ''].size() < 0}")]),
+    body: customer({ deep: JSON.parse(`${'['.repeat(1_000)}1${']'.repeat(1_000)}`) as unknown }),
+    codes: ['LIMIT_EXCEEDED', 'EVALUATION_BUDGET_EXCEEDED'],
+  },
+  {
+    name: 'a tree of many heavy nodes (only the deadline stops it)',
+    tree: root(manyHeavyNodes),
+    body: customer({ transactionHistory: shortHistory }),
+    codes: ['EVALUATION_BUDGET_EXCEEDED'],
+  },
 ];
 
 describe(`expression sandbox corpus over HTTP (${DB_KIND})`, () => {
@@ -73,10 +167,20 @@ describe(`expression sandbox corpus over HTTP (${DB_KIND})`, () => {
 
   beforeAll(async () => {
     t = await startTestApp({ EVALUATION_DEADLINE_MS: String(DEADLINE_MS), EVALUATE_BODY_LIMIT_BYTES: String(BODY_CAP) });
-    const rule = await t.app.inject({ method: 'POST', url: '/api/v1/management/promotion-rules', headers: AS_ADMIN, payload: { name: 'corpus-contains-from', ruleType: 'DROOLS', ruleContent: QUADRATIC_DRL, status: 'ACTIVE' } });
+    const rule = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/management/promotion-rules',
+      headers: AS_ADMIN,
+      payload: { name: 'corpus-contains-from', ruleType: 'DROOLS', ruleContent: QUADRATIC_DRL, status: 'ACTIVE' },
+    });
     expect(rule.statusCode, rule.body).toBe(201);
     for (const c of CASES) {
-      const res = await t.app.inject({ method: 'POST', url: '/api/v1/management/decision-trees', headers: AS_MANAGER, payload: { name: `corpus ${c.name}`, status: 'ACTIVE', rootNode: c.tree } as object });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/management/decision-trees',
+        headers: AS_MANAGER,
+        payload: { name: `corpus ${c.name}`, status: 'ACTIVE', rootNode: c.tree } as object,
+      });
       expect(res.statusCode, `${c.name}: ${res.body}`).toBe(201);
       treeIds.set(c.name, (res.json() as { data: { id: string } }).data.id);
     }
@@ -120,7 +224,10 @@ describe(`expression sandbox corpus over HTTP (${DB_KIND})`, () => {
       const requestId = recorded.json().requestId as string;
       const steps = await t.app.inject({ method: 'GET', url: `/api/v1/audit/decisions?requestId=${requestId}&size=100`, headers: AS_AUDITOR });
       const rows = (steps.json() as { data: { content: { status: string; errorDetails: string | null; executionTimeMs: number | null }[] } }).data.content;
-      expect(rows.reduce((n, r) => n + (r.executionTimeMs ?? 0), 0), 'recorded evaluation time').toBeLessThan(ENDS_WITHIN_MS);
+      expect(
+        rows.reduce((n, r) => n + (r.executionTimeMs ?? 0), 0),
+        'recorded evaluation time',
+      ).toBeLessThan(ENDS_WITHIN_MS);
       const failed = rows.filter((r) => r.status === 'FAILED');
       expect(failed.length).toBeGreaterThan(0);
       const errors = failed.map((s) => s.errorDetails ?? '');
@@ -137,7 +244,15 @@ describe(`expression sandbox corpus over HTTP (${DB_KIND})`, () => {
     expect(res.statusCode).toBe(413);
     expect(res.json().errorCode).toBe('PAYLOAD_TOO_LARGE');
     // The same size is accepted by a management route (global BODY_LIMIT_BYTES, 1 MB): validation answers, not the limit.
-    const tree = await t.app.inject({ method: 'POST', url: '/api/v1/management/decision-trees', headers: AS_MANAGER, payload: { name: 'x', rootNode: { nodeId: 'r', nodeType: 'CONDITION', configuration: { commandType: 'SPEL_CONDITION', expression: `#{'${'y'.repeat(300_000)}' == 'y'}` } } } });
+    const tree = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/management/decision-trees',
+      headers: AS_MANAGER,
+      payload: {
+        name: 'x',
+        rootNode: { nodeId: 'r', nodeType: 'CONDITION', configuration: { commandType: 'SPEL_CONDITION', expression: `#{'${'y'.repeat(300_000)}' == 'y'}` } },
+      },
+    });
     expect(tree.statusCode).not.toBe(413);
   });
 });

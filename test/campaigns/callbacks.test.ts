@@ -119,9 +119,15 @@ describe('tenant callback URL: signed reward.paid callbacks', () => {
     // Let any stray redelivery arrive before counting.
     await new Promise((r) => setTimeout(r, 500));
 
-    const bodies = accepted().map((c) => JSON.parse(c.body) as { type: string; id: string; reward: { rewardId: string; tenantId: string; status: string; walletTransactionId?: string } });
+    const bodies = accepted().map(
+      (c) => JSON.parse(c.body) as { type: string; id: string; reward: { rewardId: string; tenantId: string; status: string; walletTransactionId?: string } },
+    );
     expect(bodies.map((x) => x.reward.rewardId).sort()).toEqual([...aRewards].sort());
-    expect(bodies.every((x) => x.type === 'reward.paid' && x.reward.tenantId === 'cb-a' && x.reward.status === 'PAID' && typeof x.reward.walletTransactionId === 'string')).toBe(true);
+    expect(
+      bodies.every(
+        (x) => x.type === 'reward.paid' && x.reward.tenantId === 'cb-a' && x.reward.status === 'PAID' && typeof x.reward.walletTransactionId === 'string',
+      ),
+    ).toBe(true);
     // Every request (failed ones too) carries a valid signature over its exact body and the event id receivers dedupe on.
     for (const call of hookA.calls) {
       expect(validSignature(secret, call.body, call.headers['x-banyan-signature'])).toBe(true);
@@ -137,7 +143,12 @@ describe('tenant callback URL: signed reward.paid callbacks', () => {
   });
 
   it('Given B sets its own URL and rotates the secret, When B earns a reward, Then only B’s endpoint gets it, signed with the new secret', async () => {
-    const key = await app.app.inject({ method: 'POST', url: '/api/v1/admin/tenants/cb-b/api-keys', headers: AS_ADMIN, payload: { name: 'admin', scopes: ['tenant:admin'] } });
+    const key = await app.app.inject({
+      method: 'POST',
+      url: '/api/v1/admin/tenants/cb-b/api-keys',
+      headers: AS_ADMIN,
+      payload: { name: 'admin', scopes: ['tenant:admin'] },
+    });
     const bAdmin = as(app, key.json<Envelope<{ apiKey: string }>>().data.apiKey);
     const first = await bAdmin<{ secret?: string }>('PUT', '/api/v1/tenant/callback', { callbackUrl: hookB.url });
     expect(first.status).toBe(200);
@@ -160,7 +171,8 @@ describe('tenant callback URL: signed reward.paid callbacks', () => {
 
 describe('callback URL policy', () => {
   const production = { publicOnly: true, allowedHosts: ['hooks.internal', '10.1.2.3'] };
-  const callbackUrlProblem = (raw: string, policy: AddressPolicy, resolve?: (host: string) => Promise<string[]>) => urlProblem('callbackUrl', raw, policy, resolve);
+  const callbackUrlProblem = (raw: string, policy: AddressPolicy, resolve?: (host: string) => Promise<string[]>) =>
+    urlProblem('callbackUrl', raw, policy, resolve);
   const resolveTo = (addresses: string[]) => () => Promise.resolve(addresses);
 
   it('Given production rules, When URLs point at private, loopback or link-local addresses, Then they are refused unless allow-listed', async () => {

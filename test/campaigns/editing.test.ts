@@ -28,7 +28,12 @@ describe('editing campaigns: GET → PUT round trip, JSON Merge Patch, template 
   afterAll(async () => app.destroy());
 
   const patch = async (id: string, body: unknown, contentType = 'application/merge-patch+json') => {
-    const res = await app.app.inject({ method: 'PATCH', url: `/api/v1/campaigns/${id}`, headers: { 'x-api-key': key, 'content-type': contentType }, payload: JSON.stringify(body) });
+    const res = await app.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/campaigns/${id}`,
+      headers: { 'x-api-key': key, 'content-type': contentType },
+      payload: JSON.stringify(body),
+    });
     return { status: res.statusCode, body: res.json<Envelope<View>>() };
   };
   const create = async (extra: Record<string, unknown> = {}) => {
@@ -40,9 +45,20 @@ describe('editing campaigns: GET → PUT round trip, JSON Merge Patch, template 
   it('Given a campaign read with GET, When it is PUT back with one change, Then 200 (read-only fields and null limits are accepted and ignored)', async () => {
     const created = await create({ limits: { maxRewardsPerPlayer: 2 } });
     const read = (await call<View>('GET', `/api/v1/campaigns/${created.id}`)).body.data;
-    const put = await call<View>('PUT', `/api/v1/campaigns/${created.id}`, { ...read, name: 'Renamed', status: 'ACTIVE', id: 'other-id', createdAt: '1999-01-01T00:00:00Z' });
+    const put = await call<View>('PUT', `/api/v1/campaigns/${created.id}`, {
+      ...read,
+      name: 'Renamed',
+      status: 'ACTIVE',
+      id: 'other-id',
+      createdAt: '1999-01-01T00:00:00Z',
+    });
     expect(put.status, JSON.stringify(put.body)).toBe(200);
-    expect(put.body.data).toMatchObject({ id: created.id, name: 'Renamed', status: 'DRAFT', limits: { maxRewardsPerPlayer: 2, maxAmountPerPlayer: null, cooldownSeconds: null } });
+    expect(put.body.data).toMatchObject({
+      id: created.id,
+      name: 'Renamed',
+      status: 'DRAFT',
+      limits: { maxRewardsPerPlayer: 2, maxAmountPerPlayer: null, cooldownSeconds: null },
+    });
   });
 
   it('Given a PUT with a truly unknown field, Then 400 naming it', async () => {
@@ -54,7 +70,14 @@ describe('editing campaigns: GET → PUT round trip, JSON Merge Patch, template 
 
   it('Given a merge patch, When PATCHed as application/merge-patch+json, Then members replace, nested limits merge and null removes (RFC 7396)', async () => {
     const created = await create({ exclusivityGroup: 'deposit', description: 'old', limits: { maxRewardsPerPlayer: 3, cooldownSeconds: 60 } });
-    const res = await patch(created.id, { name: 'Patched', description: null, exclusivityGroup: null, limits: { cooldownSeconds: null, maxAmountPerPlayer: '250.50' }, eventTypes: ['user.deposit', 'user.bet'], status: 'ENDED' });
+    const res = await patch(created.id, {
+      name: 'Patched',
+      description: null,
+      exclusivityGroup: null,
+      limits: { cooldownSeconds: null, maxAmountPerPlayer: '250.50' },
+      eventTypes: ['user.deposit', 'user.bet'],
+      status: 'ENDED',
+    });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body.data).toMatchObject({
       name: 'Patched',
@@ -86,7 +109,12 @@ describe('editing campaigns: GET → PUT round trip, JSON Merge Patch, template 
     expect((await call('POST', `/api/v1/campaigns/${created.id}/transitions`, { to: 'ACTIVE' })).status).toBe(200);
     expect((await patch(created.id, { name: 'x' })).status).toBe(422);
     const other = as(app, (await newTenant(app, 'edit-other')).key);
-    const res = await app.app.inject({ method: 'PATCH', url: `/api/v1/campaigns/${created.id}`, headers: { 'x-api-key': (await newTenant(app, 'edit-third')).key, 'content-type': 'application/merge-patch+json' }, payload: '{"name":"x"}' });
+    const res = await app.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/campaigns/${created.id}`,
+      headers: { 'x-api-key': (await newTenant(app, 'edit-third')).key, 'content-type': 'application/merge-patch+json' },
+      payload: '{"name":"x"}',
+    });
     expect(res.statusCode).toBe(404);
     expect((await other('GET', `/api/v1/campaigns/${created.id}`)).status).toBe(404);
   });
@@ -110,7 +138,11 @@ describe('editing campaigns: GET → PUT round trip, JSON Merge Patch, template 
       startsAt: '2027-01-01T00:00:00.000Z',
       eventTypes: ['user.deposit', 'user.bet'],
     });
-    const unknown = await call('POST', '/api/v1/campaigns/from-template', { templateId: 'deposit-match', parameters: { matchPercent: 50, maxBonus: 100 }, overrides: { colour: 'red' } });
+    const unknown = await call('POST', '/api/v1/campaigns/from-template', {
+      templateId: 'deposit-match',
+      parameters: { matchPercent: 50, maxBonus: 100 },
+      overrides: { colour: 'red' },
+    });
     expect(unknown.status).toBe(400);
     expect(unknown.body.errors?.map((e) => e.field)).toEqual(['overrides.colour']);
   });

@@ -19,7 +19,11 @@ describe('errors that say what is expected (one Ajv-error mapper); decimal strin
   });
 
   it('Given a bad date, amount and event type, Then each message names the expected form with an example', async () => {
-    const res = await call('POST', '/api/v1/campaigns', depositMatch({ startsAt: 'tomorrow', eventTypes: ['Deposit'], limits: { maxAmountPerPlayer: '12,50' } }));
+    const res = await call(
+      'POST',
+      '/api/v1/campaigns',
+      depositMatch({ startsAt: 'tomorrow', eventTypes: ['Deposit'], limits: { maxAmountPerPlayer: '12,50' } }),
+    );
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual(
       expect.arrayContaining([
@@ -32,7 +36,10 @@ describe('errors that say what is expected (one Ajv-error mapper); decimal strin
   });
 
   it('Given deposit-match without matchPercent and with a bad currency, Then "parameters.matchPercent is required" and the ISO 4217 sentence', async () => {
-    const res = await call('POST', '/api/v1/campaigns/from-template', { templateId: 'deposit-match', parameters: { maxBonus: 10, currency: 'dollars', bonus: 1 } });
+    const res = await call('POST', '/api/v1/campaigns/from-template', {
+      templateId: 'deposit-match',
+      parameters: { maxBonus: 10, currency: 'dollars', bonus: 1 },
+    });
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual(
       expect.arrayContaining([
@@ -57,12 +64,18 @@ describe('errors that say what is expected (one Ajv-error mapper); decimal strin
     const tooBig = await call('POST', '/api/v1/campaigns/from-template', { templateId: 'deposit-match', parameters: { matchPercent: '900', maxBonus: '50' } });
     expect(tooBig.status).toBe(400);
     expect(tooBig.body.errors).toEqual([{ field: 'parameters.matchPercent', message: 'parameters.matchPercent must be <= 500' }]);
-    const notDecimal = await call('POST', '/api/v1/campaigns/from-template', { templateId: 'deposit-match', parameters: { matchPercent: 'lots', maxBonus: '50' } });
+    const notDecimal = await call('POST', '/api/v1/campaigns/from-template', {
+      templateId: 'deposit-match',
+      parameters: { matchPercent: 'lots', maxBonus: '50' },
+    });
     expect(notDecimal.body.errors).toEqual([{ field: 'parameters.matchPercent', message: 'parameters.matchPercent must be a number' }]);
   });
 
   it('Given a cashback cap as a decimal string with many places, Then the campaign limit keeps it exactly', async () => {
-    const res = await call<{ limits: { maxAmountPerPlayer: string } }>('POST', '/api/v1/campaigns/from-template', { templateId: 'cashback', parameters: { cashbackPercent: 10, maxCashbackPerPlayer: '123456789012.3456' } });
+    const res = await call<{ limits: { maxAmountPerPlayer: string } }>('POST', '/api/v1/campaigns/from-template', {
+      templateId: 'cashback',
+      parameters: { cashbackPercent: 10, maxCashbackPerPlayer: '123456789012.3456' },
+    });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     expect(res.body.data.limits.maxAmountPerPlayer).toBe('123456789012.3456');
     const id = await activeCampaign(call, depositMatch({ name: 'str', limits: { maxAmountPerPlayer: '0.10' }, rewardFormula: { rule: '0.1' } }));

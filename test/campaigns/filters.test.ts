@@ -66,7 +66,9 @@ describe('finding things: list filters on every expected field; an unknown query
     const today = new Date().toISOString().slice(0, 10);
     expect((await call<Page<Reward>>('GET', `/api/v1/rewards?from=${today}&to=${today}`)).body.data.totalElements).toBe(3);
     expect((await call<Page<Reward>>('GET', '/api/v1/rewards?to=2020-01-01')).body.data.totalElements).toBe(0);
-    expect((await call<Page<Reward>>('GET', '/api/v1/rewards?status=FAILED&rewardType=BONUS')).body.data.content.every((r) => r.status === 'FAILED')).toBe(true);
+    expect((await call<Page<Reward>>('GET', '/api/v1/rewards?status=FAILED&rewardType=BONUS')).body.data.content.every((r) => r.status === 'FAILED')).toBe(
+      true,
+    );
     expect((await call('GET', '/api/v1/rewards?from=2026-02-01&to=2026-01-01')).status).toBe(400);
   });
 
@@ -98,7 +100,14 @@ describe('finding things: list filters on every expected field; an unknown query
   });
 
   it('Given an unknown query parameter on a tenant list endpoint, Then 400 naming it (not silently ignored)', async () => {
-    for (const url of ['/api/v1/campaigns?stauts=ACTIVE', '/api/v1/rewards?player=fa', '/api/v1/events?kind=x', '/api/v1/players/fa/rewards?playerId=fb', '/api/v1/templates?x=1', '/api/v1/players/fa/campaigns?all=1']) {
+    for (const url of [
+      '/api/v1/campaigns?stauts=ACTIVE',
+      '/api/v1/rewards?player=fa',
+      '/api/v1/events?kind=x',
+      '/api/v1/players/fa/rewards?playerId=fb',
+      '/api/v1/templates?x=1',
+      '/api/v1/players/fa/campaigns?all=1',
+    ]) {
       const res = await call(url.startsWith('/api/v1/templates') ? 'GET' : 'GET', url);
       expect(res.status, url).toBe(400);
       const name = new URL(`http://x${url}`).searchParams.keys().next().value;

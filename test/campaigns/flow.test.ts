@@ -14,7 +14,9 @@ describe('campaign flow: deposit → reward', () => {
 
   it('Given an active deposit-match campaign, When a player deposits 80, Then a 40.00 BONUS reward is created with reason REWARDED', async () => {
     const id = await activeCampaign(call, depositMatch());
-    const res = await call<{ results: { outcome: string; rewards: { amount: string; campaignId: string }[] }[] }>('POST', '/api/v1/events', { events: [deposit('p1', 80)] });
+    const res = await call<{ results: { outcome: string; rewards: { amount: string; campaignId: string }[] }[] }>('POST', '/api/v1/events', {
+      events: [deposit('p1', 80)],
+    });
     expect(res.status).toBe(200);
     expect(res.body.data.results[0]?.outcome).toBe('REWARDED');
     expect(res.body.data.results[0]?.rewards).toEqual([expect.objectContaining({ campaignId: id, amount: '40.00' })]);

@@ -12,13 +12,22 @@ export interface Envelope<T = unknown> {
 export async function newTenant(app: TestApp, id: string, scopes?: string[]): Promise<{ id: string; key: string; keyId: string }> {
   const t = await app.app.inject({ method: 'POST', url: '/api/v1/admin/tenants', headers: AS_ADMIN, payload: { id, name: `Tenant ${id}` } });
   if (t.statusCode !== 201) throw new Error(`tenant: ${t.body}`);
-  const k = await app.app.inject({ method: 'POST', url: `/api/v1/admin/tenants/${id}/api-keys`, headers: AS_ADMIN, payload: { name: 'test', ...(scopes ? { scopes } : {}) } });
+  const k = await app.app.inject({
+    method: 'POST',
+    url: `/api/v1/admin/tenants/${id}/api-keys`,
+    headers: AS_ADMIN,
+    payload: { name: 'test', ...(scopes ? { scopes } : {}) },
+  });
   if (k.statusCode !== 201) throw new Error(`key: ${k.body}`);
   const data = k.json<Envelope<{ apiKey: string; id: string }>>().data;
   return { id, key: data.apiKey, keyId: data.id };
 }
 
-export type Caller = <T = unknown>(method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH', url: string, payload?: unknown) => Promise<{ status: number; body: Envelope<T> }>;
+export type Caller = <T = unknown>(
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH',
+  url: string,
+  payload?: unknown,
+) => Promise<{ status: number; body: Envelope<T> }>;
 
 export function as(app: TestApp, key: string): Caller {
   return async (method, url, payload) => {

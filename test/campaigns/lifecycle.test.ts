@@ -40,7 +40,11 @@ describe('campaign lifecycle and rules', () => {
     expect((await to((await create()).id, 'SCHEDULED')).status).toBe(422);
     const future = await create({ startsAt: new Date(Date.now() + 3_600_000).toISOString(), endsAt: new Date(Date.now() + 7_200_000).toISOString() });
     expect((await to(future.id, 'SCHEDULED')).body.data.effectiveStatus).toBe('SCHEDULED');
-    const now = await create({ startsAt: new Date(Date.now() - 60_000).toISOString(), endsAt: new Date(Date.now() + 3_600_000).toISOString(), exclusivityGroup: 'x' });
+    const now = await create({
+      startsAt: new Date(Date.now() - 60_000).toISOString(),
+      endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+      exclusivityGroup: 'x',
+    });
     expect((await to(now.id, 'SCHEDULED')).body.data).toMatchObject({ status: 'SCHEDULED', effectiveStatus: 'ACTIVE' });
     const res = await call<{ results: { rewards: { campaignId: string }[] }[] }>('POST', '/api/v1/events', { events: [deposit('sched-p', 30)] });
     const paid = res.body.data.results[0]?.rewards.map((r) => r.campaignId) ?? [];
@@ -70,7 +74,11 @@ describe('campaign lifecycle and rules', () => {
   });
 
   it('Given a JSONLogic eligibilityRule with an unknown operator, When written, Then 400 naming eligibilityRule and the JSON path', async () => {
-    const res = await call('POST', '/api/v1/campaigns', depositMatch({ eligibilityRule: { language: 'jsonlogic', rule: { and: [true, { frobnicate: [1] }] } } }));
+    const res = await call(
+      'POST',
+      '/api/v1/campaigns',
+      depositMatch({ eligibilityRule: { language: 'jsonlogic', rule: { and: [true, { frobnicate: [1] }] } } }),
+    );
     expect(res.status).toBe(400);
     expect(res.body.errorCode).toBe('VALIDATION_FAILED');
     expect(res.body.message).toContain('eligibilityRule');
@@ -85,19 +93,38 @@ describe('campaign lifecycle and rules', () => {
   });
 
   it('Given a SpEL campaign, When a deposit arrives, Then the formula runs in decimal money mode', async () => {
-    const c = await create({ eligibilityRule: { language: 'spel', rule: 'event.amount >= 10' }, rewardFormula: { language: 'spel', rule: 'event.amount * 0.015' }, exclusivityGroup: 'spel' });
+    const c = await create({
+      eligibilityRule: { language: 'spel', rule: 'event.amount >= 10' },
+      rewardFormula: { language: 'spel', rule: 'event.amount * 0.015' },
+      exclusivityGroup: 'spel',
+    });
     await to(c.id, 'ACTIVE');
-    const res = await call<{ results: { rewards: { campaignId: string; amount: string }[] }[] }>('POST', '/api/v1/events', { events: [deposit('spel-p', '33.33')] });
+    const res = await call<{ results: { rewards: { campaignId: string; amount: string }[] }[] }>('POST', '/api/v1/events', {
+      events: [deposit('spel-p', '33.33')],
+    });
     expect(res.body.data.results[0]?.rewards.find((r) => r.campaignId === c.id)?.amount).toBe('0.50');
   });
 
   it('Given malformed campaign bodies, When posted, Then 400 envelopes, never 500', async () => {
-    for (const body of [{}, { ...depositMatch(), currency: 'usd' }, { ...depositMatch(), rewardType: 'GOLD' }, { ...depositMatch(), eventTypes: [] }, { ...depositMatch(), limits: { maxRewardsPerPlayer: 0 } }, { ...depositMatch(), rewardFormula: { language: 'spel', rule: 42 } }, { ...depositMatch(), rewardFormula: { language: 'lua', rule: 'x' } }]) {
+    for (const body of [
+      {},
+      { ...depositMatch(), currency: 'usd' },
+      { ...depositMatch(), rewardType: 'GOLD' },
+      { ...depositMatch(), eventTypes: [] },
+      { ...depositMatch(), limits: { maxRewardsPerPlayer: 0 } },
+      { ...depositMatch(), rewardFormula: { language: 'spel', rule: 42 } },
+      { ...depositMatch(), rewardFormula: { language: 'lua', rule: 'x' } },
+    ]) {
       const res = await call('POST', '/api/v1/campaigns', body);
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.body.success).toBe(false);
     }
-    const raw = await app.app.inject({ method: 'POST', url: '/api/v1/campaigns', headers: { 'x-api-key': (await newTenant(app, 'raw')).key, 'content-type': 'application/json' }, payload: '{"name":' });
+    const raw = await app.app.inject({
+      method: 'POST',
+      url: '/api/v1/campaigns',
+      headers: { 'x-api-key': (await newTenant(app, 'raw')).key, 'content-type': 'application/json' },
+      payload: '{"name":',
+    });
     expect(raw.statusCode).toBe(400);
     // Spring Data's Pageable: a negative page is page 0, not an error (test/bank/paging.test.ts).
     const negative = await call<{ number: number }>('GET', '/api/v1/campaigns?page=-1');

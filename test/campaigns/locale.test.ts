@@ -39,21 +39,34 @@ describe('language: the campaign platform speaks English by default, a tenant ma
     expect((await badCampaign(key)).message).toMatch(/^請求資料驗證失敗: /);
     expect((await badCampaign(key, { 'accept-language': 'en' })).message).toMatch(/^Request validation failed: /);
     // The bearer-token path carries the locale too.
-    const token = (await app.app.inject({ method: 'POST', url: '/api/v1/auth/token', headers: { 'x-api-key': key } })).json<{ data: { accessToken: string } }>().data.accessToken;
+    const token = (await app.app.inject({ method: 'POST', url: '/api/v1/auth/token', headers: { 'x-api-key': key } })).json<{ data: { accessToken: string } }>()
+      .data.accessToken;
     const viaToken = await app.app.inject({ method: 'GET', url: '/api/v1/campaigns/nope', headers: { authorization: `Bearer ${token}` } });
     expect(viaToken.json<{ message: string }>().message).toBe('活動不存在: nope');
   });
 
   it('Given a tenant created with defaultLocale en, Then the view shows it; an unknown locale is 400 naming the allowed ones', async () => {
-    const created = await app.app.inject({ method: 'POST', url: '/api/v1/admin/tenants', headers: AS_ADMIN, payload: { id: 'lang-en', name: 'EN', defaultLocale: 'en' } });
+    const created = await app.app.inject({
+      method: 'POST',
+      url: '/api/v1/admin/tenants',
+      headers: AS_ADMIN,
+      payload: { id: 'lang-en', name: 'EN', defaultLocale: 'en' },
+    });
     expect(created.json<{ data: { defaultLocale: string } }>().data.defaultLocale).toBe('en');
     const bad = await app.app.inject({ method: 'PATCH', url: '/api/v1/admin/tenants/lang-en', headers: AS_ADMIN, payload: { defaultLocale: 'fr' } });
     expect(bad.statusCode).toBe(400);
-    expect(bad.json<{ errors: { field: string; message: string }[] }>().errors).toEqual([{ field: 'defaultLocale', message: 'defaultLocale must be one of en, zh-TW' }]);
+    expect(bad.json<{ errors: { field: string; message: string }[] }>().errors).toEqual([
+      { field: 'defaultLocale', message: 'defaultLocale must be one of en, zh-TW' },
+    ]);
   });
 
   it('Given the bank API (seed 002), When a request is invalid without Accept-Language, Then the documented zh-TW message', async () => {
-    const res = await app.app.inject({ method: 'POST', url: '/api/v1/promotions/evaluate', headers: AS_ADMIN, payload: { customerId: '', accountType: 'VIP' } });
+    const res = await app.app.inject({
+      method: 'POST',
+      url: '/api/v1/promotions/evaluate',
+      headers: AS_ADMIN,
+      payload: { customerId: '', accountType: 'VIP' },
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json<{ message: string }>().message).toBe('請求資料驗證失敗: 客戶ID不能為空');
   });

@@ -31,17 +31,24 @@ describe('try before going live: simulate a campaign without writing anything; r
   const counts = async () => {
     const out: Record<string, number> = {};
     for (const t of TABLES) {
-      const row = await app.database.db.selectFrom(t).select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+      const row = await app.database.db
+        .selectFrom(t)
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .executeTakeFirstOrThrow();
       out[t] = Number(row.n);
     }
     return out;
   };
 
   it('Given a DRAFT campaign with a visibility rule and limits, When events are simulated, Then each rule result, amount and limit outcome — and no row is written', async () => {
-    const created = await call<{ id: string }>('POST', '/api/v1/campaigns', depositMatch({
-      visibilityRule: { rule: { '==': [{ var: 'player.vip' }, true] } },
-      limits: { maxRewardsPerPlayer: 2, maxAmountPerPlayer: '60' },
-    }));
+    const created = await call<{ id: string }>(
+      'POST',
+      '/api/v1/campaigns',
+      depositMatch({
+        visibilityRule: { rule: { '==': [{ var: 'player.vip' }, true] } },
+        limits: { maxRewardsPerPlayer: 2, maxAmountPerPlayer: '60' },
+      }),
+    );
     expect(created.status).toBe(201);
     const before = await counts();
     const res = await call<Result>('POST', `/api/v1/campaigns/${created.body.data.id}/simulate`, {
@@ -57,8 +64,19 @@ describe('try before going live: simulate a campaign without writing anything; r
     });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     const s = res.body.data.steps;
-    expect(s[0]).toMatchObject({ outcome: 'REWARDED', rules: { visibility: { result: false }, participation: { result: null }, eligibility: { result: true } }, formula: { amount: '40.00' }, limits: { outcome: 'OK', rewardCount: 1, rewardAmount: '40.00' }, reward: { amount: '40.00' } });
-    expect(s[1]).toMatchObject({ outcome: 'NOT_ELIGIBLE', rules: { visibility: { result: true }, eligibility: { result: false } }, formula: { amount: '2.50' }, limits: { outcome: 'NOT_CHECKED' } });
+    expect(s[0]).toMatchObject({
+      outcome: 'REWARDED',
+      rules: { visibility: { result: false }, participation: { result: null }, eligibility: { result: true } },
+      formula: { amount: '40.00' },
+      limits: { outcome: 'OK', rewardCount: 1, rewardAmount: '40.00' },
+      reward: { amount: '40.00' },
+    });
+    expect(s[1]).toMatchObject({
+      outcome: 'NOT_ELIGIBLE',
+      rules: { visibility: { result: true }, eligibility: { result: false } },
+      formula: { amount: '2.50' },
+      limits: { outcome: 'NOT_CHECKED' },
+    });
     // 40 + 25.01 would exceed the 60 amount limit.
     expect(s[2]).toMatchObject({ outcome: 'AMOUNT_LIMIT_REACHED', formula: { amount: '25.01' }, limits: { outcome: 'AMOUNT_LIMIT_REACHED', rewardCount: 1 } });
     expect(s[3]).toMatchObject({ outcome: 'REWARDED', limits: { rewardCount: 2, rewardAmount: '50.00' } });
@@ -76,17 +94,32 @@ describe('try before going live: simulate a campaign without writing anything; r
       events: [20, 20, 20, 20].map((amount, i) => ({ type: 'user.deposit', data: { amount }, occurredAt: at([9, 10, 10, 12][i] ?? 0) })),
     });
     expect(res.body.data.steps.map((x) => x.outcome)).toEqual(['COOLDOWN', 'REWARDED', 'COOLDOWN', 'REWARDED']);
-    const full = await call<Result>('POST', `/api/v1/campaigns/${created.body.data.id}/simulate`, { player: { rewardCount: 3 }, events: [{ type: 'user.deposit', data: { amount: 20 } }] });
+    const full = await call<Result>('POST', `/api/v1/campaigns/${created.body.data.id}/simulate`, {
+      player: { rewardCount: 3 },
+      events: [{ type: 'user.deposit', data: { amount: 20 } }],
+    });
     expect(full.body.data.steps[0]?.outcome).toBe('LIMIT_REACHED');
   });
 
   it('Given an unsaved campaign body, When POST /campaigns/simulate, Then it runs (participation rule: NOT_JOINED unless joined) and nothing is stored', async () => {
     const before = await counts();
-    const body = depositMatch({ participationRule: { language: 'spel', rule: "player['country'] == 'TW'" }, rewardType: 'POINTS', rewardFormula: { rule: { '*': [{ var: 'event.amount' }, 1.5] } } });
-    const res = await call<Result>('POST', '/api/v1/campaigns/simulate', { campaign: body, player: { attributes: { country: 'TW' } }, events: [{ type: 'user.deposit', data: { amount: '33' } }] });
+    const body = depositMatch({
+      participationRule: { language: 'spel', rule: "player['country'] == 'TW'" },
+      rewardType: 'POINTS',
+      rewardFormula: { rule: { '*': [{ var: 'event.amount' }, 1.5] } },
+    });
+    const res = await call<Result>('POST', '/api/v1/campaigns/simulate', {
+      campaign: body,
+      player: { attributes: { country: 'TW' } },
+      events: [{ type: 'user.deposit', data: { amount: '33' } }],
+    });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body.data.steps[0]).toMatchObject({ outcome: 'NOT_JOINED', rules: { participation: { result: true } }, formula: { amount: '50' } });
-    const joined = await call<Result>('POST', '/api/v1/campaigns/simulate', { campaign: body, player: { joined: true }, events: [{ type: 'user.deposit', data: { amount: '33' } }] });
+    const joined = await call<Result>('POST', '/api/v1/campaigns/simulate', {
+      campaign: body,
+      player: { joined: true },
+      events: [{ type: 'user.deposit', data: { amount: '33' } }],
+    });
     expect(joined.body.data.steps[0]).toMatchObject({ outcome: 'REWARDED', reward: { amount: '50' } });
     expect(await counts()).toEqual(before);
   });
@@ -95,7 +128,13 @@ describe('try before going live: simulate a campaign without writing anything; r
     const typo = depositMatch({ eligibilityRule: { rule: { '>=': [{ var: 'event.amout' }, 10] } } });
     const res = await call('POST', '/api/v1/campaigns', typo);
     expect(res.status).toBe(400);
-    expect(res.body.errors).toEqual([{ field: 'eligibilityRule', code: 'UNKNOWN_VARIABLE', message: 'eligibilityRule reads event.amout: events have no field amout; did you mean event.amount?' }]);
+    expect(res.body.errors).toEqual([
+      {
+        field: 'eligibilityRule',
+        code: 'UNKNOWN_VARIABLE',
+        message: 'eligibilityRule reads event.amout: events have no field amout; did you mean event.amount?',
+      },
+    ]);
     const spel = await call('POST', '/api/v1/campaigns', depositMatch({ rewardFormula: { language: 'spel', rule: 'event.data.amount * 0.1' } }));
     expect(spel.body.errors?.[0]?.message).toContain('did you mean event.amount?');
     const sim = await call('POST', '/api/v1/campaigns/simulate', { campaign: typo, events: [{ type: 'user.deposit' }] });
@@ -103,7 +142,10 @@ describe('try before going live: simulate a campaign without writing anything; r
     expect(sim.body.errors?.[0]?.message).toContain('event.amout');
     const ok = await call<{ id: string }>('POST', '/api/v1/campaigns', depositMatch({ eligibilityRule: { rule: { '>=': [{ var: 'event.level' }, 3] } } }));
     expect(ok.status, 'a custom event field that is no near miss is allowed').toBe(201);
-    const put = await call('PUT', `/api/v1/campaigns/${ok.body.data.id}`, { ...typo, visibilityRule: { rule: { '==': [{ var: 'campaign.curency' }, 'USD'] } } });
+    const put = await call('PUT', `/api/v1/campaigns/${ok.body.data.id}`, {
+      ...typo,
+      visibilityRule: { rule: { '==': [{ var: 'campaign.curency' }, 'USD'] } },
+    });
     expect(put.status).toBe(400);
     expect(put.body.errors?.map((e) => e.message)).toEqual(expect.arrayContaining([expect.stringContaining('did you mean campaign.currency?')]));
   });

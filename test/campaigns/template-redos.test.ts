@@ -51,7 +51,10 @@ describe('tenant JSON Schemas cannot freeze the event loop (ReDoS)', () => {
   });
 
   it('Given a format (email) on a huge near-match, When validated, Then it fails fast and is bounded in length', async () => {
-    const schema = { type: 'object', properties: { code: { type: 'number' }, mail: { type: 'string', format: 'email' }, host: { type: 'string', format: 'hostname' } } };
+    const schema = {
+      type: 'object',
+      properties: { code: { type: 'number' }, mail: { type: 'string', format: 'email' }, host: { type: 'string', format: 'hostname' } },
+    };
     expect((await call('POST', '/api/v1/templates', { id: 'formats', name: 'x', parametersSchema: schema, campaign })).status).toBe(201);
     const { res, ms } = await instantiate('formats', { code: 1, mail: `${'a'.repeat(50_000)}@${'b'.repeat(50_000)}`, host: 'a-'.repeat(40_000) });
     expect(res.status).toBe(400);

@@ -78,7 +78,13 @@ describe('tenants and credentials', () => {
     const t = await newTenant(app, 'expiry');
     const past = Math.floor(Date.now() / 1000) - 120;
     const sign = (key: string, exp: number) =>
-      new SignJWT({ tid: 'expiry', kid: t.keyId, scope: 'campaigns:read' }).setProtectedHeader({ alg: 'HS256' }).setIssuer('banyan').setAudience('banyan-tenant-api').setIssuedAt(past - 60).setExpirationTime(exp).sign(new TextEncoder().encode(key));
+      new SignJWT({ tid: 'expiry', kid: t.keyId, scope: 'campaigns:read' })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setIssuer('banyan')
+        .setAudience('banyan-tenant-api')
+        .setIssuedAt(past - 60)
+        .setExpirationTime(exp)
+        .sign(new TextEncoder().encode(key));
     const expired = await get('/api/v1/campaigns', { authorization: `Bearer ${await sign(SECRET, past)}` });
     expect(expired.statusCode).toBe(401);
     expect(expired.json<Envelope>().message).toMatch(/過期|expired/i);
@@ -90,7 +96,9 @@ describe('tenants and credentials', () => {
 
   it('Given a suspended tenant, When its key or token is used, Then 403 FORBIDDEN', async () => {
     const t = await newTenant(app, 'suspend');
-    const token = (await app.app.inject({ method: 'POST', url: '/api/v1/auth/token', headers: { 'x-api-key': t.key } })).json<Envelope<{ accessToken: string }>>().data.accessToken;
+    const token = (await app.app.inject({ method: 'POST', url: '/api/v1/auth/token', headers: { 'x-api-key': t.key } })).json<
+      Envelope<{ accessToken: string }>
+    >().data.accessToken;
     const res = await app.app.inject({ method: 'POST', url: '/api/v1/admin/tenants/suspend/suspend', headers: AS_ADMIN });
     expect(res.json<Envelope<{ status: string }>>().data.status).toBe('SUSPENDED');
     expect((await get('/api/v1/campaigns', { 'x-api-key': t.key })).statusCode).toBe(403);
@@ -99,7 +107,9 @@ describe('tenants and credentials', () => {
 
   it('Given tenant admin calls, When the id is taken or unknown, Then 409 / 404', async () => {
     await newTenant(app, 'dup');
-    expect((await app.app.inject({ method: 'POST', url: '/api/v1/admin/tenants', headers: AS_ADMIN, payload: { id: 'dup', name: 'again' } })).statusCode).toBe(409);
+    expect((await app.app.inject({ method: 'POST', url: '/api/v1/admin/tenants', headers: AS_ADMIN, payload: { id: 'dup', name: 'again' } })).statusCode).toBe(
+      409,
+    );
     expect((await get('/api/v1/admin/tenants/nope', AS_ADMIN)).statusCode).toBe(404);
     expect((await get('/api/v1/admin/tenants?page=0&size=100', AS_ADMIN)).json<Envelope<{ totalElements: number }>>().data.totalElements).toBeGreaterThan(3);
   });

@@ -54,7 +54,11 @@ describe(`banyan CLI on ${DB_KIND}`, () => {
   });
 
   it('Given banyan serve, When it is healthy and gets SIGTERM, Then it answers, drains and exits 0', async () => {
-    const child = spawn(process.execPath, [...CLI, 'serve', '--port', '0', '--host', '127.0.0.1'], { cwd: ROOT, env: { ...process.env, ...db.env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...CLI, 'serve', '--port', '0', '--host', '127.0.0.1'], {
+      cwd: ROOT,
+      env: { ...process.env, ...db.env, LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     const address = await new Promise<string>((resolveAddress, reject) => {
       const timer = setTimeout(() => reject(new Error(`no ready line: ${output}`)), 30_000);

@@ -21,7 +21,11 @@ function runCli(command: string, args: string[], input: string): Promise<{ code:
   });
 }
 const banyan = (args: string[], input: string) => runCli(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], input);
-const lines = (s: string): unknown[] => s.trim().split('\n').map((l) => JSON.parse(l) as unknown);
+const lines = (s: string): unknown[] =>
+  s
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as unknown);
 
 describe('banyan expr', () => {
   it('evaluates JSONLogic lines in order and never aborts the stream', async () => {
@@ -43,7 +47,7 @@ describe('banyan expr', () => {
     ]);
   });
 
-  it('Given a JSON string as the JSONLogic rule, Then it is the literal it is (the official suite\'s first case), not rule text', async () => {
+  it("Given a JSON string as the JSONLogic rule, Then it is the literal it is (the official suite's first case), not rule text", async () => {
     const input = [
       JSON.stringify({ expr: 'apple', root: {} }),
       JSON.stringify({ expr: '{"var": "a"}', root: { a: 1 } }),
@@ -51,7 +55,11 @@ describe('banyan expr', () => {
     ].join('\n');
     const { code, stdout } = await banyan(['expr', '--lang', 'jsonlogic'], input);
     expect(code).toBe(0);
-    expect(lines(stdout)).toEqual([{ ok: true, value: 'apple' }, { ok: true, value: '{"var": "a"}' }, { ok: true, value: 1 }]);
+    expect(lines(stdout)).toEqual([
+      { ok: true, value: 'apple' },
+      { ok: true, value: '{"var": "a"}' },
+      { ok: true, value: 1 },
+    ]);
   });
 
   it('Given --template, Then SpEL reads each expr as a Spring template; without it a whole-string #{…} is still an expression', async () => {
@@ -74,12 +82,19 @@ describe('banyan expr', () => {
   });
 
   it('works through npm run banyan', async () => {
-    const { stdout } = await runCli('npm', ['run', '-s', 'banyan', '--', 'expr', '--lang', 'jsonlogic'], `${JSON.stringify({ expr: { '+': [1, 2] }, root: null })}\n`);
+    const { stdout } = await runCli(
+      'npm',
+      ['run', '-s', 'banyan', '--', 'expr', '--lang', 'jsonlogic'],
+      `${JSON.stringify({ expr: { '+': [1, 2] }, root: null })}\n`,
+    );
     expect(lines(stdout)).toEqual([{ ok: true, value: 3 }]);
   });
 
   it('streams 200k lines with bounded memory', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'expr', '--lang', 'jsonlogic'], { cwd: repoRoot, stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'expr', '--lang', 'jsonlogic'], {
+      cwd: repoRoot,
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
     const total = 200_000;
     let received = 0;
     let lastOk = false;
@@ -102,11 +117,12 @@ describe('banyan expr', () => {
       if (parts.length > 0) lastOk = (JSON.parse(parts[parts.length - 1] as string) as { value: unknown }).value === true;
     });
     let baseline = 0;
-    const write = (i: number): Promise<void> => new Promise((resolve) => {
-      const ok = child.stdin.write(`{"expr":{">":[{"var":"n"},-1]},"root":{"n":${i},"pad":"${'x'.repeat(100)}"}}\n`);
-      if (ok) resolve();
-      else child.stdin.once('drain', () => resolve());
-    });
+    const write = (i: number): Promise<void> =>
+      new Promise((resolve) => {
+        const ok = child.stdin.write(`{"expr":{">":[{"var":"n"},-1]},"root":{"n":${i},"pad":"${'x'.repeat(100)}"}}\n`);
+        if (ok) resolve();
+        else child.stdin.once('drain', () => resolve());
+      });
     for (let i = 0; i < total; i++) {
       await write(i);
       if (i === 5000) baseline = peak;
@@ -134,7 +150,11 @@ describe('banyan tree eval', () => {
     expect(code).toBe(0);
     expect(stderr).toBe(''); // not a TTY: no progress line
     const [first, second, third] = lines(stdout) as Record<string, unknown>[];
-    expect(first).toMatchObject({ ok: true, path: ['root', 'vip-branch', 'vip-income', 'calc-vip-high'], result: { promotionId: 'promo-vip-001', discountAmount: 5000, validUntil: '2026-02-06T19:50:55' } });
+    expect(first).toMatchObject({
+      ok: true,
+      path: ['root', 'vip-branch', 'vip-income', 'calc-vip-high'],
+      result: { promotionId: 'promo-vip-001', discountAmount: 5000, validUntil: '2026-02-06T19:50:55' },
+    });
     expect(second).toMatchObject({ ok: false, error: 'INVALID_JSON' });
     expect(third).toMatchObject({ ok: true, path: [], result: { eligible: false } });
   });

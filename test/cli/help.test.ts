@@ -35,7 +35,15 @@ describe('Given banyan --help / -h', () => {
 
   // Each command at once: a help must never start the service, touch a database or wait for stdin.
   it('When every sub-command is asked for --help and -h, Then each prints its own usage and exits 0', async () => {
-    const runs = COMMANDS.flatMap((c) => [[c, '--help'], [c, '-h']]).concat([['tree', 'eval', '--help'], ['audit', 'verify', '-h'], ['serve', '--role', 'worker', '--help'], ['help', 'serve']]);
+    const runs = COMMANDS.flatMap((c) => [
+      [c, '--help'],
+      [c, '-h'],
+    ]).concat([
+      ['tree', 'eval', '--help'],
+      ['audit', 'verify', '-h'],
+      ['serve', '--role', 'worker', '--help'],
+      ['help', 'serve'],
+    ]);
     const results = await Promise.all(runs.map(async (args) => ({ args, res: await banyan(args) })));
     for (const { args, res } of results) {
       const name = args[0] === 'help' ? args[1] : args[0];

@@ -22,7 +22,16 @@ function io(lines: readonly unknown[], tty = false) {
   stderr.on('data', (c: Buffer) => err.push(c.toString()));
   const stdin = Readable.from(lines.map((l) => `${typeof l === 'string' ? l : JSON.stringify(l)}\n`));
   const streams: CliIo = { stdin, stdout, stderr };
-  return { streams, lines: () => out.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>), stderr: () => err.join('') };
+  return {
+    streams,
+    lines: () =>
+      out
+        .join('')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+    stderr: () => err.join(''),
+  };
 }
 
 describe('banyan expr (in process)', () => {
@@ -86,7 +95,11 @@ describe('banyan tree eval (in process)', () => {
     expect(await tree(['eval', '--tree', treeFile, '--now', '2026-01-01T00:00:00Z'], t.streams)).toBe(0);
     const out = t.lines();
     expect(out).toHaveLength(4);
-    expect(out[0]).toMatchObject({ ok: true, result: { promotionId: 'promo-vip-001', discountAmount: 5000, validUntil: '2026-04-03T00:00:00' }, path: ['root', 'vip-branch', 'vip-income', 'calc-vip-high'] });
+    expect(out[0]).toMatchObject({
+      ok: true,
+      result: { promotionId: 'promo-vip-001', discountAmount: 5000, validUntil: '2026-04-03T00:00:00' },
+      path: ['root', 'vip-branch', 'vip-income', 'calc-vip-high'],
+    });
     expect(out[1]).toMatchObject({ ok: true, result: { promotionId: 'promo-new-001' } });
     expect(out[2]).toMatchObject({ ok: false, error: 'INVALID_JSON' });
     expect(out[3]).toMatchObject({ ok: true, result: { eligible: false } });
@@ -102,7 +115,10 @@ describe('banyan tree eval (in process)', () => {
 
   it('Given a missing or invalid tree, or bad arguments, When run, Then exit 2 with a reason', async () => {
     const bad = join(dir, 'bad.json');
-    writeFileSync(bad, JSON.stringify({ name: 'x', rootNode: { nodeType: 'CONDITION', configuration: { commandType: 'SPEL_CONDITION', expression: '#{a >' } } }));
+    writeFileSync(
+      bad,
+      JSON.stringify({ name: 'x', rootNode: { nodeType: 'CONDITION', configuration: { commandType: 'SPEL_CONDITION', expression: '#{a >' } } }),
+    );
     const cases: [string[], RegExp][] = [
       [['eval'], /--tree is required/],
       [['eval', '--tree', join(dir, 'missing.json')], /cannot load/],

@@ -90,7 +90,12 @@ function checkValue(result: unknown, e: Expect): string | undefined {
       ok = sameValue(pick(result, e.extract ?? ''), e.value);
       break;
     case 'extractEach':
-      ok = Array.isArray(result) && sameValue(result.map((x) => pick(x, e.extract ?? '')), e.value);
+      ok =
+        Array.isArray(result) &&
+        sameValue(
+          result.map((x) => pick(x, e.extract ?? '')),
+          e.value,
+        );
       break;
     case 'mapKeys': {
       const keys = result instanceof Map ? [...result.keys()] : typeof result === 'object' && result !== null ? Object.keys(result) : undefined;

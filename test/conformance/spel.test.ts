@@ -35,9 +35,7 @@ describe('SpEL conformance (Spring test-suite cases)', () => {
   });
 
   it('fails exactly the documented deviations', () => {
-    expect(Object.fromEntries(failures)).toEqual(
-      Object.fromEntries(Object.keys(DEVIATIONS).map((id) => [id, failures.get(id) ?? 'unexpectedly passed'])),
-    );
+    expect(Object.fromEntries(failures)).toEqual(Object.fromEntries(Object.keys(DEVIATIONS).map((id) => [id, failures.get(id) ?? 'unexpectedly passed'])));
     expect([...failures.keys()].sort()).toEqual(Object.keys(DEVIATIONS).sort());
   });
 });

@@ -50,7 +50,7 @@ const spelScan = fc.constantFrom(
   '#this in #root.nums',
   '#root.list.indexOf(#this) < 0',
   '#root.text.contains(#this)',
-  "(#root.text + #this).length() < 0",
+  '(#root.text + #this).length() < 0',
   "#root.text matches '^(a+)+$'",
   '#root.list.![#this].size() < 0',
   '#root.list.?[#this == "x"].size() > 0',
@@ -74,7 +74,10 @@ describe('evaluation budget (property-based): generated quadratic work always en
   it('SpEL: scans nested in selections/projections over random lists and strings', () => {
     fc.assert(
       fc.property(spelOuter, spelScan, data, (outer, scan, d) => {
-        const expr = compileExpression(outer.replace('%s', () => scan), { language: 'spel', limits: { maxSteps: 10_000_000 } });
+        const expr = compileExpression(
+          outer.replace('%s', () => scan),
+          { language: 'spel', limits: { maxSteps: 10_000_000 } },
+        );
         const root = build(d);
         expect(bounded((budget) => expr.evaluate(root, undefined, { now: new Date(), budget }))).toBeLessThan(BOUND_MS);
       }),
@@ -85,7 +88,10 @@ describe('evaluation budget (property-based): generated quadratic work always en
   it('SpEL with the default step limit: the same work is refused by the size-charged limit alone', () => {
     fc.assert(
       fc.property(spelOuter, spelScan, data, (outer, scan, d) => {
-        const expr = compileExpression(outer.replace('%s', () => scan), { language: 'spel' });
+        const expr = compileExpression(
+          outer.replace('%s', () => scan),
+          { language: 'spel' },
+        );
         const root = build(d);
         expect(bounded((budget) => expr.evaluate(root, undefined, { now: new Date(), budget }))).toBeLessThan(BOUND_MS);
       }),
@@ -118,11 +124,15 @@ describe('evaluation budget (property-based): generated quadratic work always en
 
   it('formulas (decimal mode): folds over projections of random lists', () => {
     fc.assert(
-      fc.property(fc.constantFrom('#sum(nums.![#this * 1.5])', '#sum(nums.![#root.nums.size() * 0.5])', '#max(nums.![#root.nums.?[#this > 5].size()])'), data, (formula, d) => {
-        const expr = compileExpression(formula, { language: 'spel', decimal: true, limits: { maxSteps: 10_000_000 } });
-        const root = build(d);
-        expect(bounded((budget) => expr.evaluate(root, undefined, { now: new Date(), budget }))).toBeLessThan(BOUND_MS);
-      }),
+      fc.property(
+        fc.constantFrom('#sum(nums.![#this * 1.5])', '#sum(nums.![#root.nums.size() * 0.5])', '#max(nums.![#root.nums.?[#this > 5].size()])'),
+        data,
+        (formula, d) => {
+          const expr = compileExpression(formula, { language: 'spel', decimal: true, limits: { maxSteps: 10_000_000 } });
+          const root = build(d);
+          expect(bounded((budget) => expr.evaluate(root, undefined, { now: new Date(), budget }))).toBeLessThan(BOUND_MS);
+        },
+      ),
       { numRuns: 30 },
     );
   });

@@ -97,14 +97,19 @@ describe('Given an injected deadline (the engine reads no clock)', () => {
   });
 
   it('When it passes during a JSONLogic rule, Then EVALUATION_BUDGET_EXCEEDED', () => {
-    const rule = compileExpression({ some: [{ var: 'list' }, { in: [{ cat: [{ var: '' }, '!'] }, { val: [[2], 'list'] }] }] }, { language: 'jsonlogic', limits: generous });
+    const rule = compileExpression(
+      { some: [{ var: 'list' }, { in: [{ cat: [{ var: '' }, '!'] }, { val: [[2], 'list'] }] }] },
+      { language: 'jsonlogic', limits: generous },
+    );
     expect(refusal(() => rule.evaluate({ list: strings }, undefined, { now: new Date(), budget: expiresAfter(2) })).code).toBe('EVALUATION_BUDGET_EXCEEDED');
   });
 
   it('When it passes during DRL firing, Then EVALUATION_BUDGET_EXCEEDED', () => {
     const drl = `rule "q"\nwhen\n  $c : Customer( $l : tags )\n  $t : Object( ) from $l\n  Customer( codes contains $t )\nthen\n  result.setEligible(true);\nend\n`;
     const rules = compileDrl(drl, { limits: generous });
-    expect(refusal(() => rules.fire({ tags: strings, codes: strings.map((s) => `x${s}`) }, { now: new Date(), budget: expiresAfter(2) })).code).toBe('EVALUATION_BUDGET_EXCEEDED');
+    expect(refusal(() => rules.fire({ tags: strings, codes: strings.map((s) => `x${s}`) }, { now: new Date(), budget: expiresAfter(2) })).code).toBe(
+      'EVALUATION_BUDGET_EXCEEDED',
+    );
   });
 
   it('When it passes in a reward formula (decimal mode), Then EVALUATION_BUDGET_EXCEEDED', () => {
@@ -115,7 +120,10 @@ describe('Given an injected deadline (the engine reads no clock)', () => {
   it('When a tree node exceeds it, Then that node and every later one fail (false) and are recorded as FAILED steps', () => {
     const slow = scond('slow', '#{list.?[#this < 0].size() > 0}', [calc('never', 'FIXED_AMOUNT', { promotionId: 'q', discountAmount: 20 })]);
     const cheap = jcond('cheap', { '==': [1, 1] }, [calc('offer', 'FIXED_AMOUNT', { promotionId: 'p', discountAmount: 10 })]);
-    const def: TreeDefinition = { name: 't', rootNode: { nodeId: 'root', nodeType: 'CONDITION', configuration: { commandType: 'JSONLOGIC_CONDITION', expression: true }, children: [slow, cheap] } };
+    const def: TreeDefinition = {
+      name: 't',
+      rootNode: { nodeId: 'root', nodeType: 'CONDITION', configuration: { commandType: 'JSONLOGIC_CONDITION', expression: true }, children: [slow, cheap] },
+    };
     // The general walker (codegen: false) records the step of the node that ran out of time.
     const walker = compileTree(def, { limits: generous, codegen: false });
     expect(walker.evaluate(big, { now: new Date() }).result.promotionId).toBe('p');

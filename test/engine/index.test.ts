@@ -4,8 +4,17 @@ import { compileTree, validateTree } from '../../src/engine/index.js';
 
 const now = new Date('2025-11-06T19:50:55Z');
 const cust001 = {
-  customerId: 'CUST001', accountType: 'VIP', annualIncome: 2000000, creditScore: 750, region: '台北市', transactionCount: 50, accountBalance: 500000,
-  transactionHistory: [{ amount: 10000, type: 'DEPOSIT', date: '2024-01-15' }, { amount: 5000, type: 'TRANSFER', date: '2024-01-20' }],
+  customerId: 'CUST001',
+  accountType: 'VIP',
+  annualIncome: 2000000,
+  creditScore: 750,
+  region: '台北市',
+  transactionCount: 50,
+  accountBalance: 500000,
+  transactionHistory: [
+    { amount: 10000, type: 'DEPOSIT', date: '2024-01-15' },
+    { amount: 5000, type: 'TRANSFER', date: '2024-01-20' },
+  ],
 };
 
 describe('public API on the seed trees (SpEL)', () => {
@@ -16,8 +25,15 @@ describe('public API on the seed trees (SpEL)', () => {
   it('answers the document CUST001 curl example', () => {
     const { result, path } = compileTree(promotionDecisionTree).evaluate(cust001, { now });
     expect(result).toEqual({
-      promotionId: 'promo-vip-001', promotionName: 'VIP專屬優惠', promotionType: 'VIP', discountAmount: 5000, discountPercentage: 10,
-      description: 'VIP客戶專屬高額優惠', validUntil: '2026-02-06T19:50:55', additionalDetails: { tier: 'VIP', category: 'premium' }, eligible: true,
+      promotionId: 'promo-vip-001',
+      promotionName: 'VIP專屬優惠',
+      promotionType: 'VIP',
+      discountAmount: 5000,
+      discountPercentage: 10,
+      description: 'VIP客戶專屬高額優惠',
+      validUntil: '2026-02-06T19:50:55',
+      additionalDetails: { tier: 'VIP', category: 'premium' },
+      eligible: true,
     });
     expect(path).toEqual(['root', 'vip-branch', 'vip-income', 'calc-vip-high']);
   });
@@ -31,7 +47,16 @@ describe('public API on the seed trees (SpEL)', () => {
   });
 
   it('answers the CUST002 regular example with the progressive offer or new-account offer', () => {
-    const cust002 = { customerId: 'CUST002', accountType: '一般', annualIncome: 500000, creditScore: 650, region: '台中市', transactionCount: 20, accountBalance: 100000, transactionHistory: [] };
+    const cust002 = {
+      customerId: 'CUST002',
+      accountType: '一般',
+      annualIncome: 500000,
+      creditScore: 650,
+      region: '台中市',
+      transactionCount: 20,
+      accountBalance: 100000,
+      transactionHistory: [],
+    };
     expect(compileTree(promotionDecisionTree).evaluate(cust002, { now }).result.promotionId).toBe('promo-new-001');
     const existing = compileTree(promotionDecisionTree).evaluate({ ...cust002, transactionHistory: [1, 2, 3, 4] }, { now });
     expect(existing.result).toMatchObject({ promotionId: 'promo-reg-001', discountAmount: 100 });
@@ -39,7 +64,14 @@ describe('public API on the seed trees (SpEL)', () => {
   });
 
   it('computes a SpEL FORMULA in money mode with #param_ variables', () => {
-    const tree = compileTree({ name: 'f', rootNode: { nodeId: 'f', nodeType: 'CALCULATION', configuration: { commandType: 'CALCULATION', strategyType: 'FORMULA', parameters: { formula: 'accountBalance * #param_rate', rate: 0.015 } } } });
+    const tree = compileTree({
+      name: 'f',
+      rootNode: {
+        nodeId: 'f',
+        nodeType: 'CALCULATION',
+        configuration: { commandType: 'CALCULATION', strategyType: 'FORMULA', parameters: { formula: 'accountBalance * #param_rate', rate: 0.015 } },
+      },
+    });
     expect(tree.evaluate({ accountBalance: 333333 }, { now }).result.discountAmount).toBe(5000);
   });
 });

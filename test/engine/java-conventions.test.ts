@@ -73,12 +73,19 @@ describe('FIXED_AMOUNT minPurchaseAmount and maxDiscountAmount', () => {
   const offer = { promotionId: 'min', discountAmount: 5000, minPurchaseAmount: 20000 };
 
   it('Given a history summing to 15,000 and minPurchaseAmount 20,000, When evaluated, Then the 5,000 offer is not granted', () => {
-    const { result } = evaluateEverywhere(leafTree('FIXED_AMOUNT', offer), { customerId: 'C', transactionHistory: [{ amount: 10000 }, { amount: 5000 }], annualIncome: 9_000_000 });
+    const { result } = evaluateEverywhere(leafTree('FIXED_AMOUNT', offer), {
+      customerId: 'C',
+      transactionHistory: [{ amount: 10000 }, { amount: 5000 }],
+      annualIncome: 9_000_000,
+    });
     expect(result.eligible).toBe(false);
   });
 
   it('Given a history summing to 20,000, When evaluated, Then the offer is granted (the minimum is inclusive)', () => {
-    const { result } = evaluateEverywhere(leafTree('FIXED_AMOUNT', offer), { customerId: 'C', transactionHistory: [{ amount: 12000.5 }, { amount: '7999.5' }] });
+    const { result } = evaluateEverywhere(leafTree('FIXED_AMOUNT', offer), {
+      customerId: 'C',
+      transactionHistory: [{ amount: 12000.5 }, { amount: '7999.5' }],
+    });
     expect(result).toMatchObject({ eligible: true, discountAmount: 5000 });
   });
 
@@ -108,7 +115,10 @@ describe('PERCENTAGE_DISCOUNT / TIERED_DISCOUNT base', () => {
   });
 
   it('Given TIERED_DISCOUNT without baseAmount, When evaluated, Then tiers are chosen by annualIncome; with baseAmount, by baseAmount', () => {
-    const tiers = [{ threshold: 1_000_000, discountAmount: 1000 }, { threshold: 1_500_000, discountPercentage: 1 }];
+    const tiers = [
+      { threshold: 1_000_000, discountAmount: 1000 },
+      { threshold: 1_500_000, discountPercentage: 1 },
+    ];
     expect(evaluateEverywhere(leafTree('TIERED_DISCOUNT', { tiers }), customer).result.discountAmount).toBe(20000);
     expect(evaluateEverywhere(leafTree('TIERED_DISCOUNT', { tiers, baseAmount: 1_200_000 }), customer).result.discountAmount).toBe(1000);
     expect(evaluateEverywhere(leafTree('TIERED_DISCOUNT', { discountPercentage: 0.5 }), customer).result.discountAmount).toBe(10000);
@@ -124,7 +134,9 @@ describe('unknown strategy parameters', () => {
 
   it('Given a misspelt parameter (discountAmout), When validated, Then refused; FORMULA still takes extra #param_ inputs', () => {
     expect(validateTree(leafTree('FIXED_AMOUNT', { discountAmount: 1, discountAmout: 5 })).map((d) => d.field)).toEqual(['parameters.discountAmout']);
-    expect(validateTree(leafTree('FIXED_AMOUNT', { discountAmount: 1, minPurchaseAmount: 5, maxDiscountAmount: 1, validDays: 3, promotionName: 'x' }))).toEqual([]);
+    expect(validateTree(leafTree('FIXED_AMOUNT', { discountAmount: 1, minPurchaseAmount: 5, maxDiscountAmount: 1, validDays: 3, promotionName: 'x' }))).toEqual(
+      [],
+    );
     expect(validateTree(leafTree('FORMULA', { formula: '#param_rate * 2', rate: 3 }))).toEqual([]);
   });
 });

@@ -3,7 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { compileExpression, EngineError, jsonLogicOperators } from '../../src/engine/index.js';
 
 const ops = [...jsonLogicOperators(), 'constructor', '__proto__', 'nope'];
-const scalar = fc.oneof(fc.integer(), fc.double(), fc.string({ maxLength: 6 }), fc.boolean(), fc.constant(null), fc.constantFrom('constructor', '__proto__', 'a.b', '../x', ''));
+const scalar = fc.oneof(
+  fc.integer(),
+  fc.double(),
+  fc.string({ maxLength: 6 }),
+  fc.boolean(),
+  fc.constant(null),
+  fc.constantFrom('constructor', '__proto__', 'a.b', '../x', ''),
+);
 const rule = fc.letrec<{ rule: unknown }>((tie) => ({
   rule: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },

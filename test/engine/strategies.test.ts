@@ -18,24 +18,40 @@ describe('validateStrategy', () => {
     expect(validateStrategy('PERCENTAGE_DISCOUNT', { discountPercentage: 101 })).toEqual([
       { code: 'INVALID_PARAMETER', field: 'parameters.discountPercentage', message: 'discountPercentage must be between 0 and 100, got 101' },
     ]);
-    expect(validateStrategy('FIXED_AMOUNT', {})).toEqual([expect.objectContaining({ field: 'parameters.discountAmount', message: expect.stringContaining('required') })]);
-    expect(validateStrategy('NOPE', {})).toEqual([expect.objectContaining({ field: 'strategyType' })]);
-    expect(validateStrategy('PROGRESSIVE_DISCOUNT', { brackets: [{ from: 0, to: 10, rate: 1 }, { from: 20, rate: 2 }] })).toEqual([
-      expect.objectContaining({ field: 'parameters.brackets[1].from', message: expect.stringContaining('contiguous') }),
+    expect(validateStrategy('FIXED_AMOUNT', {})).toEqual([
+      expect.objectContaining({ field: 'parameters.discountAmount', message: expect.stringContaining('required') }),
     ]);
+    expect(validateStrategy('NOPE', {})).toEqual([expect.objectContaining({ field: 'strategyType' })]);
+    expect(
+      validateStrategy('PROGRESSIVE_DISCOUNT', {
+        brackets: [
+          { from: 0, to: 10, rate: 1 },
+          { from: 20, rate: 2 },
+        ],
+      }),
+    ).toEqual([expect.objectContaining({ field: 'parameters.brackets[1].from', message: expect.stringContaining('contiguous') })]);
     expect(validateStrategy('TIERED_DISCOUNT', { discountAmount: 5000, discountPercentage: 10 })).toEqual([]);
-    expect(validateStrategy('FORMULA', { formula: '{"foo": 1}', language: 'jsonlogic' })).toEqual([expect.objectContaining({ field: 'parameters.formula', code: 'UNKNOWN_FUNCTION' })]);
+    expect(validateStrategy('FORMULA', { formula: '{"foo": 1}', language: 'jsonlogic' })).toEqual([
+      expect.objectContaining({ field: 'parameters.formula', code: 'UNKNOWN_FUNCTION' }),
+    ]);
   });
 });
 
 describe('compileExpression / validateExpression', () => {
   it('dispatches JSONLogic given as text or value, and reports instead of throwing', () => {
-    expect(compileExpression('{"in": [{"var": "region"}, ["台北市", "新北市"]]}', { language: 'jsonlogic' }).evaluate({ region: '台北市' }, undefined, { now: new Date() })).toBe(true);
+    expect(
+      compileExpression('{"in": [{"var": "region"}, ["台北市", "新北市"]]}', { language: 'jsonlogic' }).evaluate({ region: '台北市' }, undefined, {
+        now: new Date(),
+      }),
+    ).toBe(true);
     const e = compileExpression({ and: [{ '>=': [{ var: 'annualIncome' }, 2000000] }, { '>=': [{ var: 'creditScore' }, 700] }] }, { language: 'jsonlogic' });
     expect(e.fields).toEqual(['annualIncome', 'creditScore']);
     expect(e.resultType).toBe('boolean');
     expect(validateExpression('{"==": [1,', { language: 'jsonlogic' })[0]).toMatchObject({ code: 'SYNTAX_ERROR', position: { line: 1 } });
-    expect(validateExpression({ if: [{ var: 'a.__proto__' }, 1, 2] }, { language: 'jsonlogic' })[0]).toMatchObject({ code: 'NOT_SUPPORTED', path: '$.if[0].var' });
+    expect(validateExpression({ if: [{ var: 'a.__proto__' }, 1, 2] }, { language: 'jsonlogic' })[0]).toMatchObject({
+      code: 'NOT_SUPPORTED',
+      path: '$.if[0].var',
+    });
     const deep = JSON.parse('['.repeat(100) + ']'.repeat(100)) as unknown;
     expect(validateExpression(deep, { language: 'jsonlogic' })[0]?.code).toBe('LIMIT_EXCEEDED');
   });

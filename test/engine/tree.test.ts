@@ -5,9 +5,17 @@ import { calc, jcond } from './helpers.js';
 
 const now = new Date('2025-11-06T19:50:55Z');
 const cust001 = {
-  customerId: 'CUST001', accountType: 'VIP', annualIncome: 2000000, creditScore: 750, region: '台北市',
-  transactionCount: 50, accountBalance: 500000,
-  transactionHistory: [{ amount: 10000, type: 'DEPOSIT', date: '2024-01-15' }, { amount: 5000, type: 'TRANSFER', date: '2024-01-20' }],
+  customerId: 'CUST001',
+  accountType: 'VIP',
+  annualIncome: 2000000,
+  creditScore: 750,
+  region: '台北市',
+  transactionCount: 50,
+  accountBalance: 500000,
+  transactionHistory: [
+    { amount: 10000, type: 'DEPOSIT', date: '2024-01-15' },
+    { amount: 5000, type: 'TRANSFER', date: '2024-01-20' },
+  ],
 };
 
 describe('promotion decision tree (JSONLogic conditions)', () => {
@@ -16,12 +24,22 @@ describe('promotion decision tree (JSONLogic conditions)', () => {
   it('answers CUST001 exactly as the seed document does', () => {
     const { result, path, steps } = tree.evaluate(cust001, { now });
     expect(result).toEqual({
-      promotionId: 'promo-vip-001', promotionName: 'VIP專屬優惠', promotionType: 'VIP', discountAmount: 5000, discountPercentage: 10,
-      description: 'VIP客戶專屬高額優惠', validUntil: '2026-02-06T19:50:55', additionalDetails: { tier: 'VIP', category: 'premium' }, eligible: true,
+      promotionId: 'promo-vip-001',
+      promotionName: 'VIP專屬優惠',
+      promotionType: 'VIP',
+      discountAmount: 5000,
+      discountPercentage: 10,
+      description: 'VIP客戶專屬高額優惠',
+      validUntil: '2026-02-06T19:50:55',
+      additionalDetails: { tier: 'VIP', category: 'premium' },
+      eligible: true,
     });
     expect(path).toEqual(['root', 'vip-branch', 'vip-income', 'calc-vip-high']);
     expect(steps.map((s) => [s.stepOrder, s.nodeId, s.output === true || s.output === false ? s.output : 'offer'])).toEqual([
-      [1, 'root', true], [2, 'vip-branch', true], [3, 'vip-income', true], [4, 'calc-vip-high', 'offer'],
+      [1, 'root', true],
+      [2, 'vip-branch', true],
+      [3, 'vip-income', true],
+      [4, 'calc-vip-high', 'offer'],
     ]);
     expect(steps[2]?.input).toEqual({ annualIncome: 2000000 });
   });
@@ -47,7 +65,17 @@ describe('promotion decision tree (JSONLogic conditions)', () => {
 
   it('returns the default result when no branch matches', () => {
     const { result, path } = tree.evaluate({ ...cust001, accountType: 'GOLD' }, { now });
-    expect(result).toEqual({ promotionId: null, promotionName: null, promotionType: null, discountAmount: null, discountPercentage: null, description: null, validUntil: null, additionalDetails: {}, eligible: false });
+    expect(result).toEqual({
+      promotionId: null,
+      promotionName: null,
+      promotionType: null,
+      discountAmount: null,
+      discountPercentage: null,
+      description: null,
+      validUntil: null,
+      additionalDetails: {},
+      eligible: false,
+    });
     expect(path).toEqual([]);
   });
 
@@ -64,11 +92,15 @@ describe('traversal semantics', () => {
   const t = (rootNode: TreeDefinition['rootNode']): TreeDefinition => ({ name: 't', rootNode });
 
   it('backtracks to the next sibling when a true condition yields nothing', () => {
-    const tree = compileTree(t(jcond('root', true, [
-      jcond('a', true, [jcond('a1', false, [calc('x', 'FIXED_AMOUNT', { discountAmount: 1 })])]),
-      jcond('b', true), // true leaf without children: no offer
-      calc('c', 'FIXED_AMOUNT', { discountAmount: 7, promotionId: 'c' }),
-    ])));
+    const tree = compileTree(
+      t(
+        jcond('root', true, [
+          jcond('a', true, [jcond('a1', false, [calc('x', 'FIXED_AMOUNT', { discountAmount: 1 })])]),
+          jcond('b', true), // true leaf without children: no offer
+          calc('c', 'FIXED_AMOUNT', { discountAmount: 7, promotionId: 'c' }),
+        ]),
+      ),
+    );
     const { result, path, steps } = tree.evaluate({}, { now });
     expect(result.promotionId).toBe('c');
     expect(path).toEqual(['root', 'c']);
@@ -76,31 +108,50 @@ describe('traversal semantics', () => {
   });
 
   it('treats a tier that is not reached as no offer and continues', () => {
-    const tree = compileTree(t(jcond('root', true, [
-      calc('tiers', 'TIERED_DISCOUNT', { tiers: [{ threshold: 100, discountAmount: 1 }] }),
-      calc('fallback', 'FIXED_AMOUNT', { discountAmount: 2 }),
-    ])));
+    const tree = compileTree(
+      t(
+        jcond('root', true, [
+          calc('tiers', 'TIERED_DISCOUNT', { tiers: [{ threshold: 100, discountAmount: 1 }] }),
+          calc('fallback', 'FIXED_AMOUNT', { discountAmount: 2 }),
+        ]),
+      ),
+    );
     expect(tree.evaluate({ annualIncome: 50 }, { now }).result.discountAmount).toBe(2);
     expect(tree.evaluate({ annualIncome: 150 }, { now }).result.discountAmount).toBe(1);
   });
 
   it('records a failing expression as a FAILED step and treats it as false', () => {
-    const tree = compileTree(t(jcond('root', true, [
-      jcond('boom', { throw: 'bad data' }, [calc('x', 'FIXED_AMOUNT', { discountAmount: 1 })]),
-      calc('y', 'FIXED_AMOUNT', { discountAmount: 2 }),
-    ])));
+    const tree = compileTree(
+      t(
+        jcond('root', true, [
+          jcond('boom', { throw: 'bad data' }, [calc('x', 'FIXED_AMOUNT', { discountAmount: 1 })]),
+          calc('y', 'FIXED_AMOUNT', { discountAmount: 2 }),
+        ]),
+      ),
+    );
     const { result, steps } = tree.evaluate({}, { now });
     expect(result.discountAmount).toBe(2);
     expect(steps[1]).toMatchObject({ nodeId: 'boom', status: 'FAILED', error: 'bad data' });
   });
 
   it('names nodes without nodeId by their position', () => {
-    const tree = compileTree(t({ nodeType: 'CONDITION', configuration: { commandType: 'JSONLOGIC_CONDITION', expression: true }, children: [{ nodeType: 'CALCULATION', configuration: { commandType: 'CALCULATION', strategyType: 'FIXED_AMOUNT', parameters: { discountAmount: 3 } } }] }));
+    const tree = compileTree(
+      t({
+        nodeType: 'CONDITION',
+        configuration: { commandType: 'JSONLOGIC_CONDITION', expression: true },
+        children: [{ nodeType: 'CALCULATION', configuration: { commandType: 'CALCULATION', strategyType: 'FIXED_AMOUNT', parameters: { discountAmount: 3 } } }],
+      }),
+    );
     expect(tree.evaluate({}, { now }).path).toEqual(['root', 'root/0']);
   });
 
   it('exposes node parameters as #param_ variables, and host variables', () => {
-    const tree = compileTree(t({ ...jcond('root', { '>=': [{ var: 'score' }, { variable: 'param_min' }] }, [calc('x', 'FIXED_AMOUNT', { discountAmount: 1 })]), configuration: { commandType: 'JSONLOGIC_CONDITION', expression: { '>=': [{ var: 'score' }, { variable: 'param_min' }] }, parameters: { min: 600 } } }));
+    const tree = compileTree(
+      t({
+        ...jcond('root', { '>=': [{ var: 'score' }, { variable: 'param_min' }] }, [calc('x', 'FIXED_AMOUNT', { discountAmount: 1 })]),
+        configuration: { commandType: 'JSONLOGIC_CONDITION', expression: { '>=': [{ var: 'score' }, { variable: 'param_min' }] }, parameters: { min: 600 } },
+      }),
+    );
     expect(tree.evaluate({ score: 650 }, { now }).result.eligible).toBe(true);
     expect(tree.evaluate({ score: 550 }, { now }).result.eligible).toBe(false);
     const hosted = compileTree(t(jcond('root', { '==': [{ variable: 'channel' }, 'app'] }, [calc('x', 'FIXED_AMOUNT', { discountAmount: 1 })])));
@@ -109,19 +160,27 @@ describe('traversal semantics', () => {
   });
 
   it('computes FORMULA in money mode with JSONLogic', () => {
-    const tree = compileTree(t(calc('f', 'FORMULA', { language: 'jsonlogic', formula: '{"money.mul": [{"var": "accountBalance"}, {"variable": "param_rate"}]}', rate: 0.015 })));
+    const tree = compileTree(
+      t(calc('f', 'FORMULA', { language: 'jsonlogic', formula: '{"money.mul": [{"var": "accountBalance"}, {"variable": "param_rate"}]}', rate: 0.015 })),
+    );
     expect(tree.evaluate({ accountBalance: 333333 }, { now }).result.discountAmount).toBe(5000); // 4999.995 → HALF_UP
   });
 });
 
 describe('host commands', () => {
   const bureau: CommandHandler = {
-    execute: async (node, ctx) => ({ matched: true, output: { score: (ctx.customer.creditScore as number) + 10 }, input: { customerId: ctx.customer.customerId } }),
+    execute: async (node, ctx) => ({
+      matched: true,
+      output: { score: (ctx.customer.creditScore as number) + 10 },
+      input: { customerId: ctx.customer.customerId },
+    }),
   };
   const def: TreeDefinition = {
     name: 'bureau',
     rootNode: {
-      nodeId: 'bureau', nodeType: 'CONDITION', configuration: { commandType: 'EXTERNAL_SYSTEM', resultVariable: 'creditBureau' },
+      nodeId: 'bureau',
+      nodeType: 'CONDITION',
+      configuration: { commandType: 'EXTERNAL_SYSTEM', resultVariable: 'creditBureau' },
       children: [jcond('score', { '>=': [{ variable: 'creditBureau.score' }, 700] }, [calc('ok', 'FIXED_AMOUNT', { discountAmount: 9 })])],
     },
   };
@@ -153,7 +212,14 @@ describe('host commands', () => {
   });
 
   it('records a handler that throws (sync or async) as a FAILED step and goes on', async () => {
-    for (const execute of [() => { throw new Error('down'); }, async () => { throw new Error('down'); }]) {
+    for (const execute of [
+      () => {
+        throw new Error('down');
+      },
+      async () => {
+        throw new Error('down');
+      },
+    ]) {
       const tree = compileTree(def, { commands: { EXTERNAL_SYSTEM: { execute } } });
       const { result, steps } = await tree.evaluateAsync({ creditScore: 1 }, { now });
       expect(result.eligible).toBe(false);
@@ -174,7 +240,9 @@ describe('host commands', () => {
   });
 
   it('reports a missing handler as a diagnostic', () => {
-    expect(validateTree(def)).toEqual([expect.objectContaining({ nodeId: 'bureau', code: 'INVALID_TREE', message: expect.stringContaining('EXTERNAL_SYSTEM') })]);
+    expect(validateTree(def)).toEqual([
+      expect.objectContaining({ nodeId: 'bureau', code: 'INVALID_TREE', message: expect.stringContaining('EXTERNAL_SYSTEM') }),
+    ]);
   });
 });
 
@@ -183,21 +251,49 @@ describe('validateTree', () => {
     const bad = {
       name: 'bad',
       rootNode: {
-        nodeId: 'root', nodeType: 'CONDITION', configuration: { commandType: 'JSONLOGIC_CONDITION', expression: { and: [true, { '>=': [{ foo: 1 }, 2] }] } },
+        nodeId: 'root',
+        nodeType: 'CONDITION',
+        configuration: { commandType: 'JSONLOGIC_CONDITION', expression: { and: [true, { '>=': [{ foo: 1 }, 2] }] } },
         children: [
-          { nodeId: 'dup', nodeType: 'CALCULATION', configuration: { commandType: 'CALCULATION', strategyType: 'PERCENTAGE_DISCOUNT', parameters: { discountPercentage: 150 } } },
-          { nodeId: 'dup', nodeType: 'CALCULATION', configuration: { commandType: 'SPEL_CONDITION', strategyType: 'NOPE' }, children: [{ nodeType: 'CONDITION', configuration: { commandType: 'JSONLOGIC_CONDITION', expression: true } }] },
-          { nodeId: 'tiers', nodeType: 'CALCULATION', configuration: { commandType: 'CALCULATION', strategyType: 'TIERED_DISCOUNT', parameters: { tiers: [{ threshold: 5, discountAmount: 1 }, { threshold: 2, discountAmount: 2 }] } } },
+          {
+            nodeId: 'dup',
+            nodeType: 'CALCULATION',
+            configuration: { commandType: 'CALCULATION', strategyType: 'PERCENTAGE_DISCOUNT', parameters: { discountPercentage: 150 } },
+          },
+          {
+            nodeId: 'dup',
+            nodeType: 'CALCULATION',
+            configuration: { commandType: 'SPEL_CONDITION', strategyType: 'NOPE' },
+            children: [{ nodeType: 'CONDITION', configuration: { commandType: 'JSONLOGIC_CONDITION', expression: true } }],
+          },
+          {
+            nodeId: 'tiers',
+            nodeType: 'CALCULATION',
+            configuration: {
+              commandType: 'CALCULATION',
+              strategyType: 'TIERED_DISCOUNT',
+              parameters: {
+                tiers: [
+                  { threshold: 5, discountAmount: 1 },
+                  { threshold: 2, discountAmount: 2 },
+                ],
+              },
+            },
+          },
         ],
       },
     };
     const d = validateTree(bad);
     expect(d).toContainEqual(expect.objectContaining({ nodeId: 'root', code: 'UNKNOWN_FUNCTION', path: '$.and[1].>=[0]' }));
-    expect(d).toContainEqual(expect.objectContaining({ nodeId: 'dup', field: 'parameters.discountPercentage', message: 'discountPercentage must be between 0 and 100, got 150' }));
+    expect(d).toContainEqual(
+      expect.objectContaining({ nodeId: 'dup', field: 'parameters.discountPercentage', message: 'discountPercentage must be between 0 and 100, got 150' }),
+    );
     expect(d).toContainEqual(expect.objectContaining({ nodeId: 'dup', field: 'nodeId', message: expect.stringContaining('duplicate nodeId') }));
     expect(d).toContainEqual(expect.objectContaining({ nodeId: 'dup', field: 'configuration.commandType' }));
     expect(d).toContainEqual(expect.objectContaining({ nodeId: 'dup', field: 'children', message: expect.stringContaining('leaf') }));
-    expect(d).toContainEqual(expect.objectContaining({ nodeId: 'tiers', field: 'parameters.tiers[1].threshold', message: expect.stringContaining('ascending') }));
+    expect(d).toContainEqual(
+      expect.objectContaining({ nodeId: 'tiers', field: 'parameters.tiers[1].threshold', message: expect.stringContaining('ascending') }),
+    );
     expect(() => compileTree(bad as unknown as TreeDefinition)).toThrow(expect.objectContaining({ code: 'INVALID_TREE', diagnostics: d }));
   });
 });

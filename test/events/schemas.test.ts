@@ -51,12 +51,19 @@ describe('the subject catalogue', () => {
     for (const [id, schema] of Object.entries(EVENT_SCHEMAS)) {
       expect(schema['$id']).toBe(id);
       expect(id).toMatch(/^banyan:event\/[a-z.]+\/v\d+$/);
-      expect(SUBJECTS.some((e) => e.schema === id), `${id} is used by no subject`).toBe(true);
+      expect(
+        SUBJECTS.some((e) => e.schema === id),
+        `${id} is used by no subject`,
+      ).toBe(true);
     }
   });
 
   it('Given the stream roots, Then every catalogued subject lies under one of them (the stream carries it)', () => {
-    for (const entry of SUBJECTS) expect(STREAM_ROOTS.some((root) => entry.subject.startsWith(`${root}.`)), entry.subject).toBe(true);
+    for (const entry of SUBJECTS)
+      expect(
+        STREAM_ROOTS.some((root) => entry.subject.startsWith(`${root}.`)),
+        entry.subject,
+      ).toBe(true);
   });
 
   it('Given the schemas, Then they compile, and a payload that breaks one is refused', () => {
@@ -82,7 +89,9 @@ describe('the subject catalogue', () => {
     const { walletTransactionId: _, ...unpaid } = paid;
     expect(violation(ajv, `banyan:event/${TOPICS.promotionReward}/v1`, unpaid)).toMatch(/walletTransactionId/);
     expect(violation(ajv, `banyan:event/${WORK.rewardCallback}/v1`, { factId: 'f1', reward: paid })).toBeUndefined();
-    expect(violation(ajv, `banyan:event/${WORK.rewardCallback}/v1`, { factId: 'f1', reward: { ...paid, event: 'reward.failed', reason: 'x', status: 'FAILED' } })).toBeDefined();
+    expect(
+      violation(ajv, `banyan:event/${WORK.rewardCallback}/v1`, { factId: 'f1', reward: { ...paid, event: 'reward.failed', reason: 'x', status: 'FAILED' } }),
+    ).toBeDefined();
     expect(violation(ajv, `banyan:event/${WORK.rewardPay}/v1`, { rewardId: 'r1', tenantId: 't1', cause: 'paid' })).toMatch(/cause/);
   });
 });
@@ -128,10 +137,15 @@ describe(`every message published in the reward and trigger scenarios fits its s
   });
 
   const wallet = async (mode: 'ok' | 'fail') => {
-    const res = await request(`${app.modules.get('rewards').walletUrl ?? ''}/_control`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ service: 'wallet', mode }) });
+    const res = await request(`${app.modules.get('rewards').walletUrl ?? ''}/_control`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ service: 'wallet', mode }),
+    });
     await res.body.dump();
   };
-  const seen = (topic: string, event?: string) => [...captured.values()].some((d) => d.topic === topic && (event === undefined || (d.payload as { event?: string } | null)?.event === event));
+  const seen = (topic: string, event?: string) =>
+    [...captured.values()].some((d) => d.topic === topic && (event === undefined || (d.payload as { event?: string } | null)?.event === event));
 
   it('Given join, reward, payout, callback, failure and retry, triggers and a dead letter, Then every message validates against its schema and carries its schema id', async () => {
     const { key } = await newTenant(app, 'schemas');
@@ -158,8 +172,14 @@ describe(`every message published in the reward and trigger scenarios fits its s
     await eventually(() => callbacks.length >= 2, 15_000, 'the callback of the retried reward');
 
     // Triggers: both subject forms, and one message nobody can use (→ banyan.dlq.<subject>).
-    const publish = (topic: string, payload: unknown) => app.database.db.transaction().execute((trx) => enqueueEvent(trx, { topic, tenantId: null, key: 'trig', payload }));
-    await publish('trigger.schemas.user.deposit', { eventId: 'trig-1', playerId: 'trigger-player', occurredAt: new Date().toISOString(), data: { amount: 20, currency: 'USD' } });
+    const publish = (topic: string, payload: unknown) =>
+      app.database.db.transaction().execute((trx) => enqueueEvent(trx, { topic, tenantId: null, key: 'trig', payload }));
+    await publish('trigger.schemas.user.deposit', {
+      eventId: 'trig-1',
+      playerId: 'trigger-player',
+      occurredAt: new Date().toISOString(),
+      data: { amount: 20, currency: 'USD' },
+    });
     await publish(TOPICS.triggerUserDeposit, { eventId: 'trig-2', playerId: 'trigger-player', data: { amount: 30, currency: 'USD' } });
     const invalid = await publish('trigger.schemas.user.deposit', ['not', 'an', 'object']);
 
@@ -176,7 +196,11 @@ describe(`every message published in the reward and trigger scenarios fits its s
       'a message on every subject of the scenario',
     );
     // The triggered deposits were ingested and paid too (their facts and work are captured below).
-    await eventually(async () => (await call<{ totalElements: number }>('GET', '/api/v1/players/trigger-player/rewards')).body.data.totalElements === 2, 15_000, 'triggered rewards');
+    await eventually(
+      async () => (await call<{ totalElements: number }>('GET', '/api/v1/players/trigger-player/rewards')).body.data.totalElements === 2,
+      15_000,
+      'triggered rewards',
+    );
     await eventually(() => callbacks.length >= 4, 15_000, 'the callbacks of the triggered rewards');
     await new Promise((r) => setTimeout(r, 300));
 
@@ -200,7 +224,8 @@ describe(`every message published in the reward and trigger scenarios fits its s
 
     // Work queues hold only work: one pay item per created or retried reward, one callback item per payment.
     const all = [...captured.values()];
-    const count = (topic: string, event?: string) => all.filter((d) => d.topic === topic && (event === undefined || (d.payload as { event?: string }).event === event)).length;
+    const count = (topic: string, event?: string) =>
+      all.filter((d) => d.topic === topic && (event === undefined || (d.payload as { event?: string }).event === event)).length;
     expect(count(WORK.rewardPay)).toBe(count(TOPICS.promotionReward, 'reward.created') + count(TOPICS.promotionReward, 'reward.retried'));
     expect(count(WORK.rewardCallback)).toBe(count(TOPICS.promotionReward, 'reward.paid'));
   });

@@ -32,7 +32,15 @@ describe.runIf(NEEDS_NATS)('JetStream stream upgrade', () => {
       expect((await jsm.streams.info(stream)).config.subjects).toHaveLength(STREAM_ROOTS.length);
       const got: string[] = [];
       await c.subscribe(WORK.rewardPay, async (e) => void got.push(e.id), { durable: 'upgrade-pay' });
-      await a!.publish({ id: `${id}-w1`, topic: WORK.rewardPay, tenantId: 't', key: 'r1', payload: { rewardId: 'r1', tenantId: 't', cause: 'created' }, headers: {}, createdAt: new Date().toISOString() });
+      await a!.publish({
+        id: `${id}-w1`,
+        topic: WORK.rewardPay,
+        tenantId: 't',
+        key: 'r1',
+        payload: { rewardId: 'r1', tenantId: 't', cause: 'created' },
+        headers: {},
+        createdAt: new Date().toISOString(),
+      });
       await eventually(() => got.includes(`${id}-w1`), 5000, 'the work item');
       await Promise.all([a!.close(), b!.close(), c.close()]);
     } finally {

@@ -19,7 +19,9 @@ async function control(body: Record<string, unknown>): Promise<void> {
   expect(response.status).toBe(200);
 }
 
-async function register(payload: Record<string, unknown>): Promise<{ status: number; body: { data: Record<string, unknown> | null; errorCode: string | null; errors?: { field: string; message: string }[] } }> {
+async function register(
+  payload: Record<string, unknown>,
+): Promise<{ status: number; body: { data: Record<string, unknown> | null; errorCode: string | null; errors?: { field: string; message: string }[] } }> {
   const response = await app.app.inject({ method: 'POST', url: SYSTEMS, headers: AS_ADMIN, payload });
   return { status: response.statusCode, body: response.json() };
 }
@@ -62,7 +64,13 @@ describe('external system registry', () => {
   });
 
   it('Given an env-referenced secret, When registering and reading back, Then only the reference is stored and returned', async () => {
-    const { status, body } = await register(creditBureau('partner', { baseUrl: echoUrl, urlTemplate: '{baseUrl}/partner/{customerId}', headers: { Authorization: 'Bearer ${env:BANYAN_EXT_SECRET_PARTNER_TOKEN}' } }));
+    const { status, body } = await register(
+      creditBureau('partner', {
+        baseUrl: echoUrl,
+        urlTemplate: '{baseUrl}/partner/{customerId}',
+        headers: { Authorization: 'Bearer ${env:BANYAN_EXT_SECRET_PARTNER_TOKEN}' },
+      }),
+    );
     expect(status).toBe(201);
     expect(body.data?.headers).toEqual({ Authorization: 'Bearer ${env:BANYAN_EXT_SECRET_PARTNER_TOKEN}' });
     const read = await app.app.inject({ method: 'GET', url: `${SYSTEMS}/partner`, headers: AS_ADMIN });
@@ -83,7 +91,9 @@ describe('external system registry', () => {
 
   it('Given a urlTemplate off the registered origin or a secret in the body, When registering, Then 400', async () => {
     expect((await register(creditBureau('off-origin', { urlTemplate: 'http://evil.example/{customerId}' }))).status).toBe(400);
-    expect((await register(creditBureau('body-secret', { method: 'POST', bodyTemplate: { token: '${env:BANYAN_EXT_SECRET_PARTNER_TOKEN}' } }))).status).toBe(400);
+    expect((await register(creditBureau('body-secret', { method: 'POST', bodyTemplate: { token: '${env:BANYAN_EXT_SECRET_PARTNER_TOKEN}' } }))).status).toBe(
+      400,
+    );
     expect((await register(creditBureau('reserved', { responseMapping: { calls: 'x' } }))).status).toBe(400);
   });
 });
@@ -100,7 +110,17 @@ describe('EXTERNAL_SYSTEM nodes', () => {
           nodeId: 'grade-a',
           nodeType: 'CONDITION',
           configuration: { commandType: 'SPEL_CONDITION', expression: "#{#creditBureau.grade == 'A'}" },
-          children: [{ nodeId: 'bureau-offer', nodeType: 'CALCULATION', configuration: { commandType: 'CALCULATION', strategyType: 'FORMULA', parameters: { formula: '#creditBureau.score * 2', promotionId: 'bureau-a' } } }],
+          children: [
+            {
+              nodeId: 'bureau-offer',
+              nodeType: 'CALCULATION',
+              configuration: {
+                commandType: 'CALCULATION',
+                strategyType: 'FORMULA',
+                parameters: { formula: '#creditBureau.score * 2', promotionId: 'bureau-a' },
+              },
+            },
+          ],
         },
       ],
     });
@@ -113,7 +133,15 @@ describe('EXTERNAL_SYSTEM nodes', () => {
     const { calls, record } = sideEffects(records, result.requestId);
     expect(record.requestId).toBe(result.requestId);
     expect(calls).toHaveLength(1);
-    expect(calls[0]).toMatchObject({ system: 'credit-bureau', method: 'GET', status: 'SUCCESS', responseStatus: 200, attempts: 1, nodeId: 'bureau', treeId: 'cb-tree' });
+    expect(calls[0]).toMatchObject({
+      system: 'credit-bureau',
+      method: 'GET',
+      status: 'SUCCESS',
+      responseStatus: 200,
+      attempts: 1,
+      nodeId: 'bureau',
+      treeId: 'cb-tree',
+    });
     expect(calls[0]?.endpoint).toBe(`${sandbox.url}/credit-bureau/score/CUST-GOOD`);
     expect(calls[0]?.responsePayload).toMatchObject({ score: 780, grade: 'A' });
   });
@@ -148,8 +176,18 @@ describe('EXTERNAL_SYSTEM nodes', () => {
           nodeType: 'CONDITION',
           configuration: { commandType: 'SPEL_CONDITION', expression: '#{true}' },
           children: [
-            { nodeId: 'first', nodeType: 'CONDITION', configuration: { commandType: 'EXTERNAL_SYSTEM', system: 'credit-bureau', resultVariable: 'cb', condition: '#{#cb.score < 0}' }, children: [leaf('never')] },
-            { nodeId: 'second', nodeType: 'CONDITION', configuration: { commandType: 'EXTERNAL_SYSTEM', system: 'credit-bureau', resultVariable: 'cb2' }, children: [leaf('twice')] },
+            {
+              nodeId: 'first',
+              nodeType: 'CONDITION',
+              configuration: { commandType: 'EXTERNAL_SYSTEM', system: 'credit-bureau', resultVariable: 'cb', condition: '#{#cb.score < 0}' },
+              children: [leaf('never')],
+            },
+            {
+              nodeId: 'second',
+              nodeType: 'CONDITION',
+              configuration: { commandType: 'EXTERNAL_SYSTEM', system: 'credit-bureau', resultVariable: 'cb2' },
+              children: [leaf('twice')],
+            },
           ],
         },
       },
@@ -164,7 +202,12 @@ describe('EXTERNAL_SYSTEM nodes', () => {
   });
 
   it('Given a header secret from the environment, When calling, Then the resolved value is sent but never recorded', async () => {
-    await createTree(app, 'partner-tree', { nodeId: 'partner', nodeType: 'CONDITION', configuration: { commandType: 'EXTERNAL_SYSTEM', system: 'partner', resultVariable: 'partner' }, children: [leaf('partner-ok')] });
+    await createTree(app, 'partner-tree', {
+      nodeId: 'partner',
+      nodeType: 'CONDITION',
+      configuration: { commandType: 'EXTERNAL_SYSTEM', system: 'partner', resultVariable: 'partner' },
+      children: [leaf('partner-ok')],
+    });
     const result = await evaluate(app, { customerId: 'CUST-1' }, 'partner-tree');
     expect(result.body.data?.promotionId).toBe('partner-ok');
     expect(seenHeaders.at(-1)?.authorization).toBe('Bearer s3cr3t-token');
@@ -172,8 +215,23 @@ describe('EXTERNAL_SYSTEM nodes', () => {
   });
 
   it('Given a header secret whose environment variable is missing, When calling, Then no request is made and the error names the variable', async () => {
-    expect((await register(creditBureau('no-secret', { baseUrl: echoUrl, urlTemplate: '{baseUrl}/x/{customerId}', headers: { 'X-Api-Key': '${env:BANYAN_EXT_SECRET_MISSING_PARTNER_KEY}' } }))).status).toBe(201);
-    await createTree(app, 'no-secret-tree', { nodeId: 'ns', nodeType: 'CONDITION', configuration: { commandType: 'EXTERNAL_SYSTEM', system: 'no-secret' }, children: [leaf('ns-ok')] });
+    expect(
+      (
+        await register(
+          creditBureau('no-secret', {
+            baseUrl: echoUrl,
+            urlTemplate: '{baseUrl}/x/{customerId}',
+            headers: { 'X-Api-Key': '${env:BANYAN_EXT_SECRET_MISSING_PARTNER_KEY}' },
+          }),
+        )
+      ).status,
+    ).toBe(201);
+    await createTree(app, 'no-secret-tree', {
+      nodeId: 'ns',
+      nodeType: 'CONDITION',
+      configuration: { commandType: 'EXTERNAL_SYSTEM', system: 'no-secret' },
+      children: [leaf('ns-ok')],
+    });
     const before = seenHeaders.length;
     const result = await evaluate(app, { customerId: 'CUST-1' }, 'no-secret-tree');
     expect(result.body.data?.eligible).toBe(false);
@@ -188,7 +246,12 @@ describe('timeouts, fallbacks and the circuit breaker', () => {
   it('Given a slow system, When the timeout passes, Then the call is TIMEOUT and onUnavailable decides: FALSE → no offer, TRUE → offer, FAIL → 500 EXTERNAL_SYSTEM_ERROR', async () => {
     for (const policy of ['FALSE', 'TRUE', 'FAIL']) {
       expect((await register(creditBureau(`slow-${policy}`, { timeoutMs: 150, retries: 0, onUnavailable: policy }))).status).toBe(201);
-      await createTree(app, `slow-${policy}`, { nodeId: 'slow', nodeType: 'CONDITION', configuration: { commandType: 'EXTERNAL_SYSTEM', system: `slow-${policy}`, resultVariable: 'cb' }, children: [leaf(`slow-${policy}`)] });
+      await createTree(app, `slow-${policy}`, {
+        nodeId: 'slow',
+        nodeType: 'CONDITION',
+        configuration: { commandType: 'EXTERNAL_SYSTEM', system: `slow-${policy}`, resultVariable: 'cb' },
+        children: [leaf(`slow-${policy}`)],
+      });
     }
     await control({ service: 'credit-bureau', mode: 'slow' });
     try {
@@ -213,9 +276,18 @@ describe('timeouts, fallbacks and the circuit breaker', () => {
 
   it('Given a failing system, When called repeatedly, Then it retries, then the circuit opens (CIRCUIT_OPEN, not called), then closes after resetTimeout', async () => {
     expect(
-      (await register(creditBureau('flaky', { retries: 2, retryBackoffMs: 5, circuitBreaker: { errorThresholdPercentage: 50, volumeThreshold: 2, resetTimeoutMs: 400 } }))).status,
+      (
+        await register(
+          creditBureau('flaky', { retries: 2, retryBackoffMs: 5, circuitBreaker: { errorThresholdPercentage: 50, volumeThreshold: 2, resetTimeoutMs: 400 } }),
+        )
+      ).status,
     ).toBe(201);
-    await createTree(app, 'flaky-tree', { nodeId: 'flaky', nodeType: 'CONDITION', configuration: { commandType: 'EXTERNAL_SYSTEM', system: 'flaky', resultVariable: 'cb' }, children: [leaf('flaky-ok')] });
+    await createTree(app, 'flaky-tree', {
+      nodeId: 'flaky',
+      nodeType: 'CONDITION',
+      configuration: { commandType: 'EXTERNAL_SYSTEM', system: 'flaky', resultVariable: 'cb' },
+      children: [leaf('flaky-ok')],
+    });
     await control({ service: 'credit-bureau', mode: 'fail' });
     const statuses: [string | undefined, number | undefined, number | null | undefined][] = [];
     try {
@@ -255,10 +327,19 @@ describe('timeouts, fallbacks and the circuit breaker', () => {
         })
       ).status,
     ).toBe(201);
-    await createTree(app, 'aml-tree', { nodeId: 'aml', nodeType: 'CONDITION', configuration: { commandType: 'EXTERNAL_SYSTEM', system: 'aml-screen', resultVariable: 'aml', condition: '#{!#aml.hit}' }, children: [leaf('aml-clear')] });
+    await createTree(app, 'aml-tree', {
+      nodeId: 'aml',
+      nodeType: 'CONDITION',
+      configuration: { commandType: 'EXTERNAL_SYSTEM', system: 'aml-screen', resultVariable: 'aml', condition: '#{!#aml.hit}' },
+      children: [leaf('aml-clear')],
+    });
     const hit = await evaluate(app, { customerId: 'CUST-AML-001' }, 'aml-tree');
     expect(hit.body.data?.eligible).toBe(false);
-    expect(sideEffects(records, hit.requestId).calls[0]).toMatchObject({ method: 'POST', requestPayload: { customerId: 'CUST-AML-001' }, responsePayload: { hit: true, riskLevel: 'HIGH' } });
+    expect(sideEffects(records, hit.requestId).calls[0]).toMatchObject({
+      method: 'POST',
+      requestPayload: { customerId: 'CUST-AML-001' },
+      responsePayload: { hit: true, riskLevel: 'HIGH' },
+    });
     const clear = await evaluate(app, { customerId: 'CUST-CLEAN' }, 'aml-tree');
     expect(clear.body.data?.promotionId).toBe('aml-clear');
   });

@@ -34,7 +34,10 @@ const planted = (secret: string) =>
 
 describe('secret scrubber properties (issue 10.1)', () => {
   it('Given any secret planted anywhere in any JSON value, When scrubbed, Then no string or key contains it (also when the secret overlaps the mask)', () => {
-    const secret = fc.oneof(fc.string({ minLength: 1, maxLength: 24 }), fc.string({ unit: fc.constantFrom('a', '*', '"', '\\', '%'), minLength: 1, maxLength: 8 }));
+    const secret = fc.oneof(
+      fc.string({ minLength: 1, maxLength: 24 }),
+      fc.string({ unit: fc.constantFrom('a', '*', '"', '\\', '%'), minLength: 1, maxLength: 8 }),
+    );
     fc.assert(
       fc.property(
         secret.chain((s) => fc.tuple(fc.constant(s), planted(s))),

@@ -1,8 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AS_MANAGER, DB_KIND, startTestApp, type TestApp } from '../helpers/app.js';
 
-const leaf = { nodeId: 'offer', nodeType: 'CALCULATION', configuration: { commandType: 'CALCULATION', strategyType: 'FIXED_AMOUNT', parameters: { promotionName: 'x', discountAmount: 1 } } };
-const treeWith = (configuration: Record<string, unknown>) => ({ name: `refs ${Math.random()}`, status: 'DRAFT', rootNode: { nodeId: 'outside', nodeType: 'CONDITION', configuration, children: [leaf] } });
+const leaf = {
+  nodeId: 'offer',
+  nodeType: 'CALCULATION',
+  configuration: { commandType: 'CALCULATION', strategyType: 'FIXED_AMOUNT', parameters: { promotionName: 'x', discountAmount: 1 } },
+};
+const treeWith = (configuration: Record<string, unknown>) => ({
+  name: `refs ${Math.random()}`,
+  status: 'DRAFT',
+  rootNode: { nodeId: 'outside', nodeType: 'CONDITION', configuration, children: [leaf] },
+});
 
 describe(`references of outside-reaching nodes are checked when a tree is written (${DB_KIND})`, () => {
   let t: TestApp;
@@ -16,7 +24,13 @@ describe(`references of outside-reaching nodes are checked when a tree is writte
 
   it('Given the demo systems, queries and rules, When a tree refers to them correctly, Then it is stored', async () => {
     for (const configuration of [
-      { commandType: 'EXTERNAL_SYSTEM', system: 'credit-bureau', resultVariable: 'creditBureau', condition: '#{#creditBureau.score >= 700}', onUnavailable: 'FALSE' },
+      {
+        commandType: 'EXTERNAL_SYSTEM',
+        system: 'credit-bureau',
+        resultVariable: 'creditBureau',
+        condition: '#{#creditBureau.score >= 700}',
+        onUnavailable: 'FALSE',
+      },
       { commandType: 'DATABASE_QUERY', query: 'blacklist-check', params: { customerId: '#{customerId}' }, matchWhen: 'NOT_FOUND' },
       { commandType: 'DROOLS_RULE', ruleName: 'VIP高收入 (Drools)' },
     ]) {

@@ -14,7 +14,11 @@ import { AS_ADMIN, AS_AUDITOR, AS_MANAGER, basic, startTestApp, type TestApp } f
 import { createTree, evaluate, leaf } from '../helpers/evaluations.js';
 
 const SYSTEMS = '/api/v1/management/external-systems';
-const LEAKABLE = { JWT_SECRET: 'jwt-key-that-must-never-leave-0123456789', BANYAN_ADMIN_PASSWORD: 'admin-password-never-sent', DATABASE_URL: 'postgres://u:dbpass@db/x' };
+const LEAKABLE = {
+  JWT_SECRET: 'jwt-key-that-must-never-leave-0123456789',
+  BANYAN_ADMIN_PASSWORD: 'admin-password-never-sent',
+  DATABASE_URL: 'postgres://u:dbpass@db/x',
+};
 
 let app: TestApp;
 let echo: Server;
@@ -32,9 +36,21 @@ interface Envelope {
   errors?: { field: string; message: string }[];
 }
 
-const system = (name: string, extra: Record<string, unknown> = {}) => ({ name, baseUrl: echoUrl, urlTemplate: '{baseUrl}/echo/{customerId}', timeoutMs: 2000, retries: 0, ...extra });
+const system = (name: string, extra: Record<string, unknown> = {}) => ({
+  name,
+  baseUrl: echoUrl,
+  urlTemplate: '{baseUrl}/echo/{customerId}',
+  timeoutMs: 2000,
+  retries: 0,
+  ...extra,
+});
 
-async function send(method: 'POST' | 'PUT' | 'DELETE' | 'GET', url: string, headers: Record<string, string>, payload?: unknown): Promise<{ status: number; body: Envelope }> {
+async function send(
+  method: 'POST' | 'PUT' | 'DELETE' | 'GET',
+  url: string,
+  headers: Record<string, string>,
+  payload?: unknown,
+): Promise<{ status: number; body: Envelope }> {
   const response = await app.app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }) });
   return { status: response.statusCode, body: response.json() };
 }
@@ -62,7 +78,9 @@ beforeAll(async () => {
     const leak = String(request.headers['x-leak'] ?? request.headers.authorization ?? '');
     lastLeak = leak;
     response.setHeader('content-type', 'application/json');
-    response.end(JSON.stringify({ headers: request.headers, leak, twice: `${leak}|${leak}`, [leak || 'none']: 1, encoded: encodeURIComponent(leak), score: 1 }));
+    response.end(
+      JSON.stringify({ headers: request.headers, leak, twice: `${leak}|${leak}`, [leak || 'none']: 1, encoded: encodeURIComponent(leak), score: 1 }),
+    );
   });
   await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
   echoUrl = `http://127.0.0.1:${(echo.address() as AddressInfo).port}`;
@@ -131,7 +149,12 @@ describe('issue 10.1: environment exfiltration through external systems', () => 
       },
       'test',
     );
-    await createTree(app, 'legacy-leak-tree', { nodeId: 'legacy', nodeType: 'CONDITION', configuration: { commandType: 'EXTERNAL_SYSTEM', system: 'legacy-leak' }, children: [leaf('legacy-ok')] });
+    await createTree(app, 'legacy-leak-tree', {
+      nodeId: 'legacy',
+      nodeType: 'CONDITION',
+      configuration: { commandType: 'EXTERNAL_SYSTEM', system: 'legacy-leak' },
+      children: [leaf('legacy-ok')],
+    });
     const before = echoHits;
     const result = await evaluate(app, { customerId: 'CUST-L' }, 'legacy-leak-tree');
     expect(result.status).toBe(200);
@@ -144,8 +167,17 @@ describe('issue 10.1: environment exfiltration through external systems', () => 
 
   it('Given an endpoint that echoes the BANYAN_EXT_SECRET_ header back, When evaluating, Then the secret is sent but no call log, decision step, audit row, answer or log line holds it', async () => {
     expect((await send('POST', SYSTEMS, AS_ADMIN, system('echoer', { headers: { 'X-Leak': 'Bearer ${env:BANYAN_EXT_SECRET_PARTNER}' } }))).status).toBe(201);
-    await createTree(app, 'echo-tree', { nodeId: 'echo', nodeType: 'CONDITION', configuration: { commandType: 'EXTERNAL_SYSTEM', system: 'echoer', resultVariable: 'echoed' }, children: [leaf('echo-ok')] });
-    const response = await app.app.inject({ method: 'POST', url: '/api/v1/promotions/evaluate', payload: { customerId: 'CUST-E', treeId: 'echo-tree', includeDetails: true } });
+    await createTree(app, 'echo-tree', {
+      nodeId: 'echo',
+      nodeType: 'CONDITION',
+      configuration: { commandType: 'EXTERNAL_SYSTEM', system: 'echoer', resultVariable: 'echoed' },
+      children: [leaf('echo-ok')],
+    });
+    const response = await app.app.inject({
+      method: 'POST',
+      url: '/api/v1/promotions/evaluate',
+      payload: { customerId: 'CUST-E', treeId: 'echo-tree', includeDetails: true },
+    });
     expect(response.statusCode).toBe(200);
     const secret = secrets.BANYAN_EXT_SECRET_PARTNER as string;
     expect(lastLeak).toBe(`Bearer ${secret}`);
@@ -162,24 +194,38 @@ describe('issue 10.1: environment exfiltration through external systems', () => 
 
 describe('issue 10.1 property: no BANYAN_EXT_SECRET_* value is ever stored or logged', () => {
   it('Given any header-safe secret value echoed back by the system in any shape, When evaluating, Then no stored external_call_logs row and no log line contains it', async () => {
-    expect((await send('POST', SYSTEMS, AS_ADMIN, system('prop-echo', { headers: { Authorization: 'Token ${env:BANYAN_EXT_SECRET_PROP}' } }))).status).toBe(201);
-    await createTree(app, 'prop-tree', { nodeId: 'prop', nodeType: 'CONDITION', configuration: { commandType: 'EXTERNAL_SYSTEM', system: 'prop-echo', resultVariable: 'p' }, children: [leaf('prop-ok')] });
+    expect((await send('POST', SYSTEMS, AS_ADMIN, system('prop-echo', { headers: { Authorization: 'Token ${env:BANYAN_EXT_SECRET_PROP}' } }))).status).toBe(
+      201,
+    );
+    await createTree(app, 'prop-tree', {
+      nodeId: 'prop',
+      nodeType: 'CONDITION',
+      configuration: { commandType: 'EXTERNAL_SYSTEM', system: 'prop-echo', resultVariable: 'p' },
+      children: [leaf('prop-ok')],
+    });
     let n = 0;
     await fc.assert(
-      fc.asyncProperty(fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)), minLength: 6, maxLength: 40 }), async (body) => {
-        n += 1;
-        const secret = `Z${n}q${body}`;
-        secrets.BANYAN_EXT_SECRET_PROP = secret;
-        const response = await app.app.inject({ method: 'POST', url: '/api/v1/promotions/evaluate', payload: { customerId: `CUST-P${n}`, treeId: 'prop-tree', includeDetails: true } });
-        expect(response.statusCode).toBe(200);
-        expect(lastLeak).toBe(`Token ${secret}`);
-        expect(response.body.includes(secret)).toBe(false);
-        const rows = await app.database.db.selectFrom('external_call_logs').selectAll().where('customer_id', '=', `CUST-P${n}`).execute();
-        expect(rows.length).toBe(1);
-        expect(JSON.stringify(rows)).toContain('***');
-        expect(JSON.stringify(rows).includes(secret)).toBe(false);
-        expect(logLines.join('\n').includes(secret)).toBe(false);
-      }),
+      fc.asyncProperty(
+        fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)), minLength: 6, maxLength: 40 }),
+        async (body) => {
+          n += 1;
+          const secret = `Z${n}q${body}`;
+          secrets.BANYAN_EXT_SECRET_PROP = secret;
+          const response = await app.app.inject({
+            method: 'POST',
+            url: '/api/v1/promotions/evaluate',
+            payload: { customerId: `CUST-P${n}`, treeId: 'prop-tree', includeDetails: true },
+          });
+          expect(response.statusCode).toBe(200);
+          expect(lastLeak).toBe(`Token ${secret}`);
+          expect(response.body.includes(secret)).toBe(false);
+          const rows = await app.database.db.selectFrom('external_call_logs').selectAll().where('customer_id', '=', `CUST-P${n}`).execute();
+          expect(rows.length).toBe(1);
+          expect(JSON.stringify(rows)).toContain('***');
+          expect(JSON.stringify(rows).includes(secret)).toBe(false);
+          expect(logLines.join('\n').includes(secret)).toBe(false);
+        },
+      ),
       { numRuns: 25 },
     );
   });
@@ -202,28 +248,49 @@ describe('issue 10.7: external systems as an SSRF vector (production address pol
   afterAll(async () => prod?.destroy());
 
   const create = async (target: TestApp, name: string, baseUrl: string) => {
-    const response = await target.app.inject({ method: 'POST', url: SYSTEMS, headers: target === app ? AS_ADMIN : { authorization: basic('admin', PROD_PASSWORD) }, payload: { name, baseUrl, urlTemplate: '{baseUrl}/x/{customerId}', retries: 0 } });
+    const response = await target.app.inject({
+      method: 'POST',
+      url: SYSTEMS,
+      headers: target === app ? AS_ADMIN : { authorization: basic('admin', PROD_PASSWORD) },
+      payload: { name, baseUrl, urlTemplate: '{baseUrl}/x/{customerId}', retries: 0 },
+    });
     return { status: response.statusCode, body: response.json<Envelope>() };
   };
 
   const prodTree = async (treeId: string, rootNode: Parameters<typeof createTree>[2]) => {
-    const response = await prod.app.inject({ method: 'POST', url: '/api/v1/management/decision-trees', headers: { authorization: basic('admin', PROD_PASSWORD) }, payload: { treeId, name: treeId, status: 'ACTIVE', priority: 0, rootNode } });
+    const response = await prod.app.inject({
+      method: 'POST',
+      url: '/api/v1/management/decision-trees',
+      headers: { authorization: basic('admin', PROD_PASSWORD) },
+      payload: { treeId, name: treeId, status: 'ACTIVE', priority: 0, rootNode },
+    });
     expect(response.statusCode, response.body).toBe(201);
   };
 
-  it.each(['http://169.254.169.254', 'http://127.0.0.1:5432', 'http://[::1]:6379', 'http://10.0.0.1', 'http://[::127.0.0.1]', 'http://0x7f000001:8080', 'http://localhost:8080', 'https://evil.example.org'])(
-    'Given production and an allow-list, When an ADMIN registers baseUrl %s, Then 400 naming baseUrl',
-    async (baseUrl) => {
-      const { status, body } = await create(prod, `ssrf-${Math.random().toString(36).slice(2, 8)}`, baseUrl);
-      expect(status).toBe(400);
-      expect(body.errorCode).toBe('VALIDATION_FAILED');
-      expect(body.errors?.map((e) => e.field)).toContain('baseUrl');
-    },
-  );
+  it.each([
+    'http://169.254.169.254',
+    'http://127.0.0.1:5432',
+    'http://[::1]:6379',
+    'http://10.0.0.1',
+    'http://[::127.0.0.1]',
+    'http://0x7f000001:8080',
+    'http://localhost:8080',
+    'https://evil.example.org',
+  ])('Given production and an allow-list, When an ADMIN registers baseUrl %s, Then 400 naming baseUrl', async (baseUrl) => {
+    const { status, body } = await create(prod, `ssrf-${Math.random().toString(36).slice(2, 8)}`, baseUrl);
+    expect(status).toBe(400);
+    expect(body.errorCode).toBe('VALIDATION_FAILED');
+    expect(body.errors?.map((e) => e.field)).toContain('baseUrl');
+  });
 
   it('Given production, When a listed host:port (even loopback) is registered and called, Then it works; When a row predating the policy points elsewhere on loopback, Then the call is refused at connection time', async () => {
     expect((await create(prod, 'allowed-echo', echoUrl)).status).toBe(201);
-    await prodTree('allowed-tree', { nodeId: 'a', nodeType: 'CONDITION', configuration: { commandType: 'EXTERNAL_SYSTEM', system: 'allowed-echo', resultVariable: 'r' }, children: [leaf('allowed-ok')] });
+    await prodTree('allowed-tree', {
+      nodeId: 'a',
+      nodeType: 'CONDITION',
+      configuration: { commandType: 'EXTERNAL_SYSTEM', system: 'allowed-echo', resultVariable: 'r' },
+      children: [leaf('allowed-ok')],
+    });
     const before = echoHits;
     const ok = await evaluate(prod, { customerId: 'CUST-A' }, 'allowed-tree');
     expect(ok.body.data?.promotionId).toBe('allowed-ok');
@@ -254,7 +321,12 @@ describe('issue 10.7: external systems as an SSRF vector (production address pol
       },
       'test',
     );
-    await prodTree('rebound-tree', { nodeId: 'b', nodeType: 'CONDITION', configuration: { commandType: 'EXTERNAL_SYSTEM', system: 'rebound' }, children: [leaf('rebound-ok')] });
+    await prodTree('rebound-tree', {
+      nodeId: 'b',
+      nodeType: 'CONDITION',
+      configuration: { commandType: 'EXTERNAL_SYSTEM', system: 'rebound' },
+      children: [leaf('rebound-ok')],
+    });
     const blocked = await evaluate(prod, { customerId: 'CUST-B' }, 'rebound-tree');
     expect(blocked.status).toBe(200);
     expect(blocked.body.data?.eligible).toBe(false);

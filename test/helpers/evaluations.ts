@@ -22,14 +22,30 @@ export function sideEffects(records: Map<string, EvaluationRecord>, requestId: s
 }
 
 export async function createTree(app: TestApp, treeId: string, rootNode: NodeDefinition, priority = 0): Promise<void> {
-  const response = await app.app.inject({ method: 'POST', url: '/api/v1/management/decision-trees', headers: AS_ADMIN, payload: { treeId, name: treeId, status: 'ACTIVE', priority, rootNode } });
+  const response = await app.app.inject({
+    method: 'POST',
+    url: '/api/v1/management/decision-trees',
+    headers: AS_ADMIN,
+    payload: { treeId, name: treeId, status: 'ACTIVE', priority, rootNode },
+  });
   if (response.statusCode !== 201) throw new Error(`tree ${treeId}: ${response.statusCode} ${response.body}`);
 }
 
 export interface Evaluated {
   readonly status: number;
   readonly requestId: string;
-  readonly body: { success: boolean; errorCode: string | null; message: string; data: { eligible: boolean; promotionId: string | null; discountAmount: number | null; discountPercentage: number | null; additionalDetails: Record<string, unknown> } | null };
+  readonly body: {
+    success: boolean;
+    errorCode: string | null;
+    message: string;
+    data: {
+      eligible: boolean;
+      promotionId: string | null;
+      discountAmount: number | null;
+      discountPercentage: number | null;
+      additionalDetails: Record<string, unknown>;
+    } | null;
+  };
 }
 
 export async function evaluate(app: TestApp, customer: Record<string, unknown>, treeId?: string): Promise<Evaluated> {
@@ -39,5 +55,13 @@ export async function evaluate(app: TestApp, customer: Record<string, unknown>, 
 
 /** A CONDITION → CALCULATION leaf pair: the offer `promotionId` when `condition` holds. */
 export function leaf(promotionId: string, amount = 100): NodeDefinition {
-  return { nodeId: `${promotionId}-offer`, nodeType: 'CALCULATION', configuration: { commandType: 'CALCULATION', strategyType: 'FIXED_AMOUNT', parameters: { discountAmount: amount, promotionId, promotionName: promotionId } } };
+  return {
+    nodeId: `${promotionId}-offer`,
+    nodeType: 'CALCULATION',
+    configuration: {
+      commandType: 'CALCULATION',
+      strategyType: 'FIXED_AMOUNT',
+      parameters: { discountAmount: amount, promotionId, promotionName: promotionId },
+    },
+  };
 }

@@ -73,7 +73,11 @@ afterAll(async () => {
 
 describe('Given a client that writes its whole body before reading (fetch/undici)', () => {
   it('When it POSTs 2 MB to evaluate (limit 1 MB) with a Content-Length, Then it reads a 413 in the envelope and the connection closes', async () => {
-    const res = await fetch(`${base}/api/v1/promotions/evaluate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: paddedCustomer(2 * MB) });
+    const res = await fetch(`${base}/api/v1/promotions/evaluate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: paddedCustomer(2 * MB),
+    });
     expect(res.status).toBe(413);
     expect(res.headers.get('connection')).toBe('close');
     expect(await res.json()).toMatchObject({ success: false, errorCode: 'PAYLOAD_TOO_LARGE', data: null });
@@ -85,29 +89,51 @@ describe('Given a client that writes its whole body before reading (fetch/undici
   });
 
   it('When it streams 2 MB chunked (no Content-Length), Then it reads the 413 too', async () => {
-    const res = await fetch(`${base}/api/v1/promotions/evaluate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: chunked(paddedCustomer(2 * MB)), duplex: 'half' } as RequestInit);
+    const res = await fetch(`${base}/api/v1/promotions/evaluate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: chunked(paddedCustomer(2 * MB)),
+      duplex: 'half',
+    } as RequestInit);
     expect(res.status).toBe(413);
     expect(await res.json()).toMatchObject({ errorCode: 'PAYLOAD_TOO_LARGE' });
   });
 
   it('When it POSTs 2 MB of an unsupported type, Then it reads the 415', async () => {
-    const res = await fetch(`${base}/api/v1/promotions/evaluate`, { method: 'POST', headers: { 'content-type': 'application/xml' }, body: `<x>${'y'.repeat(2 * MB)}</x>` });
+    const res = await fetch(`${base}/api/v1/promotions/evaluate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/xml' },
+      body: `<x>${'y'.repeat(2 * MB)}</x>`,
+    });
     expect(res.status).toBe(415);
     expect(await res.json()).toMatchObject({ errorCode: 'UNSUPPORTED_MEDIA_TYPE' });
   });
 
   it('When 20 such requests arrive at once, Then every one reads its 413 and the service keeps answering', async () => {
     const statuses = await Promise.all(
-      Array.from({ length: 20 }, async () => (await fetch(`${base}/api/v1/promotions/evaluate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: paddedCustomer(2 * MB) })).status),
+      Array.from(
+        { length: 20 },
+        async () =>
+          (await fetch(`${base}/api/v1/promotions/evaluate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: paddedCustomer(2 * MB) }))
+            .status,
+      ),
     );
     expect(statuses).toEqual(Array.from({ length: 20 }, () => 413));
-    const ok = await fetch(`${base}/api/v1/promotions/evaluate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(VIP) });
+    const ok = await fetch(`${base}/api/v1/promotions/evaluate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(VIP),
+    });
     expect(ok.status).toBe(200);
   });
 
   it('When the body is larger than the drain bound (24 MB > 12 MB), Then it is not read to the end: the request ends promptly and the service keeps answering', async () => {
     const started = Date.now();
-    const outcome = await fetch(`${base}/api/v1/promotions/evaluate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: paddedCustomer(24 * MB) }).then(
+    const outcome = await fetch(`${base}/api/v1/promotions/evaluate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: paddedCustomer(24 * MB),
+    }).then(
       (res) => res.status,
       (err: unknown) => (err instanceof Error ? err.name : 'error'),
     );
@@ -123,7 +149,13 @@ describe('Given a route with its own, smaller body limit', () => {
   let app: App;
   let url: string;
   beforeAll(async () => {
-    app = await buildHttpServer({ logger: pino({ level: 'silent' }), bodyLimitBytes: 4 * MB, swaggerEnabled: false, version: 't', auth: { authenticator: { authenticate: async () => null }, limiter: createLoginLimiter({ userAttempts: 5, addressAttempts: 20, windowMs: 60_000 }) } });
+    app = await buildHttpServer({
+      logger: pino({ level: 'silent' }),
+      bodyLimitBytes: 4 * MB,
+      swaggerEnabled: false,
+      version: 't',
+      auth: { authenticator: { authenticate: async () => null }, limiter: createLoginLimiter({ userAttempts: 5, addressAttempts: 20, windowMs: 60_000 }) },
+    });
     app.post('/small', { config: { auth: 'public' }, bodyLimit: 256 * 1024 }, async () => ({ success: true }));
     await app.listen({ port: 0, host: '127.0.0.1' });
     url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/small`;

@@ -36,7 +36,9 @@ describe(`a client generated from the document, against a listening server on ${
   });
 
   it('Given the document example customer CUST001, When evaluated through the client, Then the typed answer is the VIP offer', async () => {
-    const { data, error, response } = await client.POST('/api/v1/promotions/evaluate', { body: { ...CUST001, transactionHistory: [...CUST001.transactionHistory] } });
+    const { data, error, response } = await client.POST('/api/v1/promotions/evaluate', {
+      body: { ...CUST001, transactionHistory: [...CUST001.transactionHistory] },
+    });
     expect(error).toBeUndefined();
     expect(response.status).toBe(200);
     expect(data?.success).toBe(true);
@@ -62,7 +64,10 @@ describe(`a client generated from the document, against a listening server on ${
 
   it('Given Spring paging parameters, When trees are listed through the client, Then a typed Spring page comes back, clamped and sorted', async () => {
     const headers = { Authorization: AS_MANAGER.authorization };
-    const { data, response } = await client.GET('/api/v1/management/decision-trees', { headers, params: { query: { page: 0, size: 5000, sort: ['name,desc', 'id'] } } });
+    const { data, response } = await client.GET('/api/v1/management/decision-trees', {
+      headers,
+      params: { query: { page: 0, size: 5000, sort: ['name,desc', 'id'] } },
+    });
     expect(response.status).toBe(200);
     const page = data?.data;
     expect(page).toMatchObject({ number: 0, size: 2000, first: true, last: true, sort: { sorted: true } });

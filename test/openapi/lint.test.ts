@@ -19,7 +19,9 @@ interface Operation {
 
 function operations(document: Record<string, unknown>): [string, Operation][] {
   const paths = document.paths as Record<string, Record<string, Operation>>;
-  return Object.entries(paths).flatMap(([path, item]) => METHODS.filter((m) => item[m]).map((m): [string, Operation] => [`${m.toUpperCase()} ${path}`, item[m] as Operation]));
+  return Object.entries(paths).flatMap(([path, item]) =>
+    METHODS.filter((m) => item[m]).map((m): [string, Operation] => [`${m.toUpperCase()} ${path}`, item[m] as Operation]),
+  );
 }
 
 /** Every schema object in `node` with its JSON pointer. */
@@ -47,7 +49,9 @@ describe('the OpenAPI document', () => {
   });
 
   it('Given the ignore file, When linted, Then it hides exactly the documented health exception and nothing else', () => {
-    expect(problems.filter((p) => p.ignored).map((p) => [p.ruleId, p.location[0]?.pointer])).toEqual([['operation-4xx-response', '#/paths/~1actuator~1health/get/responses']]);
+    expect(problems.filter((p) => p.ignored).map((p) => [p.ruleId, p.location[0]?.pointer])).toEqual([
+      ['operation-4xx-response', '#/paths/~1actuator~1health/get/responses'],
+    ]);
   });
 
   it('Given every operation, When inspected, Then each has a unique camelCase operationId, explicit security and bilingual tags', () => {
@@ -62,7 +66,10 @@ describe('the OpenAPI document', () => {
     }
     const byName = Object.fromEntries(ops);
     expect(byName['POST /api/v1/promotions/evaluate']).toMatchObject({ operationId: 'postPromotionsEvaluate', security: [], tags: ['Promotions 優惠評估'] });
-    expect(byName['GET /api/v1/management/decision-trees/{treeId}']).toMatchObject({ operationId: 'getManagementDecisionTreesByTreeId', security: [{ basicAuth: [] }] });
+    expect(byName['GET /api/v1/management/decision-trees/{treeId}']).toMatchObject({
+      operationId: 'getManagementDecisionTreesByTreeId',
+      security: [{ basicAuth: [] }],
+    });
     const tags = (document.tags as { name: string; description: string }[]).map((t) => t.name);
     for (const [, op] of ops) for (const tag of op.tags ?? []) expect(tags).toContain(tag);
   });

@@ -40,7 +40,8 @@ describe(`outbox relay (${DB_KIND}, ${USE_NATS ? 'NATS JetStream' : 'in-process'
     const started = Date.now();
     const ids = await database.db.transaction().execute(async (trx) => {
       const out: string[] = [];
-      for (let i = 0; i < 20; i++) out.push(await enqueueEvent(trx, { topic: TOPICS.promotionJoin, tenantId: 't1', key: 'order', payload: { i }, headers: { 'X-Trace': `tr-${i}` } }));
+      for (let i = 0; i < 20; i++)
+        out.push(await enqueueEvent(trx, { topic: TOPICS.promotionJoin, tenantId: 't1', key: 'order', payload: { i }, headers: { 'X-Trace': `tr-${i}` } }));
       return out;
     });
     await eventually(() => receivedFor('order').length === 20, 4000, 'all 20 events');
@@ -91,15 +92,21 @@ describe('relay failures', () => {
     };
     const r = testRelay(opened.database, flaky, { pollMs: 20, retryMaxMs: 100 });
     try {
-      const ids = await opened.database.db.transaction().execute(async (trx) =>
-        Promise.all([1, 2, 3].map((n) => enqueueEvent(trx, { topic: TOPICS.billingBudgetAlert, tenantId: null, key: `k${n}`, payload: { n } }))),
-      );
+      const ids = await opened.database.db
+        .transaction()
+        .execute(async (trx) =>
+          Promise.all([1, 2, 3].map((n) => enqueueEvent(trx, { topic: TOPICS.billingBudgetAlert, tenantId: null, key: `k${n}`, payload: { n } }))),
+        );
       r.start();
       await eventually(() => calls >= 9, 5000, 'three rounds of attempts');
       const lag = await r.lag();
       expect(lag.pending).toBe(3);
       expect(lag.oldestAgeMs).toBeGreaterThan(0);
-      const row = await opened.database.db.selectFrom('outbox_events').select(['attempts', 'last_error', 'published_at']).where('id', '=', ids[0]!).executeTakeFirstOrThrow();
+      const row = await opened.database.db
+        .selectFrom('outbox_events')
+        .select(['attempts', 'last_error', 'published_at'])
+        .where('id', '=', ids[0]!)
+        .executeTakeFirstOrThrow();
       expect(row).toMatchObject({ last_error: 'broker unavailable', published_at: null });
       expect(row.attempts).toBeGreaterThanOrEqual(2);
       down = false;

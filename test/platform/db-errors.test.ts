@@ -30,7 +30,13 @@ async function rejected(promise: Promise<unknown>): Promise<unknown> {
 }
 
 /** What a shape test (`/^[0-9A-Z]{5}$/`, `SQLITE_…`) took for a database error, and is not. */
-const LOOKALIKES = [Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }), Object.assign(new Error('x'), { code: '23505', constraint: 'pk' }), { code: 'SQLITE_CONSTRAINT_UNIQUE' }, null, 'boom'];
+const LOOKALIKES = [
+  Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }),
+  Object.assign(new Error('x'), { code: '23505', constraint: 'pk' }),
+  { code: 'SQLITE_CONSTRAINT_UNIQUE' },
+  null,
+  'boom',
+];
 
 describe('database errors: shapes are not database errors', () => {
   it('Given errors that only look like driver errors, When recognised, Then none is a database error', () => {

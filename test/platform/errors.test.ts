@@ -54,7 +54,12 @@ describe('error catalogue and HTTP mapping', () => {
 
   it('Given an AppError, When inspected, Then it carries code, text and details but no HTTP status', () => {
     const error = new AppError('DUPLICATE_RESOURCE', { zh: '已存在', en: 'exists' }, { errors: [{ field: 'id', message: 'taken' }] });
-    expect(error).toMatchObject({ code: 'DUPLICATE_RESOURCE', text: { zh: '已存在', en: 'exists' }, errors: [{ field: 'id', message: 'taken' }], message: 'exists' });
+    expect(error).toMatchObject({
+      code: 'DUPLICATE_RESOURCE',
+      text: { zh: '已存在', en: 'exists' },
+      errors: [{ field: 'id', message: 'taken' }],
+      message: 'exists',
+    });
     expect('status' in error).toBe(false);
     expect('headers' in error).toBe(false);
     expect(new AppError('FORBIDDEN').message).toBe(ERROR_CATALOGUE.FORBIDDEN.en);
@@ -101,7 +106,12 @@ describe('error responses', () => {
     });
     const closed = await app.inject({ method: 'GET', url: '/closed', headers: { 'accept-language': 'en' } });
     expect(closed.statusCode).toBe(503);
-    expect(closed.json()).toMatchObject({ success: false, errorCode: 'SERVICE_UNAVAILABLE', message: 'shutting down', requestId: closed.headers['x-request-id'] });
+    expect(closed.json()).toMatchObject({
+      success: false,
+      errorCode: 'SERVICE_UNAVAILABLE',
+      message: 'shutting down',
+      requestId: closed.headers['x-request-id'],
+    });
     const limited = await app.inject({ method: 'GET', url: '/challenge', headers: { 'accept-language': 'en' } });
     expect(limited.statusCode).toBe(429);
     expect(limited.headers['retry-after']).toBe('7');

@@ -90,14 +90,26 @@ describe('address policy: every IANA special-purpose range', () => {
   });
 
   it('Given the reproduced bypasses [::127.0.0.1], [fec0::1], [2002:7f00:1::], [64:ff9b:1::7f00:1], When checked in production, Then each is refused', async () => {
-    for (const host of ['[::127.0.0.1]', '[fec0::1]', '[2002:7f00:1::]', '[64:ff9b:1::7f00:1]', '[::ffff:169.254.169.254]', '[::1]:6379', '127.0.0.1:5432', '169.254.169.254', '10.0.0.1']) {
+    for (const host of [
+      '[::127.0.0.1]',
+      '[fec0::1]',
+      '[2002:7f00:1::]',
+      '[64:ff9b:1::7f00:1]',
+      '[::ffff:169.254.169.254]',
+      '[::1]:6379',
+      '127.0.0.1:5432',
+      '169.254.169.254',
+      '10.0.0.1',
+    ]) {
       expect(await urlProblem('baseUrl', `http://${host}/`, production, noDns), host).toMatch(/private or reserved/);
     }
   });
 
   it('Given names, When checked in production, Then localhost is refused, a name resolving to any reserved address is refused, a public one passes', async () => {
     expect(await urlProblem('baseUrl', 'http://localhost:9/', production, noDns)).toMatch(/localhost/);
-    expect(await urlProblem('baseUrl', 'https://mixed.example/', production, () => Promise.resolve(['93.184.216.34', '10.0.0.5']))).toMatch(/resolves to a private/);
+    expect(await urlProblem('baseUrl', 'https://mixed.example/', production, () => Promise.resolve(['93.184.216.34', '10.0.0.5']))).toMatch(
+      /resolves to a private/,
+    );
     expect(await urlProblem('baseUrl', 'https://mapped.example/', production, () => Promise.resolve(['::ffff:127.0.0.1']))).toMatch(/resolves to a private/);
     expect(await urlProblem('baseUrl', 'https://gone.example/', production, noDns)).toMatch(/does not resolve/);
     expect(await urlProblem('baseUrl', 'https://bureau.example/', production, () => Promise.resolve(['93.184.216.34']))).toBeNull();
@@ -114,7 +126,12 @@ describe('address policy: every IANA special-purpose range', () => {
   });
 
   it('Given EXTERNAL_HOSTS_ALLOW, When the config loads, Then host and host:port entries are kept lower-cased and a URL or path is refused naming the variable', () => {
-    expect(loadConfig({ EXTERNAL_HOSTS_ALLOW: ' Bureau.Internal , 10.0.0.7:8443,[fd00::1]:443,fd00::2' }).externalHostsAllow).toEqual(['bureau.internal', '10.0.0.7:8443', '[fd00::1]:443', 'fd00::2']);
+    expect(loadConfig({ EXTERNAL_HOSTS_ALLOW: ' Bureau.Internal , 10.0.0.7:8443,[fd00::1]:443,fd00::2' }).externalHostsAllow).toEqual([
+      'bureau.internal',
+      '10.0.0.7:8443',
+      '[fd00::1]:443',
+      'fd00::2',
+    ]);
     expect(() => loadConfig({ EXTERNAL_HOSTS_ALLOW: 'https://bureau.internal/' })).toThrow(ConfigError);
     expect(() => loadConfig({ EXTERNAL_HOSTS_ALLOW: 'bureau.internal/x' })).toThrow(/EXTERNAL_HOSTS_ALLOW/);
   });
@@ -134,12 +151,10 @@ const BLOCKED_V4: readonly [readonly [number, number, number, number], number][]
   [[0, 0, 0, 0], 8],
   [[224, 0, 0, 0], 4],
 ];
-const blockedV4 = fc
-  .tuple(fc.constantFrom(...BLOCKED_V4), fc.integer({ min: 0, max: 0xffffffff }))
-  .map(([[base, prefix], noise]) => {
-    const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
-    return (((u32(...base) & mask) | (noise & ~mask)) >>> 0) >>> 0;
-  });
+const blockedV4 = fc.tuple(fc.constantFrom(...BLOCKED_V4), fc.integer({ min: 0, max: 0xffffffff })).map(([[base, prefix], noise]) => {
+  const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+  return (((u32(...base) & mask) | (noise & ~mask)) >>> 0) >>> 0;
+});
 const octets = (n: number): number[] => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255];
 const hex16 = (n: number): string => n.toString(16);
 

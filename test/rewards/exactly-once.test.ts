@@ -164,8 +164,16 @@ it(`pays ${TOTAL} rewards exactly once while the worker is SIGKILLed every ~2 s$
   }
   await secondHalf;
 
-  const wallet = (await (await request(`${sandbox.url}/wallet/stats`)).body.json()) as { credits: number; distinctKeys: number; duplicatesRejected: number; conflicts: number; total: string };
-  const { credits } = (await (await request(`${sandbox.url}/wallet/credits`)).body.json()) as { credits: { idempotencyKey: string; transactionId: string; amount: string }[] };
+  const wallet = (await (await request(`${sandbox.url}/wallet/stats`)).body.json()) as {
+    credits: number;
+    distinctKeys: number;
+    duplicatesRejected: number;
+    conflicts: number;
+    total: string;
+  };
+  const { credits } = (await (await request(`${sandbox.url}/wallet/credits`)).body.json()) as {
+    credits: { idempotencyKey: string; transactionId: string; amount: string }[];
+  };
   const rows = await database.db.selectFrom('rewards').select(['id', 'status', 'wallet_transaction_id', 'amount']).execute();
   log(`done in ${((Date.now() - startedAt) / 1000).toFixed(1)} s, ${kills} kills, outage ${outage}; wallet ${JSON.stringify(wallet)}`);
 

@@ -132,7 +132,15 @@ describe(`Given two reward workers on ${DB_KIND}${USE_NATS ? ' + NATS' : ''}`, (
     const a = await startWorker('A');
     await database.db.transaction().execute(async (trx) => {
       for (let i = 0; i < REWARDS; i++) {
-        await createReward(trx, { tenantId: 't-lease', campaignId: 'c-lease', playerId: `p-${i}`, eventId: `e-${i}`, amount: `${10 + i}.50`, currency: 'EUR', rewardType: 'CASH' });
+        await createReward(trx, {
+          tenantId: 't-lease',
+          campaignId: 'c-lease',
+          playerId: `p-${i}`,
+          eventId: `e-${i}`,
+          amount: `${10 + i}.50`,
+          currency: 'EUR',
+          rewardType: 'CASH',
+        });
       }
     });
     // A claims all of them and its wallet calls hang.
@@ -159,7 +167,9 @@ describe(`Given two reward workers on ${DB_KIND}${USE_NATS ? ' + NATS' : ''}`, (
     expect(paid.map((r) => r.attempts)).toEqual(Array.from({ length: REWARDS }, () => 2));
     const stats = (await (await request(`${sandbox.url}/wallet/stats`)).body.json()) as { credits: number; distinctKeys: number; conflicts: number };
     expect(stats).toMatchObject({ credits: REWARDS, distinctKeys: REWARDS, conflicts: 0 });
-    const { credits } = (await (await request(`${sandbox.url}/wallet/credits`)).body.json()) as { credits: { idempotencyKey: string; transactionId: string }[] };
+    const { credits } = (await (await request(`${sandbox.url}/wallet/credits`)).body.json()) as {
+      credits: { idempotencyKey: string; transactionId: string }[];
+    };
     const byKey = new Map(credits.map((c) => [c.idempotencyKey, c.transactionId]));
     for (const r of paid) expect(r.wallet_transaction_id, r.id).toBe(byKey.get(r.id));
     b.kill('SIGTERM');

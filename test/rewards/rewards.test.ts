@@ -48,13 +48,26 @@ afterAll(async () => {
 let seq = 0;
 function input(overrides: Partial<CreateRewardInput> = {}): CreateRewardInput {
   seq++;
-  return { tenantId: 'tenant-a', campaignId: 'camp-1', playerId: `p-${seq}`, eventId: `ev-${seq}`, amount: '10.50', currency: 'USD', rewardType: 'CASH', ...overrides };
+  return {
+    tenantId: 'tenant-a',
+    campaignId: 'camp-1',
+    playerId: `p-${seq}`,
+    eventId: `ev-${seq}`,
+    amount: '10.50',
+    currency: 'USD',
+    rewardType: 'CASH',
+    ...overrides,
+  };
 }
 
 const create = (i: CreateRewardInput) => app.database.db.transaction().execute((trx) => createReward(trx, i));
 const reward = async (id: string) => (await getReward(app.database.db, 'tenant-a', id))!;
 const wallet = async (control: Record<string, unknown>) => {
-  const res = await request(`${walletUrl}/_control`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ service: 'wallet', ...control }) });
+  const res = await request(`${walletUrl}/_control`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ service: 'wallet', ...control }),
+  });
   await res.body.dump();
 };
 const walletStats = async () => (await (await request(`${walletUrl}/wallet/stats`)).body.json()) as { credits: number; distinctKeys: number };
@@ -83,7 +96,8 @@ describe(`rewards worker (${USE_NATS ? 'NATS JetStream' : 'in-process bus'})`, (
     await eventually(async () => (await getReward(app.database.db, 'tenant-a', a.id))?.status === 'PAID', 10_000, 'tenant-a reward paid');
     await eventually(async () => (await getReward(app.database.db, 'tenant-b', b.id))?.status === 'PAID', 10_000, 'tenant-b reward paid');
     type Credit = { tenantId: string; playerId: string; balance: string; idempotencyKey: string };
-    const list = async (tenantId: string) => ((await (await request(`${walletUrl}/wallet/credits?tenantId=${tenantId}&playerId=${playerId}`)).body.json()) as { credits: Credit[] }).credits;
+    const list = async (tenantId: string) =>
+      ((await (await request(`${walletUrl}/wallet/credits?tenantId=${tenantId}&playerId=${playerId}`)).body.json()) as { credits: Credit[] }).credits;
     // Each tenant's player sees only its own credit, and its balance holds only its own money.
     expect(await list('tenant-a')).toEqual([expect.objectContaining({ tenantId: 'tenant-a', balance: '10', idempotencyKey: a.id })]);
     expect(await list('tenant-b')).toEqual([expect.objectContaining({ tenantId: 'tenant-b', balance: '3', idempotencyKey: b.id })]);
@@ -126,11 +140,15 @@ describe(`rewards worker (${USE_NATS ? 'NATS JetStream' : 'in-process bus'})`, (
     expect((await reward(id)).lastError).toMatch(/wallet 503/);
     await wallet({ mode: 'ok' });
     // The reward may have exhausted its attempts meanwhile; a FAILED one is retried by hand.
-    await eventually(async () => {
-      const r = await reward(id);
-      if (r.status === 'FAILED') await retryReward(app.database.db, 'tenant-a', id);
-      return r.status === 'PAID';
-    }, 15_000, 'reward paid after recovery');
+    await eventually(
+      async () => {
+        const r = await reward(id);
+        if (r.status === 'FAILED') await retryReward(app.database.db, 'tenant-a', id);
+        return r.status === 'PAID';
+      },
+      15_000,
+      'reward paid after recovery',
+    );
     const credits = (await (await request(`${walletUrl}/wallet/credits?playerId=${(await reward(id)).playerId}`)).body.json()) as { credits: unknown[] };
     expect(credits.credits).toHaveLength(1);
   });
@@ -186,7 +204,9 @@ describe(`rewards worker (${USE_NATS ? 'NATS JetStream' : 'in-process bus'})`, (
     const { id } = await create(input({ tenantId: 'tenant-cb' }));
     await eventually(() => callbacks.some((c) => c.body.includes(id)), 10_000, 'callback');
     const call = callbacks.find((c) => c.body.includes(id))!;
-    const expected = `sha256=${createHmac('sha256', secret ?? '').update(call.body).digest('hex')}`;
+    const expected = `sha256=${createHmac('sha256', secret ?? '')
+      .update(call.body)
+      .digest('hex')}`;
     expect(call.headers['x-banyan-signature']).toBe(expected);
     expect(call.headers['x-banyan-event-id']).toBeTruthy();
     const body = JSON.parse(call.body) as { type: string; reward: { rewardId: string; status: string; amount: string; walletTransactionId: string } };
@@ -204,7 +224,11 @@ describe(`rewards worker (${USE_NATS ? 'NATS JetStream' : 'in-process bus'})`, (
     expect(all.totalPages).toBe(2);
     const one = await listRewards(app.database.db, 'tenant-list', { playerId: 'pl-1', page: 0, size: 10 });
     expect(one.totalElements).toBe(2);
-    await eventually(async () => (await listRewards(app.database.db, 'tenant-list', { status: 'PAID', page: 0, size: 10 })).totalElements === 3, 10_000, 'all paid');
+    await eventually(
+      async () => (await listRewards(app.database.db, 'tenant-list', { status: 'PAID', page: 0, size: 10 })).totalElements === 3,
+      10_000,
+      'all paid',
+    );
     expect((await listRewards(app.database.db, 'tenant-a', { playerId: 'pl-1', page: 0, size: 10 })).totalElements).toBe(0);
     const counts = await countByStatus(app.database.db);
     expect(counts.PROCESSING).toBe(0);

@@ -62,7 +62,11 @@ describe(`Given a deployment on ${DB_KIND} started from a directory without ./da
       const health = await request(`${address}/actuator/health`);
       expect(health.statusCode).toBe(200);
       await health.body.dump();
-      const evaluate = await request(`${address}/api/v1/promotions/evaluate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"customerId":"C1"}' });
+      const evaluate = await request(`${address}/api/v1/promotions/evaluate`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"customerId":"C1"}',
+      });
       expect(evaluate.statusCode).toBe(404);
       expect(await evaluate.body.json()).toMatchObject({ success: false, errorCode: 'RESOURCE_NOT_FOUND' });
     } finally {
@@ -73,7 +77,15 @@ describe(`Given a deployment on ${DB_KIND} started from a directory without ./da
 
 /** `banyan serve` from the empty directory, with DATABASE_URL only; resolves on its ready line. */
 async function serve(args: string[], extra: Record<string, string>): Promise<{ child: ChildProcess; address: string; output: () => string }> {
-  const env: Record<string, string> = { ...(process.env as Record<string, string>), ...natsEnv(), ...databaseEnv, NODE_ENV: 'test', LOG_LEVEL: 'info', DEMO_DATA: 'false', ...extra };
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    ...natsEnv(),
+    ...databaseEnv,
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'info',
+    DEMO_DATA: 'false',
+    ...extra,
+  };
   delete env.DATA_DIR;
   const child = spawn(process.execPath, [...CLI, 'serve', ...args], { cwd: emptyDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -106,7 +118,14 @@ async function stop(child: ChildProcess): Promise<void> {
 describe(`Given each role on ${DB_KIND}`, () => {
   const roles: Role[] = ['all', 'api', 'worker', 'scheduler'];
   it.each(roles)('When role %s is asked for its health with DATA_DIR pointing nowhere, Then it is UP', async (role) => {
-    const config = loadConfig({ ...natsEnv(), ...databaseEnv, NODE_ENV: 'test', LOG_LEVEL: 'silent', DEMO_DATA: 'false', DATA_DIR: join(emptyDir, 'never-created') });
+    const config = loadConfig({
+      ...natsEnv(),
+      ...databaseEnv,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      DEMO_DATA: 'false',
+      DATA_DIR: join(emptyDir, 'never-created'),
+    });
     const banyan = await createBanyan(config, { role });
     try {
       const res = await banyan.app.inject({ method: 'GET', url: '/actuator/health' });
@@ -117,37 +136,44 @@ describe(`Given each role on ${DB_KIND}`, () => {
     }
   });
 
-  it.each(['worker', 'scheduler'] as Role[])('When role %s is asked for the public API, Then every route is 404 in the envelope, and health and metrics answer', async (role) => {
-    const config = loadConfig({ ...natsEnv(), ...databaseEnv, NODE_ENV: 'test', LOG_LEVEL: 'silent', DEMO_DATA: 'true' });
-    const banyan = await createBanyan(config, { role });
-    try {
-      for (const [method, url] of [
-        ['POST', '/api/v1/promotions/evaluate'],
-        ['GET', '/api/v1/management/decision-trees'],
-        ['POST', '/api/v1/auth/token'],
-        ['GET', '/api/v1/campaigns'],
-        ['GET', '/api-docs'],
-      ] as const) {
-        const res = await banyan.app.inject({ method, url, headers: { 'content-type': 'application/json' }, payload: method === 'POST' ? '{}' : undefined });
-        expect(res.statusCode, `${method} ${url}`).toBe(404);
-        expect(res.json()).toMatchObject({ success: false, errorCode: 'RESOURCE_NOT_FOUND' });
+  it.each(['worker', 'scheduler'] as Role[])(
+    'When role %s is asked for the public API, Then every route is 404 in the envelope, and health and metrics answer',
+    async (role) => {
+      const config = loadConfig({ ...natsEnv(), ...databaseEnv, NODE_ENV: 'test', LOG_LEVEL: 'silent', DEMO_DATA: 'true' });
+      const banyan = await createBanyan(config, { role });
+      try {
+        for (const [method, url] of [
+          ['POST', '/api/v1/promotions/evaluate'],
+          ['GET', '/api/v1/management/decision-trees'],
+          ['POST', '/api/v1/auth/token'],
+          ['GET', '/api/v1/campaigns'],
+          ['GET', '/api-docs'],
+        ] as const) {
+          const res = await banyan.app.inject({ method, url, headers: { 'content-type': 'application/json' }, payload: method === 'POST' ? '{}' : undefined });
+          expect(res.statusCode, `${method} ${url}`).toBe(404);
+          expect(res.json()).toMatchObject({ success: false, errorCode: 'RESOURCE_NOT_FOUND' });
+        }
+        expect((await banyan.app.inject({ method: 'GET', url: '/actuator/health' })).statusCode).toBe(200);
+        const metrics = await banyan.app.inject({ method: 'GET', url: '/actuator/prometheus' });
+        expect(metrics.statusCode).toBe(200);
+        expect(metrics.headers['content-type']).toContain('text/plain');
+        expect(metrics.body).toContain(`banyan_process_cpu_seconds_total{role="${role}"}`);
+        if (role === 'worker') expect(metrics.body).toMatch(/banyan_reward_worker_outcomes\{outcome="paid",role="worker"\} 0/);
+      } finally {
+        await banyan.close();
       }
-      expect((await banyan.app.inject({ method: 'GET', url: '/actuator/health' })).statusCode).toBe(200);
-      const metrics = await banyan.app.inject({ method: 'GET', url: '/actuator/prometheus' });
-      expect(metrics.statusCode).toBe(200);
-      expect(metrics.headers['content-type']).toContain('text/plain');
-      expect(metrics.body).toContain(`banyan_process_cpu_seconds_total{role="${role}"}`);
-      if (role === 'worker') expect(metrics.body).toMatch(/banyan_reward_worker_outcomes\{outcome="paid",role="worker"\} 0/);
-    } finally {
-      await banyan.close();
-    }
-  });
+    },
+  );
 
   it('When role api is asked for the public API, Then it serves it', async () => {
     const config = loadConfig({ ...natsEnv(), ...databaseEnv, NODE_ENV: 'test', LOG_LEVEL: 'silent', DEMO_DATA: 'true' });
     const banyan = await createBanyan(config, { role: 'api' });
     try {
-      const res = await banyan.app.inject({ method: 'POST', url: '/api/v1/promotions/evaluate', payload: { customerId: 'C1', accountType: 'VIP', annualIncome: 2_500_000, creditScore: 780 } });
+      const res = await banyan.app.inject({
+        method: 'POST',
+        url: '/api/v1/promotions/evaluate',
+        payload: { customerId: 'C1', accountType: 'VIP', annualIncome: 2_500_000, creditScore: 780 },
+      });
       expect(res.statusCode, res.body).toBe(200);
     } finally {
       await banyan.close();

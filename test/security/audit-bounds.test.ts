@@ -19,7 +19,12 @@ describe(`audit storage bounds (${DB_KIND})`, () => {
   afterAll(async () => t.destroy());
 
   const rowsOf = async (customerId: string) => ({
-    logs: await t.database.db.selectFrom('request_logs').selectAll().where('request_payload', 'is not', null).execute().then((rows) => rows.filter((r) => JSON.stringify(r.request_payload).includes(customerId))),
+    logs: await t.database.db
+      .selectFrom('request_logs')
+      .selectAll()
+      .where('request_payload', 'is not', null)
+      .execute()
+      .then((rows) => rows.filter((r) => JSON.stringify(r.request_payload).includes(customerId))),
     trails: await t.database.db.selectFrom('audit_trails').selectAll().where('customer_id', '=', customerId).execute(),
   });
 
@@ -33,29 +38,45 @@ describe(`audit storage bounds (${DB_KIND})`, () => {
   });
 
   it('Given extension fields within 8 KB, When evaluated, Then they are accepted and recorded with the request', async () => {
-    const res = await t.app.inject({ method: 'POST', url: EVALUATE, payload: { customerId: 'small-ext', accountType: 'VIP', segment: 'gold', note: 'n'.repeat(6000) } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: EVALUATE,
+      payload: { customerId: 'small-ext', accountType: 'VIP', segment: 'gold', note: 'n'.repeat(6000) },
+    });
     expect(res.statusCode).toBe(200);
     const { trails } = await rowsOf('small-ext');
-    const details = (typeof trails[0]?.operation_details === 'string' ? JSON.parse(trails[0].operation_details) : trails[0]?.operation_details) as { request: Record<string, unknown> };
+    const details = (typeof trails[0]?.operation_details === 'string' ? JSON.parse(trails[0].operation_details) : trails[0]?.operation_details) as {
+      request: Record<string, unknown>;
+    };
     expect(details.request).toMatchObject({ customerId: 'small-ext', segment: 'gold' });
   });
 
   it('Given a documented but large transactionHistory, When evaluated, Then every audit JSON column stays within the cap with a truncation marker, the chain verifies, and replay says it cannot replay', async () => {
     const history = Array.from({ length: 1500 }, (_, i) => ({ date: '2026-01-01', amount: i, description: `purchase number ${i} at a shop` }));
-    const res = await t.app.inject({ method: 'POST', url: EVALUATE, payload: { customerId: 'long-history', accountType: 'VIP', annualIncome: 2_000_000, creditScore: 800, transactionHistory: history } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: EVALUATE,
+      payload: { customerId: 'long-history', accountType: 'VIP', annualIncome: 2_000_000, creditScore: 800, transactionHistory: history },
+    });
     expect(res.statusCode).toBe(200);
     expect(bytes(history)).toBeGreaterThan(AUDIT_MAX_JSON_BYTES);
     const requestId = res.json().requestId as string;
     const { logs, trails } = await rowsOf('long-history');
     expect(logs.length + trails.length).toBeGreaterThan(0);
     const log = await t.database.db.selectFrom('request_logs').selectAll().where('request_id', '=', requestId).executeTakeFirstOrThrow();
-    const payload = (typeof log.request_payload === 'string' ? JSON.parse(log.request_payload) : log.request_payload) as { _truncated?: { originalBytes: number; sha256: string }; preview?: string };
+    const payload = (typeof log.request_payload === 'string' ? JSON.parse(log.request_payload) : log.request_payload) as {
+      _truncated?: { originalBytes: number; sha256: string };
+      preview?: string;
+    };
     expect(bytes(log.request_payload)).toBeLessThanOrEqual(AUDIT_MAX_JSON_BYTES);
     expect(payload._truncated?.originalBytes).toBeGreaterThan(AUDIT_MAX_JSON_BYTES);
     expect(payload._truncated?.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(payload.preview?.startsWith('{"customerId":"long-history"')).toBe(true);
     const trail = trails[0]!;
-    const details = (typeof trail.operation_details === 'string' ? JSON.parse(trail.operation_details) : trail.operation_details) as { request: { _truncated?: unknown }; result: { eligible: boolean } };
+    const details = (typeof trail.operation_details === 'string' ? JSON.parse(trail.operation_details) : trail.operation_details) as {
+      request: { _truncated?: unknown };
+      result: { eligible: boolean };
+    };
     expect(bytes(trail.operation_details)).toBeLessThanOrEqual(AUDIT_MAX_JSON_BYTES);
     expect(details.request._truncated).toBeDefined();
     expect(bytes(details.request)).toBeLessThanOrEqual(AUDIT_MAX_REQUEST_BYTES);

@@ -25,7 +25,11 @@ describe(`CSV injection through the compliance report (${DB_KIND})`, () => {
       expect(res.statusCode).toBe(200);
     }
     const today = new Date().toISOString().slice(0, 10);
-    const csv = await t.app.inject({ method: 'GET', url: `/api/v1/audit/compliance-report?startDate=${today}&endDate=${today}&reportType=DETAILED&format=CSV`, headers: AS_AUDITOR });
+    const csv = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/audit/compliance-report?startDate=${today}&endDate=${today}&reportType=DETAILED&format=CSV`,
+      headers: AS_AUDITOR,
+    });
     expect(csv.statusCode).toBe(200);
     const body = csv.body.replace(/^\uFEFF/, '');
     expect(body).toContain(`,"x;'=1+1;'@SUM(A1)",`);

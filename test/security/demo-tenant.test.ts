@@ -36,7 +36,11 @@ describe(`published demo tenant key on a production database (${DB_KIND})`, () =
         const keys = await prod.modules.get('tenants').listApiKeys(DEMO_TENANT_ID);
         expect(keys.every((k) => k.revoked)).toBe(true);
         expect((await prod.modules.get('tenants').get(DEMO_TENANT_ID)).status).toBe('SUSPENDED');
-        const events = await prod.database.db.selectFrom('system_events').select(['event_type', 'event_category', 'event_details']).where('source_component', '=', 'demo.retire').execute();
+        const events = await prod.database.db
+          .selectFrom('system_events')
+          .select(['event_type', 'event_category', 'event_details'])
+          .where('source_component', '=', 'demo.retire')
+          .execute();
         expect(events).toHaveLength(1);
         expect(events[0]).toMatchObject({ event_type: 'SECURITY', event_category: 'SECURITY' });
         expect(JSON.stringify(events[0]?.event_details)).toContain('DEMO_TENANT_RETIRED');

@@ -18,7 +18,13 @@ const tree = (name: string, parameters: Record<string, unknown>) => ({
     nodeId: 'root',
     nodeType: 'CONDITION',
     configuration: { commandType: 'SPEL_CONDITION', expression: "#{accountType == 'VIP'}" },
-    children: [{ nodeId: 'offer', nodeType: 'CALCULATION', configuration: { commandType: 'CALCULATION', strategyType: 'FIXED_AMOUNT', parameters: { promotionName: 'x', ...parameters } } }],
+    children: [
+      {
+        nodeId: 'offer',
+        nodeType: 'CALCULATION',
+        configuration: { commandType: 'CALCULATION', strategyType: 'FIXED_AMOUNT', parameters: { promotionName: 'x', ...parameters } },
+      },
+    ],
   },
 });
 
@@ -32,7 +38,12 @@ describe(`input validation attacks (${DB_KIND})`, () => {
   afterAll(async () => t.destroy());
 
   const inject = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown, headers: Record<string, string> = AS_ADMIN) =>
-    t.app.inject({ method, url, headers: { ...headers, 'content-type': 'application/json' }, ...(payload === undefined ? {} : { payload: typeof payload === 'string' ? payload : JSON.stringify(payload) }) });
+    t.app.inject({
+      method,
+      url,
+      headers: { ...headers, 'content-type': 'application/json' },
+      ...(payload === undefined ? {} : { payload: typeof payload === 'string' ? payload : JSON.stringify(payload) }),
+    });
 
   const expect400 = (res: { statusCode: number; json: () => { success: boolean; errorCode: string; errors?: { field: string }[] } }, field?: string) => {
     expect(res.statusCode).toBe(400);
@@ -72,7 +83,12 @@ describe(`input validation attacks (${DB_KIND})`, () => {
     it('Given a NUL in an event of a batch, When a tenant posts it, Then 400 and no event of the batch is stored', async () => {
       const good = deposit('nul-player', 20);
       const text = JSON.stringify({ events: [good, { ...deposit('nul-player', 20), playerId: 'p\u0000' }] });
-      const res = await t.app.inject({ method: 'POST', url: '/api/v1/events', headers: { 'x-api-key': (await newTenant(t, 'attack-nul')).key, 'content-type': 'application/json' }, payload: text });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/events',
+        headers: { 'x-api-key': (await newTenant(t, 'attack-nul')).key, 'content-type': 'application/json' },
+        payload: text,
+      });
       expect(res.statusCode).toBe(400);
       expect(res.json().errors[0].field).toBe('events[1].playerId');
       expect((await call('GET', `/api/v1/events/${good.eventId}`)).status).toBe(404);
@@ -82,7 +98,11 @@ describe(`input validation attacks (${DB_KIND})`, () => {
       const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
       const { port } = new URL(address);
       const answer = await new Promise<string>((resolve, reject) => {
-        const socket = connect(Number(port), '127.0.0.1', () => socket.write('POST /api/v1/promotions/evaluate HTTP/1.1\r\nHost: x\r\nUser-Agent: a\u0000b\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}'));
+        const socket = connect(Number(port), '127.0.0.1', () =>
+          socket.write(
+            'POST /api/v1/promotions/evaluate HTTP/1.1\r\nHost: x\r\nUser-Agent: a\u0000b\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}',
+          ),
+        );
         let out = '';
         socket.on('data', (d) => (out += d.toString()));
         socket.on('end', () => resolve(out));
@@ -122,11 +142,18 @@ describe(`input validation attacks (${DB_KIND})`, () => {
 
     it('Given a formula that turns a valid deposit into an absurd reward, When ingested, Then that event alone is RULE_ERROR and the others of the batch are answered and stored as answered', async () => {
       const type = 'user.deposit_huge_formula';
-      await activeCampaign(call, depositMatch({ eventTypes: [type], rewardFormula: { language: 'jsonlogic', rule: { '*': [{ var: 'event.amount' }, 1e300] } } }));
+      await activeCampaign(
+        call,
+        depositMatch({ eventTypes: [type], rewardFormula: { language: 'jsonlogic', rule: { '*': [{ var: 'event.amount' }, 1e300] } } }),
+      );
       const small = await activeCampaign(call, depositMatch({ eventTypes: ['user.deposit_small_formula'], rewardFormula: { rule: 1 } }));
       const huge = { ...deposit('formula-10', 20), type };
       const fine = { ...deposit('formula-10', 20), type: 'user.deposit_small_formula' };
-      const res = await call<{ results: { eventId: string; outcome: string; campaigns: { campaignId: string; outcome: string; detail?: string }[] }[] }>('POST', '/api/v1/events', { events: [huge, fine] });
+      const res = await call<{ results: { eventId: string; outcome: string; campaigns: { campaignId: string; outcome: string; detail?: string }[] }[] }>(
+        'POST',
+        '/api/v1/events',
+        { events: [huge, fine] },
+      );
       expect(res.status).toBe(200);
       expect(res.body.data.results.map((r) => r.outcome)).toEqual(['RULE_ERROR', 'REWARDED']);
       expect(res.body.data.results[1]?.campaigns[0]?.campaignId).toBe(small);

@@ -30,7 +30,11 @@ function expectThrottled(res: Res): void {
 }
 
 async function throttleEvents(t: TestApp, username: string): Promise<unknown[]> {
-  const rows = await t.database.db.selectFrom('system_events').select(['event_type', 'event_category', 'event_details']).where('source_component', '=', 'http.auth').execute();
+  const rows = await t.database.db
+    .selectFrom('system_events')
+    .select(['event_type', 'event_category', 'event_details'])
+    .where('source_component', '=', 'http.auth')
+    .execute();
   return rows.filter((r) => JSON.stringify(r.event_details).includes('LOGIN_THROTTLED') && JSON.stringify(r.event_details).includes(username));
 }
 
@@ -140,12 +144,28 @@ if (USE_REDIS) throttleSuite('Redis counters', () => ({ REDIS_URL }));
 describe('login throttle with Redis unreachable', () => {
   it('Given REDIS_URL pointing at nothing, When guesses pass the limit, Then the in-process counters refuse them (429, never 500) and the outage is reported', async () => {
     const errors: unknown[] = [];
-    const limiter = createLoginLimiter({ userAttempts: 2, addressAttempts: 10, windowMs: 60_000, redisUrl: 'redis://127.0.0.1:1', onRedisError: (err) => errors.push(err) });
-    const app = await buildHttpServer({ logger: pino({ level: 'silent' }), bodyLimitBytes: 1024 * 1024, swaggerEnabled: false, version: 't', auth: { authenticator: { authenticate: async () => null }, limiter } });
+    const limiter = createLoginLimiter({
+      userAttempts: 2,
+      addressAttempts: 10,
+      windowMs: 60_000,
+      redisUrl: 'redis://127.0.0.1:1',
+      onRedisError: (err) => errors.push(err),
+    });
+    const app = await buildHttpServer({
+      logger: pino({ level: 'silent' }),
+      bodyLimitBytes: 1024 * 1024,
+      swaggerEnabled: false,
+      version: 't',
+      auth: { authenticator: { authenticate: async () => null }, limiter },
+    });
     app.get('/private', { config: { auth: 'authenticated' } }, async () => 'ok');
     try {
       const statuses: number[] = [];
-      for (let i = 0; i < 3; i++) statuses.push((await app.inject({ method: 'GET', url: '/private', headers: { authorization: basic('nobody', `w-${i}`) }, remoteAddress: nextAddress() })).statusCode);
+      for (let i = 0; i < 3; i++)
+        statuses.push(
+          (await app.inject({ method: 'GET', url: '/private', headers: { authorization: basic('nobody', `w-${i}`) }, remoteAddress: nextAddress() }))
+            .statusCode,
+        );
       expect(statuses).toEqual([401, 401, 429]);
       expect(errors.length).toBeGreaterThanOrEqual(3);
     } finally {

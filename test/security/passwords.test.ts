@@ -9,11 +9,21 @@ import { AS_MANAGER, basic, createTestDatabase, DB_KIND, startTestApp, testConfi
 
 const silent = pino({ level: 'silent' });
 const ROOT = resolve(import.meta.dirname, '../..');
-const PRODUCTION = { NODE_ENV: 'production', BANYAN_SECRET_KEY: 'a'.repeat(64), WALLET_URL: 'http://127.0.0.1:9/wallet', JWT_SECRET: 'test-secret-for-production-mode-0123456789', DEMO_DATA: 'false' };
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  BANYAN_SECRET_KEY: 'a'.repeat(64),
+  WALLET_URL: 'http://127.0.0.1:9/wallet',
+  JWT_SECRET: 'test-secret-for-production-mode-0123456789',
+  DEMO_DATA: 'false',
+};
 
 /** Every password the repository publishes: `curl -u user:pass`, `` `user` / `pass` `` table rows, the demo seed. */
 function publishedInRepo(): string[] {
-  const files = ['README.md', ...readdirSync(resolve(ROOT, 'docs')).map((f) => `docs/${f}`), ...readdirSync(resolve(ROOT, 'src/demo')).map((f) => `src/demo/${f}`)];
+  const files = [
+    'README.md',
+    ...readdirSync(resolve(ROOT, 'docs')).map((f) => `docs/${f}`),
+    ...readdirSync(resolve(ROOT, 'src/demo')).map((f) => `src/demo/${f}`),
+  ];
   const found = new Set<string>(DEMO_USERS.map((u) => u.password));
   for (const file of files) {
     const text = readFileSync(resolve(ROOT, file), 'utf8');
@@ -55,16 +65,19 @@ describe(`production start refuses published and weak passwords on ${DB_KIND}`, 
     ['admin123', /user admin .*PASSWORD_PUBLISHED/],
     ['hunter2', /user admin .*PASSWORD_TOO_SHORT/],
     ['password1234', /user admin .*PASSWORD_COMMON/],
-  ])('Given BANYAN_ADMIN_PASSWORD=%s on a fresh database, When started in production, Then it refuses to start naming the user and the rule', async (password, message) => {
-    const db = await createTestDatabase();
-    try {
-      const start = createBanyan(testConfig(db, { ...PRODUCTION, BANYAN_ADMIN_PASSWORD: password }), { logger: silent });
-      await expect(start).rejects.toThrow(StartupError);
-      await expect(start).rejects.toThrow(message);
-    } finally {
-      await db.drop();
-    }
-  });
+  ])(
+    'Given BANYAN_ADMIN_PASSWORD=%s on a fresh database, When started in production, Then it refuses to start naming the user and the rule',
+    async (password, message) => {
+      const db = await createTestDatabase();
+      try {
+        const start = createBanyan(testConfig(db, { ...PRODUCTION, BANYAN_ADMIN_PASSWORD: password }), { logger: silent });
+        await expect(start).rejects.toThrow(StartupError);
+        await expect(start).rejects.toThrow(message);
+      } finally {
+        await db.drop();
+      }
+    },
+  );
 
   it('Given a user whose demo flag was cleared but whose hash is still a published password, When started in production, Then it refuses naming that user', async () => {
     const db = await createTestDatabase();

@@ -35,7 +35,10 @@ describe(`request id collision attack on ${DB_KIND}`, () => {
     const { db } = t.database;
     const logs = await db.selectFrom('request_logs').select(['request_id', 'correlation_id']).where('correlation_id', '=', chosen).execute();
     expect(logs.map((l) => l.request_id).sort()).toEqual([idA, idB].sort());
-    for (const [id, customerId] of [[idA, CUST001.customerId], [idB, CUST002.customerId]] as const) {
+    for (const [id, customerId] of [
+      [idA, CUST001.customerId],
+      [idB, CUST002.customerId],
+    ] as const) {
       const trails = await db.selectFrom('audit_trails').select(['customer_id']).where('request_id', '=', id).execute();
       expect(trails).toEqual([{ customer_id: customerId }]);
     }
@@ -47,7 +50,11 @@ describe(`request id collision attack on ${DB_KIND}`, () => {
     const res = await t.app.inject({ method: 'POST', url: '/api/v1/promotions/evaluate', headers: { 'x-correlation-id': 'x'.repeat(200) }, payload: CUST001 });
     expect(res.statusCode).toBe(200);
     expect(res.headers['x-correlation-id']).toBeUndefined();
-    const log = await t.database.db.selectFrom('request_logs').select('correlation_id').where('request_id', '=', String(res.headers['x-request-id'])).executeTakeFirst();
+    const log = await t.database.db
+      .selectFrom('request_logs')
+      .select('correlation_id')
+      .where('request_id', '=', String(res.headers['x-request-id']))
+      .executeTakeFirst();
     expect(log).toEqual({ correlation_id: null });
   });
 });

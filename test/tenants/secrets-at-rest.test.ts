@@ -101,7 +101,11 @@ describe('callback signing secrets at rest', () => {
   it('Given a plain row from before encryption, When the service starts, Then the row is re-encrypted and callbacks still sign with the same secret', async () => {
     const banyan = app as Banyan;
     await banyan.modules.get('tenants').create({ id: 'rest-legacy', name: 'Legacy' });
-    await banyan.database.db.updateTable('tenants').set({ callback_url: 'http://127.0.0.1:9/legacy', callback_secret: 'whsec_legacy-plain-value' }).where('id', '=', 'rest-legacy').execute();
+    await banyan.database.db
+      .updateTable('tenants')
+      .set({ callback_url: 'http://127.0.0.1:9/legacy', callback_secret: 'whsec_legacy-plain-value' })
+      .where('id', '=', 'rest-legacy')
+      .execute();
     expect(await banyan.modules.get('tenants').callbackResolver('rest-legacy', {} as never)).toMatchObject({ secret: 'whsec_legacy-plain-value' });
     const restarted = await start({ BANYAN_SECRET_KEY: KEY_A.toString('base64') });
     const stored = await storedSecret(restarted, 'rest-legacy');
@@ -125,7 +129,14 @@ describe('callback signing secrets at rest', () => {
     await app?.close();
     app = undefined;
     try {
-      for (const [name, value] of Object.entries({ ...testDb.env, NODE_ENV: 'test', LOG_LEVEL: 'silent', BANYAN_SECRET_KEY: KEY_A.toString('hex'), BANYAN_SECRET_KEY_PREVIOUS: KEY_B.toString('hex') })) vi.stubEnv(name, value);
+      for (const [name, value] of Object.entries({
+        ...testDb.env,
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+        BANYAN_SECRET_KEY: KEY_A.toString('hex'),
+        BANYAN_SECRET_KEY_PREVIOUS: KEY_B.toString('hex'),
+      }))
+        vi.stubEnv(name, value);
       const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
       expect(await secretsCli(['reencrypt'])).toBe(0);
       expect(String(out.mock.calls.at(-1)?.[0])).toMatch(/re-encrypted 2/);

@@ -9,7 +9,13 @@ import { AS_ADMIN, AS_MANAGER, DB_KIND, startTestApp, type TestApp } from '../he
 import { deleteStream, eventually, natsEnv, USE_NATS } from '../helpers/nats.js';
 import { as, newTenant, type Caller } from '../campaigns/helpers.js';
 
-interface DeadLetter { messageId: string; topic: string; reasonCode: string; reason: string; tenantId: string | null }
+interface DeadLetter {
+  messageId: string;
+  topic: string;
+  reasonCode: string;
+  reason: string;
+  tenantId: string | null;
+}
 
 describe(`dead letters and tenant-bound subjects in the app (${DB_KIND}, ${USE_NATS ? 'NATS' : 'in-process'})`, () => {
   let t: TestApp;
@@ -27,7 +33,13 @@ describe(`dead letters and tenant-bound subjects in the app (${DB_KIND}, ${USE_N
 
   const publish = (topic: string, payload: unknown, tenantId: string | null = null) =>
     t.database.db.transaction().execute((trx) => enqueueEvent(trx, { topic, tenantId, key: 'k', payload }));
-  const list = async (query = '') => (await t.app.inject({ method: 'GET', url: `/api/v1/admin/dead-letters${query}`, headers: AS_ADMIN })).json().data as { content: DeadLetter[]; totalElements: number; page: number; size: number };
+  const list = async (query = '') =>
+    (await t.app.inject({ method: 'GET', url: `/api/v1/admin/dead-letters${query}`, headers: AS_ADMIN })).json().data as {
+      content: DeadLetter[];
+      totalElements: number;
+      page: number;
+      size: number;
+    };
   const deadFor = async (messageId: string) => {
     await eventually(async () => (await list('?size=500')).content.some((d) => d.messageId === messageId), 15_000, `dead letter ${messageId}`);
     return (await list('?size=500')).content.find((d) => d.messageId === messageId);

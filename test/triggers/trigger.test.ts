@@ -19,7 +19,11 @@ let relay: OutboxRelay;
 const ingested: { tenantId: string; event: BehaviourEvent }[] = [];
 let failNext = 0;
 const warnings: { obj: Record<string, unknown>; msg: string | undefined }[] = [];
-const logger = { warn: (obj: object, msg?: string) => void warnings.push({ obj: obj as Record<string, unknown>, msg }), info: () => undefined, debug: () => undefined };
+const logger = {
+  warn: (obj: object, msg?: string) => void warnings.push({ obj: obj as Record<string, unknown>, msg }),
+  info: () => undefined,
+  debug: () => undefined,
+};
 
 beforeAll(async () => {
   const opened = await openTestDatabase();
@@ -52,7 +56,8 @@ const DEPOSIT = 'trigger.tenant-t.user.deposit';
 const publish = (payload: unknown, tenantId: string | null = 'tenant-t', topic: string = DEPOSIT) =>
   database.db.transaction().execute((trx) => enqueueEvent(trx, { topic, tenantId, key: 'p1', payload }));
 
-const deadLetters = async (messageId?: string) => (await listDeadLetters(database.db, {}, 0, 500)).rows.filter((r) => messageId === undefined || r.messageId === messageId);
+const deadLetters = async (messageId?: string) =>
+  (await listDeadLetters(database.db, {}, 0, 500)).rows.filter((r) => messageId === undefined || r.messageId === messageId);
 const deadFor = (messageId: string) => eventually(async () => (await deadLetters(messageId)).length > 0, 10_000, `dead letter ${messageId}`);
 
 describe('subject → tenant binding (pure)', () => {
@@ -76,7 +81,8 @@ describe('subject → tenant binding (pure)', () => {
     expect(long).toMatch(/^banyan\.dlq(\.[A-Za-z0-9_-]+)+$/);
   });
   it('Given any other subject under trigger., Then it is UNKNOWN_SUBJECT', () => {
-    for (const topic of ['trigger.acme.game.spin', 'trigger.a.b.user.deposit', 'trigger.user', 'trigger.acme.user.']) expect(routeOf(topic)).toMatchObject({ error: { code: 'UNKNOWN_SUBJECT' } });
+    for (const topic of ['trigger.acme.game.spin', 'trigger.a.b.user.deposit', 'trigger.user', 'trigger.acme.user.'])
+      expect(routeOf(topic)).toMatchObject({ error: { code: 'UNKNOWN_SUBJECT' } });
   });
 });
 
@@ -107,7 +113,12 @@ describe(`trigger.<tenant>.user.* consumer (${USE_NATS ? 'NATS JetStream' : 'in-
   it("Given a body naming another tenant (tenant injection), When published on tenant-t's subject, Then it is not ingested but dead-lettered TENANT_MISMATCH", async () => {
     const id = await publish({ eventId: 'inject-body', tenantId: 'victim', playerId: 'p1' });
     await deadFor(id);
-    expect((await deadLetters(id))[0]).toMatchObject({ reasonCode: 'TENANT_MISMATCH', topic: DEPOSIT, tenantId: 'tenant-t', deadLetterTopic: `banyan.dlq.${DEPOSIT}` });
+    expect((await deadLetters(id))[0]).toMatchObject({
+      reasonCode: 'TENANT_MISMATCH',
+      topic: DEPOSIT,
+      tenantId: 'tenant-t',
+      deadLetterTopic: `banyan.dlq.${DEPOSIT}`,
+    });
     expect(ingested.some((i) => i.event.eventId === 'inject-body')).toBe(false);
   });
 
@@ -144,18 +155,23 @@ describe(`trigger.<tenant>.user.* consumer (${USE_NATS ? 'NATS JetStream' : 'in-
     expect(ingested.some((i) => i.event.eventId === 'nul')).toBe(false);
   });
 
-  it.runIf(USE_NATS)('Given a subject with a 300-character tenant token and odd characters, When published, Then it is dead-lettered (the row and its copy fit their columns) instead of being redelivered', async () => {
-    const nats = bus as NatsBus;
-    const topic = `trigger.${'x'.repeat(300)}:é.user.deposit`;
-    const ack = await nats.connection.jetstream().publish(nats.subject(topic), new TextEncoder().encode('{"eventId":"long","playerId":"p1"}'));
-    const id = `${ack.stream}:${ack.seq}`;
-    await deadFor(id);
-    expect((await deadLetters(id))[0]?.reasonCode).toBe('UNKNOWN_TENANT');
-  });
+  it.runIf(USE_NATS)(
+    'Given a subject with a 300-character tenant token and odd characters, When published, Then it is dead-lettered (the row and its copy fit their columns) instead of being redelivered',
+    async () => {
+      const nats = bus as NatsBus;
+      const topic = `trigger.${'x'.repeat(300)}:é.user.deposit`;
+      const ack = await nats.connection.jetstream().publish(nats.subject(topic), new TextEncoder().encode('{"eventId":"long","playerId":"p1"}'));
+      const id = `${ack.stream}:${ack.seq}`;
+      await deadFor(id);
+      expect((await deadLetters(id))[0]?.reasonCode).toBe('UNKNOWN_TENANT');
+    },
+  );
 
   it.runIf(USE_NATS)('ingests a plain JSON message published straight to NATS by another producer', async () => {
     const nats = bus as NatsBus;
-    await nats.connection.jetstream().publish(nats.subject('trigger.tenant-ext.user.deposit'), new TextEncoder().encode(JSON.stringify({ id: 'ext-1', amount: '5' })));
+    await nats.connection
+      .jetstream()
+      .publish(nats.subject('trigger.tenant-ext.user.deposit'), new TextEncoder().encode(JSON.stringify({ id: 'ext-1', amount: '5' })));
     await eventually(() => ingested.some((i) => i.event.eventId === 'ext-1'), 10_000, 'external event');
     expect(ingested.find((i) => i.event.eventId === 'ext-1')).toMatchObject({ tenantId: 'tenant-ext', event: { type: 'user.deposit' } });
   });
@@ -164,37 +180,42 @@ describe(`trigger.<tenant>.user.* consumer (${USE_NATS ? 'NATS JetStream' : 'in-
     const nats = bus as NatsBus;
     const h = natsHeaders();
     h.set('Banyan-Topic', 'trigger.victim.user.deposit');
-    await nats.connection.jetstream().publish(nats.subject('trigger.tenant-a.user.deposit'), new TextEncoder().encode(JSON.stringify({ id: 'spoof-topic', playerId: 'p1' })), { headers: h });
+    await nats.connection
+      .jetstream()
+      .publish(nats.subject('trigger.tenant-a.user.deposit'), new TextEncoder().encode(JSON.stringify({ id: 'spoof-topic', playerId: 'p1' })), { headers: h });
     await eventually(() => ingested.some((i) => i.event.eventId === 'spoof-topic'), 10_000, 'spoofed event');
     expect(ingested.find((i) => i.event.eventId === 'spoof-topic')?.tenantId).toBe('tenant-a');
   });
 
-  it.runIf(USE_NATS)('Given a message that is not JSON, When published straight to NATS, Then it is acknowledged once (no redelivery), stored, copied to banyan.dlq.<subject> with the reason, counted, and logged as one warning without a stack', async () => {
-    const nats = bus as NatsBus;
-    const js = nats.connection.jetstream();
-    const copies = nats.connection.subscribe(nats.subject(`banyan.dlq.${DEPOSIT}`));
-    const seen: { reason: string | undefined; body: { reasonCode: string; payload: { raw: string } } }[] = [];
-    void (async () => {
-      for await (const m of copies) seen.push({ reason: m.headers?.get('Banyan-DLQ-Reason'), body: m.json() });
-    })();
-    const before = (await deadLetterCounter().get()).values.find((v) => v.labels.reason === 'NOT_JSON')?.value ?? 0;
-    const ack = await js.publish(nats.subject(DEPOSIT), new TextEncoder().encode('{not json'));
-    const id = `${ack.stream}:${ack.seq}`;
-    await deadFor(id);
-    await eventually(() => seen.length > 0, 10_000, 'the dead-letter copy');
-    copies.unsubscribe();
-    expect(seen[0]).toMatchObject({ reason: 'NOT_JSON', body: { reasonCode: 'NOT_JSON', payload: { raw: '{not json' } } });
-    const [dead] = await deadLetters(id);
-    expect(dead).toMatchObject({ reasonCode: 'NOT_JSON', deliveryCount: 1, payload: { raw: '{not json' } });
-    expect(dead?.reason).toMatch(/not JSON/);
-    const after = (await deadLetterCounter().get()).values.find((v) => v.labels.reason === 'NOT_JSON')?.value ?? 0;
-    expect(after - before).toBe(1);
-    // Had it been redelivered, a second delivery would have come after ~100 ms–1 s.
-    await new Promise((r) => setTimeout(r, 1500));
-    const lines = warnings.filter((w) => w.obj['messageId'] === id);
-    expect(lines).toHaveLength(1);
-    expect(lines[0]?.msg).toBe('bus message dead-lettered');
-    expect(Object.keys(lines[0]?.obj ?? {})).not.toContain('err');
-    expect(await deadLetters(id)).toHaveLength(1);
-  });
+  it.runIf(USE_NATS)(
+    'Given a message that is not JSON, When published straight to NATS, Then it is acknowledged once (no redelivery), stored, copied to banyan.dlq.<subject> with the reason, counted, and logged as one warning without a stack',
+    async () => {
+      const nats = bus as NatsBus;
+      const js = nats.connection.jetstream();
+      const copies = nats.connection.subscribe(nats.subject(`banyan.dlq.${DEPOSIT}`));
+      const seen: { reason: string | undefined; body: { reasonCode: string; payload: { raw: string } } }[] = [];
+      void (async () => {
+        for await (const m of copies) seen.push({ reason: m.headers?.get('Banyan-DLQ-Reason'), body: m.json() });
+      })();
+      const before = (await deadLetterCounter().get()).values.find((v) => v.labels.reason === 'NOT_JSON')?.value ?? 0;
+      const ack = await js.publish(nats.subject(DEPOSIT), new TextEncoder().encode('{not json'));
+      const id = `${ack.stream}:${ack.seq}`;
+      await deadFor(id);
+      await eventually(() => seen.length > 0, 10_000, 'the dead-letter copy');
+      copies.unsubscribe();
+      expect(seen[0]).toMatchObject({ reason: 'NOT_JSON', body: { reasonCode: 'NOT_JSON', payload: { raw: '{not json' } } });
+      const [dead] = await deadLetters(id);
+      expect(dead).toMatchObject({ reasonCode: 'NOT_JSON', deliveryCount: 1, payload: { raw: '{not json' } });
+      expect(dead?.reason).toMatch(/not JSON/);
+      const after = (await deadLetterCounter().get()).values.find((v) => v.labels.reason === 'NOT_JSON')?.value ?? 0;
+      expect(after - before).toBe(1);
+      // Had it been redelivered, a second delivery would have come after ~100 ms–1 s.
+      await new Promise((r) => setTimeout(r, 1500));
+      const lines = warnings.filter((w) => w.obj['messageId'] === id);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]?.msg).toBe('bus message dead-lettered');
+      expect(Object.keys(lines[0]?.obj ?? {})).not.toContain('err');
+      expect(await deadLetters(id)).toHaveLength(1);
+    },
+  );
 });

@@ -29,7 +29,11 @@ describe('usage flush: batches stored once, failures kept', () => {
 
   const freshTenant = () => `flush-${++tenantSeq}`;
   const total = async (tenantId: string) => {
-    const row = await database.db.selectFrom('usage_buckets').where('tenant_id', '=', tenantId).select((eb) => eb.fn.sum<number | string | null>('count').as('n')).executeTakeFirstOrThrow();
+    const row = await database.db
+      .selectFrom('usage_buckets')
+      .where('tenant_id', '=', tenantId)
+      .select((eb) => eb.fn.sum<number | string | null>('count').as('n'))
+      .executeTakeFirstOrThrow();
     return Number(row.n ?? 0);
   };
   const bucketRows = (tenantId: string) => database.db.selectFrom('usage_buckets').where('tenant_id', '=', tenantId).selectAll().execute();
@@ -40,7 +44,10 @@ describe('usage flush: batches stored once, failures kept', () => {
 
   it('Given a flush batch, When the same batch is applied twice, Then it is counted once and the second application changes nothing', async () => {
     const tenant = freshTenant();
-    const batch = batchOf(tenant, [['/api/v1/events', 200, 5], ['/api/v1/events', 400, 2]]);
+    const batch = batchOf(tenant, [
+      ['/api/v1/events', 200, 5],
+      ['/api/v1/events', 400, 2],
+    ]);
     expect(await applyUsageBatch(database.db, batch)).toBe(true);
     expect(await applyUsageBatch(database.db, batch)).toBe(false);
     expect(await total(tenant)).toBe(7);
@@ -58,7 +65,13 @@ describe('usage flush: batches stored once, failures kept', () => {
   it('Given two batches for the same minute bucket, When both are applied, Then the bucket holds their sum (upsert adds)', async () => {
     const tenant = freshTenant();
     await applyUsageBatch(database.db, batchOf(tenant, [['/api/v1/campaigns', 200, 3]]));
-    await applyUsageBatch(database.db, batchOf(tenant, [['/api/v1/campaigns', 200, 4], ['/api/v1/campaigns', 200, 1]]));
+    await applyUsageBatch(
+      database.db,
+      batchOf(tenant, [
+        ['/api/v1/campaigns', 200, 4],
+        ['/api/v1/campaigns', 200, 1],
+      ]),
+    );
     const rows = await bucketRows(tenant);
     expect(rows).toHaveLength(1);
     expect(Number(rows[0]?.count)).toBe(8);

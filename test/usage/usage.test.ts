@@ -17,7 +17,15 @@ describe('usage metering: GET /api/v1/usage', () => {
   let callA2: Caller;
   let callB: Caller;
 
-  const rowsInDb = async () => Number((await app.database.db.selectFrom('usage_buckets').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  const rowsInDb = async () =>
+    Number(
+      (
+        await app.database.db
+          .selectFrom('usage_buckets')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   const usageOf = async (key: string, params: Record<string, string>) => {
     const res = await app.app.inject({ method: 'GET', url: `/api/v1/usage?${qs(params)}`, headers: { 'x-api-key': key } });
     const json = String(res.headers['content-type']).startsWith('application/json');
@@ -149,7 +157,10 @@ describe('usage metering: GET /api/v1/usage', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
     expect(res.headers['content-disposition']).toMatch(/^attachment; filename="usage-use-a-/);
-    const lines = res.text.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+    const lines = res.text
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n');
     expect(lines[0]).toBe('bucket,route,method,status,count');
     expect(lines).toContainEqual(expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:00\.000Z,\/api\/v1\/events\/:eventId,GET,404,2$/));
     const byKey = await usageOf(a.key, { ...range(), groupBy: 'key', format: 'csv' });

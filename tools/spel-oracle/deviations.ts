@@ -16,7 +16,7 @@ export const DEVIATIONS: Readonly<Record<string, string>> = {
   "'abc' instanceof T(String)": REFUSED,
   'i instanceof T(Integer)': REFUSED,
   "'ab' * -1": "Spring 6 semantics: a negative repeat count is EL1081E (Spring 4.3 gives '')",
-  "'x' * 300": "Spring 6 semantics: repeated text is capped at 256 characters, EL1076E (Spring 4.3 has no cap)",
+  "'x' * 300": 'Spring 6 semantics: repeated text is capped at 256 characters, EL1076E (Spring 4.3 has no cap)',
   'Nested.inner.v': 'JSON objects are beans: a property name is case-insensitive on its first letter, as Java getters are (getNested())',
   'I GT 6': 'JSON objects are beans: a property name is case-insensitive on its first letter, as Java getters are (getI())',
 };

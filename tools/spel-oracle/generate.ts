@@ -17,7 +17,9 @@ import { DEVIATIONS, deviationKey } from './deviations.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..');
-const JARS = ['spring3-expression.jar', 'spring3-core.jar', 'commons-logging.jar', 'jackson-databind.jar', 'jackson-core.jar', 'jackson-annotations.jar'].map((j) => `/usr/share/java/${j}`);
+const JARS = ['spring3-expression.jar', 'spring3-core.jar', 'commons-logging.jar', 'jackson-databind.jar', 'jackson-core.jar', 'jackson-annotations.jar'].map(
+  (j) => `/usr/share/java/${j}`,
+);
 const classpath = process.env.SPEL_ORACLE_CLASSPATH ?? JARS.join(':');
 
 for (const jar of classpath.split(':')) {
@@ -32,7 +34,15 @@ execFileSync('javac', ['-d', out, '-cp', classpath, join(here, 'SpelOracle.java'
 
 // Spring 4.3 predates Java modules: without these opens it cannot call methods such as
 // List.contains on the JDK's unmodifiable collections (inline lists).
-const javaArgs = ['--add-opens', 'java.base/java.util=ALL-UNNAMED', '--add-opens', 'java.base/java.lang=ALL-UNNAMED', '-cp', `${out}:${classpath}`, 'SpelOracle'];
+const javaArgs = [
+  '--add-opens',
+  'java.base/java.util=ALL-UNNAMED',
+  '--add-opens',
+  'java.base/java.lang=ALL-UNNAMED',
+  '-cp',
+  `${out}:${classpath}`,
+  'SpelOracle',
+];
 const cases = generateCases();
 const input = cases.map((c) => JSON.stringify({ id: c.id, expr: c.expr, root: c.root, mode: c.mode ?? 'expression' })).join('\n');
 const run = spawnSync('java', javaArgs, { input, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });

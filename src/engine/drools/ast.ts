@@ -19,7 +19,14 @@ export type Expr =
   | { readonly kind: 'unary'; readonly pos: SourcePosition; readonly op: '-' | '!'; readonly operand: Expr }
   | { readonly kind: 'binary'; readonly pos: SourcePosition; readonly op: BinaryOp; readonly left: Expr; readonly right: Expr }
   | { readonly kind: 'in'; readonly pos: SourcePosition; readonly negated: boolean; readonly value: Expr; readonly list: readonly Expr[] }
-  | { readonly kind: 'collection'; readonly pos: SourcePosition; readonly op: CollectionOp; readonly negated: boolean; readonly left: Expr; readonly right: Expr };
+  | {
+      readonly kind: 'collection';
+      readonly pos: SourcePosition;
+      readonly op: CollectionOp;
+      readonly negated: boolean;
+      readonly left: Expr;
+      readonly right: Expr;
+    };
 
 // ---- conditional elements (LHS) ----------------------------------------------------------------
 
@@ -33,7 +40,13 @@ export interface Constraint {
 export type PatternSource =
   | { readonly kind: 'facts' }
   | { readonly kind: 'from'; readonly expr: Expr }
-  | { readonly kind: 'accumulate'; readonly pos: SourcePosition; readonly input: ConditionalElement; readonly fn: AccumulateFn; readonly arg: Expr | undefined };
+  | {
+      readonly kind: 'accumulate';
+      readonly pos: SourcePosition;
+      readonly input: ConditionalElement;
+      readonly fn: AccumulateFn;
+      readonly arg: Expr | undefined;
+    };
 
 export type AccumulateFn = 'count' | 'sum' | 'average' | 'min' | 'max';
 

@@ -10,10 +10,7 @@ export interface DroolsCommandOptions {
  * The DROOLS_RULE command for decision-tree nodes (`{ commandType: 'DROOLS_RULE', ruleName }`):
  * fires the named rule(s) against the customer; the node matches when a rule fired.
  */
-export function createDroolsCommand(
-  lookup: (ruleName: string) => CompiledRuleSet | undefined,
-  options: DroolsCommandOptions = {},
-): CommandHandler {
+export function createDroolsCommand(lookup: (ruleName: string) => CompiledRuleSet | undefined, options: DroolsCommandOptions = {}): CommandHandler {
   return {
     execute(node, context): CommandOutcome {
       const ruleName = node.configuration['ruleName'];

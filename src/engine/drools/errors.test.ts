@@ -27,7 +27,9 @@ describe('DRL diagnostics', () => {
 
   it('collects one diagnostic per broken rule and keeps parsing after each', () => {
     const diags = validateDrl(
-      ['rule "a" when Customer( x == ) then end', 'rule "ok" when Customer() then result.setEligible(true); end', 'rule "b" when Customer( then end'].join('\n'),
+      ['rule "a" when Customer( x == ) then end', 'rule "ok" when Customer() then result.setEligible(true); end', 'rule "b" when Customer( then end'].join(
+        '\n',
+      ),
     );
     expect(diags.map((d) => d.position?.line)).toEqual([1, 3]);
   });

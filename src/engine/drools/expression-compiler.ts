@@ -3,9 +3,7 @@ import { RE2JS } from 're2js';
 import { MAX_MATCH_INPUT, matchUnits } from '../budget.js';
 import { EngineError, type SourcePosition } from '../types.js';
 import type { Expr } from './ast.js';
-import {
-  Budget, Dec, METHODS, arithmetic, asBoolean, callMethod, compareValues, containsValue, getProperty, negate, typeName, valuesEqual,
-} from './values.js';
+import { Budget, Dec, METHODS, arithmetic, asBoolean, callMethod, compareValues, containsValue, getProperty, negate, typeName, valuesEqual } from './values.js';
 
 /** Bound variables by slot; unset slots (a variable bound in another `or` branch) read as null. */
 export type Env = readonly unknown[];
@@ -166,7 +164,10 @@ function compileCollection(e: Extract<Expr, { kind: 'collection' }>, scope: Scop
   const left = compileExpr(e.left, scope);
   const right = compileExpr(e.right, scope);
   const { negated, pos } = e;
-  const wrap = (test: (a: unknown, b: unknown, f: Frame) => boolean): Evaluator => (f) => test(left(f), right(f), f) !== negated;
+  const wrap =
+    (test: (a: unknown, b: unknown, f: Frame) => boolean): Evaluator =>
+    (f) =>
+      test(left(f), right(f), f) !== negated;
   switch (e.op) {
     // `contains … from` over the same list is quadratic: each test is charged the size it scans.
     case 'contains':
@@ -208,7 +209,8 @@ function compileCollection(e: Extract<Expr, { kind: 'collection' }>, scope: Scop
       return wrap((a, b, f) => {
         if (a === null || a === undefined) return false;
         if (typeof a !== 'string') throw new EngineError('TYPE_ERROR', `'matches' needs a string, got ${typeName(a)}`, pos);
-        if (a.length > MAX_MATCH_INPUT) throw new EngineError('LIMIT_EXCEEDED', `'matches' input of ${a.length} characters exceeds the limit of ${MAX_MATCH_INPUT}`, pos);
+        if (a.length > MAX_MATCH_INPUT)
+          throw new EngineError('LIMIT_EXCEEDED', `'matches' input of ${a.length} characters exceeds the limit of ${MAX_MATCH_INPUT}`, pos);
         f.budget.tick(pos, matchUnits(a.length));
         return regexFor(b).matches(a);
       });

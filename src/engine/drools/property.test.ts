@@ -5,10 +5,63 @@ import { DRL_EXAMPLES } from './examples.js';
 import { compileDrl, validateDrl } from './index.js';
 
 const FRAGMENTS = [
-  'rule', '"r"', 'when', 'then', 'end', 'Customer(', 'Transaction(', 'Number(', ')', '(', ',', '$c', ':', '$x', 'from', 'accumulate(',
-  'count(1)', 'not', 'exists', 'or', 'and', '&&', '||', '==', '<', '>=', 'in', 'contains', 'matches', '"(a+)+"', 'memberOf', 'null',
-  'annualIncome', 'transactionHistory', '.', 'amount', '10000', '0.5', '-', '/', '*', 'result.setEligible(true);', 'result.put("k",',
-  'salience', '5', 'enabled', 'false', 'date-effective', '"01-Jan-2026"', 'constructor', '__proto__', ';', '"', "'", '/*', '#', '\n',
+  'rule',
+  '"r"',
+  'when',
+  'then',
+  'end',
+  'Customer(',
+  'Transaction(',
+  'Number(',
+  ')',
+  '(',
+  ',',
+  '$c',
+  ':',
+  '$x',
+  'from',
+  'accumulate(',
+  'count(1)',
+  'not',
+  'exists',
+  'or',
+  'and',
+  '&&',
+  '||',
+  '==',
+  '<',
+  '>=',
+  'in',
+  'contains',
+  'matches',
+  '"(a+)+"',
+  'memberOf',
+  'null',
+  'annualIncome',
+  'transactionHistory',
+  '.',
+  'amount',
+  '10000',
+  '0.5',
+  '-',
+  '/',
+  '*',
+  'result.setEligible(true);',
+  'result.put("k",',
+  'salience',
+  '5',
+  'enabled',
+  'false',
+  'date-effective',
+  '"01-Jan-2026"',
+  'constructor',
+  '__proto__',
+  ';',
+  '"',
+  "'",
+  '/*',
+  '#',
+  '\n',
 ];
 
 const customerArb = fc.record(
@@ -33,10 +86,16 @@ function onlyEngineErrors(run: () => unknown): void {
 describe('robustness (property-based)', () => {
   it('random text: compile throws only EngineError and validate never throws', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.array(fc.constantFrom(...FRAGMENTS)).map((a) => a.join(' '))), (src) => {
-        onlyEngineErrors(() => compileDrl(src));
-        expect(Array.isArray(validateDrl(src))).toBe(true);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.array(fc.constantFrom(...FRAGMENTS)).map((a) => a.join(' ')),
+        ),
+        (src) => {
+          onlyEngineErrors(() => compileDrl(src));
+          expect(Array.isArray(validateDrl(src))).toBe(true);
+        },
+      ),
       { numRuns: 2000 },
     );
   });

@@ -12,12 +12,9 @@ export const RESULT_FIELDS: readonly ResultField[] = [
   'description',
 ];
 
-const SETTERS: ReadonlyMap<string, ResultField> = new Map(
-  RESULT_FIELDS.map((f) => [`set${f.charAt(0).toUpperCase()}${f.slice(1)}`, f] as const),
-);
+const SETTERS: ReadonlyMap<string, ResultField> = new Map(RESULT_FIELDS.map((f) => [`set${f.charAt(0).toUpperCase()}${f.slice(1)}`, f] as const));
 
-const SUPPORTED =
-  'supported actions: result.setX(value), result.x = value, result.put("key", value), log(...), System.out.println(...)';
+const SUPPORTED = 'supported actions: result.setX(value), result.x = value, result.put("key", value), log(...), System.out.println(...)';
 
 /**
  * Parse a rule's RHS up to (not including) `end`. The RHS is not Java: it is a short list of

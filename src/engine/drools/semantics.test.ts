@@ -196,7 +196,12 @@ describe('RHS actions', () => {
 describe('example rule sets', () => {
   it('VIP high income: discount from bound income, bonus only for very high incomes', () => {
     const rs = compileDrl(VIP_HIGH_INCOME);
-    expect(rs.fire(CUST001, { now: new Date() }).result).toMatchObject({ eligible: true, promotionId: 'promo-vip-001', discountAmount: 5000, additionalDetails: { tier: 'VIP' } });
+    expect(rs.fire(CUST001, { now: new Date() }).result).toMatchObject({
+      eligible: true,
+      promotionId: 'promo-vip-001',
+      discountAmount: 5000,
+      additionalDetails: { tier: 'VIP' },
+    });
     const rich = rs.fire({ ...CUST001, annualIncome: 6000000 }, { now: new Date() });
     expect(rich.fired).toEqual(['VIP高收入客戶規則', 'VIP頂級收入加碼']);
     expect(rich.result).toMatchObject({ discountAmount: 15000, additionalDetails: { tier: 'VIP', bonus: 'PLATINUM' } });
@@ -205,7 +210,10 @@ describe('example rule sets', () => {
 
   it('risk customer: creditScore < 600 || accountBalance < 10000 is not eligible', () => {
     const rs = compileDrl(RISK_CUSTOMER);
-    expect(rs.fire({ creditScore: 550, accountBalance: 900000 }, { now: new Date() }).result).toMatchObject({ eligible: false, additionalDetails: { riskFlag: true } });
+    expect(rs.fire({ creditScore: 550, accountBalance: 900000 }, { now: new Date() }).result).toMatchObject({
+      eligible: false,
+      additionalDetails: { riskFlag: true },
+    });
     expect(rs.fire({ creditScore: 700, accountBalance: 5000 }, { now: new Date() }).matched).toBe(true);
     expect(rs.fire({ creditScore: 700, accountBalance: 50000 }, { now: new Date() }).matched).toBe(false);
   });

@@ -165,8 +165,20 @@ export function getProperty(obj: unknown, name: string, pos: SourcePosition): un
 }
 
 export const METHODS: ReadonlySet<string> = new Set([
-  'size', 'length', 'isEmpty', 'toUpperCase', 'toLowerCase', 'trim', 'startsWith', 'endsWith', 'contains', 'equals',
-  'intValue', 'longValue', 'doubleValue', 'floatValue',
+  'size',
+  'length',
+  'isEmpty',
+  'toUpperCase',
+  'toLowerCase',
+  'trim',
+  'startsWith',
+  'endsWith',
+  'contains',
+  'equals',
+  'intValue',
+  'longValue',
+  'doubleValue',
+  'floatValue',
 ]);
 
 /** Whitelisted methods; `getX()`/`isX()` read property `x`. */

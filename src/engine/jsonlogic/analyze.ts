@@ -67,7 +67,10 @@ function key(path: string, k: string): string {
 
 /** Splits a `var` path as json-logic-engine does (`.` separator, `\.` escape) for the forbidden-segment check. */
 function pathSegments(p: string): string[] {
-  return p.replace(/^(\.\.\/)+/, '').split(/(?<!\\)\./).map((s) => s.replace(/\\\./g, '.'));
+  return p
+    .replace(/^(\.\.\/)+/, '')
+    .split(/(?<!\\)\./)
+    .map((s) => s.replace(/\\\./g, '.'));
 }
 
 function checkSegment(seg: unknown, path: string): void {
@@ -160,7 +163,8 @@ export function analyzeRule(rule: unknown, knownOperators: ReadonlySet<string>, 
     // huge n would hang the evaluator. Literal climbs are checked here, computed ones at run time.
     if ((op === 'val' || op === 'exists') && Array.isArray(args)) {
       const climb = scopeClimb(args[0]);
-      if (climb !== undefined && !climbAllowed(climb)) throw jsonLogicError('LIMIT_EXCEEDED', `scope climb ${JSON.stringify(climb) ?? String(climb)} is out of range (0..${MAX_SCOPE_CLIMB})`, path);
+      if (climb !== undefined && !climbAllowed(climb))
+        throw jsonLogicError('LIMIT_EXCEEDED', `scope climb ${JSON.stringify(climb) ?? String(climb)} is out of range (0..${MAX_SCOPE_CLIMB})`, path);
     }
     if (op === 'var' || op === 'exists' || op === 'get') {
       const target = op === 'get' ? (Array.isArray(args) ? args[1] : undefined) : Array.isArray(args) ? args[0] : args;

@@ -4,7 +4,15 @@
  */
 import { LogicEngine } from 'json-logic-engine';
 import { Decimal, isDecimal } from '../decimal.js';
-import { EngineError, type CompileOptions, type CompiledExpression, type Diagnostic, type EvaluateOptions, type ExpressionLimits, type ResultType } from '../types.js';
+import {
+  EngineError,
+  type CompileOptions,
+  type CompiledExpression,
+  type Diagnostic,
+  type EvaluateOptions,
+  type ExpressionLimits,
+  type ResultType,
+} from '../types.js';
 import { analyzeRule, GUARD_OPERATOR, type JsonLogicAnalysis } from './analyze.js';
 import { installOperators, state, type LogicEngineLike } from './operators.js';
 
@@ -15,7 +23,10 @@ const engines = new Map<boolean, { engine: LogicEngineLike; operators: ReadonlyS
 function engineFor(decimalMode: boolean): { engine: LogicEngineLike; operators: ReadonlySet<string> } {
   let entry = engines.get(decimalMode);
   if (!entry) {
-    const engine = new LogicEngine(undefined, { maxArrayLength: DEFAULT_LIMITS.maxCollectionSize, maxStringLength: DEFAULT_LIMITS.maxCollectionSize }) as unknown as LogicEngineLike;
+    const engine = new LogicEngine(undefined, {
+      maxArrayLength: DEFAULT_LIMITS.maxCollectionSize,
+      maxStringLength: DEFAULT_LIMITS.maxCollectionSize,
+    }) as unknown as LogicEngineLike;
     installOperators(engine, decimalMode);
     const operators = new Set(Object.keys(engine.methods).filter((m) => m !== GUARD_OPERATOR));
     entry = { engine, operators };
@@ -116,7 +127,12 @@ export function compileJsonLogic(source: unknown, options: Omit<CompileOptions, 
 
   const evaluate = (root: unknown, variables: Readonly<Record<string, unknown>> | undefined, evalOptions: EvaluateOptions): unknown => {
     // Saved field by field (no allocation): evaluation is synchronous but may nest (tree → formula).
-    const sNow = state.now, sVars = state.variables, sSteps = state.steps, sMax = state.maxSteps, sColl = state.maxCollectionSize, sBudget = state.budget;
+    const sNow = state.now,
+      sVars = state.variables,
+      sSteps = state.steps,
+      sMax = state.maxSteps,
+      sColl = state.maxCollectionSize,
+      sBudget = state.budget;
     const budget = evalOptions.budget;
     state.now = evalOptions.now;
     state.variables = variables;
@@ -155,7 +171,10 @@ export function compileJsonLogic(source: unknown, options: Omit<CompileOptions, 
 }
 
 /** Static analysis without keeping the compiled function; never throws for user errors. */
-export function analyzeJsonLogic(source: unknown, options: Omit<CompileOptions, 'language'> = {}): {
+export function analyzeJsonLogic(
+  source: unknown,
+  options: Omit<CompileOptions, 'language'> = {},
+): {
   fields: readonly string[];
   variables: readonly string[];
   functions: readonly string[];

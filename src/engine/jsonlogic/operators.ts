@@ -44,7 +44,11 @@ type Args = unknown;
 /** The subset of json-logic-engine's LogicEngine that Banyan uses. */
 export interface LogicEngineLike {
   methods: Record<string, unknown>;
-  addMethod(name: string, method: ((args: Args) => unknown) | Record<string | symbol, unknown>, annotations?: { deterministic?: boolean; optimizeUnary?: boolean }): void;
+  addMethod(
+    name: string,
+    method: ((args: Args) => unknown) | Record<string | symbol, unknown>,
+    annotations?: { deterministic?: boolean; optimizeUnary?: boolean },
+  ): void;
   build(logic: unknown, options?: { top?: boolean }): (data?: unknown) => unknown;
   truthy(value: unknown): unknown;
 }
@@ -123,7 +127,10 @@ function argUnits(args: unknown): number {
 function chargeSized(engine: LogicEngineLike, name: string): void {
   const original = engine.methods[name];
   if (original === undefined) return;
-  const call = typeof original === 'function' ? (original as (args: unknown, ...rest: unknown[]) => unknown) : (original as { method: (args: unknown, ...rest: unknown[]) => unknown }).method;
+  const call =
+    typeof original === 'function'
+      ? (original as (args: unknown, ...rest: unknown[]) => unknown)
+      : (original as { method: (args: unknown, ...rest: unknown[]) => unknown }).method;
   const deterministic = (original as { deterministic?: boolean }).deterministic === true;
   const optimizeUnary = (original as { optimizeUnary?: boolean }).optimizeUnary === true;
   // Dropping `compile` keeps json-logic-engine from inlining the operator past the charge.
@@ -184,7 +191,8 @@ function guardPaths(engine: LogicEngineLike, name: string, pick: (args: unknown[
   const method = (args: unknown, ...rest: unknown[]): unknown => {
     if (name === 'val' || name === 'exists') {
       const climb = scopeClimb(list(args)[0]);
-      if (climb !== undefined && !climbAllowed(climb)) throw new EngineError('LIMIT_EXCEEDED', `scope climb ${JSON.stringify(climb) ?? String(climb)} is out of range (0..${MAX_SCOPE_CLIMB})`);
+      if (climb !== undefined && !climbAllowed(climb))
+        throw new EngineError('LIMIT_EXCEEDED', `scope climb ${JSON.stringify(climb) ?? String(climb)} is out of range (0..${MAX_SCOPE_CLIMB})`);
     }
     for (const p of pick(list(args))) {
       const segs = typeof p === 'string' ? p.split('.') : [p];

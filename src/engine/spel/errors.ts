@@ -91,13 +91,7 @@ export function spelError(source: string, offset: number, message: SpelMessage, 
   return new SpelError(code, `${code}: ${detail}`, positionAt(source, offset), message);
 }
 
-export function banyanError(
-  source: string,
-  offset: number,
-  code: EngineErrorCode,
-  detail: string,
-  spelMessage?: SpelMessage,
-): SpelError {
+export function banyanError(source: string, offset: number, code: EngineErrorCode, detail: string, spelMessage?: SpelMessage): SpelError {
   return new SpelError(code, detail, positionAt(source, offset), spelMessage);
 }
 

@@ -7,14 +7,7 @@
  * one does — Spring's own answers (test/fixtures/spel-oracle, generated with Spring), the sandbox
  * limits (limits.ts), and the compiled-closure speed the engine benches pin.
  */
-import {
-  EngineError,
-  type CompiledExpression,
-  type CompileOptions,
-  type Diagnostic,
-  type EvaluateOptions,
-  type ResultType,
-} from '../types.js';
+import { EngineError, type CompiledExpression, type CompileOptions, type Diagnostic, type EvaluateOptions, type ResultType } from '../types.js';
 import type { SpelAst } from './ast/nodes.js';
 import { collectReads, resultTypeOf } from './analyzer/analyze.js';
 import { compileBody } from './compiler/body.js';
@@ -70,7 +63,12 @@ const rawEvaluators = new WeakMap<CompiledExpression, CompiledExpression['evalua
  * Java's `String.valueOf` of an expression's result as Banyan computes it (`5.0` for a double,
  * `[1, 2]` for a list): what Spring would print. Evaluates `expression` once more.
  */
-export function spelResultText(expression: CompiledExpression, root: unknown, variables: Readonly<Record<string, unknown>> | undefined, options: EvaluateOptions): string {
+export function spelResultText(
+  expression: CompiledExpression,
+  root: unknown,
+  variables: Readonly<Record<string, unknown>> | undefined,
+  options: EvaluateOptions,
+): string {
   const raw = rawEvaluators.get(expression);
   return javaString(raw ? raw(root, variables, options) : expression.evaluate(root, variables, options));
 }

@@ -3,7 +3,8 @@ import { EngineError } from '../types.js';
 import { compileSpel, spelResultText, type SpelOptions } from './index.js';
 
 const run = (src: string, root: unknown = {}, options?: SpelOptions): unknown => compileSpel(src, options).evaluate(root, undefined, { now: new Date() });
-const text = (src: string, root: unknown = {}, options?: SpelOptions): string => spelResultText(compileSpel(src, options), root, undefined, { now: new Date() });
+const text = (src: string, root: unknown = {}, options?: SpelOptions): string =>
+  spelResultText(compileSpel(src, options), root, undefined, { now: new Date() });
 
 function codeOf(f: () => unknown): string | undefined {
   try {

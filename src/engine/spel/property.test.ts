@@ -4,7 +4,7 @@ import { EngineError } from '../types.js';
 import type { ExpressionNode, StepNode } from './ast/nodes.js';
 import { compileSpel, parseSpel, printSpel } from './index.js';
 
-const ALPHABET = "ab01.+-*/%^()[]{}'\"#?:!<>=&|, $@xyzTnew\n";
+const ALPHABET = 'ab01.+-*/%^()[]{}\'"#?:!<>=&|, $@xyzTnew\n';
 const root = { a: 1, b: 'x', x: [1, 2], y: { z: null } };
 
 describe('robustness (property-based)', () => {
@@ -37,22 +37,24 @@ describe('robustness (property-based)', () => {
         .tuple(fc.constantFrom('+', '-', '*', '/', '==', '<', 'and', 'or', 'matches', 'between', 'in', '^', '%', '>='), tie('expr'), tie('expr'))
         .map(([operator, left, right]) => ({ kind: 'binary', start: 0, operator, left, right }) as ExpressionNode),
       fc.tuple(fc.constantFrom('-', '!', '+'), tie('expr')).map(([operator, operand]) => ({ kind: 'unary', start: 0, operator, operand }) as ExpressionNode),
-      fc.tuple(tie('expr'), tie('expr'), tie('expr')).map(([condition, whenTrue, whenFalse]) => ({ kind: 'ternary', start: 0, condition, whenTrue, whenFalse }) as const),
+      fc
+        .tuple(tie('expr'), tie('expr'), tie('expr'))
+        .map(([condition, whenTrue, whenFalse]) => ({ kind: 'ternary', start: 0, condition, whenTrue, whenFalse }) as const),
       fc.tuple(tie('expr'), tie('expr')).map(([value, fallback]) => ({ kind: 'elvis', start: 0, value, fallback }) as const),
       fc.array(tie('expr'), { maxLength: 3 }).map((items) => ({ kind: 'list', start: 0, items }) as const),
-      fc.tuple(fc.option(tie('expr'), { nil: null }), fc.array(tie('step'), { minLength: 1, maxLength: 3 })).map(
-        ([head, steps]) => ({ kind: 'chain', start: 0, head, steps: steps.map((s, i) => (i === 0 && !head ? { ...s, nullSafe: false } : s)) }) as const,
-      ),
+      fc
+        .tuple(fc.option(tie('expr'), { nil: null }), fc.array(tie('step'), { minLength: 1, maxLength: 3 }))
+        .map(([head, steps]) => ({ kind: 'chain', start: 0, head, steps: steps.map((s, i) => (i === 0 && !head ? { ...s, nullSafe: false } : s)) }) as const),
     ),
     step: fc.oneof(
       fc.tuple(name, fc.boolean()).map(([n, nullSafe]) => ({ kind: 'property', start: 0, name: n, nullSafe }) as const),
-      fc.tuple(fc.constantFrom('size', 'isEmpty', 'contains'), fc.array(tie('expr'), { maxLength: 1 }), fc.boolean()).map(
-        ([n, args, nullSafe]) => ({ kind: 'method', start: 0, name: n, args, nullSafe }) as const,
-      ),
+      fc
+        .tuple(fc.constantFrom('size', 'isEmpty', 'contains'), fc.array(tie('expr'), { maxLength: 1 }), fc.boolean())
+        .map(([n, args, nullSafe]) => ({ kind: 'method', start: 0, name: n, args, nullSafe }) as const),
       fc.tuple(tie('expr'), fc.boolean()).map(([index, nullSafe]) => ({ kind: 'index', start: 0, index, nullSafe }) as const),
-      fc.tuple(fc.constantFrom('all', 'first', 'last'), tie('expr'), fc.boolean()).map(
-        ([mode, criteria, nullSafe]) => ({ kind: 'selection', start: 0, mode, criteria, nullSafe }) as const,
-      ),
+      fc
+        .tuple(fc.constantFrom('all', 'first', 'last'), tie('expr'), fc.boolean())
+        .map(([mode, criteria, nullSafe]) => ({ kind: 'selection', start: 0, mode, criteria, nullSafe }) as const),
       fc.tuple(tie('expr'), fc.boolean()).map(([expression, nullSafe]) => ({ kind: 'projection', start: 0, expression, nullSafe }) as const),
     ),
   }));

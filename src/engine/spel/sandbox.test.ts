@@ -29,7 +29,7 @@ describe('injection corpus', () => {
     ['&factory', 'NOT_SUPPORTED'],
     ["name = 'y'", 'NOT_SUPPORTED'],
     ['list++', 'NOT_SUPPORTED'],
-    ["name instanceof T(String)", 'NOT_SUPPORTED'],
+    ['name instanceof T(String)', 'NOT_SUPPORTED'],
   ];
   it.each(refused)('refuses %s', (src, code) => {
     const err = attempt(src);
@@ -39,7 +39,7 @@ describe('injection corpus', () => {
 
   it('never reaches the prototype chain through dynamic keys', () => {
     expect(attempt("#root[#k]['x']".replace('#k', "'con' + 'structor'")).code).toBe('NOT_SUPPORTED');
-    expect(compileSpel("{#k: 1}").evaluate({}, { k: 'a' }, { now: new Date() })).toEqual({ a: 1 });
+    expect(compileSpel('{#k: 1}').evaluate({}, { k: 'a' }, { now: new Date() })).toEqual({ a: 1 });
     expect(failure(() => compileSpel('{#k: 1}').evaluate({}, { k: '__proto__' }, { now: new Date() })).code).toBe('NOT_SUPPORTED');
     expect(compileSpel("m['toString']").evaluate({ m: {} }, undefined, { now: new Date() })).toBeNull();
     expect(({} as Record<string, unknown>).x).toBeUndefined();
@@ -59,7 +59,7 @@ describe('injection corpus', () => {
 
   it('limits string building', () => {
     expect(attempt("'a' * 257").code).toBe('EL1076E');
-    const grow = compileSpel("s + s + s + s + s + s + s + s + s + s + s");
+    const grow = compileSpel('s + s + s + s + s + s + s + s + s + s + s');
     expect(failure(() => grow.evaluate({ s: 'x'.repeat(20_000) }, undefined, { now: new Date() })).code).toBe('LIMIT_EXCEEDED');
     expect(failure(() => compileSpel('#x.concat(#x)').evaluate({}, { x: 'y'.repeat(60_000) }, { now: new Date() })).code).toBe('LIMIT_EXCEEDED');
   });
@@ -88,7 +88,7 @@ describe('injection corpus', () => {
   });
 
   it('analysis turns user errors into diagnostics', () => {
-    const a = analyzeSpel("#nope(1) and x.size() > 0");
+    const a = analyzeSpel('#nope(1) and x.size() > 0');
     expect(a.diagnostics[0]?.code).toBe('UNKNOWN_FUNCTION');
     expect(analyzeSpel('(1 +').diagnostics[0]?.position?.column).toBeGreaterThan(0);
     expect(analyzeSpel('a.b.c > #param_x and #daysSince(d) < 3')).toMatchObject({

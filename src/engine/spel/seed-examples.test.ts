@@ -11,7 +11,16 @@ const customer = {
   transactionCount: 45,
   transactionHistory: [{ amount: 12_000 }, { amount: 15_000 }, { amount: 500 }, { amount: 20_000 }, { amount: 30_000 }, { amount: 11_000 }],
 };
-const newcomer = { ...customer, accountType: '一般', annualIncome: 900_000, creditScore: 580, region: '高雄市', accountBalance: 5_000, transactionCount: 2, transactionHistory: [{ amount: 100 }] };
+const newcomer = {
+  ...customer,
+  accountType: '一般',
+  annualIncome: 900_000,
+  creditScore: 580,
+  region: '高雄市',
+  accountBalance: 5_000,
+  transactionCount: 2,
+  transactionHistory: [{ amount: 100 }],
+};
 
 const examples: readonly [string, boolean, boolean][] = [
   ["#{accountType == 'VIP'}", true, false],

@@ -85,7 +85,7 @@ describe('properties, variables and navigation', () => {
     expect(run('list.^[#this > 1]', root)).toBe(2);
     expect(run('list.$[#this > 1]', root)).toBe(3);
     expect(run('list.![#this * 10]', root)).toEqual([10, 20, 30]);
-    expect(run("{a:1,b:2}.?[value > 1]")).toEqual({ b: 2 });
+    expect(run('{a:1,b:2}.?[value > 1]')).toEqual({ b: 2 });
     expect(run('{a:1,b:2}.![key]')).toEqual(['a', 'b']);
   });
 });
@@ -95,7 +95,7 @@ describe('operators and methods', () => {
     expect(run('3 gt 2 and not false')).toBe(true);
     expect(run('5 between {1, 5}')).toBe(true);
     expect(run("'abc' matches '[a-c]+'")).toBe(true);
-    expect(run("2 in {1, 2}")).toBe(true);
+    expect(run('2 in {1, 2}')).toBe(true);
     expect(run("'x' in {'a':1}")).toBe(false);
     expect(run("x ?: 'd'", { x: '' })).toBe('d');
     expect(run("1 > 2 ? 'a' : 'b'")).toBe('b');

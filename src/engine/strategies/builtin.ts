@@ -81,16 +81,18 @@ export const fixedAmount: CalculationStrategy = {
 
 const BASE_ARGS = [
   { name: 'baseAmount', type: 'number', min: 0, max: MAX_AMOUNT, description: 'A fixed base amount; absent: the customer’s baseField.' },
-  { name: 'baseField', type: 'string', default: DEFAULT_BASE_FIELD, description: 'Dotted path of the base amount in the customer (default annualIncome, as the Java implementation).' },
+  {
+    name: 'baseField',
+    type: 'string',
+    default: DEFAULT_BASE_FIELD,
+    description: 'Dotted path of the base amount in the customer (default annualIncome, as the Java implementation).',
+  },
 ] as const;
 
 export const percentageDiscount: CalculationStrategy = {
   code: 'PERCENTAGE_DISCOUNT',
   description: 'base × discountPercentage / 100, capped by maxDiscount (手續費減免).',
-  args: [
-    { name: 'discountPercentage', type: 'number', required: true, min: 0, max: 100, description: 'Percentage of the base, 0–100.' },
-    ...BASE_ARGS,
-  ],
+  args: [{ name: 'discountPercentage', type: 'number', required: true, min: 0, max: 100, description: 'Percentage of the base, 0–100.' }, ...BASE_ARGS],
   prepare(p) {
     const rate = toDecimal(p.discountPercentage, 'discountPercentage').dividedBy(HUNDRED);
     const base = baseReader(p);
@@ -109,7 +111,12 @@ export const tieredDiscount: CalculationStrategy = {
   code: 'TIERED_DISCOUNT',
   description: 'The highest tier whose threshold the base reaches: its discountAmount, else base × its discountPercentage / 100.',
   args: [
-    { name: 'tiers', type: 'array', description: '[{threshold, discountAmount?, discountPercentage?}], ascending by threshold. Absent: the node’s own discountAmount/discountPercentage apply.' },
+    {
+      name: 'tiers',
+      type: 'array',
+      description:
+        '[{threshold, discountAmount?, discountPercentage?}], ascending by threshold. Absent: the node’s own discountAmount/discountPercentage apply.',
+    },
     ...BASE_ARGS,
     { name: 'discountAmount', type: 'number', min: 0, max: MAX_AMOUNT, description: 'Amount when no tiers are given.' },
   ],
@@ -126,17 +133,23 @@ export const tieredDiscount: CalculationStrategy = {
     let prev = -Infinity;
     p.tiers.forEach((t: unknown, i) => {
       const f = `parameters.tiers[${i}]`;
-      if (t === null || typeof t !== 'object') return void out.push({ code: 'INVALID_PARAMETER', field: f, message: 'a tier must be an object {threshold, discountAmount?, discountPercentage?}' });
+      if (t === null || typeof t !== 'object')
+        return void out.push({ code: 'INVALID_PARAMETER', field: f, message: 'a tier must be an object {threshold, discountAmount?, discountPercentage?}' });
       const tier = t as Record<string, unknown>;
       const threshold = num(tier.threshold);
-      if (threshold === undefined || Math.abs(threshold) > MAX_AMOUNT) out.push({ code: 'INVALID_PARAMETER', field: `${f}.threshold`, message: `threshold must be a number between -${MAX_AMOUNT} and ${MAX_AMOUNT}` });
-      else if (threshold <= prev) out.push({ code: 'INVALID_PARAMETER', field: `${f}.threshold`, message: `tiers must be in ascending threshold order (${threshold} after ${prev})` });
+      if (threshold === undefined || Math.abs(threshold) > MAX_AMOUNT)
+        out.push({ code: 'INVALID_PARAMETER', field: `${f}.threshold`, message: `threshold must be a number between -${MAX_AMOUNT} and ${MAX_AMOUNT}` });
+      else if (threshold <= prev)
+        out.push({ code: 'INVALID_PARAMETER', field: `${f}.threshold`, message: `tiers must be in ascending threshold order (${threshold} after ${prev})` });
       else prev = threshold;
       const amount = tier.discountAmount;
       const pct = tier.discountPercentage;
-      if (amount === undefined && pct === undefined) out.push({ code: 'INVALID_PARAMETER', field: f, message: 'a tier needs discountAmount or discountPercentage' });
-      if (amount !== undefined && (num(amount) === undefined || (amount as number) < 0 || (amount as number) > MAX_AMOUNT)) out.push({ code: 'INVALID_PARAMETER', field: `${f}.discountAmount`, message: `discountAmount must be a number between 0 and ${MAX_AMOUNT}` });
-      if (pct !== undefined && (num(pct) === undefined || (pct as number) < 0 || (pct as number) > 100)) out.push({ code: 'INVALID_PARAMETER', field: `${f}.discountPercentage`, message: 'discountPercentage must be between 0 and 100' });
+      if (amount === undefined && pct === undefined)
+        out.push({ code: 'INVALID_PARAMETER', field: f, message: 'a tier needs discountAmount or discountPercentage' });
+      if (amount !== undefined && (num(amount) === undefined || (amount as number) < 0 || (amount as number) > MAX_AMOUNT))
+        out.push({ code: 'INVALID_PARAMETER', field: `${f}.discountAmount`, message: `discountAmount must be a number between 0 and ${MAX_AMOUNT}` });
+      if (pct !== undefined && (num(pct) === undefined || (pct as number) < 0 || (pct as number) > 100))
+        out.push({ code: 'INVALID_PARAMETER', field: `${f}.discountPercentage`, message: 'discountPercentage must be between 0 and 100' });
     });
     return out;
   },
@@ -200,7 +213,12 @@ export const progressiveDiscount: CalculationStrategy = {
   code: 'PROGRESSIVE_DISCOUNT',
   description: 'Marginal brackets like a tax table: Σ (part of the base inside [from, to)) × rate / 100, capped by maxDiscount.',
   args: [
-    { name: 'brackets', type: 'array', required: true, description: '[{from, to?, rate}] ascending and contiguous; rate in percent; only the last may omit `to`.' },
+    {
+      name: 'brackets',
+      type: 'array',
+      required: true,
+      description: '[{from, to?, rate}] ascending and contiguous; rate in percent; only the last may omit `to`.',
+    },
     { name: 'baseField', type: 'string', default: 'accountBalance', description: 'Dotted path of the base amount in the customer.' },
   ],
   validate(p) {
@@ -210,7 +228,8 @@ export const progressiveDiscount: CalculationStrategy = {
     let prevTo: number | undefined;
     p.brackets.forEach((b: unknown, i, all) => {
       const f = `parameters.brackets[${i}]`;
-      if (b === null || typeof b !== 'object') return void out.push({ code: 'INVALID_PARAMETER', field: f, message: 'a bracket must be an object {from, to?, rate}' });
+      if (b === null || typeof b !== 'object')
+        return void out.push({ code: 'INVALID_PARAMETER', field: f, message: 'a bracket must be an object {from, to?, rate}' });
       const br = b as Record<string, unknown>;
       const from = num(br.from);
       const to = br.to === undefined || br.to === null ? undefined : num(br.to);
@@ -218,9 +237,12 @@ export const progressiveDiscount: CalculationStrategy = {
       if (from === undefined) out.push({ code: 'INVALID_PARAMETER', field: `${f}.from`, message: 'from must be a number' });
       if (br.to !== undefined && br.to !== null && to === undefined) out.push({ code: 'INVALID_PARAMETER', field: `${f}.to`, message: 'to must be a number' });
       if (to === undefined && i < all.length - 1) out.push({ code: 'INVALID_PARAMETER', field: `${f}.to`, message: 'only the last bracket may be open-ended' });
-      if (from !== undefined && to !== undefined && to <= from) out.push({ code: 'INVALID_PARAMETER', field: `${f}.to`, message: `to (${to}) must be greater than from (${from})` });
-      if (from !== undefined && prevTo !== undefined && from !== prevTo) out.push({ code: 'INVALID_PARAMETER', field: `${f}.from`, message: `brackets must be ascending and contiguous: from ${from} should be ${prevTo}` });
-      if (rate === undefined || rate < 0 || rate > 100) out.push({ code: 'INVALID_PARAMETER', field: `${f}.rate`, message: 'rate must be a percentage between 0 and 100' });
+      if (from !== undefined && to !== undefined && to <= from)
+        out.push({ code: 'INVALID_PARAMETER', field: `${f}.to`, message: `to (${to}) must be greater than from (${from})` });
+      if (from !== undefined && prevTo !== undefined && from !== prevTo)
+        out.push({ code: 'INVALID_PARAMETER', field: `${f}.from`, message: `brackets must be ascending and contiguous: from ${from} should be ${prevTo}` });
+      if (rate === undefined || rate < 0 || rate > 100)
+        out.push({ code: 'INVALID_PARAMETER', field: `${f}.rate`, message: 'rate must be a percentage between 0 and 100' });
       prevTo = to;
     });
     return out;
@@ -250,7 +272,12 @@ export const formula: CalculationStrategy = {
   description: 'An expression evaluated in money mode with the customer as root and #param_<name> variables; its value is the amount.',
   acceptsExtraParameters: true,
   args: [
-    { name: 'formula', type: 'string', required: true, description: "Expression, e.g. `accountBalance * #param_rate / 100` (SpEL) or a JSONLogic rule's JSON." },
+    {
+      name: 'formula',
+      type: 'string',
+      required: true,
+      description: "Expression, e.g. `accountBalance * #param_rate / 100` (SpEL) or a JSONLogic rule's JSON.",
+    },
     { name: 'language', type: 'string', default: 'spel', description: "'spel' (default) or 'jsonlogic'." },
   ],
   validate(p) {

@@ -19,7 +19,12 @@ export function compileDescription(text: string, limits?: ExpressionLimits): Com
 /** Write-time check of a templated description (syntax, unknown functions): `parameters.description`. */
 export function validateDescription(text: unknown): Diagnostic[] {
   if (!isTemplate(text)) return [];
-  return validateExpression(text, { language: 'spel', mode: 'template' }).map((d) => ({ ...d, code: 'INVALID_PARAMETER', field: 'parameters.description', message: `description: ${d.message}` }));
+  return validateExpression(text, { language: 'spel', mode: 'template' }).map((d) => ({
+    ...d,
+    code: 'INVALID_PARAMETER',
+    field: 'parameters.description',
+    message: `description: ${d.message}`,
+  }));
 }
 
 export interface OfferView {
@@ -32,7 +37,13 @@ export interface OfferView {
 }
 
 /** The description text for one offer; a single `#{x}` part that is not text is printed as Spring would. */
-export function renderDescription(template: CompiledExpression, offer: OfferView, customer: Readonly<Record<string, unknown>>, variables: Readonly<Record<string, unknown>>, now: Date): string | null {
+export function renderDescription(
+  template: CompiledExpression,
+  offer: OfferView,
+  customer: Readonly<Record<string, unknown>>,
+  variables: Readonly<Record<string, unknown>>,
+  now: Date,
+): string | null {
   const root = { ...customer, ...offer, discountAmount: offer.amount };
   const v = template.evaluate(root, variables, { now });
   return v === null || v === undefined ? null : typeof v === 'string' ? v : String(v);

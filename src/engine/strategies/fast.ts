@@ -28,7 +28,7 @@ function finite(v: unknown): number | undefined {
 /** `value` (an amount at scale `from`, ≥ 0) rounded HALF_UP to scale `to`; NaN when not exact. */
 function rescale(value: number, from: number, to: number): number {
   if (from <= to) {
-    const r = value * (pow10(to - from));
+    const r = value * pow10(to - from);
     return r <= SAFE ? r : Number.NaN;
   }
   return divideHalfUp(value, pow10(from - to));

@@ -27,11 +27,13 @@ export const strategies: ReadonlyMap<string, CalculationStrategy> = new Map(BUIL
 export function validateStrategy(strategyType: unknown, parameters: unknown): Diagnostic[] {
   const strategy = typeof strategyType === 'string' ? strategies.get(strategyType) : undefined;
   if (!strategy) {
-    return [{
-      code: 'INVALID_PARAMETER',
-      field: 'strategyType',
-      message: `unknown strategyType ${JSON.stringify(strategyType) ?? String(strategyType)}; expected one of ${[...strategies.keys()].join(', ')}`,
-    }];
+    return [
+      {
+        code: 'INVALID_PARAMETER',
+        field: 'strategyType',
+        message: `unknown strategyType ${JSON.stringify(strategyType) ?? String(strategyType)}; expected one of ${[...strategies.keys()].join(', ')}`,
+      },
+    ];
   }
   if (parameters !== undefined && (parameters === null || typeof parameters !== 'object' || Array.isArray(parameters))) {
     return [{ code: 'INVALID_PARAMETER', field: 'parameters', message: 'parameters must be an object' }];
@@ -154,7 +156,13 @@ export function prepareOffer(strategyType: StrategyType, parameters: Readonly<Re
       discountAmount: lastRounded,
       discountPercentage,
       description: template
-        ? renderDescription(template, { amount: new Decimal(lastText), discountPercentage, validUntil, promotionId, promotionName, promotionType }, customer, variables, now)
+        ? renderDescription(
+            template,
+            { amount: new Decimal(lastText), discountPercentage, validUntil, promotionId, promotionName, promotionType },
+            customer,
+            variables,
+            now,
+          )
         : description,
       validUntil,
       additionalDetails: details,

@@ -62,7 +62,14 @@ export const COMMON_ARGS: readonly ArgSpec[] = [
   { name: 'promotionName', type: 'string', description: 'Offer name shown to the customer.' },
   { name: 'promotionType', type: 'string', description: 'Offer category (VIP, PLATINUM, NEW_CUSTOMER …).' },
   { name: 'description', type: 'string', description: 'Offer description.' },
-  { name: 'validDays', type: 'number', min: 0, max: MAX_VALID_DAYS, integer: true, description: 'validUntil = now + validDays days (absent: validUntil null).' },
+  {
+    name: 'validDays',
+    type: 'number',
+    min: 0,
+    max: MAX_VALID_DAYS,
+    integer: true,
+    description: 'validUntil = now + validDays days (absent: validUntil null).',
+  },
   { name: 'additionalDetails', type: 'object', description: 'Merged into result.additionalDetails.' },
   { name: 'maxDiscount', type: 'number', min: 0, max: MAX_AMOUNT, description: 'Upper bound on the discount amount.' },
   { name: 'discountPercentage', type: 'number', min: 0, max: 100, description: 'Percentage reported in the result (and used by percentage strategies).' },
@@ -97,7 +104,8 @@ export function checkArgs(specs: readonly ArgSpec[], params: Readonly<Record<str
       else if (spec.integer && !Number.isInteger(n)) out.push({ code: 'INVALID_PARAMETER', field, message: `${spec.name} must be a whole number, got ${n}` });
       else if (spec.min !== undefined && spec.max !== undefined && (n < spec.min || n > spec.max)) {
         out.push({ code: 'INVALID_PARAMETER', field, message: `${spec.name} must be between ${spec.min} and ${spec.max}, got ${n}` });
-      } else if (spec.min !== undefined && n < spec.min) out.push({ code: 'INVALID_PARAMETER', field, message: `${spec.name} must be ≥ ${spec.min}, got ${n}` });
+      } else if (spec.min !== undefined && n < spec.min)
+        out.push({ code: 'INVALID_PARAMETER', field, message: `${spec.name} must be ≥ ${spec.min}, got ${n}` });
       else if (spec.max !== undefined && n > spec.max) out.push({ code: 'INVALID_PARAMETER', field, message: `${spec.name} must be ≤ ${spec.max}, got ${n}` });
     }
   }

@@ -5,7 +5,18 @@
  */
 import { compileExpression } from '../expression.js';
 import { prepareOffer, type OfferBuilder } from '../strategies/index.js';
-import { EngineError, type CommandHandler, type CommandType, type CompiledExpression, type NodeConfiguration, type NodeDefinition, type NodeType, type StrategyType, type TreeCompileOptions, type TreeDefinition } from '../types.js';
+import {
+  EngineError,
+  type CommandHandler,
+  type CommandType,
+  type CompiledExpression,
+  type NodeConfiguration,
+  type NodeDefinition,
+  type NodeType,
+  type StrategyType,
+  type TreeCompileOptions,
+  type TreeDefinition,
+} from '../types.js';
 import { HOST_COMMANDS, nodeKey, validateTree } from './validate.js';
 
 /** How a node runs: a compiled expression, a strategy, or a host command handler. */
@@ -91,7 +102,12 @@ export function compileGraph(tree: TreeDefinition, options: TreeCompileOptions):
   if (diagnostics.length > 0) {
     const first = diagnostics[0];
     const where = first?.nodeId ? ` (node ${first.nodeId})` : '';
-    throw new EngineError('INVALID_TREE', `invalid tree: ${first?.message ?? 'unknown problem'}${where}${diagnostics.length > 1 ? ` and ${diagnostics.length - 1} more` : ''}`, undefined, diagnostics);
+    throw new EngineError(
+      'INVALID_TREE',
+      `invalid tree: ${first?.message ?? 'unknown problem'}${where}${diagnostics.length > 1 ? ` and ${diagnostics.length - 1} more` : ''}`,
+      undefined,
+      diagnostics,
+    );
   }
   const fields = new Set<string>();
   let isAsync = false;

@@ -160,7 +160,9 @@ function jsonOperand(rule: unknown): Operand | undefined {
 }
 
 function jsonLiteral(rule: unknown): Literal | undefined {
-  return rule === null || typeof rule === 'string' || typeof rule === 'boolean' || (typeof rule === 'number' && Number.isFinite(rule)) ? { value: rule } : undefined;
+  return rule === null || typeof rule === 'string' || typeof rule === 'boolean' || (typeof rule === 'number' && Number.isFinite(rule))
+    ? { value: rule }
+    : undefined;
 }
 
 const JSON_EQ: Readonly<Record<string, string>> = { '==': '==', '===': '==', '!=': '!=', '!==': '!=', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };

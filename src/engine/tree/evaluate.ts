@@ -17,7 +17,17 @@
  * same traversal specialised for one tree, checked against this one by the property tests.
  */
 import type { EvaluationBudget } from '../budget.js';
-import { EngineError, type CommandOutcome, type CommandRecords, type DecisionStep, type ExecutionContext, type ExecutionHost, type PromotionResult, type TreeEvaluateOptions, type TreeEvaluation } from '../types.js';
+import {
+  EngineError,
+  type CommandOutcome,
+  type CommandRecords,
+  type DecisionStep,
+  type ExecutionContext,
+  type ExecutionHost,
+  type PromotionResult,
+  type TreeEvaluateOptions,
+  type TreeEvaluation,
+} from '../types.js';
 import type { CalculationNode, CommandNode, CompiledGraph, CompiledNode, ExprNode, SnapshotField } from './compile.js';
 
 export const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({});
@@ -116,7 +126,15 @@ function snapshot(node: ExprNode, run: Run, vars: Readonly<Record<string, unknow
   return inputSnapshot(node, run.customer, vars);
 }
 
-function record(run: Run, node: CompiledNode, input: Readonly<Record<string, unknown>>, output: unknown, start: number, error?: string, records?: CommandRecords): void {
+function record(
+  run: Run,
+  node: CompiledNode,
+  input: Readonly<Record<string, unknown>>,
+  output: unknown,
+  start: number,
+  error?: string,
+  records?: CommandRecords,
+): void {
   if (node.resultVariable !== undefined && error === undefined) {
     if (run.vars === EMPTY) run.vars = {};
     run.vars[node.resultVariable] = output;

@@ -268,7 +268,11 @@ export type Snapshot = (customer: Customer) => Readonly<Record<string, unknown>>
  * parameter variables get a generated builder (its own function, so every keyed store has one
  * key and one shape); the keys are constants from the table. Others use `fallback`.
  */
-function snapshots(nodes: readonly CompiledNode[], fallback: (node: ExprNode, customer: Customer) => Readonly<Record<string, unknown>>, empty: Readonly<Record<string, unknown>>): Snapshot[] {
+function snapshots(
+  nodes: readonly CompiledNode[],
+  fallback: (node: ExprNode, customer: Customer) => Readonly<Record<string, unknown>>,
+  empty: Readonly<Record<string, unknown>>,
+): Snapshot[] {
   return nodes.map((node): Snapshot => {
     if (node.kind !== 'expression') return () => empty;
     const fields = node.snapshotFields;
@@ -298,7 +302,10 @@ function generate(graph: CompiledGraph, steps: boolean): { fn: unknown; nodes: C
   /** Records node number `q` (our own counter, not user data) with output `out`. */
   const recordLine = (indent: string, q: number, out: string): void => {
     // One read of the host's clock `tm` per node: a node's time runs from the previous node's end (or the start).
-    lines.push(`${indent}i = R.n++; R.idx[i] = ${q}; R.out[i] = ${out};`, `${indent}if (tm !== null) { s1 = tm(); R.dur[i] = s1 - s0; s0 = s1; } else R.dur[i] = 0;`);
+    lines.push(
+      `${indent}i = R.n++; R.idx[i] = ${q}; R.out[i] = ${out};`,
+      `${indent}if (tm !== null) { s1 = tm(); R.dur[i] = s1 - s0; s0 = s1; } else R.dur[i] = 0;`,
+    );
   };
   const emit = (node: CompiledNode, ancestors: readonly string[], indent: string): void => {
     const path: readonly string[] = Object.freeze([...ancestors, node.id]);

@@ -41,7 +41,13 @@ function isPlainCustomer(customer: unknown): customer is Readonly<Record<string,
 }
 
 /** Runs the step-recording fast path and materialises its DecisionSteps; undefined → use the slow path. */
-function withSteps(fast: FastSteps, rec: StepRecorder, customer: Readonly<Record<string, unknown>>, now: Date, clock: (() => number) | null): TreeEvaluation | undefined {
+function withSteps(
+  fast: FastSteps,
+  rec: StepRecorder,
+  customer: Readonly<Record<string, unknown>>,
+  now: Date,
+  clock: (() => number) | null,
+): TreeEvaluation | undefined {
   rec.n = 0;
   const r = fast.evaluate(customer, now, rec, clock);
   const n = rec.n;

@@ -4,7 +4,14 @@ import { validateStrategy } from '../strategies/index.js';
 import type { CommandType, Diagnostic, NodeType, TreeCompileOptions } from '../types.js';
 
 const NODE_TYPES: ReadonlySet<string> = new Set<NodeType>(['CONDITION', 'CALCULATION']);
-const COMMAND_TYPES: ReadonlySet<string> = new Set<CommandType>(['SPEL_CONDITION', 'JSONLOGIC_CONDITION', 'DROOLS_RULE', 'EXTERNAL_SYSTEM', 'DATABASE_QUERY', 'CALCULATION']);
+const COMMAND_TYPES: ReadonlySet<string> = new Set<CommandType>([
+  'SPEL_CONDITION',
+  'JSONLOGIC_CONDITION',
+  'DROOLS_RULE',
+  'EXTERNAL_SYSTEM',
+  'DATABASE_QUERY',
+  'CALCULATION',
+]);
 /** Commands the engine delegates to host handlers. */
 export const HOST_COMMANDS: ReadonlySet<string> = new Set<CommandType>(['DROOLS_RULE', 'EXTERNAL_SYSTEM', 'DATABASE_QUERY']);
 export const MAX_TREE_DEPTH = 200;
@@ -41,11 +48,13 @@ export function validateTree(tree: unknown, options: TreeCompileOptions = {}): D
     if (!isObject(node)) return add({ code: 'INVALID_TREE', message: 'a node must be an object' });
     if (node.nodeId !== undefined) {
       if (typeof node.nodeId !== 'string' || node.nodeId === '') add({ code: 'INVALID_TREE', field: 'nodeId', message: 'nodeId must be a non-empty string' });
-      else if (seen.has(node.nodeId)) add({ code: 'INVALID_TREE', field: 'nodeId', message: `duplicate nodeId "${node.nodeId}" (also at ${seen.get(node.nodeId)})` });
+      else if (seen.has(node.nodeId))
+        add({ code: 'INVALID_TREE', field: 'nodeId', message: `duplicate nodeId "${node.nodeId}" (also at ${seen.get(node.nodeId)})` });
       else seen.set(node.nodeId, position);
     }
     const nodeType = node.nodeType;
-    if (typeof nodeType !== 'string' || !NODE_TYPES.has(nodeType)) add({ code: 'INVALID_TREE', field: 'nodeType', message: `nodeType must be CONDITION or CALCULATION, got ${JSON.stringify(nodeType) ?? 'nothing'}` });
+    if (typeof nodeType !== 'string' || !NODE_TYPES.has(nodeType))
+      add({ code: 'INVALID_TREE', field: 'nodeType', message: `nodeType must be CONDITION or CALCULATION, got ${JSON.stringify(nodeType) ?? 'nothing'}` });
     const config = node.configuration;
     const children = node.children;
     if (children !== undefined && !Array.isArray(children)) add({ code: 'INVALID_TREE', field: 'children', message: 'children must be an array' });
@@ -55,10 +64,20 @@ export function validateTree(tree: unknown, options: TreeCompileOptions = {}): D
     } else {
       const commandType = config.commandType;
       if (typeof commandType !== 'string' || !COMMAND_TYPES.has(commandType)) {
-        add({ code: 'INVALID_TREE', field: 'configuration.commandType', message: `unknown commandType ${JSON.stringify(commandType) ?? 'nothing'}; expected one of ${[...COMMAND_TYPES].join(', ')}` });
+        add({
+          code: 'INVALID_TREE',
+          field: 'configuration.commandType',
+          message: `unknown commandType ${JSON.stringify(commandType) ?? 'nothing'}; expected one of ${[...COMMAND_TYPES].join(', ')}`,
+        });
       } else {
-        if (nodeType === 'CALCULATION' && commandType !== 'CALCULATION') add({ code: 'INVALID_TREE', field: 'configuration.commandType', message: `a CALCULATION node must have commandType CALCULATION, got ${commandType}` });
-        if (nodeType === 'CONDITION' && commandType === 'CALCULATION') add({ code: 'INVALID_TREE', field: 'configuration.commandType', message: 'a CONDITION node cannot have commandType CALCULATION' });
+        if (nodeType === 'CALCULATION' && commandType !== 'CALCULATION')
+          add({
+            code: 'INVALID_TREE',
+            field: 'configuration.commandType',
+            message: `a CALCULATION node must have commandType CALCULATION, got ${commandType}`,
+          });
+        if (nodeType === 'CONDITION' && commandType === 'CALCULATION')
+          add({ code: 'INVALID_TREE', field: 'configuration.commandType', message: 'a CONDITION node cannot have commandType CALCULATION' });
         if (commandType === 'SPEL_CONDITION' || commandType === 'JSONLOGIC_CONDITION') {
           const language = commandType === 'SPEL_CONDITION' ? 'spel' : 'jsonlogic';
           if (config.expression === undefined || config.expression === null || config.expression === '') {
@@ -81,7 +100,8 @@ export function validateTree(tree: unknown, options: TreeCompileOptions = {}): D
       if (config.resultVariable !== undefined && (typeof config.resultVariable !== 'string' || !/^[A-Za-z_]\w*$/.test(config.resultVariable))) {
         add({ code: 'INVALID_TREE', field: 'configuration.resultVariable', message: 'resultVariable must be an identifier (letters, digits, _)' });
       }
-      if (config.parameters !== undefined && !isObject(config.parameters)) add({ code: 'INVALID_TREE', field: 'configuration.parameters', message: 'parameters must be an object' });
+      if (config.parameters !== undefined && !isObject(config.parameters))
+        add({ code: 'INVALID_TREE', field: 'configuration.parameters', message: 'parameters must be an object' });
     }
     if ((nodeType === 'CALCULATION' || (isObject(config) && config.commandType === 'CALCULATION')) && kids.length > 0) {
       add({ code: 'INVALID_TREE', field: 'children', message: 'a calculation node must be a leaf (it ends the traversal)' });

@@ -45,7 +45,10 @@ export function sqlState(error: unknown): string | undefined {
  * the constraint; SQLite does not, so there any unique violation matches).
  */
 export function isUniqueViolation(error: unknown, constraints?: readonly string[]): boolean {
-  if (isPgError(error)) return error.code === SQLSTATE.UNIQUE_VIOLATION && (constraints === undefined || (error.constraint !== undefined && constraints.includes(error.constraint)));
+  if (isPgError(error))
+    return (
+      error.code === SQLSTATE.UNIQUE_VIOLATION && (constraints === undefined || (error.constraint !== undefined && constraints.includes(error.constraint)))
+    );
   return isSqliteError(error) && (error.code === 'SQLITE_CONSTRAINT_UNIQUE' || error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY');
 }
 

@@ -8,7 +8,12 @@ import type { Tables } from './tables.js';
  * column list is written once, by the builder of its row in the module that owns the table.
  * No casts are needed: PostgreSQL types the parameters of an INSERT … SELECT by its target columns.
  */
-export function insertRowWhen<T extends keyof Tables & string>(db: Kysely<Tables>, table: T, row: Insertable<Tables[T]>, when: Expression<SqlBool>): InsertQueryBuilder<Tables, T, InsertResult> {
+export function insertRowWhen<T extends keyof Tables & string>(
+  db: Kysely<Tables>,
+  table: T,
+  row: Insertable<Tables[T]>,
+  when: Expression<SqlBool>,
+): InsertQueryBuilder<Tables, T, InsertResult> {
   const values = row as Record<string, unknown>;
   const columns = Object.keys(values).filter((c) => values[c] !== undefined);
   return db

@@ -32,7 +32,8 @@ export interface Recordset<T extends string = string> {
 const isJson = (type: string): boolean => type === 'json' || type === 'jsonb';
 
 /** A column as selected from the recordset aliased `alias` (JSON `null` restored in NOT NULL JSON columns). */
-export const selectColumn = ([name, type, notNull]: Column, alias: string): string => (isJson(type) && notNull ? `coalesce(${alias}.${name}, 'null'::${type})` : `${alias}.${name}`);
+export const selectColumn = ([name, type, notNull]: Column, alias: string): string =>
+  isJson(type) && notNull ? `coalesce(${alias}.${name}, 'null'::${type})` : `${alias}.${name}`;
 /** The recordset's column definition list: `id varchar, …`. */
 export const definition = (columns: readonly Column[]): string => columns.map(([name, type]) => `${name} ${type}`).join(', ');
 

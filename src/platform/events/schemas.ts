@@ -140,5 +140,8 @@ const deadLetter: JsonSchema = {
 
 /** Every schema, keyed by `$id`. */
 export const EVENT_SCHEMAS: Readonly<Record<string, JsonSchema>> = Object.fromEntries(
-  [promotionJoin, promotionReward, decisionModelUpdate, billingBudgetAlert, triggerBehaviour, rewardPay, rewardCallback, deadLetter].map((s) => [s['$id'] as string, s]),
+  [promotionJoin, promotionReward, decisionModelUpdate, billingBudgetAlert, triggerBehaviour, rewardPay, rewardCallback, deadLetter].map((s) => [
+    s['$id'] as string,
+    s,
+  ]),
 );

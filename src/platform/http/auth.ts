@@ -49,7 +49,8 @@ declare module 'fastify' {
   }
 }
 
-export type TenantAuthResult = { readonly ok: true; readonly principal: TenantPrincipal } | { readonly ok: false; readonly reason: 'invalid' | 'expired' | 'suspended' };
+export type TenantAuthResult =
+  { readonly ok: true; readonly principal: TenantPrincipal } | { readonly ok: false; readonly reason: 'invalid' | 'expired' | 'suspended' };
 
 /** Checks tenant credentials; provided by the tenants module. */
 export interface TenantAuthenticator {
@@ -156,7 +157,10 @@ export async function registerAuth(app: FastifyInstance, options: AuthOptions): 
     } else if (bearer && !rule.apiKeyOnly) {
       result = await options.tenants.fromToken(bearer);
     } else {
-      throw unauthorized({ zh: rule.apiKeyOnly ? '需要 X-API-Key' : '需要 X-API-Key 或 Bearer 權杖', en: rule.apiKeyOnly ? 'X-API-Key required' : 'X-API-Key or Bearer token required' });
+      throw unauthorized({
+        zh: rule.apiKeyOnly ? '需要 X-API-Key' : '需要 X-API-Key 或 Bearer 權杖',
+        en: rule.apiKeyOnly ? 'X-API-Key required' : 'X-API-Key or Bearer token required',
+      });
     }
     if (result.ok) return result.principal;
     if (result.reason === 'suspended') throw new AppError('FORBIDDEN', { zh: '租戶已停用', en: 'Tenant suspended' });

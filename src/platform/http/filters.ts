@@ -19,10 +19,14 @@ export const StrictQuery = <P extends TProperties>(properties: P) => Type.Object
 
 /** The range as database timestamps; 400 when `from` is after `to`. */
 export function dateRange(query: { from?: string | undefined; to?: string | undefined }): { from?: string; to?: string } {
-  const from = query.from === undefined ? undefined : apiDateToDb(query.from) ?? undefined;
-  const to = query.to === undefined ? undefined : apiDateToDb(query.to, true) ?? undefined;
+  const from = query.from === undefined ? undefined : (apiDateToDb(query.from) ?? undefined);
+  const to = query.to === undefined ? undefined : (apiDateToDb(query.to, true) ?? undefined);
   if (from !== undefined && to !== undefined && from > to) {
-    throw new AppError('INVALID_REQUEST', { zh: '開始時間不能晚於結束時間 (from > to)', en: 'from must not be after to' }, { errors: [{ field: 'from', message: 'from must not be after to' }] });
+    throw new AppError(
+      'INVALID_REQUEST',
+      { zh: '開始時間不能晚於結束時間 (from > to)', en: 'from must not be after to' },
+      { errors: [{ field: 'from', message: 'from must not be after to' }] },
+    );
   }
   return { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) };
 }

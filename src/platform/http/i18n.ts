@@ -71,7 +71,11 @@ const FIELD_LABELS: Record<string, string> = {
 
 export function fieldLabel(field: string, locale: Locale): string {
   if (locale === 'en') return field;
-  const last = field.split(/[.[\]]/).filter(Boolean).pop() ?? field;
+  const last =
+    field
+      .split(/[.[\]]/)
+      .filter(Boolean)
+      .pop() ?? field;
   return FIELD_LABELS[last] ?? field;
 }
 
@@ -110,7 +114,11 @@ const TYPE_NAMES: Record<string, LocalText> = {
   null: { en: 'null', zh: 'null' },
 };
 
-const lastSegment = (field: string): string => field.split(/[.[\]]/).filter(Boolean).pop() ?? field;
+const lastSegment = (field: string): string =>
+  field
+    .split(/[.[\]]/)
+    .filter(Boolean)
+    .pop() ?? field;
 
 /** What a pattern/format/type issue expects, in words, if known. */
 function expectation(field: string, issue: SchemaIssue): LocalText | undefined {
@@ -159,8 +167,12 @@ export function describeSchemaIssue(field: string, issue: SchemaIssue, locale: L
       return en ? `${label} is required` : `${label}不能為空`;
     case 'minLength':
       return Number(p.limit) <= 1
-        ? en ? `${label} must not be empty` : `${label}不能為空`
-        : en ? `${label} must be at least ${String(p.limit)} characters` : `${label}長度不能少於 ${String(p.limit)}`;
+        ? en
+          ? `${label} must not be empty`
+          : `${label}不能為空`
+        : en
+          ? `${label} must be at least ${String(p.limit)} characters`
+          : `${label}長度不能少於 ${String(p.limit)}`;
     case 'maxLength':
       return en ? `${label} must be at most ${String(p.limit)} characters` : `${label}長度不能超過 ${String(p.limit)}`;
     case 'minimum':
@@ -178,7 +190,11 @@ export function describeSchemaIssue(field: string, issue: SchemaIssue, locale: L
     case 'anyOf':
     case 'oneOf': {
       const branches = (p.branches as SchemaIssue[] | undefined) ?? [];
-      const values = Array.isArray(p.allowedValues) ? p.allowedValues : branches.flatMap((b) => (b.keyword === 'const' ? [b.params.allowedValue] : b.keyword === 'enum' && Array.isArray(b.params.allowedValues) ? b.params.allowedValues : []));
+      const values = Array.isArray(p.allowedValues)
+        ? p.allowedValues
+        : branches.flatMap((b) =>
+            b.keyword === 'const' ? [b.params.allowedValue] : b.keyword === 'enum' && Array.isArray(b.params.allowedValues) ? b.params.allowedValues : [],
+          );
       if (values.length > 0) {
         const allowed = values.map(String).join(', ');
         return en ? `${label} must be one of ${allowed}` : `${label}的值無效（允許：${allowed}）`;
@@ -195,8 +211,12 @@ export function describeSchemaIssue(field: string, issue: SchemaIssue, locale: L
     }
     case 'additionalProperties':
       return p.context === 'querystring'
-        ? en ? `unknown query parameter ${field}` : `不支援的查詢參數 ${field}`
-        : en ? `unknown field ${field}` : `不允許的欄位 ${field}`;
+        ? en
+          ? `unknown query parameter ${field}`
+          : `不支援的查詢參數 ${field}`
+        : en
+          ? `unknown field ${field}`
+          : `不允許的欄位 ${field}`;
     case 'minItems':
       return en ? `${label} must have at least ${String(p.limit)} items` : `${label}至少 ${String(p.limit)} 筆`;
     case 'maxItems':

@@ -66,8 +66,17 @@ interface LocalStore {
   readonly lru: { get(key: string): Counted | undefined; delete(key: string): void };
 }
 const require = createRequire(import.meta.url);
-const LocalStore = require('@fastify/rate-limit/store/LocalStore.js') as new (continueExceeding: boolean, exponentialBackoff: boolean, cache?: number) => LocalStore;
-const RedisStore = require('@fastify/rate-limit/store/RedisStore.js') as new (continueExceeding: boolean, exponentialBackoff: boolean, redis: Redis, key?: string) => { incr: Incr };
+const LocalStore = require('@fastify/rate-limit/store/LocalStore.js') as new (
+  continueExceeding: boolean,
+  exponentialBackoff: boolean,
+  cache?: number,
+) => LocalStore;
+const RedisStore = require('@fastify/rate-limit/store/RedisStore.js') as new (
+  continueExceeding: boolean,
+  exponentialBackoff: boolean,
+  redis: Redis,
+  key?: string,
+) => { incr: Incr };
 
 const RELEASE = `
 redis.call('DEL', KEYS[1])
@@ -75,13 +84,17 @@ local n = redis.call('DECR', KEYS[2])
 if n <= 0 then redis.call('DEL', KEYS[2]) end
 return 0`;
 
-export function createLoginLimiter(options: LoginLimits & { readonly redisUrl?: string | undefined; readonly prefix?: string; readonly onRedisError?: (err: unknown) => void }): LoginLimiter {
+export function createLoginLimiter(
+  options: LoginLimits & { readonly redisUrl?: string | undefined; readonly prefix?: string; readonly onRedisError?: (err: unknown) => void },
+): LoginLimiter {
   const prefix = `${options.prefix ?? 'banyan:login'}:`;
   const onRedisError = options.onRedisError ?? (() => undefined);
   // Fixed windows (no continueExceeding, no backoff), as many in-process counters as before.
   const local = new LocalStore(false, false, 200_000);
   // No offline queue and one try: a login must not wait for a reconnecting Redis.
-  const redis = options.redisUrl ? new Redis(options.redisUrl, { lazyConnect: false, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 }) : undefined;
+  const redis = options.redisUrl
+    ? new Redis(options.redisUrl, { lazyConnect: false, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 })
+    : undefined;
   redis?.on('error', () => undefined); // reported per call below; ioredis reconnects by itself
   const remote = redis ? new RedisStore(false, false, redis, prefix) : undefined;
 
@@ -130,14 +143,21 @@ export function createLoginLimiter(options: LoginLimits & { readonly redisUrl?: 
       await app.register(fastifyRateLimit, { global: false, store: Store, timeWindow: options.windowMs });
       // Usernames are compared as the users table does (exact); addresses as Fastify reports them.
       limiters = {
-        user: app.createRateLimit({ max: options.userAttempts + 1, timeWindow: options.windowMs, keyGenerator: (request) => userKey(loginName.get(request) ?? '') }),
+        user: app.createRateLimit({
+          max: options.userAttempts + 1,
+          timeWindow: options.windowMs,
+          keyGenerator: (request) => userKey(loginName.get(request) ?? ''),
+        }),
         address: app.createRateLimit({ max: options.addressAttempts + 1, timeWindow: options.windowMs, keyGenerator: addressKey }),
       };
     },
     async attempt(request, username) {
       if (!limiters) throw new Error('login limiter used before attach(app)');
       loginName.set(request, username);
-      const [user, address] = await Promise.all([verdictOf(limiters.user, request, options.userAttempts), verdictOf(limiters.address, request, options.addressAttempts)]);
+      const [user, address] = await Promise.all([
+        verdictOf(limiters.user, request, options.userAttempts),
+        verdictOf(limiters.address, request, options.addressAttempts),
+      ]);
       if (!user.allowed) return { ...user, limitedBy: 'user' };
       if (!address.allowed) return { ...address, limitedBy: 'address' };
       return { allowed: true, attempts: user.attempts };

@@ -20,8 +20,14 @@ import type { RouteAuth } from './auth.js';
 export const TAGS: Readonly<Record<string, { readonly name: string; readonly description: string }>> = {
   優惠評估: { name: 'Promotions 優惠評估', description: 'Promotion evaluation, history and available offers. 優惠評估、歷史記錄與可用優惠' },
   決策樹管理: { name: 'Decision trees 決策樹管理', description: 'Decision-tree management (versions, soft delete). 決策樹管理 (版本、軟刪除)' },
-  優惠規則管理: { name: 'Promotion rules 優惠規則管理', description: 'Promotion-rule management (SpEL, Drools, built-in). 優惠規則管理 (SpEL、Drools、內建規則)' },
-  外部系統管理: { name: 'External systems 外部系統管理', description: 'External systems (credit bureau, AML …) for EXTERNAL_SYSTEM nodes. 外部系統 (聯徵、洗錢防制 …)' },
+  優惠規則管理: {
+    name: 'Promotion rules 優惠規則管理',
+    description: 'Promotion-rule management (SpEL, Drools, built-in). 優惠規則管理 (SpEL、Drools、內建規則)',
+  },
+  外部系統管理: {
+    name: 'External systems 外部系統管理',
+    description: 'External systems (credit bureau, AML …) for EXTERNAL_SYSTEM nodes. 外部系統 (聯徵、洗錢防制 …)',
+  },
   參考資料管理: {
     name: 'Reference data 參考資料管理',
     description: 'Reference data (blacklist, product holdings, CSV datasets) and named queries for DATABASE_QUERY nodes. 參考資料與具名查詢',
@@ -37,7 +43,10 @@ export const TAGS: Readonly<Record<string, { readonly name: string; readonly des
   活動管理: { name: 'Campaigns 活動管理', description: 'Campaigns: rules, formula, limits, schedule, lifecycle. 活動規則、公式、限額與排程' },
   活動模板: { name: 'Campaign templates 活動模板', description: 'Campaign templates and their parameters. 活動模板與參數' },
   行為事件: { name: 'Events 行為事件', description: 'Behaviour events that trigger campaigns. 觸發活動的行為事件' },
-  用量統計: { name: 'Usage 用量統計', description: 'API usage per tenant, key, route and status, in minute, hour or day buckets (JSON or CSV). 租戶 API 用量統計' },
+  用量統計: {
+    name: 'Usage 用量統計',
+    description: 'API usage per tenant, key, route and status, in minute, hour or day buckets (JSON or CSV). 租戶 API 用量統計',
+  },
 };
 
 const tagName = (tag: string): string => TAGS[tag]?.name ?? tag;
@@ -61,7 +70,7 @@ export function operationIdFor(method: string, url: string): string {
     .filter((s) => s !== '');
   const words = segments.map((segment) => {
     const param = /^:(.+)$/.exec(segment);
-    const parts = (param ? param[1] ?? '' : segment).split(/[^A-Za-z0-9]+/).filter((p) => p !== '');
+    const parts = (param ? (param[1] ?? '') : segment).split(/[^A-Za-z0-9]+/).filter((p) => p !== '');
     const joined = parts.map(camel).join('');
     return param ? `By${joined}` : joined;
   });
@@ -145,11 +154,7 @@ export async function registerDocs(app: FastifyInstance, version: string): Promi
   });
   await app.register(swaggerUi, { routePrefix: '/swagger-ui', uiConfig: { persistAuthorization: true, docExpansion: 'list' } });
   app.get('/api-docs', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
-  app.get('/swagger-ui.html', { config: { auth: 'public' }, schema: { hide: true } }, async (_request, reply) =>
-    reply.redirect('/swagger-ui/index.html'),
-  );
+  app.get('/swagger-ui.html', { config: { auth: 'public' }, schema: { hide: true } }, async (_request, reply) => reply.redirect('/swagger-ui/index.html'));
   // Springdoc's URL; the plugin serves the page at its prefix.
-  app.get('/swagger-ui/index.html', { config: { auth: 'public' }, schema: { hide: true } }, async (_request, reply) =>
-    reply.redirect('/swagger-ui/'),
-  );
+  app.get('/swagger-ui/index.html', { config: { auth: 'public' }, schema: { hide: true } }, async (_request, reply) => reply.redirect('/swagger-ui/'));
 }

@@ -25,7 +25,9 @@ export function createValidatorCompiler(): FastifySchemaCompiler<unknown> {
 /** The 400 for ill-formed text in one part of the request (`body`, `querystring`, `params`). */
 export function illFormedTextError(part: string, found: IllFormedText): AppError {
   const field = found.path || part;
-  const errors: FieldError[] = [{ field, code: 'INVALID_TEXT', message: `${describeIllFormed({ ...found, path: field })}; text must be well-formed Unicode without U+0000` }];
+  const errors: FieldError[] = [
+    { field, code: 'INVALID_TEXT', message: `${describeIllFormed({ ...found, path: field })}; text must be well-formed Unicode without U+0000` },
+  ];
   return new AppError(
     'INVALID_REQUEST',
     { zh: `請求資料驗證失敗: ${field} 含有不允許的字元 (${found.reason})`, en: `Request validation failed: ${describeIllFormed({ ...found, path: field })}` },
@@ -35,7 +37,11 @@ export function illFormedTextError(part: string, found: IllFormedText): AppError
 
 /** Body, query string and path parameters, checked once per request before schema validation. */
 export function checkRequestText(request: { body?: unknown; query?: unknown; params?: unknown }): AppError | undefined {
-  for (const [part, value] of [['params', request.params], ['querystring', request.query], ['body', request.body]] as const) {
+  for (const [part, value] of [
+    ['params', request.params],
+    ['querystring', request.query],
+    ['body', request.body],
+  ] as const) {
     const found = findIllFormedText(value);
     if (found) return illFormedTextError(part, found);
   }

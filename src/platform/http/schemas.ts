@@ -47,7 +47,14 @@ export const ErrorEnvelope = Type.Object(
   },
   {
     examples: [
-      { success: false, data: null, message: '請求資料驗證失敗: 客戶ID不能為空', errorCode: 'INVALID_REQUEST', timestamp: '2024-01-15T10:30:00', requestId: 'c0a8012e-0000-4000-8000-000000000000' },
+      {
+        success: false,
+        data: null,
+        message: '請求資料驗證失敗: 客戶ID不能為空',
+        errorCode: 'INVALID_REQUEST',
+        timestamp: '2024-01-15T10:30:00',
+        requestId: 'c0a8012e-0000-4000-8000-000000000000',
+      },
     ],
   },
 );
@@ -74,7 +81,10 @@ export const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 
 
 /** An ISO-8601 date or date-time query parameter (a bare date means that day's start, or end for endDate). */
 export const IsoDate = (description: string) =>
-  Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}([T ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:?\\d{2})?)?$', description: `${description} (ISO 8601)` });
+  Type.String({
+    pattern: '^\\d{4}-\\d{2}-\\d{2}([T ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:?\\d{2})?)?$',
+    description: `${description} (ISO 8601)`,
+  });
 
 /** The OpenAPI security of a tenant route: the tenant's API key or a tenant token. */
 export const tenantSecurity: { [label: string]: string[] }[] = [{ apiKey: [] }, { bearerAuth: [] }];

@@ -118,7 +118,11 @@ export async function buildHttpServer(options: HttpOptions): Promise<App> {
     return sendError(error, request, reply, options.onUnexpectedError);
   });
   app.setNotFoundHandler((request, reply) =>
-    sendError(new AppError('RESOURCE_NOT_FOUND', { zh: `找不到路徑 ${request.method} ${request.url}`, en: `No route ${request.method} ${request.url}` }), request, reply),
+    sendError(
+      new AppError('RESOURCE_NOT_FOUND', { zh: `找不到路徑 ${request.method} ${request.url}`, en: `No route ${request.method} ${request.url}` }),
+      request,
+      reply,
+    ),
   );
 
   if (options.swaggerEnabled) await registerDocs(app, options.version);
@@ -173,7 +177,12 @@ export function drainRequest(raw: IncomingMessage, maxBytes: number): Promise<bo
 }
 
 /** The single place where an error becomes a response. */
-function sendError(error: FastifyError | AppError, request: FastifyRequest, reply: FastifyReply, onUnexpected?: HttpOptions['onUnexpectedError']): FastifyReply {
+function sendError(
+  error: FastifyError | AppError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  onUnexpected?: HttpOptions['onUnexpectedError'],
+): FastifyReply {
   const locale = request.locale;
   let appError: AppError;
   if (error instanceof InvariantError) {

@@ -35,7 +35,11 @@ export interface SchemaIssue {
 
 /** `/limits/maxAmountPerPlayer` → `limits.maxAmountPerPlayer`, `/events/0/type` → `events[0].type`. */
 export function fieldOf(instancePath: string, prefix?: string, child?: string): string {
-  const path = instancePath.replace(/^\//, '').replace(/\/(\d+)(?=\/|$)/g, '[$1]').replace(/\//g, '.').replace(/\.\[/g, '[');
+  const path = instancePath
+    .replace(/^\//, '')
+    .replace(/\/(\d+)(?=\/|$)/g, '[$1]')
+    .replace(/\//g, '.')
+    .replace(/\.\[/g, '[');
   return [prefix, path, child].filter(Boolean).join('.').replace(/\.\[/g, '[');
 }
 

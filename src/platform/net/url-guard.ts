@@ -89,7 +89,10 @@ export function isReservedAddress(address: string): boolean {
 
 /** Lower case, brackets off, IPv6 in one canonical spelling, so list entries and URL hosts compare equal. */
 function canonicalHost(host: string): string {
-  const bare = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  const bare = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '');
   return isIP(bare) === 6 ? ipaddr.parse(bare).toString() : bare;
 }
 
@@ -115,14 +118,21 @@ export function isAllowedHost(policy: AddressPolicy, host: string, port: string)
 }
 
 async function resolveAll(host: string): Promise<string[]> {
-  return new Promise((resolve, reject) => dnsLookup(host, { all: true, verbatim: true }, (err, addresses: LookupAddress[]) => (err ? reject(err) : resolve(addresses.map((a) => a.address)))));
+  return new Promise((resolve, reject) =>
+    dnsLookup(host, { all: true, verbatim: true }, (err, addresses: LookupAddress[]) => (err ? reject(err) : resolve(addresses.map((a) => a.address)))),
+  );
 }
 
 /**
  * The problem with `raw` as an outbound URL, or null when it is acceptable. `label` names the
  * field in the message (`callbackUrl`, `baseUrl`).
  */
-export async function urlProblem(label: string, raw: string, policy: AddressPolicy, resolve: (host: string) => Promise<string[]> = resolveAll): Promise<string | null> {
+export async function urlProblem(
+  label: string,
+  raw: string,
+  policy: AddressPolicy,
+  resolve: (host: string) => Promise<string[]> = resolveAll,
+): Promise<string | null> {
   if (raw.length > 2000) return `${label} is longer than 2000 characters`;
   let url: URL;
   try {

@@ -83,7 +83,12 @@ export async function enqueueEvents(trx: Kysely<Tables>, inputs: readonly Outbox
  * holds, and `notify` wakes the relays once if they wrote (`nt AS (${notify})`, after the CTEs).
  * After the statement, call `signalEnqueued` if it wrote the events.
  */
-export function enqueueWhen(db: Kysely<Tables>, inputs: readonly OutboxEventInput[], when: Expression<SqlBool>, name: string): { readonly ids: readonly string[]; readonly ctes: RawBuilder<unknown>; readonly notify: RawBuilder<unknown> } {
+export function enqueueWhen(
+  db: Kysely<Tables>,
+  inputs: readonly OutboxEventInput[],
+  when: Expression<SqlBool>,
+  name: string,
+): { readonly ids: readonly string[]; readonly ctes: RawBuilder<unknown>; readonly notify: RawBuilder<unknown> } {
   if (inputs.length === 0) throw internalError('enqueueWhen: at least one event');
   const rows = inputs.map(newOutboxRow);
   const ctes = rows.map((row, i) => sql`${sql.id(`${name}${i}`)} AS (${insertRowWhen(db, 'outbox_events', row, when).returning(sql<number>`1`.as('one'))})`);

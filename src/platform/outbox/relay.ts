@@ -19,7 +19,17 @@ import type { DialectName } from '../db/database.js';
 import { toDbTimestamp } from '../db/sql.js';
 import type { Tables } from '../db/tables.js';
 import type { EventBus } from '../events/bus.js';
-import { OUTBOX_CHANNEL, claimPending, markPublishFailed, markPublished, outboxLag, outboxSignal, prunePublished, type OutboxLag, type PendingEvent } from './outbox.js';
+import {
+  OUTBOX_CHANNEL,
+  claimPending,
+  markPublishFailed,
+  markPublished,
+  outboxLag,
+  outboxSignal,
+  prunePublished,
+  type OutboxLag,
+  type PendingEvent,
+} from './outbox.js';
 
 /** The subset of pino the relay uses. */
 export interface RelayLogger {

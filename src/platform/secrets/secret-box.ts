@@ -72,7 +72,8 @@ export function createSecretBox(keys: SecretKeys): SecretBox {
       const parsed = parse(stored);
       if (!parsed) return stored;
       const key = byId.get(parsed.id);
-      if (!key) throw new SecretDecryptError(`stored secret is encrypted with key ${parsed.id}, which is neither BANYAN_SECRET_KEY nor BANYAN_SECRET_KEY_PREVIOUS`);
+      if (!key)
+        throw new SecretDecryptError(`stored secret is encrypted with key ${parsed.id}, which is neither BANYAN_SECRET_KEY nor BANYAN_SECRET_KEY_PREVIOUS`);
       if (parsed.payload.length < NONCE_BYTES + TAG_BYTES) throw new SecretDecryptError('malformed encrypted value');
       const nonce = parsed.payload.subarray(0, NONCE_BYTES);
       const tag = parsed.payload.subarray(parsed.payload.length - TAG_BYTES);

@@ -14,11 +14,7 @@ export interface LiteralNode {
   readonly numberKind?: NumberKind;
 }
 
-export type BinaryOperator =
-  | '+' | '-' | '*' | '/' | '%' | '^'
-  | '==' | '!=' | '<' | '<=' | '>' | '>='
-  | 'and' | 'or'
-  | 'matches' | 'between' | 'in';
+export type BinaryOperator = '+' | '-' | '*' | '/' | '%' | '^' | '==' | '!=' | '<' | '<=' | '>' | '>=' | 'and' | 'or' | 'matches' | 'between' | 'in';
 
 export interface BinaryNode {
   readonly kind: 'binary';
@@ -137,16 +133,7 @@ export interface ProjectionStep {
 export type StepNode = PropertyStep | MethodStep | IndexStep | SelectionStep | ProjectionStep;
 
 export type ExpressionNode =
-  | LiteralNode
-  | BinaryNode
-  | UnaryNode
-  | TernaryNode
-  | ElvisNode
-  | VariableNode
-  | FunctionCallNode
-  | InlineListNode
-  | InlineMapNode
-  | ChainNode;
+  LiteralNode | BinaryNode | UnaryNode | TernaryNode | ElvisNode | VariableNode | FunctionCallNode | InlineListNode | InlineMapNode | ChainNode;
 
 /** The parsed form of an expression, as returned by `parseSpel`. */
 export interface SpelAst {

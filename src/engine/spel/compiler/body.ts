@@ -71,4 +71,3 @@ export function compileBody(source: string, limits: ResolvedLimits, mode: SpelMo
   const compiled = createCompiler(ctx)(ast.root);
   return { fn: compiled.fn, cost: compiled.cost, reads: collectReads(ast.root), resultType: resultTypeOf(ast.root) };
 }
-

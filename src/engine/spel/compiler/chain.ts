@@ -66,7 +66,13 @@ function compileStep(step: StepNode, compile: Compile, ctx: CompileContext): Com
     case 'method': {
       const { name, start } = step;
       if (!isWhitelistedMethod(name)) {
-        throw banyanError(ctx.source, start, 'NOT_SUPPORTED', `Method '${name}()' is not supported (only a whitelist of string, list and map methods may be called)`, 'METHOD_NOT_FOUND');
+        throw banyanError(
+          ctx.source,
+          start,
+          'NOT_SUPPORTED',
+          `Method '${name}()' is not supported (only a whitelist of string, list and map methods may be called)`,
+          'METHOD_NOT_FOUND',
+        );
       }
       const args = step.args.map(compile);
       const fns = args.map((a) => a.fn);
@@ -114,9 +120,7 @@ function compileIndex(step: IndexStep, compile: Compile): CompiledStep {
   const at = step.start;
   const name = bareName(step.index);
   const fn: Step =
-    name === undefined
-      ? (v, s) => readIndex(v, f(s), at)
-      : (v, s) => (v instanceof Map || isPlainObject(v) ? readIndex(v, name, at) : readIndex(v, f(s), at));
+    name === undefined ? (v, s) => readIndex(v, f(s), at) : (v, s) => (v instanceof Map || isPlainObject(v) ? readIndex(v, name, at) : readIndex(v, f(s), at));
   return { step: fn, nullSafe: step.nullSafe, cost: 1 + index.cost, type: 'any' };
 }
 

@@ -52,7 +52,12 @@ export function createCompiler(ctx: CompileContext): Compile {
       const fn = lookupFunction(node.name);
       if (!fn) throw banyanError(ctx.source, node.start, 'UNKNOWN_FUNCTION', `Function '#${node.name}' is not defined`, 'FUNCTION_NOT_DEFINED');
       if (node.args.length < fn.minArgs || node.args.length > fn.maxArgs) {
-        throw spelError(ctx.source, node.start, 'INCORRECT_NUMBER_OF_ARGUMENTS_TO_FUNCTION', `Incorrect number of arguments for function '#${node.name}': ${node.args.length} supplied`);
+        throw spelError(
+          ctx.source,
+          node.start,
+          'INCORRECT_NUMBER_OF_ARGUMENTS_TO_FUNCTION',
+          `Incorrect number of arguments for function '#${node.name}': ${node.args.length} supplied`,
+        );
       }
       const args = node.args.map(compile);
       const fns = args.map((a) => a.fn);
@@ -110,4 +115,3 @@ export function createCompiler(ctx: CompileContext): Compile {
   const compile: Compile = (node) => visit(node, visitor);
   return compile;
 }
-

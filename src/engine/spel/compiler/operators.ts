@@ -32,7 +32,11 @@ function toBoolean(v: unknown, at: number): boolean {
 }
 
 function opFault(op: string, l: unknown, r: unknown, at: number) {
-  return fault(at, 'OPERATOR_NOT_SUPPORTED_BETWEEN_TYPES', `The operator '${op}' is not supported between objects of type '${typeName(l)}' and '${typeName(r)}'`);
+  return fault(
+    at,
+    'OPERATOR_NOT_SUPPORTED_BETWEEN_TYPES',
+    `The operator '${op}' is not supported between objects of type '${typeName(l)}' and '${typeName(r)}'`,
+  );
 }
 
 const NUMERIC: ReadonlySet<StaticType> = new Set(['int', 'long', 'double']);
@@ -51,7 +55,13 @@ function isLong(l: StaticType, r: StaticType): boolean {
 
 /** Charges comparing `l` with `r` when either is a collection or a long string (scanned in full). */
 function chargePair(s: State, l: unknown, r: unknown, max: number, at: number): void {
-  if ((typeof l !== 'object' || l === null) && (typeof l !== 'string' || l.length < 64) && (typeof r !== 'object' || r === null) && (typeof r !== 'string' || r.length < 64)) return;
+  if (
+    (typeof l !== 'object' || l === null) &&
+    (typeof l !== 'string' || l.length < 64) &&
+    (typeof r !== 'object' || r === null) &&
+    (typeof r !== 'string' || r.length < 64)
+  )
+    return;
   const units = sizeUnits(l) + sizeUnits(r);
   if (units > 0) charge(s, units, max, at);
 }
@@ -193,7 +203,11 @@ function compileArithmetic(op: ArithmeticOperator, left: Compiled, right: Compil
     if (op === '*' && typeof l === 'string' && typeof r === 'number' && Number.isInteger(r)) {
       if (r < 0) throw fault(at, 'NEGATIVE_REPEATED_TEXT_COUNT', `Repeat count '${r}' must not be negative`);
       if (l.length * r > MAX_REPEATED_TEXT_SIZE) {
-        throw fault(node.right.start, 'MAX_REPEATED_TEXT_SIZE_EXCEEDED', `Repeated text is too long, exceeding the threshold of '${MAX_REPEATED_TEXT_SIZE}' characters`);
+        throw fault(
+          node.right.start,
+          'MAX_REPEATED_TEXT_SIZE_EXCEEDED',
+          `Repeated text is too long, exceeding the threshold of '${MAX_REPEATED_TEXT_SIZE}' characters`,
+        );
       }
       return l.repeat(r);
     }
@@ -235,7 +249,8 @@ function compileMatches(node: BinaryNode, left: Compiled, right: Compiled, ctx: 
     }
     const text = javaString(l);
     // RE2 is linear, but slow enough per character that the input is bounded (see MAX_MATCH_INPUT).
-    if (text.length > MAX_MATCH_INPUT) throw banyanFault(la, 'LIMIT_EXCEEDED', `matches: input of ${text.length} characters exceeds the limit of ${MAX_MATCH_INPUT}`);
+    if (text.length > MAX_MATCH_INPUT)
+      throw banyanFault(la, 'LIMIT_EXCEEDED', `matches: input of ${text.length} characters exceeds the limit of ${MAX_MATCH_INPUT}`);
     charge(s, matchUnits(text.length) + sizeUnits(r), ctx.maxSteps, la);
     return compilePattern(r, false).matcher(text).matches();
   };

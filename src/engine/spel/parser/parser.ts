@@ -1,12 +1,4 @@
-import type {
-  ChainNode,
-  ExpressionNode,
-  InlineListNode,
-  InlineMapNode,
-  MapEntryNode,
-  SelectionMode,
-  StepNode,
-} from '../ast/nodes.js';
+import type { ChainNode, ExpressionNode, InlineListNode, InlineMapNode, MapEntryNode, SelectionMode, StepNode } from '../ast/nodes.js';
 import { banyanError, spelError, type SpelError } from '../errors.js';
 import type { Token, TokenKind } from '../lexer/tokens.js';
 import { isForbiddenName } from './forbidden.js';

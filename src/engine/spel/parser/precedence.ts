@@ -3,7 +3,12 @@ import { banyanError, spelError, type SpelError, type SpelMessage } from '../err
 import type { Token, TokenKind } from '../lexer/tokens.js';
 
 const RELATIONAL: Partial<Record<TokenKind, BinaryOperator>> = {
-  '==': '==', '!=': '!=', '<': '<', '<=': '<=', '>': '>', '>=': '>=',
+  '==': '==',
+  '!=': '!=',
+  '<': '<',
+  '<=': '<=',
+  '>': '>',
+  '>=': '>=',
 };
 const WORD_RELATIONAL: Readonly<Record<string, BinaryOperator>> = { matches: 'matches', between: 'between', in: 'in' };
 const CANNOT_START = new Set<TokenKind>(['eof', ')', ']', '}', ',', ':']);

@@ -1,7 +1,6 @@
 import type { ExpressionNode, ExpressionVisitor, LiteralNode, SpelAst, StepNode } from '../ast/nodes.js';
 import { visit } from '../ast/nodes.js';
 
-
 function real(n: number): string {
   const s = String(n);
   return /[.e]/.test(s) ? s : `${s}.0`;
@@ -42,9 +41,7 @@ const printer: ExpressionVisitor<string> = {
   functionCall: (n) => `#${n.name}(${n.args.map(print).join(', ')})`,
   list: (n) => `{${n.items.map(print).join(', ')}}`,
   map: (n) =>
-    n.entries.length === 0
-      ? '{:}'
-      : `{${n.entries.map((e) => `${e.key.kind === 'mapKey' ? e.key.name : print(e.key)}:${print(e.value)}`).join(', ')}}`,
+    n.entries.length === 0 ? '{:}' : `{${n.entries.map((e) => `${e.key.kind === 'mapKey' ? e.key.name : print(e.key)}:${print(e.value)}`).join(', ')}}`,
   chain: (n) => {
     let out = n.head ? (needsParens(n.head) ? `(${print(n.head)})` : print(n.head)) : '';
     n.steps.forEach((st, i) => {
@@ -81,4 +78,3 @@ function print(node: ExpressionNode): string {
 export function printAst(ast: SpelAst | ExpressionNode): string {
   return print('root' in ast ? ast.root : ast);
 }
-

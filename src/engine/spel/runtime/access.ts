@@ -29,7 +29,11 @@ export function readProperty(target: unknown, name: string, at: number): unknown
       if (propertyIsEnumerable.call(target, alt)) return (target as Record<string, unknown>)[alt] ?? null;
     }
   }
-  throw fault(at, 'PROPERTY_OR_FIELD_NOT_READABLE', `Property or field '${name}' cannot be found on object of type '${typeName(target)}' - maybe not public or not valid?`);
+  throw fault(
+    at,
+    'PROPERTY_OR_FIELD_NOT_READABLE',
+    `Property or field '${name}' cannot be found on object of type '${typeName(target)}' - maybe not public or not valid?`,
+  );
 }
 
 function toIndex(key: unknown, at: number): number {

@@ -9,17 +9,38 @@ import { asIterable, isPlainObject, javaEquals, javaString, ownValue, typeName }
  * else is refused at compile time: Java reflection has no JavaScript equivalent worth exposing.
  */
 export const STRING_METHODS: Readonly<Record<string, ResultType>> = {
-  length: 'number', isEmpty: 'boolean', contains: 'boolean', toUpperCase: 'string', toLowerCase: 'string',
-  startsWith: 'boolean', endsWith: 'boolean', substring: 'string', trim: 'string', equals: 'boolean',
-  equalsIgnoreCase: 'boolean', indexOf: 'number', lastIndexOf: 'number', charAt: 'string', concat: 'string',
+  length: 'number',
+  isEmpty: 'boolean',
+  contains: 'boolean',
+  toUpperCase: 'string',
+  toLowerCase: 'string',
+  startsWith: 'boolean',
+  endsWith: 'boolean',
+  substring: 'string',
+  trim: 'string',
+  equals: 'boolean',
+  equalsIgnoreCase: 'boolean',
+  indexOf: 'number',
+  lastIndexOf: 'number',
+  charAt: 'string',
+  concat: 'string',
   replace: 'string',
 };
 export const LIST_METHODS: Readonly<Record<string, ResultType>> = {
-  size: 'number', isEmpty: 'boolean', contains: 'boolean', get: 'unknown', indexOf: 'number',
+  size: 'number',
+  isEmpty: 'boolean',
+  contains: 'boolean',
+  get: 'unknown',
+  indexOf: 'number',
 };
 export const MAP_METHODS: Readonly<Record<string, ResultType>> = {
-  size: 'number', isEmpty: 'boolean', containsKey: 'boolean', containsValue: 'boolean', get: 'unknown',
-  keySet: 'list', values: 'list',
+  size: 'number',
+  isEmpty: 'boolean',
+  containsKey: 'boolean',
+  containsValue: 'boolean',
+  get: 'unknown',
+  keySet: 'list',
+  values: 'list',
 };
 
 export function isWhitelistedMethod(name: string): boolean {
@@ -86,19 +107,45 @@ function stringMethod(s: string, name: string, args: readonly unknown[], maxLeng
   const [a, b] = args;
   const n = args.length;
   switch (name) {
-    case 'length': if (n === 0) return s.length; break;
-    case 'isEmpty': if (n === 0) return s.length === 0; break;
-    case 'contains': if (n === 1) return s.includes(str(a)); break;
-    case 'toUpperCase': if (n === 0) return s.toUpperCase(); break;
-    case 'toLowerCase': if (n === 0) return s.toLowerCase(); break;
-    case 'startsWith': if (n === 1) return s.startsWith(text(a)); break;
-    case 'endsWith': if (n === 1) return s.endsWith(text(a)); break;
-    case 'trim': if (n === 0) return javaTrim(s); break;
-    case 'equals': if (n === 1) return s === a; break;
-    case 'equalsIgnoreCase': if (n === 1) return typeof a === 'string' && s.toLowerCase() === a.toLowerCase(); break;
-    case 'indexOf': if (n === 1) return s.indexOf(str(a)); break;
-    case 'lastIndexOf': if (n === 1) return s.lastIndexOf(str(a)); break;
-    case 'charAt': if (n === 1) return boundedSlice(s, int(a), int(a) + 1, at); break;
+    case 'length':
+      if (n === 0) return s.length;
+      break;
+    case 'isEmpty':
+      if (n === 0) return s.length === 0;
+      break;
+    case 'contains':
+      if (n === 1) return s.includes(str(a));
+      break;
+    case 'toUpperCase':
+      if (n === 0) return s.toUpperCase();
+      break;
+    case 'toLowerCase':
+      if (n === 0) return s.toLowerCase();
+      break;
+    case 'startsWith':
+      if (n === 1) return s.startsWith(text(a));
+      break;
+    case 'endsWith':
+      if (n === 1) return s.endsWith(text(a));
+      break;
+    case 'trim':
+      if (n === 0) return javaTrim(s);
+      break;
+    case 'equals':
+      if (n === 1) return s === a;
+      break;
+    case 'equalsIgnoreCase':
+      if (n === 1) return typeof a === 'string' && s.toLowerCase() === a.toLowerCase();
+      break;
+    case 'indexOf':
+      if (n === 1) return s.indexOf(str(a));
+      break;
+    case 'lastIndexOf':
+      if (n === 1) return s.lastIndexOf(str(a));
+      break;
+    case 'charAt':
+      if (n === 1) return boundedSlice(s, int(a), int(a) + 1, at);
+      break;
     case 'substring':
       if (n === 1) return boundedSlice(s, int(a), s.length, at);
       if (n === 2) return boundedSlice(s, int(a), int(b), at);
@@ -129,10 +176,18 @@ function listMethod(list: readonly unknown[], name: string, args: readonly unkno
   const [a] = args;
   const n = args.length;
   switch (name) {
-    case 'size': if (n === 0) return list.length; break;
-    case 'isEmpty': if (n === 0) return list.length === 0; break;
-    case 'contains': if (n === 1) return list.some((x) => javaEquals(x, a)); break;
-    case 'indexOf': if (n === 1) return list.findIndex((x) => javaEquals(x, a)); break;
+    case 'size':
+      if (n === 0) return list.length;
+      break;
+    case 'isEmpty':
+      if (n === 0) return list.length === 0;
+      break;
+    case 'contains':
+      if (n === 1) return list.some((x) => javaEquals(x, a));
+      break;
+    case 'indexOf':
+      if (n === 1) return list.findIndex((x) => javaEquals(x, a));
+      break;
     case 'get':
       if (n === 1) {
         const i = int(a);
@@ -148,13 +203,27 @@ function mapMethod(entries: readonly (readonly [unknown, unknown])[], name: stri
   const [a] = args;
   const n = args.length;
   switch (name) {
-    case 'size': if (n === 0) return entries.length; break;
-    case 'isEmpty': if (n === 0) return entries.length === 0; break;
-    case 'containsKey': if (n === 1) return entries.some(([k]) => javaEquals(k, a)); break;
-    case 'containsValue': if (n === 1) return entries.some(([, v]) => javaEquals(v, a)); break;
-    case 'get': if (n === 1) return entries.find(([k]) => javaEquals(k, a))?.[1] ?? null; break;
-    case 'keySet': if (n === 0) return entries.map(([k]) => k); break;
-    case 'values': if (n === 0) return entries.map(([, v]) => v); break;
+    case 'size':
+      if (n === 0) return entries.length;
+      break;
+    case 'isEmpty':
+      if (n === 0) return entries.length === 0;
+      break;
+    case 'containsKey':
+      if (n === 1) return entries.some(([k]) => javaEquals(k, a));
+      break;
+    case 'containsValue':
+      if (n === 1) return entries.some(([, v]) => javaEquals(v, a));
+      break;
+    case 'get':
+      if (n === 1) return entries.find(([k]) => javaEquals(k, a))?.[1] ?? null;
+      break;
+    case 'keySet':
+      if (n === 0) return entries.map(([k]) => k);
+      break;
+    case 'values':
+      if (n === 0) return entries.map(([, v]) => v);
+      break;
   }
   throw NO_SUCH;
 }
@@ -169,11 +238,15 @@ export function callMethod(target: unknown, name: string, args: readonly unknown
     const list = asIterable(target);
     if (list) return listMethod(list, name, args, at);
     if (target instanceof Map) return mapMethod([...target], name, args);
-    if (isPlainObject(target)) return mapMethod(Object.keys(target).map((k) => [k, ownValue(target, k)] as const), name, args);
+    if (isPlainObject(target))
+      return mapMethod(
+        Object.keys(target).map((k) => [k, ownValue(target, k)] as const),
+        name,
+        args,
+      );
   } catch (e) {
     if (e !== NO_SUCH) throw e;
   }
   const argTypes = args.map((x) => typeName(x)).join(', ');
   throw fault(at, 'METHOD_NOT_FOUND', `Method call: Method ${name}(${argTypes}) cannot be found on type ${typeName(target)}`);
 }
-

@@ -3,7 +3,16 @@ import { compareNumbers, isDecimal, isNumeric, javaDouble, JavaDouble, kindOf, n
 
 /** A JSON object used as a Java Map/bean: not an array, Date, Decimal, Map or Set. */
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Map) && !(v instanceof Set) && !(v instanceof Date) && !(v instanceof JavaDouble) && !isDecimal(v);
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    !Array.isArray(v) &&
+    !(v instanceof Map) &&
+    !(v instanceof Set) &&
+    !(v instanceof Date) &&
+    !(v instanceof JavaDouble) &&
+    !isDecimal(v)
+  );
 }
 
 export const propertyIsEnumerable = Object.prototype.propertyIsEnumerable;
@@ -48,7 +57,9 @@ export function javaString(v: unknown): string {
   if (v instanceof Date) return v.toISOString();
   if (v instanceof Map) return `{${[...v].map(([k, x]) => `${javaString(k)}=${javaString(x)}`).join(', ')}}`;
   if (typeof v === 'object') {
-    return `{${Object.keys(v).map((k) => `${k}=${javaString(ownValue(v, k))}`).join(', ')}}`;
+    return `{${Object.keys(v)
+      .map((k) => `${k}=${javaString(ownValue(v, k))}`)
+      .join(', ')}}`;
   }
   return String(v);
 }
