@@ -90,6 +90,7 @@ describe('Given package.json', () => {
     'dependency-cruiser': (s) => /\bdepcruise\b/.test(s),
     '@vitest/coverage-v8': (s) => /--coverage\b/.test(s) && /coverage:/.test(configs),
     eslint: (s) => /\beslint\b/.test(s),
+    prettier: (s) => /\bprettier --check\b/.test(s),
     tsx: (s) => /\btsx\b/.test(s),
     typescript: (s) => /\btsc\b/.test(s),
   };
