@@ -135,13 +135,17 @@ export class NatsBus implements EventBus {
       max_deliver: options.maxDeliver ?? -1,
       filter_subject: this.subject(topic),
     };
-    try {
-      await this.jsm.consumers.info(stream, options.durable);
-      await this.jsm.consumers.update(stream, options.durable, config);
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-      await this.jsm.consumers.add(stream, { durable_name: options.durable, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, ...config });
-    }
+    // A process (re)starting while the server is briefly away (a restart, an outage) waits for it
+    // rather than failing its start: the consumer set-up is retried while JetStream is unavailable.
+    await whileUnavailable(async () => {
+      try {
+        await this.jsm.consumers.info(stream, options.durable);
+        await this.jsm.consumers.update(stream, options.durable, config);
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+        await this.jsm.consumers.add(stream, { durable_name: options.durable, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, ...config });
+      }
+    });
     const concurrency = options.concurrency ?? 16;
     const consumer = await this.js.consumers.get(stream, options.durable);
     const messages: ConsumerMessages = await consumer.consume({ max_messages: concurrency });
@@ -210,5 +214,25 @@ export class NatsBus implements EventBus {
   async close(): Promise<void> {
     await Promise.allSettled([...this.subscriptions].map((s) => s.stop()));
     await this.connection.drain().catch(() => this.connection.close());
+  }
+}
+
+/** JetStream did not answer (timeout, no responders, a dropped connection): worth another try. */
+function isUnavailable(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === 'TIMEOUT' || code === '503' || code === 'DISCONNECT' || code === 'CONNECTION_REFUSED') return true;
+  return err instanceof Error && /timeout|no responders|disconnect/i.test(err.message);
+}
+
+/** Runs `step`, retrying with backoff for up to a minute while JetStream is unavailable; any other error is thrown at once. */
+async function whileUnavailable(step: () => Promise<void>, deadlineMs = 60_000): Promise<void> {
+  const until = Date.now() + deadlineMs;
+  for (let delay = 250; ; delay = Math.min(delay * 2, 2_000)) {
+    try {
+      return await step();
+    } catch (err) {
+      if (!isUnavailable(err) || Date.now() + delay > until) throw err;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
   }
 }
