@@ -1,22 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { CUST001 } from '../../src/evaluation/examples.js';
 import { jsonLogicPromotionTree } from '../../src/demo/jsonlogic-trees.js';
 import { compileTree, EngineError, validateTree, type CommandHandler, type TreeDefinition } from '../../src/engine/index.js';
 import { calc, jcond } from './helpers.js';
 
 const now = new Date('2025-11-06T19:50:55Z');
-const cust001 = {
-  customerId: 'CUST001',
-  accountType: 'VIP',
-  annualIncome: 2000000,
-  creditScore: 750,
-  region: '台北市',
-  transactionCount: 50,
-  accountBalance: 500000,
-  transactionHistory: [
-    { amount: 10000, type: 'DEPOSIT', date: '2024-01-15' },
-    { amount: 5000, type: 'TRANSFER', date: '2024-01-20' },
-  ],
-};
+// Seed 002's documented example customer, the one the API docs and the demo use.
+const cust001 = CUST001;
 
 describe('promotion decision tree (JSONLogic conditions)', () => {
   const tree = compileTree(jsonLogicPromotionTree);
